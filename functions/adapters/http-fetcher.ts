@@ -1,0 +1,258 @@
+// The Fetcher port over HTTP: fetches canonical www.ilo.org URLs from the configured origin (the
+// site itself or a mirror), politely and defensively. Honest User-Agent, robots.txt, a request
+// pace per host, a concurrency cap, timeouts, a body size cap, retries with exponential backoff
+// and jitter on 429/5xx/network errors honouring Retry-After, and no host but the origin fetched.
+import pRetry from 'p-retry';
+import { FetchFailure } from '../pipeline/errors.js';
+import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
+import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
+import { decodeBody } from './http/decode-body.js';
+import { RequestPacer, sleep } from './http/request-pacer.js';
+import { ALLOW_ALL, DISALLOW_ALL, type RobotsRules, parseRobots } from './http/robots-policy.js';
+
+export const DEFAULT_USER_AGENT = 'ilo-syndication/0.1 (+https://github.com/ilo-syndication/ilo-syndication; news syndication bot)';
+
+export interface HttpFetcherOptions {
+  /** Where pages are really fetched from: https://www.ilo.org or a mirror serving the same paths. */
+  origin: string;
+  userAgent: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  /** Requests per second to the origin. */
+  requestsPerSecond: number;
+  concurrency: number;
+  retries: number;
+  /** First retry delay; doubles each attempt, with jitter. */
+  retryMinDelayMs: number;
+  /** A Retry-After longer than this fails the request instead of stalling the run. */
+  maxRetryAfterMs: number;
+  respectRobots: boolean;
+  logger?: Logger;
+}
+
+export const DEFAULT_HTTP_OPTIONS: Omit<HttpFetcherOptions, 'origin'> = {
+  userAgent: DEFAULT_USER_AGENT,
+  timeoutMs: 20_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  requestsPerSecond: 1,
+  concurrency: 2,
+  retries: 3,
+  retryMinDelayMs: 1_000,
+  maxRetryAfterMs: 120_000,
+  respectRobots: true,
+};
+
+const MAX_REDIRECTS = 5;
+
+/** A failure worth another try, with the server's Retry-After when it gave one. */
+class RetryableFailure extends FetchFailure {
+  retryAfterMs?: number;
+}
+
+export class HttpFetcher implements Fetcher {
+  private readonly options: HttpFetcherOptions;
+  private readonly origin: URL;
+  private readonly pacer: RequestPacer;
+  private robots?: Promise<RobotsRules>;
+
+  constructor(options: Partial<HttpFetcherOptions> & { origin: string }) {
+    this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
+    this.origin = new URL(this.options.origin);
+    if (this.origin.protocol !== 'https:' && this.origin.protocol !== 'http:') {
+      throw new Error(`origin must be an http(s) URL, got ${this.options.origin}`);
+    }
+    const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
+    this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency));
+  }
+
+  async fetch(url: string, conditions?: FetchConditions): Promise<FetchResult> {
+    const target = this.toOrigin(url);
+    if (this.options.respectRobots) {
+      const rules = await this.robotsRules();
+      if (!rules.isAllowed(target.toString())) throw new FetchFailure(url, 'robots-disallowed', 'disallowed by robots.txt');
+    }
+    return pRetry(() => this.pacer.run(() => this.attempt(url, target, conditions)), {
+      retries: this.options.retries,
+      minTimeout: this.options.retryMinDelayMs,
+      maxTimeout: 30_000,
+      factor: 2,
+      randomize: true,
+      shouldRetry: ({ error }) => error instanceof RetryableFailure,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
+        this.options.logger?.warn('retrying request', { url, attempt: attemptNumber, reason: error.message });
+        if (error.retryAfterMs !== undefined) await sleep(error.retryAfterMs);
+      },
+    });
+  }
+
+  /** A canonical www.ilo.org URL as it is fetched from the origin. */
+  private toOrigin(url: string): URL {
+    const parsed = new URL(url);
+    if (parsed.origin !== ILO_ORIGIN && parsed.origin !== this.origin.origin) {
+      throw new FetchFailure(url, 'host-not-allowed', `refusing to fetch ${parsed.host}: only ${this.allowedHosts()} are fetched`);
+    }
+    return new URL(`${parsed.pathname}${parsed.search}`, this.origin);
+  }
+
+  /** The canonical URL of something fetched from the origin. */
+  private toCanonical(url: URL): string {
+    return new URL(`${url.pathname}${url.search}`, ILO_ORIGIN).toString();
+  }
+
+  private allowedHosts(): string {
+    return this.origin.origin === ILO_ORIGIN ? 'www.ilo.org' : `www.ilo.org and ${this.origin.host}`;
+  }
+
+  private async attempt(url: string, target: URL, conditions?: FetchConditions): Promise<FetchResult> {
+    let current = target;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = await this.request(url, current, conditions);
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        const location = response.headers.get('location');
+        await response.body?.cancel();
+        if (!location) throw new FetchFailure(url, 'http-status', `redirect ${response.status} without Location`, response.status);
+        const next = new URL(location, current);
+        // Following a redirect is fetching: the same host rule applies. www.ilo.org maps to the mirror.
+        if (next.origin === ILO_ORIGIN && this.origin.origin !== ILO_ORIGIN) current = new URL(`${next.pathname}${next.search}`, this.origin);
+        else if (next.origin === this.origin.origin) current = next;
+        else throw new FetchFailure(url, 'host-not-allowed', `redirected to ${next.host}, which is not allowed (only ${this.allowedHosts()})`);
+        continue;
+      }
+      return this.readResponse(url, current, response);
+    }
+    throw new FetchFailure(url, 'http-status', `more than ${MAX_REDIRECTS} redirects`);
+  }
+
+  private async request(url: string, target: URL, conditions?: FetchConditions): Promise<Response> {
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent,
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    };
+    if (conditions?.etag) headers['if-none-match'] = conditions.etag;
+    if (conditions?.lastModified) headers['if-modified-since'] = conditions.lastModified;
+    try {
+      return await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+    } catch (error) {
+      throw this.networkFailure(url, error);
+    }
+  }
+
+  private async readResponse(url: string, target: URL, response: Response): Promise<FetchResult> {
+    const canonical = this.toCanonical(target);
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { status: 'not-modified', url: canonical };
+    }
+    if (response.status === 404 || response.status === 410) {
+      await response.body?.cancel();
+      return { status: 'gone', url: canonical, httpStatus: response.status };
+    }
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel();
+      const failure = new RetryableFailure(url, 'http-status', `answered ${response.status}`, response.status);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (retryAfter !== undefined) {
+        if (retryAfter > this.options.maxRetryAfterMs) {
+          throw new FetchFailure(url, 'http-status', `answered ${response.status} with Retry-After of ${Math.round(retryAfter / 1000)} s`, response.status);
+        }
+        failure.retryAfterMs = retryAfter;
+      }
+      throw failure;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      const hint = response.status === 403 ? ' (the site may be refusing this User-Agent)' : '';
+      throw new FetchFailure(url, 'http-status', `answered ${response.status}${hint}`, response.status);
+    }
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const bytes = await this.readBody(url, response);
+    return {
+      status: 'ok',
+      url: canonical,
+      body: decodeBody(bytes, contentType),
+      ...(contentType ? { contentType } : {}),
+      ...optionalHeader('etag', response.headers.get('etag')),
+      ...optionalHeader('lastModified', response.headers.get('last-modified')),
+    };
+  }
+
+  private async readBody(url: string, response: Response): Promise<Uint8Array> {
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > this.options.maxBodyBytes) {
+      await response.body?.cancel();
+      throw new FetchFailure(url, 'too-large', `body of ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of response.body ?? []) {
+        total += chunk.byteLength;
+        if (total > this.options.maxBodyBytes) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new FetchFailure(url, 'too-large', `body is over the ${this.options.maxBodyBytes}-byte limit`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof FetchFailure) throw error;
+      throw new RetryableFailure(url, 'truncated', `body ended early after ${total} bytes (${describe(error)})`);
+    }
+    if (Number.isFinite(declared) && total < declared) {
+      throw new RetryableFailure(url, 'truncated', `body ended after ${total} of ${declared} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  private networkFailure(url: string, error: unknown): FetchFailure {
+    const name = (error as Error)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new RetryableFailure(url, 'timeout', `no answer within ${this.options.timeoutMs} ms`);
+    }
+    return new RetryableFailure(url, 'network', describe(error));
+  }
+
+  private robotsRules(): Promise<RobotsRules> {
+    this.robots ??= this.loadRobots();
+    return this.robots;
+  }
+
+  private async loadRobots(): Promise<RobotsRules> {
+    const robotsUrl = `${ILO_ORIGIN}/robots.txt`;
+    let result: FetchResult;
+    try {
+      result = await pRetry(() => this.pacer.run(() => this.attempt(robotsUrl, this.toOrigin(robotsUrl))), {
+        retries: this.options.retries,
+        minTimeout: this.options.retryMinDelayMs,
+        randomize: true,
+        shouldRetry: ({ error }) => error instanceof RetryableFailure,
+      });
+    } catch (error) {
+      if (error instanceof FetchFailure && (error.reason === 'network' || error.reason === 'timeout')) throw error;
+      this.options.logger?.warn('robots.txt unreadable: fetching nothing this run', { reason: (error as Error).message });
+      return DISALLOW_ALL;
+    }
+    if (result.status !== 'ok') return ALLOW_ALL;
+    const rules = parseRobots(new URL('/robots.txt', this.origin).toString(), result.body, this.options.userAgent);
+    if (rules.crawlDelayMs) this.pacer.widenInterval(rules.crawlDelayMs);
+    return rules;
+  }
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function optionalHeader<K extends string>(key: K, value: string | null): { [P in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const base = error instanceof Error ? error.message : String(error);
+  return cause?.code ? `${base} (${cause.code})` : cause?.message ? `${base} (${cause.message})` : base;
+}

@@ -1,0 +1,37 @@
+// Politeness per host: at most `concurrency` requests at once and at least `intervalMs` between
+// the starts of two requests. Crawl-delay from robots.txt can widen the interval, never narrow it.
+
+export class RequestPacer {
+  private nextStart = 0;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private intervalMs: number,
+    private readonly concurrency: number,
+  ) {}
+
+  widenInterval(ms: number): void {
+    this.intervalMs = Math.max(this.intervalMs, ms);
+  }
+
+  /** Runs `task` when a slot is free and the pace allows. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      const now = Date.now();
+      const start = Math.max(now, this.nextStart);
+      this.nextStart = start + this.intervalMs;
+      if (start > now) await sleep(start - now);
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

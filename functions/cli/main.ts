@@ -1,0 +1,119 @@
+// The CLI: parse flags, build the adapters, run the core, print what happened. Only wiring.
+import { consoleLogger } from '../adapters/console-logger.js';
+import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
+import { HttpFetcher } from '../adapters/http-fetcher.js';
+import { OutboxNotifier } from '../adapters/outbox-notifier.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
+import type { Notifier, Store } from '../pipeline/ports.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { HELP, type NotifySpec, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { startPublicServer } from './public-server.js';
+import { startReplicaServer } from './replica-server.js';
+import { formatSummary } from './run-summary.js';
+
+export interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const stdio: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+
+/** Runs a command line; resolves to the exit status. `serve` resolves only when the server stops. */
+export async function main(argv: string[], io: Output = stdio): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`syndicate: ${error.message}`);
+      io.err("Run 'npm run syndicate -- --help' for the flags.");
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command.command) {
+      case 'help':
+        io.out(HELP);
+        return 0;
+      case 'serve': {
+        const store = await openStore(command.store);
+        const server = await startPublicServer(store, command.port);
+        io.out(`Serving the public files of ${describeStore(command.store)} at ${server.url}/`);
+        io.out(`Feeds: ${server.url}/feeds/en/rss.xml  ${server.url}/feeds/zh/atom.xml  ${server.url}/feeds/en/feed.json`);
+        await new Promise<void>((resolve) => {
+          const stop = () => void server.close().then(resolve);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        return 0;
+      }
+      case 'run':
+      case 'demo':
+        return await run(command, io);
+    }
+  } catch (error) {
+    if (error instanceof OriginUnreachable || error instanceof StoreNotWritable || error instanceof UsageError) {
+      io.err(`syndicate: ${error.message}`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.err(`syndicate: port already in use (${(error as Error).message})`);
+      return 1;
+    }
+    io.err(`syndicate: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}
+
+async function run(config: RunConfig, io: Output): Promise<number> {
+  const replica = config.command === 'demo' ? await startReplicaServer() : undefined;
+  try {
+    const origin = replica?.origin ?? config.origin;
+    const logger = consoleLogger(config.verbose ? 'info' : 'warn', io.err);
+    const store = await openStore(config.store);
+    const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
+    const fetcher = new HttpFetcher({
+      origin,
+      ...(config.userAgent ? { userAgent: config.userAgent } : {}),
+      // Politeness is for real sites; a mirror on this machine needs no pacing unless asked.
+      requestsPerSecond: config.rate ?? (loopback ? 0 : 1),
+      timeoutMs: config.timeoutMs,
+      logger,
+    });
+    const notifier = await openNotifier(config.notify);
+    const report = await runPipeline(
+      { fetcher, store, notifier, clock: systemClock, logger },
+      {
+        ...DEFAULT_OPTIONS,
+        publicUrl: config.publicUrl,
+        contentMode: config.contentMode,
+        ...(origin === 'https://www.ilo.org' ? {} : { mirrorOrigin: origin }),
+        ...(config.since ? { since: config.since } : {}),
+        max: config.max,
+        backfill: config.backfill,
+        concurrency: config.concurrency,
+      },
+    );
+    io.out(config.json ? JSON.stringify(report, null, 2) : formatSummary(report, { ...config, origin }));
+    return 0;
+  } finally {
+    await replica?.close();
+  }
+}
+
+async function openStore(spec: StoreSpec): Promise<Store> {
+  if (spec.kind === 'fs') return FsStore.open(spec.dir);
+  throw new UsageError('the S3 store is not available in this build yet');
+}
+
+async function openNotifier(spec: NotifySpec): Promise<Notifier> {
+  if (spec.kind === 'outbox') return new OutboxNotifier(spec.file);
+  throw new UsageError('the SNS notifier is not available in this build yet');
+}
+
+function describeStore(spec: StoreSpec): string {
+  return spec.kind === 'fs' ? spec.dir : `s3://${spec.bucket}/${spec.prefix}`;
+}

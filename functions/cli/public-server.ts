@@ -1,0 +1,96 @@
+// `serve`: the public part of a store over HTTP on 127.0.0.1, so a real feed reader can subscribe.
+// Only an allowlist of public paths is served (feeds, exports, article Markdown and records);
+// raw/, state/, notifications.jsonl and anything else, including every traversal trick, is a 404.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '../pipeline/ports.js';
+import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
+import { sendFile, sendStatus } from './static-response.js';
+
+const PUBLIC_PATH =
+  /^(feeds\/(en|zh)\/(topics\/[a-z0-9-]+\/)?(rss\.xml|atom\.xml|feed\.json)|exports\/v1\/(index\.json|changes\.json|schema\.json|archive\/\d{4}-\d{2}\.json|articles\/[a-z0-9][a-z0-9-]*\.json)|articles\/[a-z0-9][a-z0-9-]*\/(en\.md|zh\.md|meta\.json))$/;
+
+/** Content type and cache lifetime of a public key, or undefined when the key is not public. */
+export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
+  if (!PUBLIC_PATH.test(key)) return undefined;
+  if (key.endsWith('rss.xml')) return { contentType: CONTENT_TYPES.rss, cacheControl: CACHE_CONTROL.feed, cors: true };
+  if (key.endsWith('atom.xml')) return { contentType: CONTENT_TYPES.atom, cacheControl: CACHE_CONTROL.feed, cors: true };
+  if (key.endsWith('feed.json')) return { contentType: CONTENT_TYPES.jsonFeed, cacheControl: CACHE_CONTROL.feed, cors: true };
+  if (key.endsWith('.md')) return { contentType: CONTENT_TYPES.markdown, cacheControl: CACHE_CONTROL.article, cors: false };
+  const exported = key.startsWith('exports/');
+  const listing = /^exports\/v1\/(index|changes)\.json$/.test(key) || key.startsWith('exports/v1/archive/');
+  return { contentType: CONTENT_TYPES.json, cacheControl: listing ? CACHE_CONTROL.index : CACHE_CONTROL.article, cors: exported };
+}
+
+export interface PublicServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startPublicServer(store: Store, port: number): Promise<PublicServer> {
+  const server = createServer((request, response) => {
+    void handle(store, request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendStatus(response, 500, 'internal error');
+      else response.destroy();
+      process.stderr.write(`serve: ${(error as Error).message}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    server,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': 'If-None-Match' };
+
+async function handle(store: Store, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const key = keyOf(request.url ?? '/');
+  const file = key === undefined ? undefined : publicFile(key);
+  if (request.method === 'OPTIONS' && file?.cors) {
+    response.writeHead(204, { ...CORS, 'access-control-max-age': '86400' });
+    response.end();
+    return;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
+  if (key === '') return sendStatus(response, 200, INDEX_TEXT);
+  if (key === undefined || !file) return sendStatus(response, 404, 'not found');
+  const object = await store.get(key);
+  if (!object) return sendStatus(response, 404, 'not found');
+  sendFile(request, response, {
+    body: Buffer.from(object.body, 'utf8'),
+    contentType: file.contentType,
+    cacheControl: file.cacheControl,
+    ...(file.cors ? { extraHeaders: CORS } : {}),
+  });
+}
+
+/**
+ * The store key a request path names. Decoded once; anything that is not a plain relative path
+ * afterwards (dot segments, backslashes, NUL, a second layer of encoding) names nothing.
+ */
+export function keyOf(requestUrl: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(requestUrl, 'http://serve.invalid').pathname);
+  } catch {
+    return undefined;
+  }
+  const key = pathname.replace(/^\/+/, '');
+  if (/[\\\0%]/.test(key) || key.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
+  return key;
+}
+
+const INDEX_TEXT = `ILO news syndication: public files
+  /feeds/en/rss.xml  /feeds/en/atom.xml  /feeds/en/feed.json
+  /feeds/zh/rss.xml  /feeds/zh/atom.xml  /feeds/zh/feed.json
+  /exports/v1/index.json  /exports/v1/changes.json  /exports/v1/schema.json`;

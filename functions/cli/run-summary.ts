@@ -1,0 +1,46 @@
+// The short, human summary a run prints: what it did, where the outputs are, how to look at them.
+import path from 'node:path';
+import type { RunReport } from '../pipeline/run-pipeline.js';
+import type { RunConfig } from './args.js';
+
+export function formatSummary(report: RunReport, config: RunConfig): string {
+  const lines: string[] = [];
+  const where = config.store.kind === 'fs' ? displayPath(config.store.dir) : `s3://${config.store.bucket}/${config.store.prefix}`;
+  const origin = config.origin === 'https://www.ilo.org' ? config.origin : `${config.origin} (mirror of https://www.ilo.org)`;
+  const d = report.discovery;
+  const stored = report.newStories.length + report.updatedStories.length + report.unchanged;
+  lines.push(`ILO syndication run: ${origin} -> ${where}`);
+  lines.push(
+    `  discovered  ${report.knownPages} news pages known (${d.source === 'sitemap' ? `sitemap: ${d.sitemapPagesFetched} pages read, ${d.sitemapPagesNotModified} not modified` : 'news listing (sitemap unavailable)'})`,
+  );
+  lines.push(
+    `  ingested    ${report.candidates} pages to check -> ${report.newStories.length} new, ${report.updatedStories.length} updated, ${report.unchanged} unchanged` +
+      (stored === 0 && report.candidates === 0 ? ' (nothing changed on the site)' : ''),
+  );
+  if (report.coveredByTwin > 0) lines.push(`              ${report.coveredByTwin} pages came with their other-language twin`);
+  if (report.gone.length > 0) lines.push(`  gone        ${report.gone.length} pages answered 404/410 (recorded, not fetched again until they change)`);
+  for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
+  lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
+  for (const failure of report.failed) lines.push(`              ${failure.reason}`);
+  for (const warning of report.warnings) lines.push(`  warning     ${warning}`);
+  const notifyTarget = config.notify.kind === 'outbox' ? displayPath(config.notify.file) : config.notify.topicArn;
+  lines.push(`  published   ${report.publish.filesWritten.length} files written, ${report.publish.notificationsSent} notifications sent (${notifyTarget})`);
+  if (config.store.kind === 'fs') {
+    const base = displayPath(config.store.dir);
+    lines.push('');
+    lines.push(`Feeds:    ${path.join(base, 'feeds/en')}/{rss.xml,atom.xml,feed.json}`);
+    lines.push(`          ${path.join(base, 'feeds/zh')}/{rss.xml,atom.xml,feed.json}`);
+    lines.push(`Exports:  ${path.join(base, 'exports/v1/index.json')} (and changes.json, articles/<id>.json, schema.json)`);
+    lines.push(`Articles: ${path.join(base, 'articles')}/<id>/{meta.json,en.md,zh.md}`);
+    lines.push('');
+    lines.push(`To read the feeds in a feed reader: npm run syndicate -- serve --data ${base}`);
+    lines.push(`then subscribe to ${config.publicUrl}/feeds/en/rss.xml (or .../zh/atom.xml, .../en/feed.json).`);
+  }
+  lines.push(`Done in ${(report.durationMs / 1000).toFixed(1)} s.`);
+  return lines.join('\n');
+}
+
+function displayPath(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute);
+  return relative === '' ? '.' : relative.startsWith('..') ? absolute : `./${relative}`;
+}

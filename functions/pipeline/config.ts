@@ -1,0 +1,30 @@
+// Options of a pipeline run, as plain data. The CLI and the handlers build them from flags and
+// environment; the core only reads them.
+
+export type ContentMode = 'full' | 'summary';
+
+export interface PipelineOptions {
+  /** Where the public files are served; feeds' self links and notification links are built on it. */
+  publicUrl: string;
+  /** `full`: feeds and exports carry the story's body; `summary`: title, lead, link and attribution. */
+  contentMode: ContentMode;
+  /** A mirror that serves the ILO site; its URLs are mapped back to https://www.ilo.org in outputs. */
+  mirrorOrigin?: string;
+  since?: string;
+  /** Pages ingested at most per run (0: no limit). */
+  max: number;
+  backfill: boolean;
+  /** Stories ingested at once. The fetcher's rate limit still applies across them. */
+  concurrency: number;
+}
+
+export const FEED_SIZE = 50;
+export const FIRST_RUN_WINDOW = 100;
+
+export const DEFAULT_OPTIONS: PipelineOptions = {
+  publicUrl: 'http://127.0.0.1:8080',
+  contentMode: 'full',
+  max: 200,
+  backfill: false,
+  concurrency: 2,
+};

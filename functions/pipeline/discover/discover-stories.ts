@@ -1,0 +1,196 @@
+// Discovery: which news pages are new or changed since the last run. Reads the sitemap index and
+// its pages with conditional GET, falls back to the HTML news listing when the sitemap is
+// unavailable, and selects the pages to ingest this run.
+import { FetchFailure } from '../errors.js';
+import type { Fetcher, Logger } from '../ports.js';
+import { ILO_ORIGIN, type LanguageKey, canonicalUrl, newsPage } from '../site/ilo-urls.js';
+import { type DiscoveryState, isPending } from './discovery-state.js';
+import { NEWS_LISTING_PATH, parseNewsListing } from './news-listing.js';
+import { type SitemapEntry, parseSitemap } from './sitemap.js';
+
+export const SITEMAP_URL = `${ILO_ORIGIN}/sitemap.xml`;
+
+export interface DiscoveryOptions {
+  mirrorOrigin?: string;
+}
+
+export interface DiscoveryResult {
+  source: 'sitemap' | 'listing';
+  /** News URLs listed by the source this run (sitemap pages answering 304 list nothing new). */
+  listed: number;
+  sitemapPagesFetched: number;
+  sitemapPagesNotModified: number;
+  sitemapPagesGone: number;
+}
+
+/** The site could not be read at all: neither the sitemap nor the listing answered. */
+export class OriginUnreachable extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'OriginUnreachable';
+  }
+}
+
+/** Reads the site's sitemaps (or the listing) into `state`: every news URL with its lastmod. */
+export async function discoverNewsPages(
+  fetcher: Fetcher,
+  state: DiscoveryState,
+  logger: Logger,
+  options: DiscoveryOptions = {},
+): Promise<DiscoveryResult> {
+  const result: DiscoveryResult = { source: 'sitemap', listed: 0, sitemapPagesFetched: 0, sitemapPagesNotModified: 0, sitemapPagesGone: 0 };
+  let pages: string[];
+  try {
+    pages = await readSitemapIndex(fetcher, state, options);
+  } catch (error) {
+    logger.warn('sitemap unavailable, reading the news listing instead', { reason: (error as Error).message });
+    return readListing(fetcher, state, result, error as Error, options);
+  }
+  for (const page of pages) {
+    let response;
+    try {
+      response = await fetcher.fetch(page, state.sitemaps[page]);
+    } catch (error) {
+      // One broken sitemap page must not stop the others; its URLs stay as they were.
+      logger.warn('sitemap page failed', { url: page, reason: (error as Error).message });
+      continue;
+    }
+    if (response.status === 'not-modified') {
+      result.sitemapPagesNotModified++;
+      continue;
+    }
+    if (response.status === 'gone') {
+      result.sitemapPagesGone++;
+      delete state.sitemaps[page];
+      continue;
+    }
+    result.sitemapPagesFetched++;
+    let entries: SitemapEntry[];
+    try {
+      entries = parseSitemap(response.body).entries;
+    } catch (error) {
+      logger.warn('sitemap page is not a sitemap', { url: page, reason: (error as Error).message });
+      continue;
+    }
+    result.listed += recordEntries(state, entries, options);
+    state.sitemaps[page] = validators(response);
+  }
+  return result;
+}
+
+async function readSitemapIndex(fetcher: Fetcher, state: DiscoveryState, options: DiscoveryOptions): Promise<string[]> {
+  const known = state.sitemaps[SITEMAP_URL];
+  const response = await fetcher.fetch(SITEMAP_URL, known?.pages ? known : undefined);
+  if (response.status === 'not-modified' && known?.pages) return known.pages;
+  if (response.status !== 'ok') throw new Error(`sitemap index answered ${response.status === 'gone' ? response.httpStatus : 304}`);
+  const parsed = parseSitemap(response.body);
+  if (parsed.kind === 'urlset') {
+    // A plain sitemap where an index was expected: read it as the only page.
+    state.sitemaps[SITEMAP_URL] = { pages: [] };
+    recordEntries(state, parsed.entries, options);
+    return [];
+  }
+  const pages = parsed.entries
+    .map((entry) => canonicalUrl(entry.loc, SITEMAP_URL, options.mirrorOrigin))
+    .filter((url): url is string => url !== undefined && new URL(url).origin === ILO_ORIGIN);
+  state.sitemaps[SITEMAP_URL] = { ...validators(response), pages };
+  return pages;
+}
+
+async function readListing(
+  fetcher: Fetcher,
+  state: DiscoveryState,
+  result: DiscoveryResult,
+  sitemapError: Error,
+  options: DiscoveryOptions,
+): Promise<DiscoveryResult> {
+  const url = `${ILO_ORIGIN}${NEWS_LISTING_PATH}`;
+  let response;
+  try {
+    response = await fetcher.fetch(url);
+  } catch (error) {
+    if (error instanceof FetchFailure && (error.reason === 'network' || error.reason === 'timeout')) {
+      throw new OriginUnreachable(`cannot reach the origin: ${error.message}`);
+    }
+    throw new OriginUnreachable(`neither the sitemap nor the news listing could be read (${sitemapError.message}; ${(error as Error).message})`);
+  }
+  if (response.status !== 'ok') {
+    throw new OriginUnreachable(`neither the sitemap nor the news listing could be read (${sitemapError.message}; listing answered ${response.status})`);
+  }
+  const entries = parseNewsListing(response.body, url, options.mirrorOrigin);
+  return { ...result, source: 'listing', listed: recordEntries(state, entries, options) };
+}
+
+/** Notes each news URL and its lastmod in the state. Returns how many news URLs there were. */
+function recordEntries(state: DiscoveryState, entries: SitemapEntry[], options: DiscoveryOptions): number {
+  let count = 0;
+  for (const entry of entries) {
+    const url = canonicalUrl(entry.loc, SITEMAP_URL, options.mirrorOrigin);
+    const page = url ? newsPage(url) : undefined;
+    if (!page) continue;
+    count++;
+    const current = state.urls[page.url];
+    const lastmod = entry.lastmod ?? null;
+    state.urls[page.url] = current ? { ...current, lastmod } : { lang: page.lang, lastmod };
+  }
+  return count;
+}
+
+function validators(response: { etag?: string; lastModified?: string }): { etag?: string; lastModified?: string } {
+  return { ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) };
+}
+
+export interface SelectionOptions {
+  /** Only pages whose lastmod is on or after this date; older pending pages are set aside. */
+  since?: string;
+  /** At most this many pages this run; the rest stay pending for the next run. */
+  max: number;
+  /** Ingest the whole archive over as many runs as it takes, instead of starting from the newest. */
+  backfill: boolean;
+  /** How many of the newest pages a first run (no state yet) takes; the rest are set aside. */
+  firstRunWindow: number;
+}
+
+export interface Candidate {
+  url: string;
+  lang: LanguageKey;
+  lastmod: string | null;
+}
+
+/**
+ * The pages to ingest now, newest first (English before Chinese on a tie, so pairs form from the
+ * English side). Pages set aside (older than --since, or beyond a first run's window) are marked
+ * "baseline": they come back only when they change.
+ */
+export function selectCandidates(state: DiscoveryState, firstRun: boolean, options: SelectionOptions): Candidate[] {
+  const pending: Candidate[] = [];
+  for (const [url, urlState] of Object.entries(state.urls)) {
+    if (!isPending(urlState)) continue;
+    pending.push({ url, lang: urlState.lang, lastmod: urlState.lastmod });
+  }
+  pending.sort(
+    (a, b) =>
+      timeOf(b.lastmod) - timeOf(a.lastmod) ||
+      (a.lang === b.lang ? a.url.localeCompare(b.url) : a.lang === 'en' ? -1 : 1),
+  );
+  const setAside = (candidate: Candidate) => {
+    const urlState = state.urls[candidate.url]!;
+    state.urls[candidate.url] = { ...urlState, handled: urlState.lastmod, outcome: 'baseline' };
+  };
+  let selected = pending;
+  if (options.since) {
+    const since = timeOf(options.since);
+    selected = pending.filter((candidate) => timeOf(candidate.lastmod) >= since);
+    pending.filter((candidate) => timeOf(candidate.lastmod) < since).forEach(setAside);
+  } else if (firstRun && !options.backfill) {
+    selected.slice(options.firstRunWindow).forEach(setAside);
+    selected = selected.slice(0, options.firstRunWindow);
+  }
+  return options.max > 0 ? selected.slice(0, options.max) : selected;
+}
+
+function timeOf(value: string | null): number {
+  if (value === null) return 0;
+  const time = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(time) ? 0 : time;
+}

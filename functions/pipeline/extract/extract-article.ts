@@ -1,0 +1,175 @@
+// One place that turns an ILO page into a story: layered, so a page still yields its content when
+// the design-system markup drifts. Layer 1: ILO design-system selectors. Layer 2: head metadata
+// (canonical, og:, JSON-LD, description). Layer 3: a generic main-content fallback for the body.
+import { type LanguageKey, canonicalUrl } from '../site/ilo-urls.js';
+import { cleanLine, detectLanguage } from '../text/clean-text.js';
+import { type CleanNode, cleanBody, figureCredit, plainTextOf, safeUrl } from '../normalize/clean-body.js';
+import { toMarkdown } from '../normalize/markdown.js';
+import { type IsoDate, datePart, parseIloDate } from './dates.js';
+import { findMainContent } from './main-content.js';
+import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
+import { type Document, type Element, all, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
+import { type PageTag, readTags } from './tags.js';
+import { type TranslationLink, findTranslationLinks } from './translation-links.js';
+
+export interface ArticleImage {
+  url: string;
+  alt?: string;
+  credit?: string;
+}
+
+export type ExtractionLayer = 'site' | 'head' | 'fallback' | 'none';
+
+export interface ExtractedArticle {
+  /** Canonical URL of the page. */
+  url: string;
+  /** Language the URL claims. */
+  lang: LanguageKey;
+  /** Language the text is really written in. */
+  contentLanguage: 'en' | 'zh' | 'unknown';
+  title: string;
+  summary?: string;
+  publishedAt?: IsoDate;
+  modifiedAt?: IsoDate;
+  body: CleanNode[];
+  /** Body Markdown: no title, no lead (those are fields of their own). */
+  markdown: string;
+  image?: ArticleImage;
+  tags: PageTag[];
+  translations: TranslationLink[];
+  /** Which layer found the title and the body: anything but "site" is markup drift. */
+  layers: { title: ExtractionLayer; body: ExtractionLayer };
+  /** The canonical URL the page declares about itself, when it declares one. */
+  declaredCanonical?: string;
+}
+
+export interface ExtractOptions {
+  /** Canonical URL the page was fetched as. */
+  url: string;
+  lang: LanguageKey;
+  mirrorOrigin?: string;
+}
+
+export function extractArticle(html: string, options: ExtractOptions): ExtractedArticle {
+  const doc = parseHtml(html);
+  const head = readHeadMetadata(doc);
+  const context = { pageUrl: options.url, mirrorOrigin: options.mirrorOrigin };
+  const hero = first('.ilo--hero-card, .ilo--hero', doc);
+
+  const title = readTitle(doc, hero, head);
+  const { nodes: body, layer: bodyLayer } = readBody(doc, context);
+  const markdown = toMarkdown(body);
+  const summary = readSummary(hero, head);
+  const bodyText = plainTextOf(body);
+
+  return {
+    url: options.url,
+    lang: options.lang,
+    contentLanguage: detectLanguage(`${title.text} ${summary ?? ''} ${bodyText}`),
+    title: title.text,
+    ...(summary ? { summary } : {}),
+    ...dates(doc, hero, head),
+    body,
+    markdown,
+    ...optional('image', readImage(doc, hero, head, context)),
+    tags: readTags(doc, options.url, options.mirrorOrigin),
+    translations: findTranslationLinks(doc, head, options.url, options.lang, options.mirrorOrigin),
+    layers: { title: title.layer, body: bodyLayer },
+    ...optional('declaredCanonical', head.canonical ? canonicalUrl(head.canonical, options.url, options.mirrorOrigin) : undefined),
+  };
+}
+
+function readTitle(doc: Document, hero: Element | undefined, head: HeadMetadata): { text: string; layer: ExtractionLayer } {
+  const site = cleanLine(inlineTextOf(first('h1.ilo--hero-card--title, .ilo--hero-card--title, .ilo--hero--title', hero ?? doc)));
+  if (site) return { text: site, layer: 'site' };
+  const headTitle = head.jsonLd[0]?.headline ?? head.ogTitle ?? head.title;
+  if (headTitle) return { text: cleanLine(headTitle), layer: 'head' };
+  const h1 = cleanLine(inlineTextOf(first('main h1, article h1, h1', doc)));
+  return h1 ? { text: h1, layer: 'fallback' } : { text: '', layer: 'none' };
+}
+
+// Blocks that cannot be part of a heading. The design system's hero template closes its <h1> with
+// </h2>; browsers close the h1 there, htmlparser2 does not, so the intro, date and share links end
+// up inside it. A heading's own text is its text outside such blocks.
+const NOT_IN_HEADING = new Set(['p', 'div', 'ul', 'ol', 'nav', 'section', 'figure', 'form', 'table', 'h2', 'h3', 'h4', 'h5', 'h6', 'time', 'button', 'template']);
+
+function inlineTextOf(heading: Element | undefined): string {
+  if (!heading) return '';
+  const parts: string[] = [];
+  const visit = (node: Element['children'][number]) => {
+    if (isText(node)) parts.push(node.data);
+    else if (isTag(node) && !NOT_IN_HEADING.has(node.name) && node.name !== 'script' && node.name !== 'style') node.children.forEach(visit);
+  };
+  heading.children.forEach(visit);
+  return parts.join('');
+}
+
+function readSummary(hero: Element | undefined, head: HeadMetadata): string | undefined {
+  const site = cleanLine(textOf(first('.ilo--hero-card--intro, .ilo--hero--intro', hero ?? [])));
+  if (site) return site;
+  const fromHead = head.ogDescription ?? head.description ?? head.jsonLd[0]?.description;
+  return fromHead ? cleanLine(fromHead) || undefined : undefined;
+}
+
+function readBody(doc: Document, context: { pageUrl: string; mirrorOrigin?: string }): { nodes: CleanNode[]; layer: ExtractionLayer } {
+  const richtexts = all('.ilo--richtext', doc).filter(
+    (element) => !hasAncestor(element, (a) => /ilo--richtext|ilo--card|ilo--footer|ilo--header/.test(a.attribs.class ?? '') || ['footer', 'header', 'nav', 'aside'].includes(a.name)),
+  );
+  const site = cleanBody(richtexts, context);
+  if (plainTextOf(site).length > 0) return { nodes: site, layer: 'site' };
+  const main = findMainContent(doc);
+  const fallback = main ? cleanBody([main], { ...context, dropLandmarks: true }) : [];
+  return plainTextOf(fallback).length > 0 ? { nodes: fallback, layer: 'fallback' } : { nodes: [], layer: 'none' };
+}
+
+function dates(doc: Document, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {
+  const heroDate = parseIloDate(textOf(first('.ilo--hero-card--datecopy, .ilo--hero--datecopy, .ilo--hero-card--date', hero ?? doc)));
+  const timeDate = parseIloDate(attr(first('main time[datetime], article time[datetime]', doc), 'datetime'));
+  const ldPublished = parseIloDate(head.jsonLd[0]?.datePublished ?? head.publishedTime);
+  const modifiedAt = parseIloDate(head.jsonLd[0]?.dateModified ?? head.modifiedTime);
+  // The printed date is the story's own; a JSON-LD date-time on the same day adds the time of day.
+  let publishedAt = heroDate ?? timeDate ?? ldPublished;
+  if (heroDate && ldPublished && ldPublished.length > 10 && datePart(ldPublished) === heroDate) publishedAt = ldPublished;
+  return { ...optional('publishedAt', publishedAt), ...optional('modifiedAt', modifiedAt) };
+}
+
+function readImage(
+  doc: Document,
+  hero: Element | undefined,
+  head: HeadMetadata,
+  context: { pageUrl: string; mirrorOrigin?: string },
+): ArticleImage | undefined {
+  // The hero image sits beside the hero card, in the hero block, with its credit in a caption.
+  const heroBlock = first('.hero, .ilo--hero', doc) ?? hero;
+  const heroImage = heroBlock ? first('.hero--background img, .ilo--hero--background img, img', heroBlock) : undefined;
+  const bodyFigure = first('.ilo--richtext figure', doc);
+  const candidates: { img?: Element; src?: string; alt?: string; figure?: Element }[] = [
+    { img: heroImage, figure: heroImage ? (first('.hero--caption, .ilo--hero--caption', heroBlock!) ?? closest(heroImage, 'figure')) : undefined },
+    { src: head.ogImage, alt: head.ogImageAlt },
+    { src: head.jsonLd[0]?.image },
+    { img: bodyFigure ? first('img', bodyFigure) : undefined, figure: bodyFigure },
+  ];
+  for (const candidate of candidates) {
+    const src = candidate.img ? (attr(candidate.img, 'src') ?? attr(candidate.img, 'data-src')) : candidate.src;
+    const url = safeUrl(src, context);
+    if (!url || url.startsWith('mailto:')) continue;
+    const alt = cleanLine(candidate.img ? (attr(candidate.img, 'alt') ?? '') : (candidate.alt ?? ''));
+    const credit = candidate.figure ? figureCredit(candidate.figure) : undefined;
+    return { url, ...(alt ? { alt } : {}), ...(credit ? { credit } : {}) };
+  }
+  return undefined;
+}
+
+function hasAncestor(element: Element, test: (ancestor: Element) => boolean): boolean {
+  for (let parent = element.parent; parent && 'name' in parent; parent = parent.parent) if (test(parent)) return true;
+  return false;
+}
+
+function closest(element: Element, name: string): Element | undefined {
+  for (let parent = element.parent; parent && 'name' in parent; parent = parent.parent) if (parent.name === name) return parent;
+  return undefined;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

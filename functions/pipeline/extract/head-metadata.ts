@@ -1,0 +1,118 @@
+// What a page's <head> says about it, when it says anything: canonical, hreflang alternates, Open
+// Graph, meta description and JSON-LD. The ILO site is inconsistent, so every field is optional.
+import { cleanLine } from '../text/clean-text.js';
+import { type Document, all, attr, first, textOf } from './html-dom.js';
+
+export interface HeadMetadata {
+  htmlLang?: string;
+  /** <title> without the " | International Labour Organization" suffix. */
+  title?: string;
+  canonical?: string;
+  description?: string;
+  ogTitle?: string;
+  ogDescription?: string;
+  ogImage?: string;
+  ogImageAlt?: string;
+  publishedTime?: string;
+  modifiedTime?: string;
+  alternates: { hreflang: string; href: string }[];
+  jsonLd: JsonLdArticle[];
+  /** Charset declared in a <meta> tag, for pages whose HTTP header has none. */
+  charset?: string;
+}
+
+export interface JsonLdArticle {
+  type: string;
+  headline?: string;
+  description?: string;
+  datePublished?: string;
+  dateModified?: string;
+  image?: string;
+  inLanguage?: string;
+}
+
+const TITLE_SUFFIX = /\s*[|–-]\s*(International Labour Organization|国际劳工组织|ILO)\s*$/i;
+
+export function readHeadMetadata(doc: Document): HeadMetadata {
+  const meta = (selector: string) => nonEmpty(attr(first(selector, doc), 'content'));
+  const rawTitle = textOf(first('head > title, title', doc));
+  return {
+    htmlLang: nonEmpty(attr(first('html', doc), 'lang')),
+    title: nonEmpty(cleanLine(rawTitle.replace(TITLE_SUFFIX, ''))),
+    canonical: nonEmpty(attr(first('link[rel~="canonical"]', doc), 'href')),
+    description: meta('meta[name="description" i]'),
+    ogTitle: meta('meta[property="og:title"]'),
+    ogDescription: meta('meta[property="og:description"]'),
+    ogImage: meta('meta[property="og:image"], meta[property="og:image:url"]'),
+    ogImageAlt: meta('meta[property="og:image:alt"]'),
+    publishedTime: meta('meta[property="article:published_time"]'),
+    modifiedTime: meta('meta[property="article:modified_time"]'),
+    alternates: all('link[rel~="alternate"][hreflang][href]', doc).map((link) => ({
+      hreflang: attr(link, 'hreflang')!.toLowerCase(),
+      href: attr(link, 'href')!,
+    })),
+    jsonLd: all('script[type="application/ld+json"]', doc).flatMap((script) => readJsonLd(textOfScript(script))),
+    charset: readMetaCharset(doc),
+  };
+}
+
+function readMetaCharset(doc: Document): string | undefined {
+  const direct = attr(first('meta[charset]', doc), 'charset');
+  if (direct) return direct.toLowerCase();
+  const contentType = attr(first('meta[http-equiv="content-type" i]', doc), 'content');
+  return contentType ? /charset=([\w-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
+}
+
+function textOfScript(script: { children: unknown[] }): string {
+  return (script.children as { data?: string }[]).map((child) => child.data ?? '').join('');
+}
+
+const ARTICLE_TYPES = new Set(['NewsArticle', 'Article', 'ReportageNewsArticle', 'BlogPosting', 'WebPage']);
+
+/** Article-like objects from a JSON-LD block, including inside @graph. Broken JSON is ignored. */
+function readJsonLd(json: string): JsonLdArticle[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const found: JsonLdArticle[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    const node = value as Record<string, unknown>;
+    if (node['@graph']) visit(node['@graph']);
+    const types = ([] as unknown[]).concat(node['@type'] ?? []).filter((t): t is string => typeof t === 'string');
+    const type = types.find((t) => ARTICLE_TYPES.has(t));
+    if (type) {
+      found.push({
+        type,
+        headline: stringOf(node.headline) ?? stringOf(node.name),
+        description: stringOf(node.description),
+        datePublished: stringOf(node.datePublished),
+        dateModified: stringOf(node.dateModified),
+        image: imageOf(node.image),
+        inLanguage: stringOf(node.inLanguage),
+      });
+    }
+  };
+  visit(data);
+  // Prefer real articles over a generic WebPage.
+  return found.sort((a, b) => Number(a.type === 'WebPage') - Number(b.type === 'WebPage'));
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function imageOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return stringOf(value);
+  if (Array.isArray(value)) return imageOf(value[0]);
+  if (value && typeof value === 'object') return stringOf((value as Record<string, unknown>).url);
+  return undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -1,0 +1,76 @@
+// A light DOM for pages: htmlparser2 builds it (fast, forgiving, no browser emulation) and
+// css-select queries it. Every extractor works on these nodes.
+import { compile, selectAll, selectOne } from 'css-select';
+import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+
+export type { AnyNode, Document, Element } from 'domhandler';
+export { isTag, isText } from 'domhandler';
+
+export function parseHtml(html: string): Document {
+  return parseDocument(html, { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
+}
+
+export function parseXml(xml: string): Document {
+  return parseDocument(xml, { xmlMode: true, decodeEntities: true });
+}
+
+type Query = ReturnType<typeof compile<AnyNode, Element>>;
+const compiled = new Map<string, Query>();
+
+/** A CSS selector compiled once and reused: pages are many, selectors are few. */
+function query(selector: string): Query {
+  let q = compiled.get(selector);
+  if (!q) {
+    q = compile<AnyNode, Element>(selector);
+    compiled.set(selector, q);
+  }
+  return q;
+}
+
+export function all(selector: string, root: AnyNode | AnyNode[]): Element[] {
+  return selectAll<AnyNode, Element>(query(selector), root);
+}
+
+export function first(selector: string, root: AnyNode | AnyNode[]): Element | undefined {
+  return selectOne<AnyNode, Element>(query(selector), root) ?? undefined;
+}
+
+export function attr(element: Element | undefined, name: string): string | undefined {
+  const value = element?.attribs[name];
+  return value === undefined ? undefined : value.trim();
+}
+
+export function hasClass(element: Element, name: string): boolean {
+  const classes = element.attribs.class;
+  return classes !== undefined && ` ${classes} `.replace(/\s+/g, ' ').includes(` ${name} `);
+}
+
+/** The text of a subtree as one collapsed line; script, style and template content excluded. */
+export function textOf(node: AnyNode | undefined): string {
+  if (!node) return '';
+  const parts: string[] = [];
+  collectText(node, parts);
+  return parts.join('').replace(/[\s\u00A0]+/g, ' ').trim();
+}
+
+const NO_TEXT = new Set(['script', 'style', 'noscript', 'template']);
+// Elements whose edges separate words, so "<p>a</p><p>b</p>" reads "a b", not "ab".
+const BLOCKS = new Set([
+  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'section',
+  'article', 'header', 'footer', 'figure', 'figcaption', 'blockquote', 'time', 'dd', 'dt',
+]);
+
+function collectText(node: AnyNode, parts: string[]): void {
+  if (isText(node)) {
+    parts.push(node.data);
+  } else if (isTag(node)) {
+    if (NO_TEXT.has(node.name)) return;
+    const block = BLOCKS.has(node.name);
+    if (block) parts.push(' ');
+    for (const child of node.children) collectText(child, parts);
+    if (block) parts.push(' ');
+  } else if ('children' in node) {
+    for (const child of node.children) collectText(child, parts);
+  }
+}

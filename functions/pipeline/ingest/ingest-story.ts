@@ -1,0 +1,260 @@
+// Ingest one story: fetch its page and its other-language twin, check each really is in its
+// language, extract, compose the bilingual record, and store it with its derived files. The
+// record (meta.json) is written first with a conditional write: it is the commit point, and the
+// derived files are repaired from it if a run stops half-way.
+import { FetchFailure, PreconditionFailed } from '../errors.js';
+import type { Candidate } from '../discover/discover-stories.js';
+import type { PipelinePorts } from '../ports.js';
+import { escapeMarkdownText } from '../normalize/markdown.js';
+import type { ContentMode } from '../config.js';
+import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
+import { renderMarkdownFile } from '../normalize/front-matter.js';
+import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
+import { exportArticle } from '../record/export-article.js';
+import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
+import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
+import { CONTENT_TYPES, keys } from '../state/store-keys.js';
+import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, writeSource } from './story-source.js';
+
+export interface IngestSettings {
+  mirrorOrigin?: string;
+  contentMode: ContentMode;
+  publicUrl: string;
+}
+
+export interface CoveredPage {
+  url: string;
+  lang: LanguageKey;
+}
+
+export type IngestOutcome =
+  | { status: 'stored'; id: string; change: RecordChange; version: number; covered: CoveredPage[]; warnings: string[] }
+  | { status: 'gone'; url: string; httpStatus: number }
+  | { status: 'rejected'; url: string; reason: string };
+
+/** A page could be fetched but holds no story: no title or no body (markup drift). */
+export class EmptyStory extends Error {
+  constructor(readonly url: string, detail: string) {
+    super(`${url}: ${detail}`);
+    this.name = 'EmptyStory';
+  }
+}
+
+const MAX_TWIN_CANDIDATES = 3;
+
+export async function ingestStory(ports: PipelinePorts, settings: IngestSettings, candidate: Candidate): Promise<IngestOutcome> {
+  const { store, logger } = ports;
+  const requested = newsPage(candidate.url);
+  if (!requested) return { status: 'rejected', url: candidate.url, reason: 'not a news story URL' };
+
+  const knownId = await lookupAlias(store, requested.url);
+  const source = knownId ? await readSource(store, knownId) : undefined;
+  const primary = await loadArticle(ports, settings, requested.url, requested.lang, source?.value, knownId);
+  if (primary.status === 'gone') return { status: 'gone', url: requested.url, httpStatus: primary.httpStatus };
+  const article = primary.article;
+  if (article.contentLanguage !== requested.lang && article.contentLanguage !== 'unknown') {
+    // Drupal shows an untranslated story under another language's path: not a version of its own.
+    return { status: 'rejected', url: requested.url, reason: `content is in ${article.contentLanguage}, not ${requested.lang}` };
+  }
+  if (article.title === '' || article.markdown === '') {
+    throw new EmptyStory(requested.url, article.title === '' ? 'no title found' : 'no body text found');
+  }
+  const warnings = driftWarnings(article);
+
+  const pages: StoryPages = { [article.lang]: article };
+  const loaded: Loaded[] = [primary];
+  const twinLang: LanguageKey = article.lang === 'en' ? 'zh' : 'en';
+  const { twin, rejected } = await findTwin(ports, settings, article, twinLang, source?.value, knownId);
+  if (twin) {
+    pages[twinLang] = twin.article;
+    loaded.push(twin);
+    warnings.push(...driftWarnings(twin.article));
+  }
+
+  const id = await resolveId(ports, pages, knownId);
+  const newSource: StorySource = {
+    id,
+    pages: Object.fromEntries(loaded.map((page) => [page.article.lang, page.validators])),
+    rejected: [...new Set([...(source?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
+  };
+  if (JSON.stringify(newSource) !== JSON.stringify(source?.value)) {
+    await writeSource(store, newSource, id === knownId ? source?.etag : undefined);
+  }
+
+  for (const page of loaded) if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);
+
+  const { record, change } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined);
+  if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
+    await writeDerivedFiles(ports, settings, record, pages);
+  }
+  for (const message of warnings) logger.warn(message, { id });
+  const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
+  if (!covered.some((page) => page.url === requested.url)) covered.push({ url: requested.url, lang: requested.lang });
+  return { status: 'stored', id, change, version: record.version, covered, warnings };
+}
+
+interface Loaded {
+  status: 'ok';
+  article: ExtractedArticle;
+  html: string;
+  fetched: boolean;
+  validators: SourcePage;
+}
+
+/** Fetches a page (conditionally when validators are known) and extracts it. */
+async function loadArticle(
+  ports: PipelinePorts,
+  settings: IngestSettings,
+  url: string,
+  lang: LanguageKey,
+  source: StorySource | undefined,
+  id: string | undefined,
+): Promise<Loaded | { status: 'gone'; httpStatus: number }> {
+  const known = source?.pages[lang]?.url === url ? source.pages[lang] : undefined;
+  const snapshot = known && id ? await ports.store.get(keys.raw(id, lang)) : undefined;
+  const response = await ports.fetcher.fetch(url, snapshot ? known : undefined);
+  if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
+  if (response.status === 'not-modified') {
+    if (!snapshot) throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
+    return { status: 'ok', article: extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: known! };
+  }
+  // A redirect may land on the story's current alias; the page is known by where it landed.
+  const landed = newsPage(response.url);
+  const finalUrl = landed && landed.lang === lang ? landed.url : url;
+  return {
+    status: 'ok',
+    article: extract(response.body, finalUrl, lang, settings),
+    html: response.body,
+    fetched: true,
+    validators: { url: finalUrl, ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) },
+  };
+}
+
+function extract(html: string, url: string, lang: LanguageKey, settings: IngestSettings): ExtractedArticle {
+  return extractArticle(html, { url, lang, ...(settings.mirrorOrigin ? { mirrorOrigin: settings.mirrorOrigin } : {}) });
+}
+
+/**
+ * The story in the other language: the first candidate link that answers 200 with content really
+ * in that language. The twin known from earlier runs is tried last, in case the links went away.
+ */
+async function findTwin(
+  ports: PipelinePorts,
+  settings: IngestSettings,
+  article: ExtractedArticle,
+  lang: LanguageKey,
+  source: StorySource | undefined,
+  id: string | undefined,
+): Promise<{ twin?: Loaded; rejected: string[] }> {
+  const rejected: string[] = [];
+  const urls = article.translations.filter((link) => link.lang === lang).map((link) => link.url);
+  const knownTwin = source?.pages[lang]?.url;
+  if (knownTwin && !urls.includes(knownTwin)) urls.push(knownTwin);
+  for (const url of urls.slice(0, MAX_TWIN_CANDIDATES + (knownTwin ? 1 : 0))) {
+    const loaded = await loadArticle(ports, settings, url, lang, source, id);
+    if (loaded.status === 'gone') continue;
+    if (loaded.article.contentLanguage !== lang) {
+      ports.logger.info('translation candidate is not in its language', { url, content: loaded.article.contentLanguage, expected: lang });
+      rejected.push(url);
+      continue;
+    }
+    if (loaded.article.title === '' || loaded.article.markdown === '') {
+      ports.logger.warn('translation page has no title or body', { url });
+      continue;
+    }
+    return { twin: loaded, rejected };
+  }
+  return { rejected };
+}
+
+/**
+ * One story, one id, forever: an id already bound to either page wins (the English page's first);
+ * otherwise a new id from the pages. Binding is first-come: a concurrent run's binding is adopted.
+ */
+async function resolveId(ports: PipelinePorts, pages: StoryPages, knownId: string | undefined): Promise<string> {
+  const bound: Partial<Record<LanguageKey, string>> = {};
+  for (const lang of LANGUAGES) {
+    const page = pages[lang];
+    if (page) bound[lang] = (await lookupAlias(ports.store, page.url)) ?? undefined;
+  }
+  if (bound.en && bound.zh && bound.en !== bound.zh) {
+    ports.logger.warn('two records exist for one story; keeping the English one', { en: bound.en, zh: bound.zh });
+  }
+  const newsPages = Object.fromEntries(LANGUAGES.filter((lang) => pages[lang]).map((lang) => [lang, newsPage(pages[lang]!.url)!]));
+  let id = bound.en ?? bound.zh ?? knownId ?? storyId(newsPages);
+  for (const lang of LANGUAGES) {
+    const page = pages[lang];
+    if (page && !bound[lang]) id = await bindAlias(ports.store, page.url, id);
+  }
+  return id;
+}
+
+/** Writes meta.json when the content changed: compare-and-swap, recomputed if another run won. */
+async function commitRecord(
+  ports: PipelinePorts,
+  id: string,
+  pages: StoryPages,
+  fallbackDate: string | undefined,
+): Promise<{ record: ArticleRecord; change: RecordChange }> {
+  for (let attempt = 1; ; attempt++) {
+    const previous = await readJson<ArticleRecord>(ports.store, keys.articleMeta(id));
+    const result = composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10));
+    if (result.change === 'unchanged') return result;
+    try {
+      await ports.store.put(keys.articleMeta(id), stringifyJson(result.record), {
+        contentType: CONTENT_TYPES.json,
+        ...(previous ? { ifMatch: previous.etag } : { ifNoneMatch: '*' as const }),
+      });
+      return result;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** True when the derived files already belong to the record's version (the common rerun case). */
+async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord): Promise<boolean> {
+  const exported = await readJson<{ version?: number }>(ports.store, keys.exportArticle(record.id));
+  if (exported?.value.version !== record.version) return false;
+  return (await ports.store.get(keys.notified(record.id, record.version))) !== undefined ||
+    (await ports.store.get(keys.outbox(record.id, record.version))) !== undefined;
+}
+
+/** Markdown files, the export record and the outbox entry that tells publish a version is new. */
+async function writeDerivedFiles(ports: PipelinePorts, settings: IngestSettings, record: ArticleRecord, pages: StoryPages): Promise<void> {
+  const { store } = ports;
+  const bodies: Partial<Record<LanguageKey, string>> = {};
+  for (const lang of LANGUAGES) {
+    const page = pages[lang];
+    if (!page) {
+      if (await store.get(keys.articleMarkdown(record.id, lang))) await store.delete(keys.articleMarkdown(record.id, lang));
+      continue;
+    }
+    bodies[lang] = markdownBody(page);
+    const published = settings.contentMode === 'full' ? bodies[lang]! : summaryOnlyBody(record, lang);
+    await writeIfChanged(store, keys.articleMarkdown(record.id, lang), renderMarkdownFile(record, lang, published), CONTENT_TYPES.markdown);
+  }
+  await writeIfChanged(store, keys.exportArticle(record.id), stringifyJson(exportArticle(record, bodies, settings)), CONTENT_TYPES.json);
+  try {
+    await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {
+      contentType: CONTENT_TYPES.json,
+      ifNoneMatch: '*',
+    });
+  } catch (error) {
+    if (!(error instanceof PreconditionFailed)) throw error; // already queued by another run
+  }
+}
+
+const READ_MORE: Record<LanguageKey, string> = { en: 'Read the full story on ilo.org', zh: '在国际劳工组织网站阅读全文' };
+
+function summaryOnlyBody(record: ArticleRecord, lang: LanguageKey): string {
+  const lead = escapeMarkdownText(record.summary[lang] ?? '');
+  return `${lead}\n\n[${READ_MORE[lang]}](${record.url[lang]})`.trim();
+}
+
+function driftWarnings(article: ExtractedArticle): string[] {
+  const warnings: string[] = [];
+  if (article.layers.title !== 'site') warnings.push(`markup drift: title of ${article.url} found by the ${article.layers.title} layer`);
+  if (article.layers.body !== 'site') warnings.push(`markup drift: body of ${article.url} found by the ${article.layers.body} layer`);
+  return warnings;
+}

@@ -1,0 +1,247 @@
+// Turns the body of a page into clean content: an allowlist of elements and attributes, every URL
+// absolute on https://www.ilo.org, page chrome and anything executable gone. This is the one place
+// that decides what of a page's body is content; Markdown and HTML outputs are made from its result.
+import { canonicalUrl } from '../site/ilo-urls.js';
+import { cleanLine, cleanText } from '../text/clean-text.js';
+import { ALSO_AVAILABLE } from '../extract/translation-links.js';
+import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../extract/html-dom.js';
+
+/** A cleaned element: only allowed tags and attributes remain. Strings are text. */
+export type CleanNode = string | CleanElement;
+export interface CleanElement {
+  tag: string;
+  attrs?: Record<string, string>;
+  children: CleanNode[];
+}
+
+export interface CleanContext {
+  /** Canonical URL of the page, the base for relative links. */
+  pageUrl: string;
+  mirrorOrigin?: string;
+  /** For the generic fallback: header, footer and aside regions are chrome there. */
+  dropLandmarks?: boolean;
+}
+
+const LANDMARKS = new Set(['header', 'footer', 'aside']);
+
+// Kept as they are (with their allowed attributes).
+const KEEP = new Set([
+  'p', 'br', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'q', 'em', 'i', 'strong', 'b',
+  'a', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'pre', 'code', 'hr', 'sup', 'sub', 's', 'del', 'dl', 'dt', 'dd', 'cite', 'abbr',
+]);
+// Renamed on the way: the page title is the only h1, so an h1 in a body is a section heading.
+const RENAME: Record<string, string> = { h1: 'h2', strike: 's', tt: 'code' };
+// Dropped with everything inside: not content, or not safe.
+const DROP = new Set([
+  'script', 'style', 'noscript', 'template', 'form', 'button', 'input', 'select', 'textarea', 'label',
+  'nav', 'svg', 'canvas', 'object', 'embed', 'link', 'meta', 'head', 'title', 'dialog', 'menu',
+  'audio', 'source', 'track', 'map', 'area', 'frame', 'frameset', 'applet', 'base', 'math',
+]);
+// Design-system components and Drupal blocks that are page chrome wherever they appear.
+const CHROME_CLASS =
+  /(^|\s)(ilo--(breadcrumb|social-?media|share|tags?|card|cardgroup|language-toggle|notification|pagination|localnav|navigation|nav|footer|header|readmore|contextmenu|search|tooltip|modal|tableofcontents)\b[\w-]*|visually-hidden|sr-only|element-invisible|eu-cookie[\w-]*|(cookie|share|social|related|breadcrumb|print-link)(-[\w-]+)?)(\s|$)/i;
+const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+
+/** Cleans the given body roots (in document order) into content nodes. */
+export function cleanBody(roots: Element[], context: CleanContext): CleanNode[] {
+  return tidy(roots.flatMap((root) => cleanChildren(root, context)));
+}
+
+function cleanChildren(parent: Element, context: CleanContext): CleanNode[] {
+  return parent.children.flatMap((child) => cleanNode(child, context));
+}
+
+function cleanNode(node: AnyNode, context: CleanContext): CleanNode[] {
+  if (isText(node)) return node.data === '' ? [] : [cleanText(node.data)];
+  if (!isTag(node)) return [];
+  const name = RENAME[node.name] ?? node.name;
+  if (DROP.has(name) || isHidden(node) || isChrome(node)) return [];
+  if (context.dropLandmarks && LANDMARKS.has(name)) return [];
+  if (name === 'iframe' || name === 'video') return embedAsLink(node, context);
+  if (name === 'figure') return cleanFigure(node, context);
+  if (name === 'img') return cleanImage(node, context);
+  if (isAlsoAvailableBlock(node)) return [];
+
+  const children = cleanChildren(node, context);
+  if (name === 'a') {
+    const href = safeUrl(attr(node, 'href'), context);
+    if (!href) return children; // javascript:, data:, or no href: keep the words, drop the link
+    return [{ tag: 'a', attrs: { href }, children }];
+  }
+  if (!KEEP.has(name)) return children; // div, span, section, font, unknown: keep what is inside
+  const attrs: Record<string, string> = {};
+  if ((name === 'td' || name === 'th') && /^\d+$/.test(attr(node, 'colspan') ?? '')) attrs.colspan = attr(node, 'colspan')!;
+  if (name === 'ol' && /^\d+$/.test(attr(node, 'start') ?? '')) attrs.start = attr(node, 'start')!;
+  if (name === 'table') return [normalizeTable({ tag: 'table', children })];
+  return [{ tag: name, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), children }];
+}
+
+function isHidden(element: Element): boolean {
+  return 'hidden' in element.attribs || attr(element, 'aria-hidden') === 'true' || /display\s*:\s*none/i.test(attr(element, 'style') ?? '');
+}
+
+function isChrome(element: Element): boolean {
+  const classes = element.attribs.class;
+  return classes !== undefined && CHROME_CLASS.test(classes);
+}
+
+function isAlsoAvailableBlock(element: Element): boolean {
+  if (element.name !== 'p' && element.name !== 'div' && element.name !== 'section') return false;
+  const text = textOf(element);
+  return text.length < 200 && ALSO_AVAILABLE.test(text);
+}
+
+/** An http(s)/mailto URL made absolute and canonical, or undefined when it is not safe to keep. */
+export function safeUrl(raw: string | undefined, context: CleanContext): string | undefined {
+  if (!raw) return undefined;
+  const trimmed = raw.replace(/[\u0000-\u0020]+/g, '');
+  if (trimmed === '') return undefined;
+  if (/^mailto:/i.test(trimmed)) return trimmed;
+  const url = canonicalUrl(raw, context.pageUrl, context.mirrorOrigin);
+  if (!url) return undefined;
+  return ALLOWED_SCHEMES.has(new URL(url).protocol) ? url : undefined;
+}
+
+function imageSource(img: Element, context: CleanContext): string | undefined {
+  const srcset = attr(img, 'srcset') ?? attr(img, 'data-srcset');
+  const candidates = [attr(img, 'src'), attr(img, 'data-src'), srcset?.split(',')[0]?.trim().split(/\s+/)[0]];
+  for (const candidate of candidates) {
+    const url = safeUrl(candidate, context);
+    if (url && !url.startsWith('mailto:')) return url;
+  }
+  return undefined;
+}
+
+function cleanImage(img: Element, context: CleanContext): CleanNode[] {
+  const src = imageSource(img, context);
+  if (!src) return [];
+  const alt = cleanLine(attr(img, 'alt') ?? '');
+  return [{ tag: 'img', attrs: { src, alt }, children: [] }];
+}
+
+/**
+ * A figure: the image, then one caption line with the credit printed once (the design system prints
+ * each credit twice, in a tooltip and in a label).
+ */
+function cleanFigure(figure: Element, context: CleanContext): CleanNode[] {
+  const images = all('img', figure).flatMap((img) => cleanImage(img, context));
+  if (images.length === 0) {
+    const rest = cleanChildren(figure, context);
+    return rest;
+  }
+  const caption = cleanLine(textOf(all('figcaption', figure).find((c) => !isCreditElement(c))));
+  const credit = figureCredit(figure);
+  const captionWithoutCredit = credit ? cleanLine(caption.split(credit).join(' ')) : caption;
+  const line = [captionWithoutCredit, credit].filter((part) => part && part.length > 0).join(' ');
+  const result: CleanNode[] = [{ tag: 'figure', children: images }];
+  if (line !== '') result.push({ tag: 'p', children: [{ tag: 'em', children: [line] }] });
+  return result;
+}
+
+function isCreditElement(element: Element): boolean {
+  return /credit|copyright|tooltip/i.test(element.attribs.class ?? '');
+}
+
+/** The image credit, once: the first credit-like text, or a "©" line, found in the figure. */
+export function figureCredit(figure: Element): string | undefined {
+  const credits = all('[class*="credit" i], [class*="copyright" i], [class*="tooltip" i]', figure)
+    .map((element) => cleanLine(textOf(element)))
+    .filter((text) => text !== '');
+  // A wrapper and its label both match; the shortest text is the credit itself.
+  const shortest = credits.sort((a, b) => a.length - b.length)[0];
+  if (shortest) return shortest;
+  const copyright = /©[^\n]*/.exec(textOf(figure));
+  return copyright ? cleanLine(copyright[0]) : undefined;
+}
+
+const VIDEO_HOSTS: Record<string, (url: URL) => string | undefined> = {
+  'www.youtube.com': youtubeWatchUrl,
+  'youtube.com': youtubeWatchUrl,
+  'www.youtube-nocookie.com': youtubeWatchUrl,
+  'youtube-nocookie.com': youtubeWatchUrl,
+  'player.vimeo.com': (url) => {
+    const id = /\/video\/(\d+)/.exec(url.pathname)?.[1];
+    return id ? `https://vimeo.com/${id}` : undefined;
+  },
+};
+
+function youtubeWatchUrl(url: URL): string | undefined {
+  const id = /\/embed\/([\w-]{6,})/.exec(url.pathname)?.[1];
+  return id ? `https://www.youtube.com/watch?v=${id}` : undefined;
+}
+
+/** An embedded video or frame becomes a plain link to what it shows. */
+function embedAsLink(element: Element, context: CleanContext): CleanNode[] {
+  const source = attr(element, 'src') ?? attr(element, 'data-src') ?? attr(all('source[src]', element)[0], 'src');
+  const url = safeUrl(source, context);
+  if (!url || url.startsWith('mailto:')) return [];
+  const parsed = new URL(url);
+  const watch = VIDEO_HOSTS[parsed.hostname]?.(parsed) ?? url;
+  const title = cleanLine(attr(element, 'title') ?? attr(element, 'aria-label') ?? '');
+  const label = title !== '' ? `Video: ${title}` : 'Video';
+  return [{ tag: 'p', children: [{ tag: 'a', attrs: { href: watch }, children: [label] }] }];
+}
+
+/** GFM tables need a header row: promote the first row when a table has none. */
+function normalizeTable(table: CleanElement): CleanElement {
+  const rows: CleanElement[] = [];
+  const captions: CleanNode[] = [];
+  const collect = (nodes: CleanNode[]) => {
+    for (const node of nodes) {
+      if (typeof node === 'string') continue;
+      if (node.tag === 'tr') rows.push(node);
+      else if (node.tag === 'caption') captions.push(node);
+      else if (node.tag === 'thead' || node.tag === 'tbody' || node.tag === 'tfoot') collect(node.children);
+    }
+  };
+  collect(table.children);
+  if (rows.length === 0) return { tag: 'table', children: [] };
+  const [head, ...body] = rows;
+  const headRow: CleanElement = {
+    tag: 'tr',
+    children: head!.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, tag: 'th' })),
+  };
+  return {
+    tag: 'table',
+    children: [...captions, { tag: 'thead', children: [headRow] }, { tag: 'tbody', children: body }],
+  };
+}
+
+/** Removes elements left without content (empty paragraphs, links without text, etc.). */
+function tidy(nodes: CleanNode[]): CleanNode[] {
+  const result: CleanNode[] = [];
+  for (const node of nodes) {
+    if (typeof node === 'string') {
+      result.push(node);
+      continue;
+    }
+    const children = tidy(node.children);
+    const element = { ...node, children };
+    const keepsWhenEmpty = ['img', 'br', 'hr', 'td', 'th', 'tr'].includes(node.tag);
+    if (!keepsWhenEmpty && !hasContent(element)) continue;
+    result.push(element);
+  }
+  return result;
+}
+
+function hasContent(node: CleanNode): boolean {
+  if (typeof node === 'string') return node.trim() !== '';
+  if (node.tag === 'img' || node.tag === 'hr') return true;
+  return node.children.some(hasContent);
+}
+
+/** The plain text of cleaned content (for word counts, language checks and summaries). */
+export function plainTextOf(nodes: CleanNode[]): string {
+  const parts: string[] = [];
+  const visit = (node: CleanNode) => {
+    if (typeof node === 'string') parts.push(node);
+    else {
+      parts.push(' ');
+      node.children.forEach(visit);
+      parts.push(' ');
+    }
+  };
+  nodes.forEach(visit);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,35 @@
+// The Markdown files (articles/<id>/<lang>.md): YAML front matter that Hugo and Jekyll read as is,
+// then the story's Markdown.
+import { stringify } from 'yaml';
+import type { ArticleRecord } from '../record/article-record.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+
+/** Language tags as feeds, front matter and HTML use them. */
+export const LANGUAGE_TAG: Record<LanguageKey, string> = { en: 'en', zh: 'zh-Hans' };
+
+export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, body: string): string {
+  const translations: Record<string, string> = {};
+  for (const other of LANGUAGES) if (other !== lang && record.url[other]) translations[LANGUAGE_TAG[other]] = record.url[other]!;
+  const label = (term: { label: Partial<Record<LanguageKey, string>> }) => term.label[lang] ?? term.label.en ?? term.label.zh!;
+  const frontMatter: Record<string, unknown> = {
+    title: record.title[lang],
+    date: record.publishedAt,
+    lastmod: record.updatedAt,
+    lang: LANGUAGE_TAG[lang],
+    id: record.id,
+    version: record.version,
+    canonical: record.url[lang],
+    ...(record.summary[lang] ? { summary: record.summary[lang], description: record.summary[lang] } : {}),
+    ...(Object.keys(translations).length > 0 ? { translations } : {}),
+    topics: record.topics.map(label),
+    places: record.places.map(label),
+    ...(record.image
+      ? { image: record.image.url, ...(record.image.alt[lang] ? { image_alt: record.image.alt[lang] } : {}), ...(record.image.credit ? { image_credit: record.image.credit } : {}) }
+      : {}),
+    rights: record.rights,
+    source: 'International Labour Organization (ILO)',
+  };
+  // Strings always quoted: a title like "No: 2025" or "yes" must stay a string in every YAML reader.
+  const yaml = stringify(frontMatter, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  return `---\n${yaml}---\n\n${body}\n`;
+}

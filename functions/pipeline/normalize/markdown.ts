@@ -1,0 +1,58 @@
+// Clean content to Markdown (GFM): turndown with the GFM plugin, configured for stable output.
+import { gfm } from '@joplin/turndown-plugin-gfm';
+import TurndownService from 'turndown';
+import { cleanText } from '../text/clean-text.js';
+import type { CleanNode } from './clean-body.js';
+import { toHtml } from './clean-html.js';
+
+function createTurndown(): TurndownService {
+  const service = new TurndownService({
+    headingStyle: 'atx',
+    hr: '---',
+    bulletListMarker: '-',
+    codeBlockStyle: 'fenced',
+    emDelimiter: '_',
+    strongDelimiter: '**',
+    linkStyle: 'inlined',
+    // A backslash hard break survives trailing-whitespace trimming (two spaces would not).
+    br: '\\',
+  });
+  service.use(gfm);
+  // One space after the list marker ("- item", "1. item"); turndown's default pads to four columns.
+  service.addRule('listItem', {
+    filter: 'li',
+    replacement(content, node, options) {
+      // turndown hands over DOM nodes (domino's); only these members are used.
+      const parent = node.parentNode as unknown as { nodeName: string; getAttribute(name: string): string | null; children: ArrayLike<unknown> } | null;
+      let prefix = `${options.bulletListMarker} `;
+      if (parent?.nodeName === 'OL') {
+        const start = Number(parent.getAttribute('start') ?? '1');
+        const index = Array.prototype.indexOf.call(parent.children, node);
+        prefix = `${start + index}. `;
+      }
+      const body = content
+        .replace(/^\n+/, '')
+        .replace(/\n+$/, '\n')
+        .replace(/\n/gm, `\n${' '.repeat(prefix.length)}`);
+      return prefix + body + (node.nextSibling && !/\n$/.test(body) ? '\n' : '');
+    },
+  });
+  return service;
+}
+
+const turndown = createTurndown();
+
+/** Markdown for cleaned content. Deterministic: the same content always gives the same text. */
+export function toMarkdown(nodes: CleanNode[]): string {
+  if (nodes.length === 0) return '';
+  const markdown = turndown.turndown(toHtml(nodes));
+  return cleanText(markdown)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Plain text made safe as Markdown (a lead that starts with "1." or holds "*" stays text). */
+export function escapeMarkdownText(text: string): string {
+  return turndown.escape(text);
+}

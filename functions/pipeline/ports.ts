@@ -1,0 +1,83 @@
+// The ports: everything the pipeline core needs from the outside world.
+// Adapters in functions/adapters implement them; the core never reaches past these interfaces.
+
+/** Validators from an earlier response, for a conditional GET. */
+export interface FetchConditions {
+  etag?: string;
+  lastModified?: string;
+}
+
+export type FetchResult =
+  | {
+      status: 'ok';
+      /** Canonical URL of what was finally served (after redirects, mirror mapped back). */
+      url: string;
+      body: string;
+      contentType?: string;
+      etag?: string;
+      lastModified?: string;
+    }
+  | { status: 'not-modified'; url: string }
+  /** 404 or 410: the page is gone (or never existed). Not an error. */
+  | { status: 'gone'; url: string; httpStatus: number };
+
+/**
+ * HTTP GET of a canonical https://www.ilo.org URL. The adapter decides where it is really fetched
+ * from (a mirror), and applies politeness, retries and limits. Failures throw FetchFailure.
+ */
+export interface Fetcher {
+  fetch(url: string, conditions?: FetchConditions): Promise<FetchResult>;
+}
+
+export interface StoredObject {
+  body: string;
+  etag: string;
+}
+
+export interface PutOptions {
+  contentType: string;
+  cacheControl?: string;
+  /** "*": create only if the key does not exist yet (an atomic claim). */
+  ifNoneMatch?: '*';
+  /** Replace only if the current object still has this ETag (compare-and-swap). */
+  ifMatch?: string;
+}
+
+/** A key-value object store: a folder locally, an S3 bucket on AWS. Keys use "/" separators. */
+export interface Store {
+  get(key: string): Promise<StoredObject | undefined>;
+  /** Throws PreconditionFailed when ifNoneMatch/ifMatch does not hold. */
+  put(key: string, body: string, options: PutOptions): Promise<{ etag: string }>;
+  /** Every key under the prefix, in lexicographic order. */
+  list(prefix: string): AsyncIterable<string>;
+  delete(key: string): Promise<void>;
+}
+
+/** The SNS message shape; the local outbox writes the same object as one JSON line. */
+export interface NotificationEnvelope {
+  Subject: string;
+  Message: string;
+  MessageAttributes: Record<string, { DataType: 'String' | 'String.Array' | 'Number'; StringValue: string }>;
+}
+
+export interface Notifier {
+  publish(message: NotificationEnvelope): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface PipelinePorts {
+  fetcher: Fetcher;
+  store: Store;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+}

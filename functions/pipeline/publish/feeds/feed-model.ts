@@ -1,0 +1,140 @@
+// The one model every feed format is rendered from: a channel and its entries, all text already
+// clean. Renderers (rss.ts, atom.ts, json-feed.ts) only format it.
+import type { ContentMode } from '../../config.js';
+import { toInstant } from '../../extract/dates.js';
+import { LANGUAGE_TAG } from '../../normalize/front-matter.js';
+import { RIGHTS } from '../../record/article-record.js';
+import type { ArticleSummary } from '../../record/export-article.js';
+import { publicLink } from '../../record/export-article.js';
+import { ILO_ORIGIN, type LanguageKey } from '../../site/ilo-urls.js';
+import { type FeedFormat, keys } from '../../state/store-keys.js';
+import { cleanLine, cleanText } from '../../text/clean-text.js';
+import { markdownToHtml } from '../markdown-html.js';
+
+export interface FeedLink {
+  lang: LanguageKey;
+  url: string;
+}
+
+export interface FeedChannel {
+  lang: LanguageKey;
+  title: string;
+  description: string;
+  /** The ILO news page this feed mirrors. */
+  homeUrl: string;
+  self: Record<FeedFormat, string>;
+  /** The same feed in the other language. */
+  alternate: { lang: LanguageKey; urls: Record<FeedFormat, string> };
+  /** Newest updatedAt of the entries: the feed changes only when an entry does. */
+  updated: Date;
+  rights: string;
+  generator: string;
+  entries: FeedEntry[];
+}
+
+export interface FeedEntry {
+  /** Canonical ILO URL: guid and id, never changes, also when the story is edited. */
+  id: string;
+  url: string;
+  title: string;
+  summary?: string;
+  /** Sanitized HTML of the body; absent in summary mode. */
+  contentHtml?: string;
+  published: Date;
+  updated: Date;
+  categories: { term: string; label: string; scheme: string }[];
+  image?: { url: string; type: string; alt?: string };
+  /** This story in the other language. */
+  translations: FeedLink[];
+  rights: string;
+}
+
+const CHANNEL_TEXT: Record<LanguageKey, { title: string; description: string }> = {
+  en: {
+    title: 'ILO News',
+    description: 'News from the International Labour Organization (ILO), republished from www.ilo.org with attribution.',
+  },
+  zh: { title: '国际劳工组织新闻', description: '国际劳工组织（ILO）新闻，转载自 www.ilo.org，并注明出处。' },
+};
+
+const NEWS_HOME: Record<LanguageKey, string> = { en: `${ILO_ORIGIN}/resource/news`, zh: `${ILO_ORIGIN}/zh-hans/resource/news` };
+const IMAGE_TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', avif: 'image/avif' };
+
+export interface FeedScope {
+  lang: LanguageKey;
+  /** A topic feed: its slug and label. */
+  topic?: { slug: string; label: string };
+}
+
+export interface FeedSettings {
+  publicUrl: string;
+  contentMode: ContentMode;
+  generator: string;
+}
+
+/**
+ * The feed of one language (or one topic in one language) from window entries, newest first.
+ * `markdownOf` gives the body Markdown of an entry's language (full mode only).
+ */
+export function buildFeedChannel(
+  scope: FeedScope,
+  summaries: ArticleSummary[],
+  markdownOf: (id: string, lang: LanguageKey) => string | undefined,
+  settings: FeedSettings,
+): FeedChannel {
+  const { lang } = scope;
+  const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
+  const feedKey = (l: LanguageKey, format: FeedFormat) =>
+    publicLink(settings.publicUrl, scope.topic ? keys.topicFeed(l, scope.topic.slug, format) : keys.feed(l, format));
+  const text = CHANNEL_TEXT[lang];
+  const entries = summaries.filter((summary) => summary.languages.includes(lang)).map((summary) => buildEntry(summary, lang, markdownOf, settings));
+  const updated = entries.reduce((newest, entry) => (entry.updated > newest ? entry.updated : newest), new Date(0));
+  return {
+    lang,
+    title: scope.topic ? `${text.title}: ${cleanLine(scope.topic.label)}` : text.title,
+    description: text.description,
+    homeUrl: NEWS_HOME[lang],
+    self: { rss: feedKey(lang, 'rss'), atom: feedKey(lang, 'atom'), json: feedKey(lang, 'json') },
+    alternate: { lang: other, urls: { rss: feedKey(other, 'rss'), atom: feedKey(other, 'atom'), json: feedKey(other, 'json') } },
+    updated,
+    rights: RIGHTS,
+    generator: settings.generator,
+    entries,
+  };
+}
+
+function buildEntry(
+  summary: ArticleSummary,
+  lang: LanguageKey,
+  markdownOf: (id: string, lang: LanguageKey) => string | undefined,
+  settings: FeedSettings,
+): FeedEntry {
+  const url = summary.url[lang]!;
+  const markdown = settings.contentMode === 'full' ? markdownOf(summary.id, lang) : undefined;
+  const label = (term: { label: Partial<Record<LanguageKey, string>> }) => cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
+  const image = summary.image ? imageOf(summary.image.url, summary.image.alt[lang]) : undefined;
+  return {
+    id: url,
+    url,
+    title: cleanLine(summary.title[lang] ?? ''),
+    ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
+    ...(markdown ? { contentHtml: markdownToHtml(markdown) } : {}),
+    published: toInstant(summary.publishedAt),
+    updated: toInstant(summary.updatedAt),
+    categories: [
+      ...summary.topics.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/topics-and-sectors` })),
+      ...summary.places.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/regions-and-countries` })),
+    ].filter((category) => category.label !== ''),
+    ...(image ? { image } : {}),
+    translations: (['en', 'zh'] as const).filter((l) => l !== lang && summary.url[l]).map((l) => ({ lang: l, url: summary.url[l]! })),
+    rights: summary.rights,
+  };
+}
+
+function imageOf(url: string, alt: string | undefined): FeedEntry['image'] {
+  const extension = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  const type = extension ? IMAGE_TYPES[extension] : undefined;
+  return type ? { url, type, ...(alt ? { alt: cleanLine(alt) } : {}) } : undefined;
+}
+
+export { LANGUAGE_TAG };

@@ -1,0 +1,33 @@
+// Markdown to the HTML that feeds carry: markdown-it renders (raw HTML off, unsafe link schemes
+// refused), then sanitize-html enforces an allowlist, so no script, event handler, javascript: URL
+// or iframe can reach a reader whatever the Markdown holds.
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+import { cleanText } from '../text/clean-text.js';
+
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+const ALLOWLIST: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'em', 'strong', 'a', 'img',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'pre', 'code', 'hr', 's', 'del', 'sup', 'sub',
+  ],
+  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title'], ol: ['start'], th: ['align'], td: ['align'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Links open the original site; tell readers not to pass on the referrer or the opener.
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
+};
+ALLOWLIST.allowedAttributes = { ...ALLOWLIST.allowedAttributes, a: ['href', 'title', 'rel'] };
+
+/** Sanitized HTML for a Markdown text. */
+export function markdownToHtml(text: string): string {
+  return sanitizeHtmlFragment(markdown.render(cleanText(text)));
+}
+
+/** Any HTML fragment reduced to the allowlist. */
+export function sanitizeHtmlFragment(html: string): string {
+  return sanitizeHtml(cleanText(html), ALLOWLIST).trim();
+}

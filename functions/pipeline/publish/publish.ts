@@ -1,0 +1,199 @@
+// Publish: turn the versions that ingest queued (state/outbox/) into feeds, partner exports and
+// notifications. Everything here is idempotent, so a retried or overlapping publish converges on
+// the same files and never sends a notification twice.
+import type { ContentMode } from '../config.js';
+import type { PipelinePorts } from '../ports.js';
+import type { ArticleRecord } from '../record/article-record.js';
+import { type ArticleSummary, type ExportedArticle, publicLink, summarize } from '../record/export-article.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { readJson, stringifyJson, updateJson, writeIfChanged } from '../state/json-objects.js';
+import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
+import { sendOnce } from '../notify/claim-notification.js';
+import { buildNotification } from '../notify/notification-message.js';
+import { recordChanges } from './changes-list.js';
+import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
+import { exportSchema } from './export-schema.js';
+import { type FeedWindow, emptyWindow, upsertWindow } from './feed-window.js';
+import { type FeedScope, buildFeedChannel } from './feeds/feed-model.js';
+import { renderAtom } from './feeds/atom.js';
+import { renderJsonFeed } from './feeds/json-feed.js';
+import { renderRss } from './feeds/rss.js';
+import { FEED_SIZE } from '../config.js';
+
+export interface PublishSettings {
+  publicUrl: string;
+  contentMode: ContentMode;
+  /** Named in feeds' <generator>. */
+  generator: string;
+}
+
+export interface PublishReport {
+  versions: number;
+  notificationsSent: number;
+  notificationsSkipped: number;
+  filesWritten: string[];
+}
+
+interface Pending {
+  key: string;
+  id: string;
+  version: number;
+}
+
+const SETTINGS_KEY = 'state/publish-settings.json';
+
+export async function publishPending(ports: PipelinePorts, settings: PublishSettings): Promise<PublishReport> {
+  const { store } = ports;
+  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, filesWritten: [] };
+  const pending = await listPending(ports);
+  const settingsChanged = await recordSettings(ports, settings);
+  if (pending.length === 0 && !settingsChanged) return report;
+
+  const records = new Map<string, ArticleRecord>();
+  for (const { id } of pending) {
+    if (records.has(id)) continue;
+    const record = (await readJson<ArticleRecord>(store, keys.articleMeta(id)))?.value;
+    if (record) records.set(id, record);
+  }
+  const summaries = [...records.values()].map((record) => summarize(record, settings.publicUrl));
+  report.versions = pending.length;
+
+  // Windows: the index of everything, and one per language (one per topic to come).
+  const changedWindows: FeedWindow[] = [];
+  let evictedFromIndex: ArticleSummary[] = [];
+  let index: FeedWindow | undefined;
+  for (const scope of windowScopes()) {
+    let result: ReturnType<typeof upsertWindow> | undefined;
+    const window = await updateJson<FeedWindow>(store, windowKey(scope.name), (current) => {
+      result = upsertWindow(current ?? emptyWindow(scope.name, FEED_SIZE), summaries, scope.matches);
+      return result.changed ? result.window : undefined;
+    });
+    const current = window ?? emptyWindow(scope.name, FEED_SIZE);
+    if (scope.name === 'all') {
+      index = current;
+      evictedFromIndex = result?.evicted ?? [];
+    }
+    if (result?.changed || settingsChanged) changedWindows.push(current);
+  }
+
+  // Partner exports: the archive months, the index, the changes list, the schema.
+  const inIndex = new Set(index!.entries.map((entry) => entry.id));
+  const archived = [...evictedFromIndex, ...summaries.filter((summary) => !inIndex.has(summary.id))];
+  const indexed = summaries.filter((summary) => inIndex.has(summary.id));
+  const newestArchiveMonth = await updateArchive(store, archived, indexed, settings.publicUrl, settingsChanged);
+  const indexPage: ExportPage = {
+    schema: INDEX_SCHEMA,
+    generatedAt: newestUpdate(index!.entries),
+    articles: index!.entries,
+    next: newestArchiveMonth ? publicLink(settings.publicUrl, keys.exportArchivePage(newestArchiveMonth)) : null,
+  };
+  await write(ports, report, keys.exportIndex(), stringifyJson(indexPage), CONTENT_TYPES.json, CACHE_CONTROL.index);
+  await write(ports, report, keys.exportSchema(), stringifyJson(exportSchema(settings.publicUrl)), CONTENT_TYPES.json, CACHE_CONTROL.article);
+  await recordChanges(store, summaries);
+
+  // Feeds of every window that changed.
+  const bodies = await loadBodies(ports, changedWindows, settings);
+  for (const window of changedWindows) {
+    const scope = scopeOf(window.name);
+    if (!scope) continue;
+    const channel = buildFeedChannel(scope, window.entries, (id, lang) => bodies.get(id)?.[lang], settings);
+    const files: [FeedFormat, string, string][] = [
+      ['rss', renderRss(channel), CONTENT_TYPES.rss],
+      ['atom', renderAtom(channel), CONTENT_TYPES.atom],
+      ['json', renderJsonFeed(channel), CONTENT_TYPES.jsonFeed],
+    ];
+    for (const [format, body, contentType] of files) {
+      const key = scope.topic ? keys.topicFeed(scope.lang, scope.topic.slug, format) : keys.feed(scope.lang, format);
+      await write(ports, report, key, body, contentType, CACHE_CONTROL.feed);
+    }
+  }
+
+  // Notifications, then the outbox entries they came from.
+  for (const item of pending.sort((a, b) => a.id.localeCompare(b.id) || a.version - b.version)) {
+    const record = records.get(item.id);
+    // An older version still queued behind a newer one: the newer version's message covers it.
+    if (record && record.version === item.version) {
+      const firstForStory = await isFirstNotification(ports, item.id);
+      const message = buildNotification(record, settings.publicUrl, firstForStory ? 'article.published' : 'article.updated');
+      const result = await sendOnce(store, ports.notifier, item.id, item.version, message, ports.clock.now());
+      if (result === 'sent') report.notificationsSent++;
+      else report.notificationsSkipped++;
+    }
+    await store.delete(item.key);
+  }
+  return report;
+}
+
+async function listPending(ports: PipelinePorts): Promise<Pending[]> {
+  const pending: Pending[] = [];
+  for await (const key of ports.store.list(keys.outboxPrefix())) {
+    const match = /^state\/outbox\/([a-z0-9-]+)@(\d+)\.json$/.exec(key);
+    if (match) pending.push({ key, id: match[1]!, version: Number(match[2]) });
+    else ports.logger.warn('ignoring unexpected outbox entry', { key });
+  }
+  return pending;
+}
+
+/** True when a publish setting changed since the last publish: then every feed is rendered anew. */
+async function recordSettings(ports: PipelinePorts, settings: PublishSettings): Promise<boolean> {
+  let changed = false;
+  await updateJson<PublishSettings>(ports.store, SETTINGS_KEY, (current) => {
+    changed = JSON.stringify(current) !== JSON.stringify(settings);
+    return changed ? settings : undefined;
+  });
+  return changed;
+}
+
+async function isFirstNotification(ports: PipelinePorts, id: string): Promise<boolean> {
+  for await (const _ of ports.store.list(`state/notified/${id}@`)) return false;
+  return true;
+}
+
+interface WindowScope extends FeedScope {
+  name: string;
+  matches: (summary: ArticleSummary) => boolean;
+}
+
+function windowScopes(): WindowScope[] {
+  return [
+    { name: 'all', lang: 'en', matches: () => true },
+    ...LANGUAGES.map((lang) => ({ name: lang, lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
+  ];
+}
+
+function scopeOf(name: string): FeedScope | undefined {
+  return (LANGUAGES as readonly string[]).includes(name) ? { lang: name as LanguageKey } : undefined;
+}
+
+function windowKey(name: string): string {
+  return `state/windows/${name}.json`;
+}
+
+/** Body Markdown of every story in the windows (full mode only), from the exported records. */
+async function loadBodies(
+  ports: PipelinePorts,
+  windows: FeedWindow[],
+  settings: PublishSettings,
+): Promise<Map<string, Partial<Record<LanguageKey, string>>>> {
+  const bodies = new Map<string, Partial<Record<LanguageKey, string>>>();
+  if (settings.contentMode !== 'full') return bodies;
+  const ids = [...new Set(windows.filter((window) => scopeOf(window.name)).flatMap((window) => window.entries.map((entry) => entry.id)))];
+  await Promise.all(
+    ids.map(async (id) => {
+      const exported = await readJson<ExportedArticle>(ports.store, keys.exportArticle(id));
+      if (exported?.value.markdown) bodies.set(id, exported.value.markdown);
+    }),
+  );
+  return bodies;
+}
+
+async function write(
+  ports: PipelinePorts,
+  report: PublishReport,
+  key: string,
+  body: string,
+  contentType: string,
+  cacheControl: string,
+): Promise<void> {
+  if (await writeIfChanged(ports.store, key, body, contentType, cacheControl)) report.filesWritten.push(key);
+}

@@ -1,0 +1,143 @@
+// The bilingual article record (meta.json, exports/v1/articles/<id>.json): the public contract of
+// DESIGN.md. One place decides what a story's record is and whether it is a new version.
+import { createHash } from 'node:crypto';
+import type { IsoDate } from '../extract/dates.js';
+import type { ExtractedArticle } from '../extract/extract-article.js';
+import type { PageTag } from '../extract/tags.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { countWords, truncate } from '../text/clean-text.js';
+import { escapeMarkdownText } from '../normalize/markdown.js';
+
+export const ARTICLE_SCHEMA = 'ilo-syndication/article@1';
+export const RIGHTS = '© International Labour Organization';
+
+/** A value per language; a language the story lacks has no key (never an empty string). */
+export type Localized<T> = Partial<Record<LanguageKey, T>>;
+
+export interface Term {
+  slug: string;
+  label: Localized<string>;
+}
+
+export interface ArticleRecord {
+  schema: typeof ARTICLE_SCHEMA;
+  id: string;
+  version: number;
+  kind: 'news';
+  publishedAt: IsoDate;
+  updatedAt: IsoDate;
+  languages: LanguageKey[];
+  title: Localized<string>;
+  summary: Localized<string>;
+  url: Localized<string>;
+  topics: Term[];
+  places: Term[];
+  image?: { url: string; alt: Localized<string>; credit?: string };
+  contentHash: Localized<string>;
+  wordCount: Localized<number>;
+  rights: string;
+}
+
+/** The extracted pages of one story, by language (only languages verified to be real versions). */
+export type StoryPages = Partial<Record<LanguageKey, ExtractedArticle>>;
+
+export type RecordChange = 'new' | 'updated' | 'unchanged';
+
+/** The Markdown body of one language: the lead, then the body. The title lives in front matter. */
+export function markdownBody(article: ExtractedArticle): string {
+  const lead = summaryOf(article);
+  return [lead ? escapeMarkdownText(lead) : '', article.markdown].filter((part) => part !== '').join('\n\n');
+}
+
+/** sha256 over the normalized Markdown of a language, title included: what "the content" is. */
+export function contentHash(article: ExtractedArticle): string {
+  const text = `# ${escapeMarkdownText(article.title)}\n\n${markdownBody(article)}\n`;
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+}
+
+function summaryOf(article: ExtractedArticle): string | undefined {
+  if (article.summary) return article.summary;
+  const text = article.markdown.replace(/[#>*_`![\]()|-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text === '' ? undefined : truncate(text.replace(/\(https?:[^)]*\)/g, ''), 280);
+}
+
+/**
+ * The record for a story's pages, compared with the stored one: a new version when the content of a
+ * language changed or a language appeared or went. Anything else (chrome, tags moving around) keeps
+ * the stored record as it is, so a rerun changes nothing.
+ */
+export function composeRecord(
+  id: string,
+  pages: StoryPages,
+  previous: ArticleRecord | undefined,
+  now: Date,
+  fallbackPublishedAt?: IsoDate,
+): { record: ArticleRecord; change: RecordChange } {
+  const languages = LANGUAGES.filter((lang) => pages[lang] !== undefined);
+  if (languages.length === 0) throw new Error(`story ${id} has no page`);
+  const hashes: Localized<string> = {};
+  for (const lang of languages) hashes[lang] = contentHash(pages[lang]!);
+
+  if (previous && sameContent(previous, languages, hashes)) return { record: previous, change: 'unchanged' };
+
+  const primary = pages.en ?? pages.zh!;
+  const record: ArticleRecord = {
+    schema: ARTICLE_SCHEMA,
+    id,
+    version: (previous?.version ?? 0) + 1,
+    kind: 'news',
+    publishedAt: pages.en?.publishedAt ?? pages.zh?.publishedAt ?? previous?.publishedAt ?? fallbackPublishedAt ?? now.toISOString().slice(0, 10),
+    updatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    languages,
+    title: localize(languages, (lang) => pages[lang]!.title),
+    summary: localize(languages, (lang) => summaryOf(pages[lang]!)),
+    url: localize(languages, (lang) => pages[lang]!.url),
+    topics: mergeTerms(pages, 'topic'),
+    places: mergeTerms(pages, 'place'),
+    contentHash: hashes,
+    wordCount: localize(languages, (lang) => countWords(`${pages[lang]!.summary ?? ''} ${pages[lang]!.markdown}`, lang)),
+    rights: RIGHTS,
+  };
+  const image = primary.image ?? pages.zh?.image;
+  if (image) {
+    record.image = {
+      url: image.url,
+      alt: localize(languages, (lang) => pages[lang]!.image?.alt),
+      ...(image.credit ? { credit: image.credit } : {}),
+    };
+  }
+  return { record, change: previous ? 'updated' : 'new' };
+}
+
+function sameContent(previous: ArticleRecord, languages: LanguageKey[], hashes: Localized<string>): boolean {
+  return (
+    previous.languages.length === languages.length &&
+    languages.every((lang) => previous.contentHash[lang] === hashes[lang])
+  );
+}
+
+function localize<T>(languages: LanguageKey[], value: (lang: LanguageKey) => T | undefined): Localized<T> {
+  const out: Localized<T> = {};
+  for (const lang of languages) {
+    const v = value(lang);
+    if (v !== undefined && v !== '') out[lang] = v;
+  }
+  return out;
+}
+
+/**
+ * Tags of both pages as bilingual terms. Same slug: one term. Otherwise, when both pages list the
+ * same number of tags of a kind, Drupal lists translations in the same order, so pair by position.
+ */
+function mergeTerms(pages: StoryPages, kind: PageTag['kind']): Term[] {
+  const en = pages.en?.tags.filter((tag) => tag.kind === kind) ?? [];
+  const zh = pages.zh?.tags.filter((tag) => tag.kind === kind) ?? [];
+  const terms: Term[] = en.map((tag) => ({ slug: tag.slug, label: { en: tag.label } }));
+  const pairByPosition = en.length === zh.length && zh.some((tag) => !en.some((e) => e.slug === tag.slug));
+  zh.forEach((tag, index) => {
+    const match = terms.find((term) => term.slug === tag.slug) ?? (pairByPosition ? terms[index] : undefined);
+    if (match) match.label.zh = tag.label;
+    else terms.push({ slug: tag.slug, label: { zh: tag.label } });
+  });
+  return terms;
+}

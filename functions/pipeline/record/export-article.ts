@@ -1,0 +1,76 @@
+// What partners get: the full record with each language's Markdown (exports/v1/articles/<id>.json),
+// and the summary that lists it in the index, the archive and the changes list.
+import type { ContentMode } from '../config.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { keys } from '../state/store-keys.js';
+import type { ArticleRecord, Localized, Term } from './article-record.js';
+
+export interface ArticleLinks {
+  /** The full record as JSON. */
+  json: string;
+  /** The Markdown file of each language. */
+  markdown: Localized<string>;
+}
+
+export interface ExportedArticle extends ArticleRecord {
+  links: ArticleLinks;
+  /** Left out in summary mode. */
+  markdown?: Localized<string>;
+}
+
+export interface ArticleSummary {
+  id: string;
+  version: number;
+  publishedAt: string;
+  updatedAt: string;
+  languages: LanguageKey[];
+  title: Localized<string>;
+  summary: Localized<string>;
+  url: Localized<string>;
+  topics: Term[];
+  places: Term[];
+  image?: ArticleRecord['image'];
+  rights: string;
+  links: ArticleLinks;
+}
+
+/** A public URL for a store key. */
+export function publicLink(publicUrl: string, key: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/${key}`;
+}
+
+export function articleLinks(record: ArticleRecord, publicUrl: string): ArticleLinks {
+  const markdown: Localized<string> = {};
+  for (const lang of LANGUAGES) if (record.languages.includes(lang)) markdown[lang] = publicLink(publicUrl, keys.articleMarkdown(record.id, lang));
+  return { json: publicLink(publicUrl, keys.exportArticle(record.id)), markdown };
+}
+
+export function exportArticle(
+  record: ArticleRecord,
+  bodies: Localized<string>,
+  settings: { contentMode: ContentMode; publicUrl: string },
+): ExportedArticle {
+  return {
+    ...record,
+    links: articleLinks(record, settings.publicUrl),
+    ...(settings.contentMode === 'full' ? { markdown: bodies } : {}),
+  };
+}
+
+export function summarize(record: ArticleRecord, publicUrl: string): ArticleSummary {
+  return {
+    id: record.id,
+    version: record.version,
+    publishedAt: record.publishedAt,
+    updatedAt: record.updatedAt,
+    languages: record.languages,
+    title: record.title,
+    summary: record.summary,
+    url: record.url,
+    topics: record.topics,
+    places: record.places,
+    ...(record.image ? { image: record.image } : {}),
+    rights: record.rights,
+    links: articleLinks(record, publicUrl),
+  };
+}

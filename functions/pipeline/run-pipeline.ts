@@ -1,0 +1,127 @@
+// One run of the whole pipeline: discover -> ingest each new or changed story -> publish -> notify.
+// The CLI calls it as is; on AWS the same steps run in separate Lambdas.
+import type { PipelineOptions } from './config.js';
+import { FIRST_RUN_WINDOW } from './config.js';
+import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover/discover-stories.js';
+import { type DiscoveryState, emptyDiscoveryState, markHandled, mergeDiscoveryStates } from './discover/discovery-state.js';
+import { FetchFailure } from './errors.js';
+import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
+import type { PipelinePorts } from './ports.js';
+import { type PublishReport, publishPending } from './publish/publish.js';
+import { readJson, updateJson } from './state/json-objects.js';
+import { keys } from './state/store-keys.js';
+
+export interface StoryFailure {
+  url: string;
+  reason: string;
+}
+
+export interface RunReport {
+  discovery: DiscoveryResult;
+  /** News pages known to the pipeline (all languages). */
+  knownPages: number;
+  /** Pages selected for ingest this run. */
+  candidates: number;
+  /** Pages fetched as part of their twin's story (not fetched again on their own). */
+  coveredByTwin: number;
+  newStories: string[];
+  updatedStories: string[];
+  unchanged: number;
+  gone: string[];
+  rejected: StoryFailure[];
+  failed: StoryFailure[];
+  warnings: string[];
+  publish: PublishReport;
+  durationMs: number;
+}
+
+export async function runPipeline(ports: PipelinePorts, options: PipelineOptions): Promise<RunReport> {
+  const started = ports.clock.now().getTime();
+  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState());
+  const state = stored?.value ?? emptyDiscoveryState();
+  const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
+  const candidates = selectCandidates(state, stored === undefined, {
+    ...(options.since ? { since: options.since } : {}),
+    max: options.max,
+    backfill: options.backfill,
+    firstRunWindow: FIRST_RUN_WINDOW,
+  });
+
+  const report: Omit<RunReport, 'publish' | 'durationMs'> = {
+    discovery,
+    knownPages: Object.keys(state.urls).length,
+    candidates: candidates.length,
+    coveredByTwin: 0,
+    newStories: [],
+    updatedStories: [],
+    unchanged: 0,
+    gone: [],
+    rejected: [],
+    failed: [],
+    warnings: [],
+  };
+  const covered = new Set<string>();
+  const settings = { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) };
+
+  // English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
+  // are mostly covered already. Run in two phases so a pair is never ingested twice at once.
+  const phases = [candidates.filter((c) => c.lang === 'en'), candidates.filter((c) => c.lang !== 'en')];
+  for (const phase of phases) await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
+    if (covered.has(candidate.url)) {
+      report.coveredByTwin++;
+      return;
+    }
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestStory(ports, settings, candidate);
+    } catch (error) {
+      // One story's failure never stops the run; it stays pending and is retried next run.
+      const reason = describeFailure(error);
+      report.failed.push({ url: candidate.url, reason });
+      ports.logger.warn('story failed', { url: candidate.url, reason });
+      return;
+    }
+    switch (outcome.status) {
+      case 'stored':
+        for (const page of outcome.covered) {
+          covered.add(page.url);
+          if (state.urls[page.url]) markHandled(state, page.url, page.lang, page.url === candidate.url ? 'ingested' : 'covered');
+        }
+        if (outcome.change === 'new') report.newStories.push(outcome.id);
+        else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
+        else report.unchanged++;
+        report.warnings.push(...outcome.warnings);
+        break;
+      case 'gone':
+        markHandled(state, candidate.url, candidate.lang, 'gone');
+        report.gone.push(candidate.url);
+        break;
+      case 'rejected':
+        markHandled(state, candidate.url, candidate.lang, 'rejected');
+        report.rejected.push({ url: candidate.url, reason: outcome.reason });
+        break;
+    }
+  });
+
+  // Another run may have written the state meanwhile: merge, never overwrite its progress.
+  await updateJson<DiscoveryState>(ports.store, keys.crawlState(), (current) => (current ? mergeDiscoveryStates(current, state) : state));
+
+  const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
+  return { ...report, publish, durationMs: ports.clock.now().getTime() - started };
+}
+
+export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';
+
+function describeFailure(error: unknown): string {
+  if (error instanceof FetchFailure || error instanceof EmptyStory) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+async function forEachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

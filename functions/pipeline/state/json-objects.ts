@@ -1,0 +1,59 @@
+// JSON documents in the store, with the conditional writes that keep overlapping runs correct.
+import { PreconditionFailed } from '../errors.js';
+import type { Store } from '../ports.js';
+import { CONTENT_TYPES } from './store-keys.js';
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export async function readJson<T>(store: Store, key: string): Promise<Versioned<T> | undefined> {
+  const object = await store.get(key);
+  if (!object) return undefined;
+  try {
+    return { value: JSON.parse(object.body) as T, etag: object.etag };
+  } catch (error) {
+    throw new Error(`stored object ${key} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function stringifyJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Read-modify-write with compare-and-swap: `update` gets the current value (or undefined) and
+ * returns the new one, or undefined to leave it as it is. Retried when another writer got there first.
+ */
+export async function updateJson<T>(
+  store: Store,
+  key: string,
+  update: (current: T | undefined) => T | undefined,
+  attempts = 8,
+): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await readJson<T>(store, key);
+    const next = update(current?.value);
+    if (next === undefined) return current?.value;
+    const body = stringifyJson(next);
+    try {
+      await store.put(key, body, {
+        contentType: CONTENT_TYPES.json,
+        ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' as const }),
+      });
+      return next;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** Writes only when the content differs, so a rerun leaves unchanged files (and their ETags) alone. */
+export async function writeIfChanged(store: Store, key: string, body: string, contentType: string, cacheControl?: string): Promise<boolean> {
+  const current = await store.get(key);
+  if (current?.body === body) return false;
+  await store.put(key, body, { contentType, ...(cacheControl ? { cacheControl } : {}) });
+  return true;
+}

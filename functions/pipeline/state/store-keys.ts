@@ -1,0 +1,46 @@
+// Every key the pipeline reads or writes, in one place: the store layout of DESIGN.md.
+import { createHash } from 'node:crypto';
+import type { LanguageKey } from '../site/ilo-urls.js';
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+const FEED_FILE: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+
+export const keys = {
+  // Public
+  articleMeta: (id: string) => `articles/${id}/meta.json`,
+  articleMarkdown: (id: string, lang: LanguageKey) => `articles/${id}/${lang}.md`,
+  feed: (lang: LanguageKey, format: FeedFormat) => `feeds/${lang}/${FEED_FILE[format]}`,
+  topicFeed: (lang: LanguageKey, slug: string, format: FeedFormat) => `feeds/${lang}/topics/${slug}/${FEED_FILE[format]}`,
+  exportIndex: () => 'exports/v1/index.json',
+  exportArchivePage: (month: string) => `exports/v1/archive/${month}.json`,
+  exportChanges: () => 'exports/v1/changes.json',
+  exportArticle: (id: string) => `exports/v1/articles/${id}.json`,
+  exportSchema: () => 'exports/v1/schema.json',
+  // Private
+  raw: (id: string, lang: LanguageKey) => `raw/${id}/${lang}.html`,
+  crawlState: () => 'state/crawl.json',
+  alias: (url: string) => `state/aliases/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,
+  source: (id: string) => `state/sources/${id}.json`,
+  outboxPrefix: () => 'state/outbox/',
+  outbox: (id: string, version: number) => `state/outbox/${id}@${String(version).padStart(6, '0')}.json`,
+  notified: (id: string, version: number) => `state/notified/${id}@${String(version).padStart(6, '0')}.json`,
+  catalog: () => 'state/catalog.json',
+};
+
+export const PUBLIC_PREFIXES = ['feeds/', 'exports/', 'articles/'] as const;
+
+export const CONTENT_TYPES = {
+  json: 'application/json; charset=utf-8',
+  markdown: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  jsonFeed: 'application/feed+json; charset=utf-8',
+} as const;
+
+/** Cache lifetimes by kind: feeds and indexes change every run, article files rarely. */
+export const CACHE_CONTROL = {
+  feed: 'public, max-age=300',
+  index: 'public, max-age=300',
+  article: 'public, max-age=3600',
+} as const;

@@ -1,0 +1,48 @@
+// Text hygiene shared by every output: nothing that breaks XML, JSON consumers or terminals gets through.
+
+// C0 controls except TAB/LF/CR, DEL, C1 controls, lone surrogates and the noncharacters XML forbids.
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes characters no output may carry and normalizes line breaks. Keeps every other character as is. */
+export function cleanText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '');
+}
+
+/** One line of plain text: cleaned, every run of whitespace (NBSP and line breaks included) one space. */
+export function cleanLine(text: string): string {
+  return cleanText(text).replace(/[\s\u00A0\u2000-\u200B\u3000]+/g, ' ').trim();
+}
+
+/** Escapes text for use inside HTML or XML element content and attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
+}
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Shortens to at most `max` characters on a word boundary where possible, with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+const HAN = /\p{Script=Han}/gu;
+const LATIN = /\p{Script=Latin}/gu;
+
+/** Which language a piece of text is written in, judged by its letters, not by any markup claim. */
+export function detectLanguage(text: string): 'en' | 'zh' | 'unknown' {
+  const han = text.match(HAN)?.length ?? 0;
+  const latin = text.match(LATIN)?.length ?? 0;
+  if (han + latin < 20) return 'unknown';
+  // A Chinese story is full of Latin acronyms and names (ILO, TVET, Microsoft); an English one has no Han.
+  // Latin words are ~5 letters, so weigh Han characters up before comparing.
+  return han * 3 >= latin ? 'zh' : han === 0 || latin > han * 20 ? 'en' : 'unknown';
+}
+
+/** Words for Latin text; characters for Chinese (the usual measure of Chinese text length). */
+export function countWords(text: string, lang: 'en' | 'zh'): number {
+  if (lang === 'zh') return text.match(HAN)?.length ?? 0;
+  return text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)?.length ?? 0;
+}
