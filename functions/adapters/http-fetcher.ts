@@ -196,9 +196,19 @@ export class HttpFetcher implements Fetcher {
       }
     } catch (error) {
       if (error instanceof FetchFailure) throw error;
+      // The timeout signal also covers the body: a body that stalls is a timeout, not a short body.
+      if ((error as Error)?.name === 'TimeoutError') {
+        throw new RetryableFailure(url, 'timeout', `body stalled after ${total} bytes: no end within ${this.options.timeoutMs} ms`);
+      }
       throw new RetryableFailure(url, 'truncated', `body ended early after ${total} bytes (${describe(error)})`);
     }
-    if (Number.isFinite(declared) && total < declared) {
+    // Content-Length counts the bytes on the wire. With a Content-Encoding (gzip, br...) fetch hands
+    // back the decoded bytes, which can be fewer (gzip of a tiny body is larger than the body), so
+    // the comparison only holds for an unencoded body. A cut encoded body still fails: the HTTP
+    // client errors when the connection closes short of Content-Length (caught above as truncated).
+    const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+    const unencoded = !encoding || encoding === 'identity';
+    if (unencoded && Number.isFinite(declared) && total < declared) {
       throw new RetryableFailure(url, 'truncated', `body ended after ${total} of ${declared} bytes`);
     }
     return Buffer.concat(chunks, total);

@@ -3,6 +3,7 @@
 
 export class RequestPacer {
   private nextStart = 0;
+  private lastStart = 0;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -13,6 +14,9 @@ export class RequestPacer {
 
   widenInterval(ms: number): void {
     this.intervalMs = Math.max(this.intervalMs, ms);
+    // The next start was booked with the old interval (e.g. right after robots.txt, whose answer
+    // carried the Crawl-delay): push it out too, so the wider gap holds from the last request on.
+    this.nextStart = Math.max(this.nextStart, this.lastStart + this.intervalMs);
   }
 
   /** Runs `task` when a slot is free and the pace allows. */
@@ -23,6 +27,7 @@ export class RequestPacer {
       const now = Date.now();
       const start = Math.max(now, this.nextStart);
       this.nextStart = start + this.intervalMs;
+      this.lastStart = start;
       if (start > now) await sleep(start - now);
       return await task();
     } finally {

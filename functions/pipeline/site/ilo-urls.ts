@@ -30,6 +30,7 @@ export function canonicalUrl(raw: string, base: string = ILO_ORIGIN, mirrorOrigi
   if (onMirror || ILO_HOSTS.has(url.hostname)) {
     url.protocol = 'https:';
     url.host = 'www.ilo.org';
+    url.port = '';
   }
   url.hash = '';
   url.pathname = normalizePath(url.pathname);

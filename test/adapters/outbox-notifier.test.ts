@@ -1,0 +1,80 @@
+// The local outbox: each published envelope becomes exactly one JSON line, and concurrent
+// publishers never interleave or lose lines.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
+import type { NotificationEnvelope } from '../../functions/pipeline/ports.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir('outbox-test-'));
+});
+
+afterEach(async () => {
+  await cleanup();
+});
+
+function envelope(n: number, extra = ''): NotificationEnvelope {
+  return {
+    Subject: `New story ${n}: 国际劳工组织与微软合作`,
+    Message: JSON.stringify({ id: `story-${n}`, title: '国际劳工组织 "quoted"\nnew line', body: extra }),
+    MessageAttributes: {
+      storyId: { DataType: 'String', StringValue: `story-${n}` },
+      languages: { DataType: 'String.Array', StringValue: '["en","zh"]' },
+      version: { DataType: 'Number', StringValue: String(n) },
+    },
+  };
+}
+
+async function lines(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n');
+}
+
+describe('OutboxNotifier', () => {
+  it('appends exactly one JSON line per publish, equal to the message', async () => {
+    const file = path.join(dir, 'out', 'nested', 'notifications.jsonl');
+    const notifier = new OutboxNotifier(file);
+
+    await notifier.publish(envelope(1));
+    expect(await readFile(file, 'utf8')).toBe(`${JSON.stringify(envelope(1))}\n`);
+
+    await notifier.publish(envelope(2));
+    const written = await lines(file);
+    expect(written).toHaveLength(2);
+    expect(written.map((line) => JSON.parse(line))).toEqual([envelope(1), envelope(2)]);
+  });
+
+  it('appends to an existing outbox without touching what is there', async () => {
+    const file = path.join(dir, 'notifications.jsonl');
+    const earlier = `${JSON.stringify(envelope(0))}\n`;
+    await writeFile(file, earlier);
+
+    await new OutboxNotifier(file).publish(envelope(1));
+
+    const text = await readFile(file, 'utf8');
+    expect(text.startsWith(earlier)).toBe(true);
+    expect(text.slice(earlier.length)).toBe(`${JSON.stringify(envelope(1))}\n`);
+  });
+
+  it('keeps 50 concurrent publishes as 50 complete, parseable lines', async () => {
+    const file = path.join(dir, 'notifications.jsonl');
+    // Two notifiers on one file, like two overlapping runs; sizable messages make interleaving visible.
+    const notifiers = [new OutboxNotifier(file), new OutboxNotifier(file)];
+    const messages = Array.from({ length: 50 }, (_, n) => envelope(n, `正文${n}-`.repeat(2_000)));
+
+    await Promise.all(messages.map((message, n) => notifiers[n % 2]!.publish(message)));
+
+    const written = await lines(file);
+    expect(written).toHaveLength(50);
+    const parsed = written.map((line) => JSON.parse(line) as NotificationEnvelope);
+    const byId = new Map(parsed.map((m) => [m.MessageAttributes.storyId!.StringValue, m]));
+    expect(byId.size).toBe(50);
+    for (const [n, message] of messages.entries()) expect(byId.get(`story-${n}`)).toEqual(message);
+  });
+});
