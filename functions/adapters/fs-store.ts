@@ -70,7 +70,9 @@ export class FsStore implements Store {
           await rename(temp, target);
         });
       } else {
-        await rename(temp, target);
+        // Unconditional writes take the lock too, so they can never land between another writer's
+        // compare and its rename (S3 checks a condition atomically with the write; so must we).
+        await this.withLock(target, () => rename(temp, target));
       }
     } finally {
       await rm(temp, { force: true });
@@ -79,6 +81,9 @@ export class FsStore implements Store {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    if (prefix.startsWith('/') || prefix.includes('\\') || prefix.includes('\0') || prefix.split('/').some((s) => s === '..' || s === '.')) {
+      throw new Error(`invalid store prefix: ${JSON.stringify(prefix)}`);
+    }
     // Walk only the folder the prefix points into, not the whole store.
     const slash = prefix.lastIndexOf('/');
     const folder = slash >= 0 ? prefix.slice(0, slash) : '';
@@ -88,7 +93,12 @@ export class FsStore implements Store {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const target = this.pathOf(key);
+    try {
+      await this.withLock(target, () => rm(target, { force: true }));
+    } catch (error) {
+      if (!isMissing(error)) throw error; // no folder, so no file to delete
+    }
   }
 
   /** The file of a key; refuses keys that could leave the store (absolute, "..", backslashes). */
@@ -106,29 +116,55 @@ export class FsStore implements Store {
     return path.join(this.root, ...segments);
   }
 
-  private async withLock(target: string, action: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `action` holding `<file>.lock`. The lock file holds a random token, so a lock is only ever
+   * released by its holder, and a stale one (left by a crashed run) is broken by exactly one waiter.
+   */
+  private async withLock<T>(target: string, action: () => Promise<T>): Promise<T> {
     const lock = `${target}${LOCK_SUFFIX}`;
+    const token = randomBytes(12).toString('hex');
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
         const handle = await open(lock, 'wx');
+        await handle.writeFile(token);
         await handle.close();
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        // A lock left by a crashed run would block everyone forever: break it when it is stale.
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-        if (age > STALE_LOCK_MS) await rm(lock, { force: true });
-        else if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${target}`);
-        else await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+        if (await breakStaleLock(lock)) continue;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${target}`);
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
       }
     }
     try {
-      await action();
+      return await action();
     } finally {
-      await rm(lock, { force: true });
+      const holder = await readFile(lock, 'utf8').catch(() => undefined);
+      if (holder === token) await rm(lock, { force: true });
     }
   }
+}
+
+/**
+ * Breaks a lock older than STALE_LOCK_MS. The lock is renamed away first (only one waiter's rename
+ * can succeed); if what was renamed turns out to be a fresh lock taken meanwhile, it is put back.
+ */
+async function breakStaleLock(lock: string): Promise<boolean> {
+  const seen = await stat(lock).then((s) => ({ age: Date.now() - s.mtimeMs, token: s.ino }), () => undefined);
+  if (!seen || seen.age <= STALE_LOCK_MS) return false;
+  const aside = `${lock}${TEMP_MARK}stale-${randomBytes(6).toString('hex')}`;
+  try {
+    await rename(lock, aside);
+  } catch {
+    return false; // another waiter broke it first
+  }
+  const moved = await stat(aside).catch(() => undefined);
+  if (moved && moved.ino !== seen.token) {
+    await link(aside, lock).catch(() => undefined); // a live lock: restore it unless a newer one exists
+  }
+  await rm(aside, { force: true });
+  return true;
 }
 
 /** A strong ETag from the content, so equal content has an equal ETag in every run. */

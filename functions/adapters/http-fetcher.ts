@@ -223,7 +223,11 @@ export class HttpFetcher implements Fetcher {
   }
 
   private robotsRules(): Promise<RobotsRules> {
-    this.robots ??= this.loadRobots();
+    // A robots.txt that could not be reached is not remembered: the next fetch asks again.
+    this.robots ??= this.loadRobots().catch((error: unknown) => {
+      this.robots = undefined;
+      throw error;
+    });
     return this.robots;
   }
 
@@ -239,6 +243,9 @@ export class HttpFetcher implements Fetcher {
       });
     } catch (error) {
       if (error instanceof FetchFailure && (error.reason === 'network' || error.reason === 'timeout')) throw error;
+      // RFC 9309: robots.txt "unavailable" (any 4xx) allows everything; "unreachable" (5xx) disallows.
+      const status = error instanceof FetchFailure ? error.httpStatus : undefined;
+      if (status !== undefined && status >= 400 && status < 500) return ALLOW_ALL;
       this.options.logger?.warn('robots.txt unreadable: fetching nothing this run', { reason: (error as Error).message });
       return DISALLOW_ALL;
     }

@@ -1,15 +1,13 @@
 // One run of the whole pipeline: discover -> ingest each new or changed story -> publish -> notify.
 // The CLI calls it as is; on AWS the same steps run in separate Lambdas.
 import type { PipelineOptions } from './config.js';
-import { FIRST_RUN_WINDOW } from './config.js';
-import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover/discover-stories.js';
-import { type DiscoveryState, emptyDiscoveryState, markHandled, mergeDiscoveryStates } from './discover/discovery-state.js';
+import type { Candidate, DiscoveryResult } from './discover/discover-stories.js';
+import { markHandled } from './discover/discovery-state.js';
+import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
 import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
 import type { PipelinePorts } from './ports.js';
 import { type PublishReport, publishPending } from './publish/publish.js';
-import { readJson, updateJson } from './state/json-objects.js';
-import { keys } from './state/store-keys.js';
 
 export interface StoryFailure {
   url: string;
@@ -37,19 +35,11 @@ export interface RunReport {
 
 export async function runPipeline(ports: PipelinePorts, options: PipelineOptions): Promise<RunReport> {
   const started = ports.clock.now().getTime();
-  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState());
-  const state = stored?.value ?? emptyDiscoveryState();
-  const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
-  const candidates = selectCandidates(state, stored === undefined, {
-    ...(options.since ? { since: options.since } : {}),
-    max: options.max,
-    backfill: options.backfill,
-    firstRunWindow: FIRST_RUN_WINDOW,
-  });
+  const { discovery, candidates, state, knownPages } = await planDiscovery(ports, options);
 
   const report: Omit<RunReport, 'publish' | 'durationMs'> = {
     discovery,
-    knownPages: Object.keys(state.urls).length,
+    knownPages,
     candidates: candidates.length,
     coveredByTwin: 0,
     newStories: [],
@@ -103,8 +93,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     }
   });
 
-  // Another run may have written the state meanwhile: merge, never overwrite its progress.
-  await updateJson<DiscoveryState>(ports.store, keys.crawlState(), (current) => (current ? mergeDiscoveryStates(current, state) : state));
+  await saveDiscoveryState(ports.store, state);
 
   const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
   return { ...report, publish, durationMs: ports.clock.now().getTime() - started };

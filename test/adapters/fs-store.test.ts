@@ -201,6 +201,12 @@ describe('FsStore: list', () => {
     expect(await collect(store.list('missing/deeper/still/'))).toEqual([]);
     expect(await collect(store.list('top/'))).toEqual([]);
   });
+
+  it('refuses a prefix that would leave the store', async () => {
+    for (const prefix of ['../', '../../etc/', '/etc/', 'a/../../']) {
+      await expect(collect(store.list(prefix)), prefix).rejects.toThrow(/invalid store prefix/);
+    }
+  });
 });
 
 describe('FsStore: keys and files', () => {

@@ -415,6 +415,34 @@ describe('HttpFetcher: robots.txt', () => {
     expect(server.paths()).toEqual(['/robots.txt', '/private/anything']);
   });
 
+  it('allows everything when robots.txt answers 401 or 403 (RFC 9309: unavailable)', async () => {
+    for (const status of [401, 403]) {
+      const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, status, 'no') : send(response, 200, 'page')));
+      const fetcher = fetcherFor(server.origin, { respectRobots: true });
+      expect(await fetcher.fetch(`${ILO}/resource/news/x`)).toMatchObject({ status: 'ok', body: 'page' });
+    }
+  });
+
+  it('fetches nothing while robots.txt answers 5xx (RFC 9309: unreachable)', async () => {
+    const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, 503, 'down') : send(response, 200, 'page')));
+    const fetcher = fetcherFor(server.origin, { respectRobots: true });
+    await expectFailure(fetcher.fetch(`${ILO}/resource/news/x`), 'robots-disallowed');
+    expect(server.paths()).toEqual(['/robots.txt']);
+  });
+
+  it('asks for robots.txt again after a network failure instead of remembering it', async () => {
+    let up = false;
+    const server = await serve((request, response) => {
+      if (!up) return void response.destroy();
+      send(response, 200, request.url === '/robots.txt' ? 'User-agent: *\nDisallow:\n' : 'page');
+    });
+    const fetcher = fetcherFor(server.origin, { respectRobots: true });
+    await expectFailure(fetcher.fetch(`${ILO}/a`), 'network');
+    up = true;
+    expect(await fetcher.fetch(`${ILO}/a`)).toMatchObject({ status: 'ok', body: 'page' });
+    expect(server.paths().filter((p) => p === '/robots.txt')).toHaveLength(2);
+  });
+
   it('fetches robots.txt once for many requests', async () => {
     const server = await serve((request, response) =>
       request.url === '/robots.txt' ? send(response, 200, 'User-agent: *\nDisallow: /x\n') : send(response, 200, 'page'),

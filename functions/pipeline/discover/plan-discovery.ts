@@ -1,0 +1,37 @@
+// Discovery as a step of its own: read the state, read the site, choose the pages to ingest. The CLI
+// ingests them in the same process; on AWS the discover Lambda queues them for the ingest Lambda.
+import { FIRST_RUN_WINDOW, type PipelineOptions } from '../config.js';
+import type { PipelinePorts, Store } from '../ports.js';
+import { readJson, updateJson } from '../state/json-objects.js';
+import { keys } from '../state/store-keys.js';
+import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
+import { type DiscoveryState, emptyDiscoveryState, mergeDiscoveryStates } from './discovery-state.js';
+
+export interface DiscoveryPlan {
+  discovery: DiscoveryResult;
+  candidates: Candidate[];
+  /** The state as this run sees it; mark pages handled in it, then save it. */
+  state: DiscoveryState;
+  knownPages: number;
+}
+
+export async function planDiscovery(
+  ports: Pick<PipelinePorts, 'fetcher' | 'store' | 'logger'>,
+  options: Pick<PipelineOptions, 'mirrorOrigin' | 'since' | 'max' | 'backfill'>,
+): Promise<DiscoveryPlan> {
+  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState());
+  const state = stored?.value ?? emptyDiscoveryState();
+  const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
+  const candidates = selectCandidates(state, stored === undefined, {
+    ...(options.since ? { since: options.since } : {}),
+    max: options.max,
+    backfill: options.backfill,
+    firstRunWindow: FIRST_RUN_WINDOW,
+  });
+  return { discovery, candidates, state, knownPages: Object.keys(state.urls).length };
+}
+
+/** Saves the state; another run may have written it meanwhile, so merge rather than overwrite. */
+export async function saveDiscoveryState(store: Store, state: DiscoveryState): Promise<void> {
+  await updateJson<DiscoveryState>(store, keys.crawlState(), (current) => (current ? mergeDiscoveryStates(current, state) : state));
+}
