@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { all, parseHtml } from '../../functions/pipeline/extract/html-dom.js';
+import { parseHtml } from '../../functions/pipeline/extract/html-dom.js';
+import { indexPage } from '../../functions/pipeline/extract/page-index.js';
+import { alsoAvailableBlocks } from '../../functions/pipeline/extract/translation-links.js';
 import { cleanBody } from '../../functions/pipeline/normalize/clean-body.js';
 import { toHtml } from '../../functions/pipeline/normalize/clean-html.js';
 import { toMarkdown } from '../../functions/pipeline/normalize/markdown.js';
@@ -7,8 +9,8 @@ import { toMarkdown } from '../../functions/pipeline/normalize/markdown.js';
 const context = { pageUrl: 'https://www.ilo.org/resource/news/story', mirrorOrigin: 'http://127.0.0.1:9999' };
 
 function clean(html: string) {
-  const doc = parseHtml(`<div class="ilo--richtext">${html}</div>`);
-  const nodes = cleanBody(all('.ilo--richtext', doc), context);
+  const index = indexPage(parseHtml(`<div class="ilo--richtext">${html}</div>`));
+  const nodes = cleanBody(index.byClass('ilo--richtext'), { ...context, skip: new Set(alsoAvailableBlocks(index)) });
   return { html: toHtml(nodes), markdown: toMarkdown(nodes) };
 }
 

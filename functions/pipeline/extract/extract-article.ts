@@ -3,14 +3,15 @@
 // (canonical, og:, JSON-LD, description). Layer 3: a generic main-content fallback for the body.
 import { type LanguageKey, canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine, detectLanguage } from '../text/clean-text.js';
-import { type CleanNode, cleanBody, figureCredit, plainTextOf, safeUrl } from '../normalize/clean-body.js';
+import { type CleanContext, type CleanNode, cleanBody, figureCredit, plainTextOf, safeUrl } from '../normalize/clean-body.js';
 import { toMarkdown } from '../normalize/markdown.js';
 import { type IsoDate, datePart, parseIloDate } from './dates.js';
 import { findMainContent } from './main-content.js';
 import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
-import { type Document, type Element, all, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
+import { type Element, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
+import { type PageIndex, firstWithin, indexPage } from './page-index.js';
 import { type PageTag, readTags } from './tags.js';
-import { type TranslationLink, findTranslationLinks } from './translation-links.js';
+import { type TranslationLink, alsoAvailableBlocks, findTranslationLinks } from './translation-links.js';
 
 export interface ArticleImage {
   url: string;
@@ -51,16 +52,19 @@ export interface ExtractOptions {
 }
 
 export function extractArticle(html: string, options: ExtractOptions): ExtractedArticle {
-  const doc = parseHtml(html);
-  const head = readHeadMetadata(doc);
-  const context = { pageUrl: options.url, mirrorOrigin: options.mirrorOrigin };
-  const hero = first('.ilo--hero-card, .ilo--hero', doc);
+  const index = indexPage(parseHtml(html));
+  const head = readHeadMetadata(index);
+  const context: CleanContext = {
+    pageUrl: options.url,
+    ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}),
+    skip: new Set(alsoAvailableBlocks(index)),
+  };
+  const hero = index.byClass('ilo--hero-card')[0] ?? index.byClass('ilo--hero')[0];
 
-  const title = readTitle(doc, hero, head);
-  const { nodes: body, layer: bodyLayer } = readBody(doc, context);
+  const title = readTitle(index, hero, head);
+  const { nodes: body, layer: bodyLayer, text: bodyText } = readBody(index, context);
   const markdown = toMarkdown(body);
-  const summary = readSummary(hero, head);
-  const bodyText = plainTextOf(body);
+  const summary = readSummary(index, hero, head);
 
   return {
     url: options.url,
@@ -68,23 +72,24 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
     contentLanguage: detectLanguage(`${title.text} ${summary ?? ''} ${bodyText}`),
     title: title.text,
     ...(summary ? { summary } : {}),
-    ...dates(doc, hero, head),
+    ...dates(index, hero, head),
     body,
     markdown,
-    ...optional('image', readImage(doc, hero, head, context)),
-    tags: readTags(doc, options.url, options.mirrorOrigin),
-    translations: findTranslationLinks(doc, head, options.url, options.lang, options.mirrorOrigin),
+    ...optional('image', readImage(index, hero, head, context)),
+    tags: readTags(index, options.url, options.mirrorOrigin),
+    translations: findTranslationLinks(index, head, options.url, options.lang, options.mirrorOrigin),
     layers: { title: title.layer, body: bodyLayer },
     ...optional('declaredCanonical', head.canonical ? canonicalUrl(head.canonical, options.url, options.mirrorOrigin) : undefined),
   };
 }
 
-function readTitle(doc: Document, hero: Element | undefined, head: HeadMetadata): { text: string; layer: ExtractionLayer } {
-  const site = cleanLine(inlineTextOf(first('h1.ilo--hero-card--title, .ilo--hero-card--title, .ilo--hero--title', hero ?? doc)));
+function readTitle(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { text: string; layer: ExtractionLayer } {
+  const heading = firstWithin(index, hero, 'ilo--hero-card--title') ?? firstWithin(index, hero, 'ilo--hero--title');
+  const site = cleanLine(inlineTextOf(heading));
   if (site) return { text: site, layer: 'site' };
   const headTitle = head.jsonLd[0]?.headline ?? head.ogTitle ?? head.title;
   if (headTitle) return { text: cleanLine(headTitle), layer: 'head' };
-  const h1 = cleanLine(inlineTextOf(first('main h1, article h1, h1', doc)));
+  const h1 = cleanLine(inlineTextOf(index.byTag('h1')[0]));
   return h1 ? { text: h1, layer: 'fallback' } : { text: '', layer: 'none' };
 }
 
@@ -104,27 +109,32 @@ function inlineTextOf(heading: Element | undefined): string {
   return parts.join('');
 }
 
-function readSummary(hero: Element | undefined, head: HeadMetadata): string | undefined {
-  const site = cleanLine(textOf(first('.ilo--hero-card--intro, .ilo--hero--intro', hero ?? [])));
+function readSummary(index: PageIndex, hero: Element | undefined, head: HeadMetadata): string | undefined {
+  const intro = hero ? (firstWithin(index, hero, 'ilo--hero-card--intro') ?? firstWithin(index, hero, 'ilo--hero--intro')) : undefined;
+  const site = cleanLine(textOf(intro));
   if (site) return site;
   const fromHead = head.ogDescription ?? head.description ?? head.jsonLd[0]?.description;
   return fromHead ? cleanLine(fromHead) || undefined : undefined;
 }
 
-function readBody(doc: Document, context: { pageUrl: string; mirrorOrigin?: string }): { nodes: CleanNode[]; layer: ExtractionLayer } {
-  const richtexts = all('.ilo--richtext', doc).filter(
+function readBody(index: PageIndex, context: CleanContext): { nodes: CleanNode[]; layer: ExtractionLayer; text: string } {
+  const richtexts = index.byClass('ilo--richtext').filter(
     (element) => !hasAncestor(element, (a) => /ilo--richtext|ilo--card|ilo--footer|ilo--header/.test(a.attribs.class ?? '') || ['footer', 'header', 'nav', 'aside'].includes(a.name)),
   );
   const site = cleanBody(richtexts, context);
-  if (plainTextOf(site).length > 0) return { nodes: site, layer: 'site' };
-  const main = findMainContent(doc);
+  const siteText = plainTextOf(site);
+  if (siteText.length > 0) return { nodes: site, layer: 'site', text: siteText };
+  const main = findMainContent(index.doc);
   const fallback = main ? cleanBody([main], { ...context, dropLandmarks: true }) : [];
-  return plainTextOf(fallback).length > 0 ? { nodes: fallback, layer: 'fallback' } : { nodes: [], layer: 'none' };
+  const fallbackText = plainTextOf(fallback);
+  return fallbackText.length > 0 ? { nodes: fallback, layer: 'fallback', text: fallbackText } : { nodes: [], layer: 'none', text: '' };
 }
 
-function dates(doc: Document, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {
-  const heroDate = parseIloDate(textOf(first('.ilo--hero-card--datecopy, .ilo--hero--datecopy, .ilo--hero-card--date', hero ?? doc)));
-  const timeDate = parseIloDate(attr(first('main time[datetime], article time[datetime]', doc), 'datetime'));
+function dates(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {
+  const dateElement = ['ilo--hero-card--datecopy', 'ilo--hero--datecopy', 'ilo--hero-card--date'].map((name) => firstWithin(index, hero, name)).find(Boolean);
+  const heroDate = parseIloDate(textOf(dateElement));
+  const time = index.byTag('time').find((element) => element.attribs.datetime && hasAncestor(element, (a) => a.name === 'main' || a.name === 'article'));
+  const timeDate = parseIloDate(attr(time, 'datetime'));
   const ldPublished = parseIloDate(head.jsonLd[0]?.datePublished ?? head.publishedTime);
   const modifiedAt = parseIloDate(head.jsonLd[0]?.dateModified ?? head.modifiedTime);
   // The printed date is the story's own; a JSON-LD date-time on the same day adds the time of day.
@@ -134,15 +144,15 @@ function dates(doc: Document, hero: Element | undefined, head: HeadMetadata): { 
 }
 
 function readImage(
-  doc: Document,
+  index: PageIndex,
   hero: Element | undefined,
   head: HeadMetadata,
-  context: { pageUrl: string; mirrorOrigin?: string },
+  context: CleanContext,
 ): ArticleImage | undefined {
   // The hero image sits beside the hero card, in the hero block, with its credit in a caption.
-  const heroBlock = first('.hero, .ilo--hero', doc) ?? hero;
+  const heroBlock = index.byClass('hero')[0] ?? index.byClass('ilo--hero')[0] ?? hero;
   const heroImage = heroBlock ? first('.hero--background img, .ilo--hero--background img, img', heroBlock) : undefined;
-  const bodyFigure = first('.ilo--richtext figure', doc);
+  const bodyFigure = index.byTag('figure').find((figure) => hasAncestor(figure, (a) => / ?ilo--richtext\b/.test(a.attribs.class ?? '')));
   const candidates: { img?: Element; src?: string; alt?: string; figure?: Element }[] = [
     { img: heroImage, figure: heroImage ? (first('.hero--caption, .ilo--hero--caption', heroBlock!) ?? closest(heroImage, 'figure')) : undefined },
     { src: head.ogImage, alt: head.ogImageAlt },

@@ -1,7 +1,8 @@
 // What a page's <head> says about it, when it says anything: canonical, hreflang alternates, Open
 // Graph, meta description and JSON-LD. The ILO site is inconsistent, so every field is optional.
 import { cleanLine } from '../text/clean-text.js';
-import { type Document, all, attr, first, textOf } from './html-dom.js';
+import { type Element, attr, textOf } from './html-dom.js';
+import type { PageIndex } from './page-index.js';
 
 export interface HeadMetadata {
   htmlLang?: string;
@@ -33,33 +34,38 @@ export interface JsonLdArticle {
 
 const TITLE_SUFFIX = /\s*[|–-]\s*(International Labour Organization|国际劳工组织|ILO)\s*$/i;
 
-export function readHeadMetadata(doc: Document): HeadMetadata {
-  const meta = (selector: string) => nonEmpty(attr(first(selector, doc), 'content'));
-  const rawTitle = textOf(first('head > title, title', doc));
+export function readHeadMetadata(index: PageIndex): HeadMetadata {
+  const metas = index.byTag('meta');
+  const links = index.byTag('link');
+  const meta = (test: (element: Element) => boolean) => nonEmpty(attr(metas.find(test), 'content'));
+  const property = (name: string) => meta((m) => m.attribs.property === name);
+  const rels = (link: Element) => (link.attribs.rel ?? '').toLowerCase().split(/\s+/);
   return {
-    htmlLang: nonEmpty(attr(first('html', doc), 'lang')),
-    title: nonEmpty(cleanLine(rawTitle.replace(TITLE_SUFFIX, ''))),
-    canonical: nonEmpty(attr(first('link[rel~="canonical"]', doc), 'href')),
-    description: meta('meta[name="description" i]'),
-    ogTitle: meta('meta[property="og:title"]'),
-    ogDescription: meta('meta[property="og:description"]'),
-    ogImage: meta('meta[property="og:image"], meta[property="og:image:url"]'),
-    ogImageAlt: meta('meta[property="og:image:alt"]'),
-    publishedTime: meta('meta[property="article:published_time"]'),
-    modifiedTime: meta('meta[property="article:modified_time"]'),
-    alternates: all('link[rel~="alternate"][hreflang][href]', doc).map((link) => ({
-      hreflang: attr(link, 'hreflang')!.toLowerCase(),
-      href: attr(link, 'href')!,
-    })),
-    jsonLd: all('script[type="application/ld+json"]', doc).flatMap((script) => readJsonLd(textOfScript(script))),
-    charset: readMetaCharset(doc),
+    htmlLang: nonEmpty(attr(index.byTag('html')[0], 'lang')),
+    title: nonEmpty(cleanLine(textOf(index.byTag('title')[0]).replace(TITLE_SUFFIX, ''))),
+    canonical: nonEmpty(attr(links.find((link) => rels(link).includes('canonical')), 'href')),
+    description: meta((m) => m.attribs.name?.toLowerCase() === 'description'),
+    ogTitle: property('og:title'),
+    ogDescription: property('og:description'),
+    ogImage: property('og:image') ?? property('og:image:url'),
+    ogImageAlt: property('og:image:alt'),
+    publishedTime: property('article:published_time'),
+    modifiedTime: property('article:modified_time'),
+    alternates: links
+      .filter((link) => rels(link).includes('alternate') && link.attribs.hreflang && link.attribs.href)
+      .map((link) => ({ hreflang: link.attribs.hreflang!.trim().toLowerCase(), href: link.attribs.href!.trim() })),
+    jsonLd: index
+      .byTag('script')
+      .filter((script) => script.attribs.type?.toLowerCase() === 'application/ld+json')
+      .flatMap((script) => readJsonLd(textOfScript(script))),
+    charset: readMetaCharset(metas),
   };
 }
 
-function readMetaCharset(doc: Document): string | undefined {
-  const direct = attr(first('meta[charset]', doc), 'charset');
+function readMetaCharset(metas: Element[]): string | undefined {
+  const direct = attr(metas.find((m) => m.attribs.charset !== undefined), 'charset');
   if (direct) return direct.toLowerCase();
-  const contentType = attr(first('meta[http-equiv="content-type" i]', doc), 'content');
+  const contentType = attr(metas.find((m) => m.attribs['http-equiv']?.toLowerCase() === 'content-type'), 'content');
   return contentType ? /charset=([\w-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
 }
 

@@ -1,7 +1,8 @@
 // Topics and places from a story's tag list.
 import { canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine } from '../text/clean-text.js';
-import { type Document, all, attr, textOf } from './html-dom.js';
+import { all, attr, textOf } from './html-dom.js';
+import type { PageIndex } from './page-index.js';
 
 export interface PageTag {
   kind: 'topic' | 'place';
@@ -11,9 +12,10 @@ export interface PageTag {
   url: string;
 }
 
-export function readTags(doc: Document, pageUrl: string, mirrorOrigin?: string): PageTag[] {
+export function readTags(index: PageIndex, pageUrl: string, mirrorOrigin?: string): PageTag[] {
   const tags: PageTag[] = [];
-  for (const link of all('ul.ilo--tags a[href], .ilo--tags a[href], .ilo--tag-set a[href]', doc)) {
+  const lists = [...index.byClass('ilo--tags'), ...index.byClass('ilo--tag-set')];
+  for (const link of lists.flatMap((list) => all('a[href]', list))) {
     const url = canonicalUrl(attr(link, 'href')!, pageUrl, mirrorOrigin);
     const label = cleanLine(textOf(link));
     if (!url || label === '') continue;

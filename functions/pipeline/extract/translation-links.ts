@@ -1,7 +1,8 @@
 // Where a page says its other-language version is, in order of trust. Each is only a candidate:
 // ingest fetches it and checks that it really is in that language before pairing.
 import { type LanguageKey, canonicalUrl, newsPage } from '../site/ilo-urls.js';
-import { type AnyNode, type Document, type Element, all, attr, isTag, isText, textOf } from './html-dom.js';
+import { type Element, all, attr, textOf } from './html-dom.js';
+import type { PageIndex } from './page-index.js';
 import type { HeadMetadata } from './head-metadata.js';
 
 export type TranslationSource = 'hreflang' | 'also-available' | 'language-menu';
@@ -12,8 +13,6 @@ export interface TranslationLink {
   source: TranslationSource;
 }
 
-// The "Content also available in:" line, in the languages it is printed in.
-export const ALSO_AVAILABLE = /content also available in|also available in|内容还有以下语言版本|本内容还有|其他语言版本|该内容还有|内容亦提供/i;
 
 const LANGUAGE_BY_TAG: Record<string, LanguageKey> = {
   en: 'en', 'en-gb': 'en', 'en-us': 'en',
@@ -26,7 +25,7 @@ const LANGUAGE_BY_LABEL: Record<string, LanguageKey> = { english: 'en', 英文: 
  * `pageUrl` is the canonical URL of the page; `mirrorOrigin` maps mirror links back to www.ilo.org.
  */
 export function findTranslationLinks(
-  doc: Document,
+  index: PageIndex,
   head: HeadMetadata,
   pageUrl: string,
   pageLang: LanguageKey,
@@ -45,8 +44,8 @@ export function findTranslationLinks(
   };
 
   for (const alternate of head.alternates) add(alternate.href, LANGUAGE_BY_TAG[alternate.hreflang], 'hreflang');
-  for (const link of alsoAvailableLinks(doc)) add(attr(link, 'href'), languageOfLink(link), 'also-available');
-  for (const link of languageMenuLinks(doc)) add(attr(link, 'href'), languageOfLink(link), 'language-menu');
+  for (const link of alsoAvailableBlocks(index).flatMap((block) => all('a[href]', block))) add(attr(link, 'href'), languageOfLink(link), 'also-available');
+  for (const link of languageMenuLinks(index)) add(attr(link, 'href'), languageOfLink(link), 'language-menu');
   return found;
 }
 
@@ -54,22 +53,15 @@ export function findTranslationLinks(
  * The "Content also available in" blocks: the smallest element around the label that also holds
  * its links (Drupal prints the label and the links as siblings or nested, depending on the page).
  */
-export function alsoAvailableBlocks(doc: Document): Element[] {
+export function alsoAvailableBlocks(index: PageIndex): Element[] {
   const blocks: Element[] = [];
-  const visit = (node: AnyNode): void => {
-    if (isText(node)) {
-      if (!ALSO_AVAILABLE.test(node.data)) return;
-      let block = node.parent as Element | null;
-      for (let depth = 0; block && depth < 4; depth++) {
-        if (all('a[href]', block).length > 0) break;
-        block = block.parent as Element | null;
-      }
-      if (block && isTag(block) && textOf(block).length < 300 && !blocks.includes(block)) blocks.push(block);
-    } else if ('children' in node && !(isTag(node) && (node.name === 'script' || node.name === 'style'))) {
-      for (const child of node.children) visit(child);
+  for (const label of index.alsoAvailableLabels) {
+    let block: Element | null = label;
+    for (let depth = 0; block && depth < 4 && all('a[href]', block).length === 0; depth++) {
+      block = block.parent && 'name' in block.parent ? block.parent : null;
     }
-  };
-  visit(doc);
+    if (block && textOf(block).length < 300 && !blocks.includes(block)) blocks.push(block);
+  }
   return blocks;
 }
 
@@ -77,16 +69,12 @@ export function alsoAvailableBlocks(doc: Document): Element[] {
  * The header language menu's links. The design system keeps them inside a <template> (cloned by
  * script on click); CSS selectors do not descend into templates, so they are searched explicitly.
  */
-function languageMenuLinks(doc: Document): Element[] {
-  const menus = all('.ilo--language-toggle, [class*="language-switcher"], [class*="language-toggle"]', doc);
+function languageMenuLinks(index: PageIndex): Element[] {
+  const menus = [...index.byClass('ilo--language-toggle'), ...index.byClass('language-switcher'), ...index.byClass('language-switcher-language-url')];
   return menus.flatMap((menu) => [
     ...all('a[href]', menu),
     ...all('template', menu).flatMap((template) => all('a[href]', template.children)),
   ]);
-}
-
-function alsoAvailableLinks(doc: Document): Element[] {
-  return alsoAvailableBlocks(doc).flatMap((block) => all('a[href]', block));
 }
 
 function languageOfLink(link: Element): LanguageKey | undefined {

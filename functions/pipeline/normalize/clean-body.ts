@@ -3,7 +3,6 @@
 // that decides what of a page's body is content; Markdown and HTML outputs are made from its result.
 import { canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine, cleanText } from '../text/clean-text.js';
-import { ALSO_AVAILABLE } from '../extract/translation-links.js';
 import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../extract/html-dom.js';
 
 /** A cleaned element: only allowed tags and attributes remain. Strings are text. */
@@ -20,6 +19,8 @@ export interface CleanContext {
   mirrorOrigin?: string;
   /** For the generic fallback: header, footer and aside regions are chrome there. */
   dropLandmarks?: boolean;
+  /** Elements known to be chrome inside the body (the "Content also available in" line). */
+  skip?: ReadonlySet<Element>;
 }
 
 const LANDMARKS = new Set(['header', 'footer', 'aside']);
@@ -61,7 +62,7 @@ function cleanNode(node: AnyNode, context: CleanContext): CleanNode[] {
   if (name === 'iframe' || name === 'video') return embedAsLink(node, context);
   if (name === 'figure') return cleanFigure(node, context);
   if (name === 'img') return cleanImage(node, context);
-  if (isAlsoAvailableBlock(node)) return [];
+  if (context.skip?.has(node)) return [];
 
   const children = cleanChildren(node, context);
   if (name === 'a') {
@@ -84,12 +85,6 @@ function isHidden(element: Element): boolean {
 function isChrome(element: Element): boolean {
   const classes = element.attribs.class;
   return classes !== undefined && CHROME_CLASS.test(classes);
-}
-
-function isAlsoAvailableBlock(element: Element): boolean {
-  if (element.name !== 'p' && element.name !== 'div' && element.name !== 'section') return false;
-  const text = textOf(element);
-  return text.length < 200 && ALSO_AVAILABLE.test(text);
 }
 
 /** An http(s)/mailto URL made absolute and canonical, or undefined when it is not safe to keep. */

@@ -3,7 +3,7 @@ import { gfm } from '@joplin/turndown-plugin-gfm';
 import TurndownService from 'turndown';
 import { cleanText } from '../text/clean-text.js';
 import type { CleanNode } from './clean-body.js';
-import { toHtml } from './clean-html.js';
+import { toTurndownDom } from './turndown-dom.js';
 
 function createTurndown(): TurndownService {
   const service = new TurndownService({
@@ -45,7 +45,8 @@ const turndown = createTurndown();
 /** Markdown for cleaned content. Deterministic: the same content always gives the same text. */
 export function toMarkdown(nodes: CleanNode[]): string {
   if (nodes.length === 0) return '';
-  const markdown = turndown.turndown(toHtml(nodes));
+  // turndown walks our light DOM directly; handing it HTML would make it parse the page again.
+  const markdown = turndown.turndown(toTurndownDom(nodes) as unknown as TurndownService.Node);
   return cleanText(markdown)
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
@@ -55,4 +56,9 @@ export function toMarkdown(nodes: CleanNode[]): string {
 /** Plain text made safe as Markdown (a lead that starts with "1." or holds "*" stays text). */
 export function escapeMarkdownText(text: string): string {
   return turndown.escape(text);
+}
+
+/** turndown's own output for HTML (parsed by its domino) or for our light DOM, before tidying. */
+export function turndownRaw(input: string | ReturnType<typeof toTurndownDom>): string {
+  return turndown.turndown(input as unknown as TurndownService.Node);
 }

@@ -97,6 +97,8 @@ export function isValidStoryId(id: string): boolean {
 }
 
 function normalizePath(pathname: string): string {
+  // Plain ASCII paths (most links) are already in canonical form.
+  if (/^[A-Za-z0-9/._~!$&'()*+,;=:@-]*$/.test(pathname)) return pathname;
   return pathname
     .split('/')
     .map((segment) => encodeSegment(safeDecode(segment)))

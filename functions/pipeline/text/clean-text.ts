@@ -4,8 +4,12 @@
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Anything cleanText may have to change; most text has none of it, and is returned as is.
+const SUSPECT = /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+
 /** Removes characters no output may carry and normalizes line breaks. Keeps every other character as is. */
 export function cleanText(text: string): string {
+  if (!SUSPECT.test(text)) return text;
   return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '');
 }
 
@@ -29,12 +33,17 @@ export function truncate(text: string, max: number): string {
 }
 
 const HAN = /\p{Script=Han}/gu;
-const LATIN = /\p{Script=Latin}/gu;
 
 /** Which language a piece of text is written in, judged by its letters, not by any markup claim. */
 export function detectLanguage(text: string): 'en' | 'zh' | 'unknown' {
-  const han = text.match(HAN)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
+  // Counted in one pass over the code units: this runs on every page, over the whole body.
+  let han = 0;
+  let latin = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
+  }
   if (han + latin < 20) return 'unknown';
   // A Chinese story is full of Latin acronyms and names (ILO, TVET, Microsoft); an English one has no Han.
   // Latin words are ~5 letters, so weigh Han characters up before comparing.

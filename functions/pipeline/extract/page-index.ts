@@ -1,0 +1,66 @@
+// One walk over a parsed page that indexes its elements by class and by tag, so the extractor
+// looks things up instead of running a selector over the whole document again and again.
+// Like CSS selectors (and browsers), it does not look inside <template>; the language menu,
+// which keeps its links there, opens its template explicitly.
+import { type AnyNode, type Document, type Element, isTag, isText } from './html-dom.js';
+
+/** The "Content also available in:" line, in the languages it is printed in. */
+export const ALSO_AVAILABLE = /content also available in|also available in|内容还有以下语言版本|本内容还有|其他语言版本|该内容还有|内容亦提供/i;
+
+export interface PageIndex {
+  doc: Document;
+  /** Elements carrying the class, in document order. */
+  byClass(name: string): Element[];
+  /** Elements with the tag name, in document order. */
+  byTag(name: string): Element[];
+  /** Elements whose own text is the "Content also available in" label. */
+  alsoAvailableLabels: Element[];
+}
+
+const NONE: Element[] = [];
+
+export function indexPage(doc: Document): PageIndex {
+  const classes = new Map<string, Element[]>();
+  const tags = new Map<string, Element[]>();
+  const alsoAvailableLabels: Element[] = [];
+  const push = (map: Map<string, Element[]>, key: string, element: Element) => {
+    const list = map.get(key);
+    if (list) list.push(element);
+    else map.set(key, [element]);
+  };
+  const stack: AnyNode[] = [...doc.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isTag(node)) {
+      push(tags, node.name, node);
+      const classAttribute = node.attribs.class;
+      if (classAttribute) for (const name of classAttribute.split(/\s+/)) if (name) push(classes, name, node);
+      if (node.name === 'template' || node.name === 'script' || node.name === 'style') continue;
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    } else if (isText(node)) {
+      const text = node.data;
+      // A cheap look first: the regular expression runs on few text nodes.
+      if (text.length < 300 && (text.includes('vailable') || text.includes('内容') || text.includes('版本')) && ALSO_AVAILABLE.test(text)) {
+        if (node.parent && isTag(node.parent)) alsoAvailableLabels.push(node.parent);
+      }
+    }
+  }
+  return {
+    doc,
+    byClass: (name) => classes.get(name) ?? NONE,
+    byTag: (name) => tags.get(name) ?? NONE,
+    alsoAvailableLabels,
+  };
+}
+
+/** The first element under `root` with the class (root itself excluded). */
+export function firstWithin(index: PageIndex, root: Element | undefined, className: string): Element | undefined {
+  const candidates = index.byClass(className);
+  if (!root) return candidates[0];
+  return candidates.find((element) => isInside(element, root));
+}
+
+export function isInside(element: Element, ancestor: Element): boolean {
+  for (let parent = element.parent; parent; parent = parent.parent) if (parent === ancestor) return true;
+  return false;
+}

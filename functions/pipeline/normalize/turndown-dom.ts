@@ -1,0 +1,177 @@
+// A minimal DOM for turndown, built straight from cleaned content. turndown otherwise serializes
+// nothing but parses its input string again with domino, which costs more than everything else
+// in extraction. Only what turndown and its GFM plugin read is here; the tree is single-use.
+import type { CleanNode } from './clean-body.js';
+
+const VOID = new Set(['IMG', 'BR', 'HR']);
+
+abstract class LightNode {
+  parentNode: LightElement | null = null;
+  // turndown stores its own per-node facts on the nodes it visits.
+  isBlock?: boolean;
+  isCode?: boolean;
+  isBlank?: boolean;
+  flankingWhitespace?: { leading: string; trailing: string };
+  abstract readonly nodeType: number;
+  abstract readonly nodeName: string;
+  abstract get textContent(): string;
+
+  get nextSibling(): LightNode | null {
+    const siblings = this.parentNode?.childNodes;
+    if (!siblings) return null;
+    return siblings[siblings.indexOf(this) + 1] ?? null;
+  }
+
+  get previousSibling(): LightNode | null {
+    const siblings = this.parentNode?.childNodes;
+    if (!siblings) return null;
+    const index = siblings.indexOf(this);
+    return index > 0 ? siblings[index - 1]! : null;
+  }
+}
+
+export class LightText extends LightNode {
+  readonly nodeType = 3;
+  readonly nodeName = '#text';
+  constructor(public data: string) {
+    super();
+  }
+  get nodeValue(): string {
+    return this.data;
+  }
+  set nodeValue(value: string) {
+    this.data = value;
+  }
+  get textContent(): string {
+    return this.data;
+  }
+  cloneNode(): LightText {
+    return new LightText(this.data);
+  }
+}
+
+export class LightElement extends LightNode {
+  readonly nodeType = 1;
+  readonly nodeName: string;
+  readonly childNodes: LightNode[] = [];
+  readonly style = { textAlign: '' };
+
+  constructor(
+    name: string,
+    readonly attributes: Record<string, string> = {},
+  ) {
+    super();
+    this.nodeName = name.toUpperCase();
+  }
+
+  get tagName(): string {
+    return this.nodeName;
+  }
+  get className(): string {
+    return this.attributes.class ?? '';
+  }
+  get classList(): { contains(name: string): boolean } {
+    const names = this.className.split(/\s+/);
+    return { contains: (name) => names.includes(name) };
+  }
+  get firstChild(): LightNode | null {
+    return this.childNodes[0] ?? null;
+  }
+  get lastChild(): LightNode | null {
+    return this.childNodes.at(-1) ?? null;
+  }
+  get firstElementChild(): LightElement | null {
+    return this.children[0] ?? null;
+  }
+  get lastElementChild(): LightElement | null {
+    return this.children.at(-1) ?? null;
+  }
+  get children(): LightElement[] {
+    return this.childNodes.filter((child): child is LightElement => child instanceof LightElement);
+  }
+  get textContent(): string {
+    let text = '';
+    for (const child of this.childNodes) text += child.textContent;
+    return text;
+  }
+  /** Table rows, as HTMLTableElement.rows: in the table itself and in its sections. */
+  get rows(): LightElement[] | undefined {
+    if (this.nodeName !== 'TABLE') return undefined;
+    return this.children.flatMap((child) => (child.nodeName === 'TR' ? [child] : ['THEAD', 'TBODY', 'TFOOT'].includes(child.nodeName) ? child.children.filter((row) => row.nodeName === 'TR') : []));
+  }
+  get cells(): LightElement[] | undefined {
+    return this.nodeName === 'TR' ? this.children.filter((cell) => cell.nodeName === 'TD' || cell.nodeName === 'TH') : undefined;
+  }
+  get outerHTML(): string {
+    const attributes = Object.entries(this.attributes).map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join('');
+    const name = this.nodeName.toLowerCase();
+    if (VOID.has(this.nodeName)) return `<${name}${attributes}>`;
+    const inner = this.childNodes.map((child) => (child instanceof LightElement ? child.outerHTML : escapeHtml((child as LightText).data))).join('');
+    return `<${name}${attributes}>${inner}</${name}>`;
+  }
+
+  getAttribute(name: string): string | null {
+    return this.attributes[name] ?? null;
+  }
+  hasAttribute(name: string): boolean {
+    return name in this.attributes;
+  }
+  getElementsByTagName(name: string): LightElement[] {
+    const wanted = name.toUpperCase();
+    const found: LightElement[] = [];
+    const visit = (element: LightElement) => {
+      for (const child of element.children) {
+        if (wanted === '*' || child.nodeName === wanted) found.push(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return found;
+  }
+  /** Only plain tag-name selectors are needed (the GFM plugin asks for a table's caption). */
+  querySelector(selector: string): LightElement | null {
+    return /^[a-z][a-z0-9]*$/i.test(selector) ? (this.getElementsByTagName(selector)[0] ?? null) : null;
+  }
+  appendChild(child: LightNode): LightNode {
+    child.parentNode = this;
+    this.childNodes.push(child);
+    return child;
+  }
+  removeChild(child: LightNode): LightNode {
+    const index = this.childNodes.indexOf(child);
+    if (index >= 0) this.childNodes.splice(index, 1);
+    child.parentNode = null;
+    return child;
+  }
+  cloneNode(deep = false): LightElement {
+    const copy = new LightElement(this.nodeName, { ...this.attributes });
+    if (deep) for (const child of this.childNodes) copy.appendChild((child as LightElement | LightText).cloneNode(true));
+    return copy;
+  }
+}
+
+/** The root handed to turndown. Built for one conversion, so turndown may work on it in place. */
+class LightRoot extends LightElement {
+  override cloneNode(): LightElement {
+    return this;
+  }
+}
+
+export function toTurndownDom(nodes: CleanNode[]): LightElement {
+  const root = new LightRoot('x-turndown');
+  const add = (parent: LightElement, node: CleanNode) => {
+    if (typeof node === 'string') {
+      parent.appendChild(new LightText(node));
+      return;
+    }
+    const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {});
+    parent.appendChild(element);
+    for (const child of node.children) add(element, child);
+  };
+  for (const node of nodes) add(root, node);
+  return root;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
