@@ -4,15 +4,14 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../pipeline/ports.js';
+import { isPublicKey } from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { sendFile, sendStatus } from './static-response.js';
 
-const PUBLIC_PATH =
-  /^(feeds\/(en|zh)\/(topics\/[a-z0-9-]+\/)?(rss\.xml|atom\.xml|feed\.json)|exports\/v1\/(index\.json|changes\.json|schema\.json|archive\/\d{4}-\d{2}\.json|articles\/[a-z0-9][a-z0-9-]*\.json)|articles\/[a-z0-9][a-z0-9-]*\/(en\.md|zh\.md|meta\.json))$/;
 
 /** Content type and cache lifetime of a public key, or undefined when the key is not public. */
 export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
-  if (!PUBLIC_PATH.test(key)) return undefined;
+  if (!isPublicKey(key)) return undefined;
   if (key.endsWith('rss.xml')) return { contentType: CONTENT_TYPES.rss, cacheControl: CACHE_CONTROL.feed, cors: true };
   if (key.endsWith('atom.xml')) return { contentType: CONTENT_TYPES.atom, cacheControl: CACHE_CONTROL.feed, cors: true };
   if (key.endsWith('feed.json')) return { contentType: CONTENT_TYPES.jsonFeed, cacheControl: CACHE_CONTROL.feed, cors: true };

@@ -6,7 +6,8 @@ import type { LanguageKey } from '../site/ilo-urls.js';
 
 export const DISCOVERY_SCHEMA = 'ilo-syndication/discovery@1';
 
-export type UrlOutcome = 'ingested' | 'covered' | 'gone' | 'rejected' | 'baseline';
+/** `queued`: handed to the ingest queue (on AWS, where ingest runs apart from discovery). */
+export type UrlOutcome = 'ingested' | 'covered' | 'gone' | 'rejected' | 'baseline' | 'queued';
 
 export interface UrlState {
   lang: LanguageKey;

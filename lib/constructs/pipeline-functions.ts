@@ -1,0 +1,187 @@
+// The three Lambdas and what connects them: EventBridge Scheduler -> discover -> SQS -> ingest ->
+// SQS -> publish. Each function has its own role with exactly the store keys, queues and topic it
+// uses, and its own log group.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SyndicationConfig } from '../config.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface PipelineFunctionsProps {
+  bucket: Bucket;
+  topic: Topic;
+  /** The CloudFront URL the public files are served from. */
+  publicUrl: string;
+  config: SyndicationConfig;
+}
+
+type FunctionName = 'discover' | 'ingest' | 'publish';
+
+export class PipelineFunctions extends Construct {
+  readonly discover: NodejsFunction;
+  readonly ingest: NodejsFunction;
+  readonly publish: NodejsFunction;
+  readonly ingestQueue: Queue;
+  readonly publishQueue: Queue;
+  readonly deadLetterQueues: Queue[];
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const { bucket, topic, config } = props;
+    const ingestTimeout = Duration.minutes(2);
+    const publishTimeout = Duration.minutes(5);
+
+    const ingestDlq = queue(this, 'IngestDeadLetters');
+    this.ingestQueue = queue(this, 'IngestQueue', {
+      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: 3 },
+    });
+    const publishDlq = queue(this, 'PublishDeadLetters');
+    this.publishQueue = queue(this, 'PublishQueue', {
+      visibilityTimeout: Duration.seconds(publishTimeout.toSeconds() * 6),
+      // Publish runs one at a time; a throttled request is retried, so allow a few receives.
+      deadLetterQueue: { queue: publishDlq, maxReceiveCount: 10 },
+    });
+    this.deadLetterQueues = [ingestDlq, publishDlq];
+
+    const environment = {
+      STORE_BUCKET: bucket.bucketName,
+      ORIGIN: config.origin,
+      PUBLIC_URL: props.publicUrl,
+      CONTENT_MODE: config.contentMode,
+      MAX_PER_RUN: String(config.maxPerRun),
+      ...(config.userAgent ? { USER_AGENT: config.userAgent } : {}),
+      POWERTOOLS_METRICS_NAMESPACE: 'IloSyndication',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.discover = lambda(this, 'discover', {
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      environment: { ...environment, INGEST_QUEUE_URL: this.ingestQueue.queueUrl, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl },
+    });
+    this.ingest = lambda(this, 'ingest', {
+      timeout: ingestTimeout,
+      memorySize: 1024,
+      // Two ingest instances at most (the event source's maxConcurrency), each at half a request a
+      // second: 1 request per second to the ILO site in all.
+      environment: { ...environment, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: '0.5' },
+    });
+    this.publish = lambda(this, 'publish', {
+      timeout: publishTimeout,
+      memorySize: 1024,
+      environment: { ...environment, TOPIC_ARN: topic.topicArn },
+      reservedConcurrentExecutions: 1,
+    });
+
+    // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
+    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl.json']);
+    allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
+    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/outbox/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
+    allowObjects(this.ingest, bucket, ['s3:DeleteObject'], ['articles/*']);
+    allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*']);
+    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'feeds/*', 'exports/*']);
+    allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'exports/v1/archive/*']);
+    for (const fn of [this.discover, this.ingest, this.publish]) {
+      // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    this.ingestQueue.grantSendMessages(this.discover);
+    this.publishQueue.grantSendMessages(this.discover);
+    this.publishQueue.grantSendMessages(this.ingest);
+    topic.grantPublish(this.publish);
+    Validations.of(this.publish.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
+    });
+
+    this.ingest.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(30) }));
+
+    const schedule = new Schedule(this, 'DiscoverSchedule', {
+      description: 'Runs ILO news discovery',
+      schedule: ScheduleExpression.rate(Duration.minutes(config.scheduleMinutes)),
+      target: new LambdaInvoke(this.discover, { retryAttempts: 2, maxEventAge: Duration.minutes(15) }),
+    });
+    const discoverArn = `<${Stack.of(this).getLogicalId(this.discover.node.defaultChild as CfnFunction)}.Arn>`;
+    Validations.of(Stack.of(schedule)).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${discoverArn}:*]`,
+      reason: "The scheduler's role may invoke the discover function and its versions (the ':*' qualifier), that one function only.",
+    });
+  }
+}
+
+function queue(scope: Construct, id: string, props: ConstructorParameters<typeof Queue>[2] = {}): Queue {
+  return new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    ...props,
+  });
+}
+
+function lambda(
+  scope: Construct,
+  name: FunctionName,
+  props: { timeout: Duration; memorySize: number; environment: Record<string, string>; reservedConcurrentExecutions?: number },
+): NodejsFunction {
+  const title = name[0]!.toUpperCase() + name.slice(1);
+  const logGroup = new LogGroup(scope, `${title}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  // An explicit role: only this function's log group, no managed policy with logs:* on every group.
+  const role = new Role(scope, `${title}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `ILO syndication ${name} function` });
+  role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  return new NodejsFunction(scope, title, {
+    entry: path.join(PROJECT_ROOT, `functions/handlers/${name}.ts`),
+    handler: 'handler',
+    runtime: Runtime.NODEJS_24_X,
+    architecture: Architecture.ARM_64,
+    timeout: props.timeout,
+    memorySize: props.memorySize,
+    environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },
+    logGroup,
+    role,
+    ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node24',
+      platform: 'node',
+      minify: true,
+      sourceMap: true,
+      mainFields: ['module', 'main'],
+      // The Lambda runtime provides the AWS SDK v3; bundling it would only grow the package.
+      externalModules: ['@aws-sdk/*'],
+      // CommonJS dependencies (turndown's domino, sanitize-html) call require() inside an ES module.
+      banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+      forceDockerBundling: false,
+    },
+  });
+}
+
+/**
+ * Grants actions on the keys matching the patterns, and acknowledges the cdk-nag wildcard finding
+ * of each prefix pattern right here, where the grant is: the wildcard is the key prefix itself.
+ */
+function allowObjects(fn: NodejsFunction, bucket: Bucket, actions: string[], keyPatterns: string[]): void {
+  fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: keyPatterns.map((pattern) => bucket.arnForObjects(pattern)) }));
+  const bucketArn = `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>`;
+  for (const pattern of keyPatterns.filter((p) => p.includes('*'))) {
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
+      reason: `Scoped to one key prefix of the store layout (${pattern}): the ${fn.node.id} function needs ${actions.join(', ')} on the objects under it and nothing else.`,
+    });
+  }
+}

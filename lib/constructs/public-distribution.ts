@@ -1,0 +1,124 @@
+// CloudFront in front of the bucket, with Origin Access Control. Only the public keys are served
+// (the same allowlist as `serve`, checked by a CloudFront function on every request); raw/ and
+// state/ are also denied to CloudFront by the bucket policy, so a wrong behaviour cannot leak them.
+import { Duration, Validations } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { PUBLIC_KEY_PATTERN } from '../../functions/pipeline/state/public-paths.js';
+
+export interface PublicDistributionProps {
+  bucket: Bucket;
+  logBucket: Bucket;
+}
+
+export class PublicDistribution extends Construct {
+  readonly distribution: Distribution;
+
+  constructor(scope: Construct, id: string, props: PublicDistributionProps) {
+    super(scope, id);
+    const allowlist = new CloudFrontFunction(this, 'PublicPathsOnly', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serves only the public keys of the ILO syndication store; everything else is 404',
+      code: FunctionCode.fromInline(`
+var PUBLIC = new RegExp(${JSON.stringify(PUBLIC_KEY_PATTERN)});
+function handler(event) {
+  var key = event.request.uri.replace(/^\\/+/, '');
+  if (PUBLIC.test(key)) return event.request;
+  return { statusCode: 404, statusDescription: 'Not Found' };
+}`),
+    });
+    const functionAssociations = [{ function: allowlist, eventType: FunctionEventType.VIEWER_REQUEST }];
+
+    const security = {
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+    };
+    const plainHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', { securityHeadersBehavior: security });
+    // Partner sites read exports (and JSON feeds) from the browser.
+    const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', {
+      securityHeadersBehavior: security,
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        accessControlAllowHeaders: ['If-None-Match', 'If-Modified-Since'],
+        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        accessControlAllowCredentials: false,
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
+    });
+    const cachePolicy = (name: string, ttl: Duration) =>
+      new CachePolicy(this, name, { defaultTtl: ttl, minTtl: Duration.seconds(0), maxTtl: Duration.seconds(ttl.toSeconds() * 2), enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true });
+    // Feeds and indexes change every run: short lifetimes. Article files change only with a new version.
+    const shortLived = cachePolicy('FeedCache', Duration.minutes(5));
+    const longLived = cachePolicy('ArticleCache', Duration.hours(1));
+
+    const origin = S3BucketOrigin.withOriginAccessControl(props.bucket);
+    const behavior = (cache: CachePolicy, headers: ResponseHeadersPolicy): BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachePolicy: cache,
+      responseHeadersPolicy: headers,
+      compress: true,
+      functionAssociations,
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'ILO news syndication: public feeds, exports and articles',
+      defaultBehavior: behavior(shortLived, plainHeaders),
+      additionalBehaviors: {
+        'feeds/*': behavior(shortLived, corsHeaders),
+        'exports/v1/articles/*': behavior(longLived, corsHeaders),
+        'exports/*': behavior(shortLived, corsHeaders),
+        'articles/*': behavior(longLived, plainHeaders),
+      },
+      priceClass: PriceClass.PRICE_CLASS_100,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-CFR1', reason: 'Public ILO news for a worldwide audience: no country is to be excluded.' },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR2',
+        reason: 'Static, cached public files behind a read-only allowlist function, with no forms or dynamic origin to protect; a WAF web ACL would cost more than the whole stack. Attach one if your policy requires it.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR4',
+        reason: 'The default *.cloudfront.net certificate cannot enforce a minimum TLS version. Give the distribution a custom domain and certificate (TLSv1.2_2021) to lift this; see the README.',
+      },
+    );
+
+    // Defence in depth: CloudFront may read the public prefixes only.
+    props.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyCloudFrontPrivatePrefixes',
+        effect: Effect.DENY,
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        notResources: ['feeds/*', 'exports/*', 'articles/*'].map((prefix) => props.bucket.arnForObjects(prefix)),
+      }),
+    );
+  }
+}

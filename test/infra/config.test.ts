@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../lib/config.js';
+
+const config = (context: Record<string, unknown>) => readConfig((key) => context[key]);
+
+describe('readConfig', () => {
+  it('has secure, cheap defaults', () => {
+    expect(config({})).toEqual({ scheduleMinutes: 30, origin: 'https://www.ilo.org', contentMode: 'full', subscriberEmails: [], removalPolicy: 'retain', maxPerRun: 200 });
+  });
+
+  it('reads every value', () => {
+    expect(
+      config({ schedule: '15 minutes', origin: 'https://mirror.example.org/', contentMode: 'summary', subscriberEmails: ['a@example.org', 'b@example.org'], alarmEmail: 'ops@example.org', userAgent: 'my-bot/1.0 (+https://example.org)', removalPolicy: 'destroy', maxPerRun: '50' }),
+    ).toEqual({
+      scheduleMinutes: 15,
+      origin: 'https://mirror.example.org',
+      contentMode: 'summary',
+      subscriberEmails: ['a@example.org', 'b@example.org'],
+      alarmEmail: 'ops@example.org',
+      userAgent: 'my-bot/1.0 (+https://example.org)',
+      removalPolicy: 'destroy',
+      maxPerRun: 50,
+    });
+  });
+
+  it.each([
+    [{ schedule: '2' }, "context 'schedule' must be a number of minutes from 5 to 1440, got '2'"],
+    [{ schedule: 'hourly' }, "context 'schedule' must be a number of minutes from 5 to 1440, got 'hourly'"],
+    [{ origin: 'ftp://x' }, "context 'origin' must be an http(s) origin like https://www.ilo.org, got 'ftp://x'"],
+    [{ contentMode: 'teaser' }, "context 'contentMode' must be 'full' or 'summary', got 'teaser'"],
+    [{ subscriberEmails: 'a@example.org,not-an-email' }, "context 'subscriberEmails' has an invalid address: 'not-an-email'"],
+    [{ alarmEmail: 'ops' }, "context 'alarmEmail' is not an email address: 'ops'"],
+    [{ removalPolicy: 'keep' }, "context 'removalPolicy' must be 'retain' or 'destroy', got 'keep'"],
+    [{ maxPerRun: '0' }, "context 'maxPerRun' must be a whole number from 1 to 10000, got '0'"],
+    [{ userAgent: 'bot\u0007' }, "context 'userAgent' must be 8 to 300 printable ASCII characters"],
+  ])('rejects %j with a message naming the key', (context, message) => {
+    expect(() => config(context)).toThrow(ConfigError);
+    expect(() => config(context)).toThrow(message);
+  });
+});

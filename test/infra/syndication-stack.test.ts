@@ -1,0 +1,195 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { synthStack } from './synth.js';
+
+const { stack, template: templateOf } = synthStack({ subscriberEmails: 'news@example.org, desk@example.org', alarmEmail: 'ops@example.org' });
+const template = templateOf();
+const resources = (type: string) => Object.entries(template.findResources(type));
+const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+const bucketId = logicalId(stack.content.bucket);
+
+describe('content bucket', () => {
+  it('is private, encrypted, versioned, logged, with lifecycle rules', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'content-bucket/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'raw-snapshots-to-infrequent-access', Prefix: 'raw/', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
+          Match.objectLike({ Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 30, NewerNoncurrentVersions: 3 } }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses plain HTTP and keeps CloudFront out of raw/ and state/', () => {
+    const policy = resources('AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket).includes(bucketId))![1];
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const deny = statements.find((s) => s.Sid === 'DenyCloudFrontPrivatePrefixes')!;
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    expect(JSON.stringify(deny.NotResource)).toMatch(/\/feeds\/\*.*\/exports\/\*.*\/articles\/\*/);
+    // The only Allow for CloudFront is the OAC read, limited to this distribution.
+    const allow = statements.find((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('cloudfront'))!;
+    expect(allow).toMatchObject({ Action: 's3:GetObject', Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } } });
+  });
+});
+
+describe('CloudFront', () => {
+  const distribution = resources('AWS::CloudFront::Distribution')[0]![1].Properties.DistributionConfig;
+
+  it('serves the bucket through Origin Access Control over HTTPS only', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    expect(distribution.Origins[0].OriginAccessControlId).toBeDefined();
+    expect(distribution.Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
+    for (const behavior of [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors]) {
+      expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+      expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      expect(behavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: expect.anything() }]);
+    }
+    expect(distribution.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual(['feeds/*', 'exports/v1/articles/*', 'exports/*', 'articles/*']);
+    expect(distribution.Logging).toMatchObject({ Prefix: 'cloudfront/' });
+  });
+
+  it('answers 404 for every key outside the public allowlist (the function code, run here)', () => {
+    const code = resources('AWS::CloudFront::Function')[0]![1].Properties.FunctionCode as string;
+    const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { statusCode?: number; uri?: string };
+    const answer = (uri: string) => handler({ request: { uri } });
+    for (const uri of ['/feeds/en/rss.xml', '/feeds/zh/atom.xml', '/feeds/en/topics/skills/feed.json', '/exports/v1/index.json', '/exports/v1/articles/a-b.json', '/exports/v1/archive/2024-11.json', '/articles/x/en.md', '/articles/zh-0123456789ab/meta.json']) {
+      expect(answer(uri).statusCode, uri).toBeUndefined();
+    }
+    for (const uri of ['/', '/raw/x/en.html', '/state/crawl.json', '/notifications.jsonl', '/articles/x/../../state/crawl.json', '/feeds/en/../../raw/x/en.html', '/articles/x/en.html', '/exports/v2/index.json', '/feeds/fr/rss.xml']) {
+      expect(answer(uri).statusCode, uri).toBe(404);
+    }
+  });
+
+  it('gives feeds and indexes short cache lifetimes, articles longer, and exports CORS', () => {
+    const policies = resources('AWS::CloudFront::CachePolicy').map(([, r]) => r.Properties.CachePolicyConfig);
+    expect(policies.map((p) => p.DefaultTTL).sort((a: number, b: number) => a - b)).toEqual([300, 3600]);
+    const cors = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![1].Properties.ResponseHeadersPolicyConfig;
+    expect(cors.CorsConfig).toMatchObject({ AccessControlAllowOrigins: { Items: ['*'] }, AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] }, AccessControlAllowCredentials: false });
+    const corsId = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![0];
+    const exportsBehavior = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === 'exports/*');
+    expect(exportsBehavior.ResponseHeadersPolicyId).toEqual({ Ref: corsId });
+  });
+});
+
+describe('SNS', () => {
+  it('encrypts and enforces SSL on the topics, with the email subscriptions from context', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    for (const [, topic] of resources('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const [, policy] of resources('AWS::SNS::TopicPolicy')) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+    const emails = resources('AWS::SNS::Subscription').map(([, s]) => s.Properties.Endpoint).sort();
+    expect(emails).toEqual(['desk@example.org', 'news@example.org', 'ops@example.org']);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('Lambdas, queues and schedule', () => {
+  const functions = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Runtime === 'nodejs24.x');
+
+  it('runs discover, ingest and publish on Node 24, arm64, with their configuration', () => {
+    expect(functions).toHaveLength(3);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.Environment.Variables).toMatchObject({ STORE_BUCKET: { Ref: bucketId }, ORIGIN: 'https://www.ilo.org', CONTENT_MODE: 'full' });
+      expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBeDefined();
+    }
+    const publish = functions.find(([id]) => id.includes('Publish'))![1];
+    expect(publish.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(publish.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: logicalId(stack.topics.notifications) });
+  });
+
+  it('feeds ingest from SQS with partial batch failures, and keeps failures in dead-letter queues', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+      BatchSize: 5,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumBatchingWindowInSeconds: 30, BatchSize: 10 });
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queues.filter(([, q]) => q.Properties.RedrivePolicy)).toHaveLength(2);
+    for (const [, policy] of resources('AWS::SQS::QueuePolicy')) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+  });
+
+  it('runs discover every 30 minutes by default, and as often as the context says', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)', Target: { Arn: { 'Fn::GetAtt': [logicalId(stack.pipeline.discover), 'Arn'] } } });
+    synthStack({ schedule: '15' }).template().hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(15 minutes)' });
+  });
+
+  it('passes summary mode and a mirror origin through to the functions', () => {
+    const other = synthStack({ contentMode: 'summary', origin: 'https://mirror.example.org' }).template();
+    other.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CONTENT_MODE: 'summary', ORIGIN: 'https://mirror.example.org' }) } });
+  });
+});
+
+describe('least privilege', () => {
+  const policies = resources('AWS::IAM::Policy');
+  const statementsOf = (fragment: string) =>
+    policies.filter(([id]) => id.includes(fragment)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+  const actions = (s: { Action: string | string[] }) => ([] as string[]).concat(s.Action);
+  const keysFor = (fragment: string, action: string) =>
+    statementsOf(fragment)
+      .filter((s) => actions(s).includes(action))
+      .flatMap((s) => ([] as unknown[]).concat(s.Resource))
+      .map((r) => JSON.stringify(r).match(/"\/([^"]+)"/)?.[1])
+      .filter(Boolean)
+      .sort();
+
+  it('grants no service-wide wildcard and no Resource "*"', () => {
+    for (const [id, policy] of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        for (const action of ([] as string[]).concat(statement.Action)) expect(action, id).not.toMatch(/^(\*|[a-z0-9]+:\*)$/);
+        expect(([] as unknown[]).concat(statement.Resource), id).not.toContain('*');
+      }
+    }
+  });
+
+  it('lets each function touch only its own keys', () => {
+    expect(keysFor('DiscoverRole', 's3:PutObject')).toEqual(['state/crawl.json']);
+    expect(keysFor('IngestRole', 's3:PutObject')).toEqual(['articles/*', 'exports/v1/articles/*', 'raw/*', 'state/aliases/*', 'state/outbox/*', 'state/sources/*']);
+    expect(keysFor('PublishRole', 's3:PutObject')).toEqual(['exports/*', 'feeds/*', 'state/archive-months.json', 'state/notified/*', 'state/publish-settings.json', 'state/windows/*']);
+    expect(keysFor('PublishRole', 's3:GetObject')).not.toContain('raw/*');
+    expect(keysFor('IngestRole', 's3:PutObject')).not.toContain('feeds/*');
+  });
+
+  it('lets only publish send notifications, and only discover and ingest queue work', () => {
+    const sns = (fragment: string) => statementsOf(fragment).some((s) => actions(s).includes('sns:Publish'));
+    expect([sns('DiscoverRole'), sns('IngestRole'), sns('PublishRole')]).toEqual([false, false, true]);
+    const sends = (fragment: string) => statementsOf(fragment).filter((s) => actions(s).includes('sqs:SendMessage')).length;
+    expect([sends('DiscoverRole') > 0, sends('IngestRole') > 0, sends('PublishRole') > 0]).toEqual([true, true, false]);
+  });
+
+  it('attaches no AWS managed policy to the function roles', () => {
+    for (const [id, role] of resources('AWS::IAM::Role').filter(([id]) => /Discover|Ingest|Publish/.test(id))) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+});
+
+describe('alarms and outputs', () => {
+  it('alarms on dead letters, function errors and markup drift, to the alarm topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(3);
+    expect(alarms.find((a) => a.MetricName === 'MarkupDrift')).toMatchObject({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }] });
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.topics.alarms!) }]);
+  });
+
+  it('outputs the feed URLs, the export URL, the topic ARN and the bucket name', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(['BucketName', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish', 'TopicArn']);
+    expect(JSON.stringify(outputs.FeedUrlEnglish!.Value)).toContain('/feeds/en/rss.xml');
+  });
+});
