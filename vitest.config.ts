@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real servers on 127.0.0.1 and spawn the CLI; forks isolate them cleanly.
     pool: 'forks',
+    // One fauxqs (S3/SNS/SQS emulator) on 127.0.0.1 for the run; tests get it with inject('fauxqsEndpoint').
+    globalSetup: ['test/helpers/fauxqs-global-setup.ts'],
   },
 });

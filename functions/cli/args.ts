@@ -32,6 +32,8 @@ export interface RunConfig {
   rate?: number;
   concurrency: number;
   timeoutMs: number;
+  /** Retries of a request that failed on 429, 5xx or the network. */
+  retries: number;
   verbose: boolean;
   json: boolean;
 }
@@ -58,6 +60,7 @@ const RUN_FLAGS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  retries: { type: 'string' },
   verbose: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -99,6 +102,7 @@ function parseRun(command: 'run' | 'demo', argv: string[]): RunConfig | { comman
     ...(values.rate !== undefined ? { rate: number('--rate', values.rate, 0, 100) } : {}),
     concurrency: values.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : integer('--concurrency', values.concurrency, 1, 16),
     timeoutMs: values.timeout === undefined ? 20_000 : integer('--timeout', values.timeout, 1, 600) * 1000,
+    retries: values.retries === undefined ? 3 : integer('--retries', values.retries, 0, 10),
     verbose: values.verbose ?? false,
     json: values.json ?? false,
   };
@@ -213,6 +217,7 @@ run flags
   --rate N            Requests per second to the origin (default 1; no pacing on a loopback mirror)
   --concurrency N     Stories ingested at once (default 2)
   --timeout SECONDS   Per-request timeout (default 20)
+  --retries N         Retries on 429, 5xx and network errors, with backoff (default 3)
   --verbose           Log every step on stderr
   --json              Print the run report as JSON instead of the summary
 

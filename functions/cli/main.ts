@@ -3,6 +3,8 @@ import { consoleLogger } from '../adapters/console-logger.js';
 import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
+import { S3Store, createS3Client } from '../adapters/s3-store.js';
+import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS } from '../pipeline/config.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
@@ -81,6 +83,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
       // Politeness is for real sites; a mirror on this machine needs no pacing unless asked.
       requestsPerSecond: config.rate ?? (loopback ? 0 : 1),
       timeoutMs: config.timeoutMs,
+      retries: config.retries,
       logger,
     });
     const notifier = await openNotifier(config.notify);
@@ -106,12 +109,17 @@ async function run(config: RunConfig, io: Output): Promise<number> {
 
 async function openStore(spec: StoreSpec): Promise<Store> {
   if (spec.kind === 'fs') return FsStore.open(spec.dir);
-  throw new UsageError('the S3 store is not available in this build yet');
+  const store = new S3Store({ bucket: spec.bucket, prefix: spec.prefix, client: createS3Client() });
+  // Fail before anything is fetched, in one line, like an unwritable data folder does.
+  await store.checkReachable().catch((error: unknown) => {
+    throw new StoreNotWritable(`bucket ${spec.bucket} is not reachable: ${(error as Error).message}`);
+  });
+  return store;
 }
 
 async function openNotifier(spec: NotifySpec): Promise<Notifier> {
   if (spec.kind === 'outbox') return new OutboxNotifier(spec.file);
-  throw new UsageError('the SNS notifier is not available in this build yet');
+  return new SnsNotifier({ topicArn: spec.topicArn, client: createSnsClient() });
 }
 
 function describeStore(spec: StoreSpec): string {

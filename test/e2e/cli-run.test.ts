@@ -146,7 +146,7 @@ describe('syndicate run when something is wrong', () => {
   it('exits 1 with a one-line reason when the origin is unreachable', async () => {
     const data = await tempDir();
     try {
-      const result = await runCli(['run', '--origin', 'http://127.0.0.1:9', '--data', data.dir, '--timeout', '2']);
+      const result = await runCli(['run', '--origin', 'http://127.0.0.1:9', '--data', data.dir, '--timeout', '2', '--retries', '0']);
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^syndicate: cannot reach the origin: /);
     } finally {

@@ -228,15 +228,16 @@ function hasContent(node: CleanNode): boolean {
 
 /** The plain text of cleaned content (for word counts, language checks and summaries). */
 export function plainTextOf(nodes: CleanNode[]): string {
-  const parts: string[] = [];
+  let text = '';
   const visit = (node: CleanNode) => {
-    if (typeof node === 'string') parts.push(node);
-    else {
-      parts.push(' ');
-      node.children.forEach(visit);
-      parts.push(' ');
+    if (typeof node === 'string') {
+      text += node;
+      return;
     }
+    text += ' ';
+    for (const child of node.children) visit(child);
+    text += ' ';
   };
-  nodes.forEach(visit);
-  return parts.join('').replace(/\s+/g, ' ').trim();
+  for (const node of nodes) visit(node);
+  return text.replace(/\s+/g, ' ').trim();
 }

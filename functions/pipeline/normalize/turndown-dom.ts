@@ -7,6 +7,10 @@ const VOID = new Set(['IMG', 'BR', 'HR']);
 
 abstract class LightNode {
   parentNode: LightElement | null = null;
+  // Sibling links kept by appendChild/removeChild: turndown walks siblings constantly, and a
+  // search of the parent's children each time would make a long body quadratic.
+  nextSibling: LightNode | null = null;
+  previousSibling: LightNode | null = null;
   // turndown stores its own per-node facts on the nodes it visits.
   isBlock?: boolean;
   isCode?: boolean;
@@ -15,19 +19,6 @@ abstract class LightNode {
   abstract readonly nodeType: number;
   abstract readonly nodeName: string;
   abstract get textContent(): string;
-
-  get nextSibling(): LightNode | null {
-    const siblings = this.parentNode?.childNodes;
-    if (!siblings) return null;
-    return siblings[siblings.indexOf(this) + 1] ?? null;
-  }
-
-  get previousSibling(): LightNode | null {
-    const siblings = this.parentNode?.childNodes;
-    if (!siblings) return null;
-    const index = siblings.indexOf(this);
-    return index > 0 ? siblings[index - 1]! : null;
-  }
 }
 
 export class LightText extends LightNode {
@@ -94,10 +85,15 @@ export class LightElement extends LightNode {
     for (const child of this.childNodes) text += child.textContent;
     return text;
   }
-  /** Table rows, as HTMLTableElement.rows: in the table itself and in its sections. */
+  private rowCache?: LightElement[];
+  /** Table rows, as HTMLTableElement.rows: in the table itself and in its sections. Rows never
+   * change during a conversion (only text is collapsed), so they are found once. */
   get rows(): LightElement[] | undefined {
     if (this.nodeName !== 'TABLE') return undefined;
-    return this.children.flatMap((child) => (child.nodeName === 'TR' ? [child] : ['THEAD', 'TBODY', 'TFOOT'].includes(child.nodeName) ? child.children.filter((row) => row.nodeName === 'TR') : []));
+    this.rowCache ??= this.children.flatMap((child) =>
+      child.nodeName === 'TR' ? [child] : ['THEAD', 'TBODY', 'TFOOT'].includes(child.nodeName) ? child.children.filter((row) => row.nodeName === 'TR') : [],
+    );
+    return this.rowCache;
   }
   get cells(): LightElement[] | undefined {
     return this.nodeName === 'TR' ? this.children.filter((cell) => cell.nodeName === 'TD' || cell.nodeName === 'TH') : undefined;
@@ -133,14 +129,20 @@ export class LightElement extends LightNode {
     return /^[a-z][a-z0-9]*$/i.test(selector) ? (this.getElementsByTagName(selector)[0] ?? null) : null;
   }
   appendChild(child: LightNode): LightNode {
+    const last = this.childNodes.at(-1) ?? null;
     child.parentNode = this;
+    child.previousSibling = last;
+    child.nextSibling = null;
+    if (last) last.nextSibling = child;
     this.childNodes.push(child);
     return child;
   }
   removeChild(child: LightNode): LightNode {
     const index = this.childNodes.indexOf(child);
     if (index >= 0) this.childNodes.splice(index, 1);
-    child.parentNode = null;
+    if (child.previousSibling) child.previousSibling.nextSibling = child.nextSibling;
+    if (child.nextSibling) child.nextSibling.previousSibling = child.previousSibling;
+    child.parentNode = child.previousSibling = child.nextSibling = null;
     return child;
   }
   cloneNode(deep = false): LightElement {

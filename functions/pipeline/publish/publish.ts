@@ -145,7 +145,7 @@ async function recordSettings(ports: PipelinePorts, settings: PublishSettings): 
 }
 
 async function isFirstNotification(ports: PipelinePorts, id: string): Promise<boolean> {
-  for await (const _ of ports.store.list(`state/notified/${id}@`)) return false;
+  for await (const _ of ports.store.list(keys.notifiedPrefix(id))) return false;
   return true;
 }
 

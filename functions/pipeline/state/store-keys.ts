@@ -23,7 +23,9 @@ export const keys = {
   source: (id: string) => `state/sources/${id}.json`,
   outboxPrefix: () => 'state/outbox/',
   outbox: (id: string, version: number) => `state/outbox/${id}@${String(version).padStart(6, '0')}.json`,
-  notified: (id: string, version: number) => `state/notified/${id}@${String(version).padStart(6, '0')}.json`,
+  // One folder per story, so "was this story ever notified" lists one story's claims, not all of them.
+  notifiedPrefix: (id: string) => `state/notified/${id}/`,
+  notified: (id: string, version: number) => `state/notified/${id}/v${String(version).padStart(6, '0')}.json`,
   catalog: () => 'state/catalog.json',
 };
 

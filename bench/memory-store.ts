@@ -1,0 +1,73 @@
+// An in-memory Store for the publishing benchmark: keys kept sorted, so listing a prefix costs what
+// S3's does (the matching keys), and every operation is counted.
+import { createHash } from 'node:crypto';
+import { PreconditionFailed } from '../functions/pipeline/errors.js';
+import type { PutOptions, Store, StoredObject } from '../functions/pipeline/ports.js';
+
+export interface StoreCounts {
+  get: number;
+  put: number;
+  list: number;
+  listed: number;
+  delete: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+export class MemoryStore implements Store {
+  private readonly objects = new Map<string, StoredObject>();
+  private readonly sorted: string[] = [];
+  counts: StoreCounts = MemoryStore.zero();
+
+  static zero(): StoreCounts {
+    return { get: 0, put: 0, list: 0, listed: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    this.counts.get++;
+    const object = this.objects.get(key);
+    if (object) this.counts.bytesRead += object.body.length;
+    return object;
+  }
+
+  async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
+    this.counts.put++;
+    this.counts.bytesWritten += body.length;
+    const current = this.objects.get(key);
+    if (options.ifNoneMatch === '*' && current) throw new PreconditionFailed(key);
+    if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) throw new PreconditionFailed(key);
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    if (!current) this.sorted.splice(this.lowerBound(key), 0, key);
+    this.objects.set(key, { body, etag });
+    return { etag };
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    this.counts.list++;
+    for (let i = this.lowerBound(prefix); i < this.sorted.length && this.sorted[i]!.startsWith(prefix); i++) {
+      this.counts.listed++;
+      yield this.sorted[i]!;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    this.counts.delete++;
+    if (!this.objects.delete(key)) return;
+    this.sorted.splice(this.lowerBound(key), 1);
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  private lowerBound(key: string): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sorted[mid]! < key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}

@@ -1,0 +1,84 @@
+// `npm run bench`: extraction (ours, the usual jsdom + Readability + turndown stack, and the bare
+// parse floor, each in its own process) and publishing cost against archive size. Prints figures
+// and the ratios the targets are stated in, all measured in this run.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { benchPublish } from './publish-bench.js';
+
+const run = promisify(execFile);
+// The worker runs as plain JavaScript (compiled here with esbuild, packages left as imports), so
+// no TypeScript loader sits in the measured process and inflates its memory.
+const WORKER = fileURLToPath(new URL('./.build/extraction-worker.mjs', import.meta.url));
+await build({
+  entryPoints: [fileURLToPath(new URL('./extraction-worker.ts', import.meta.url))],
+  outfile: WORKER,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+interface ExtractionResult {
+  stack: string;
+  set: string;
+  pages: number;
+  pageKb: number;
+  samples: number;
+  medianMs: number;
+  pagesPerSecond: number;
+  peakRssMb: number;
+  chromeLeaks: number | null;
+}
+
+async function extraction(stack: string, set: string): Promise<ExtractionResult> {
+  const { stdout } = await run(process.execPath, [WORKER, stack, set], { maxBuffer: 1 << 20, env: process.env });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ExtractionResult;
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+
+console.log(`Node ${process.version} on ${process.arch}; each stack runs in its own process.\n`);
+console.log('Extraction + Markdown');
+console.log('set                    stack       pages  KB/page  median ms/page  pages/s   peak RSS MB  chrome leaks');
+const results: Record<string, ExtractionResult> = {};
+for (const set of ['replica', 'large']) {
+  for (const stack of ['parse-only', 'ours', 'peer']) {
+    const result = await extraction(stack, set);
+    results[`${set}/${stack}`] = result;
+    console.log(
+      `${set.padEnd(22)} ${stack.padEnd(11)} ${String(result.pages).padStart(5)}  ${String(result.pageKb).padStart(7)}  ${fmt(result.medianMs, 3).padStart(14)}  ${fmt(result.pagesPerSecond, 1).padStart(8)}  ${fmt(result.peakRssMb, 0).padStart(11)}  ${result.chromeLeaks === null ? '-' : `${result.chromeLeaks}/${result.pages}`}`,
+    );
+  }
+}
+const r = (set: string, stack: string) => results[`${set}/${stack}`]!;
+const replicaSpeedup = r('replica', 'ours').pagesPerSecond / r('replica', 'peer').pagesPerSecond;
+const largeSpeedup = r('large', 'ours').pagesPerSecond / r('large', 'peer').pagesPerSecond;
+const floorRatio = r('replica', 'ours').medianMs / r('replica', 'parse-only').medianMs;
+const memory = Math.max(r('replica', 'ours').peakRssMb, r('large', 'ours').peakRssMb) / Math.max(r('replica', 'peer').peakRssMb, r('large', 'peer').peakRssMb);
+console.log('\nRatios (target in brackets)');
+console.log(`  throughput vs peer, replica pages   ${fmt(replicaSpeedup, 1)}x  [>= 40x]  ${verdict(replicaSpeedup >= 40)}`);
+console.log(`  throughput vs peer, 300 KB page     ${fmt(largeSpeedup, 1)}x  [>= 10x]  ${verdict(largeSpeedup >= 10)}`);
+console.log(`  median time vs parse-only floor     ${fmt(floorRatio, 2)}x  [<= 3x]   ${verdict(floorRatio <= 3)}`);
+console.log(`  peak memory vs peer                 ${fmt(memory, 2)}   [<= 0.25] ${verdict(memory <= 0.25)}`);
+console.log(`  chrome leaks: ours ${r('replica', 'ours').chromeLeaks}/${r('replica', 'ours').pages}, peer ${r('replica', 'peer').chromeLeaks}/${r('replica', 'peer').pages} replica pages`);
+
+console.log('\nPublishing 10 new stories (in-memory store, operations counted)');
+console.log('archive   median ms   gets  puts  lists  listed  deletes  KB read  KB written');
+const publish = [];
+for (const archive of [100, 10_000]) {
+  const result = await benchPublish(archive);
+  publish.push(result);
+  const c = result.counts;
+  console.log(
+    `${String(archive).padStart(7)}  ${fmt(result.medianMs, 1).padStart(10)}  ${String(c.get).padStart(5)} ${String(c.put).padStart(5)} ${String(c.list).padStart(6)} ${String(c.listed).padStart(7)} ${String(c.delete).padStart(8)} ${String(Math.round(c.bytesRead / 1024)).padStart(8)} ${String(Math.round(c.bytesWritten / 1024)).padStart(11)}`,
+  );
+}
+const [small, big] = publish as [typeof publish[0], typeof publish[0]];
+const timeRatio = big.medianMs / small.medianMs;
+const opsRatio = (big.counts.get + big.counts.put + big.counts.listed + big.counts.delete) / (small.counts.get + small.counts.put + small.counts.listed + small.counts.delete);
+console.log(`\n  10,000 vs 100: time ${fmt(timeRatio, 2)}x, store operations ${fmt(opsRatio, 2)}x  [<= 1.5x]  ${verdict(timeRatio <= 1.5 && opsRatio <= 1.5)}`);

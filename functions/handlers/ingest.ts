@@ -1,0 +1,38 @@
+// Lambda `ingest` (SQS): one story per message. Reports partial batch failures, so one poison
+// message never blocks the others; SQS retries it and then moves it to the dead-letter queue.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ingestStory } from '../pipeline/ingest/ingest-story.js';
+import { createRuntime, sendOne } from './aws-runtime.js';
+import { parseIngestMessage, publishMessage } from './queue-messages.js';
+
+const runtime = createRuntime('ingest', ['publishQueueUrl', 'publicUrl']);
+
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const { ports, options, config, metrics, sqs, logger } = runtime;
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  let versions = 0;
+  try {
+    for (const record of event.Records) {
+      try {
+        const candidate = parseIngestMessage(record.body);
+        const outcome = await ingestStory(ports, { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) }, candidate);
+        if (outcome.status === 'stored') {
+          if (outcome.change !== 'unchanged') versions++;
+          metrics.addMetric(outcome.change === 'new' ? 'StoriesNew' : outcome.change === 'updated' ? 'StoriesUpdated' : 'StoriesUnchanged', MetricUnit.Count, 1);
+          if (outcome.warnings.length > 0) metrics.addMetric('MarkupDrift', MetricUnit.Count, outcome.warnings.length);
+        } else {
+          logger.info('page not ingested', { ...outcome });
+        }
+      } catch (error) {
+        metrics.addMetric('IngestFailures', MetricUnit.Count, 1);
+        logger.error('ingest failed', { messageId: record.messageId, error: error as Error });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    if (versions > 0) await sendOne(sqs, config.publishQueueUrl, publishMessage('ingest'));
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+  return { batchItemFailures: failures };
+}

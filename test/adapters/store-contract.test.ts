@@ -1,0 +1,38 @@
+// The one Store contract, run against the folder store and the S3 store. The S3 store talks real
+// HTTP to fauxqs through the conditional-write proxy (fauxqs ignores If-None-Match / If-Match;
+// real S3 honours them, and the proxy adds exactly that).
+import path from 'node:path';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
+import { FsStore } from '../../functions/adapters/fs-store.js';
+import { S3Store } from '../../functions/adapters/s3-store.js';
+import { fauxqsEndpoint, testS3Client, uniqueName } from '../helpers/aws-clients.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { describeStoreContract } from './store-contract.js';
+
+let proxy: ConditionalS3Proxy;
+let client: S3Client;
+const bucket = uniqueName('contract');
+
+beforeAll(async () => {
+  proxy = await startConditionalS3Proxy(fauxqsEndpoint());
+  client = testS3Client(proxy.endpoint);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await proxy?.close();
+});
+
+describeStoreContract('FsStore', async () => {
+  const { dir, cleanup } = await tempDir('store-contract-');
+  return { store: await FsStore.open(path.join(dir, 'store')), cleanup };
+});
+
+// Each test gets its own prefix in the bucket: a fresh, empty store.
+describeStoreContract('S3Store', async () => ({
+  store: new S3Store({ bucket, prefix: uniqueName('run'), client }),
+  cleanup: async () => {},
+}));

@@ -1,0 +1,144 @@
+// The CLI on the AWS adapters, as an operator runs it against a bucket and a topic: the real CLI in a
+// child process, the replica over real HTTP, fauxqs 1.9.2 as S3/SNS/SQS on loopback. S3 requests go
+// through the conditional-write proxy, which adds the If-None-Match / If-Match behaviour of real S3
+// that fauxqs lacks (the exactly-once notification claim depends on it).
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const PREFIX = 'ilo/prod';
+
+describe('syndicate run --store s3://... --notify sns:...', () => {
+  let replica: ReplicaServer;
+  let proxy: ConditionalS3Proxy;
+  let s3: S3Client;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  let local: { dir: string; cleanup: () => Promise<void> };
+  const bucket = uniqueName('cli-aws');
+  let topicArn: string;
+  let queueUrl: string;
+  let env: Record<string, string>;
+  let first: CliResult;
+  let localRun: CliResult;
+  let firstRunIds: string[] = [];
+
+  /** Receives and deletes everything waiting in the subscribed queue. */
+  async function drainQueue(): Promise<Message[]> {
+    const all: Message[] = [];
+    for (;;) {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!Messages || Messages.length === 0) return all;
+      all.push(...Messages);
+      for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+    }
+  }
+
+  async function bucketKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys.sort();
+  }
+
+  beforeAll(async () => {
+    replica = await startReplicaServer();
+    proxy = await startConditionalS3Proxy(fauxqsEndpoint());
+    s3 = testS3Client(proxy.endpoint);
+    sns = testSnsClient(fauxqsEndpoint());
+    sqs = testSqsClient(fauxqsEndpoint());
+    local = await tempDir('cli-aws-local-');
+    env = testAwsEnv(proxy.endpoint);
+
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as { TopicArn: string });
+    ({ QueueUrl: queueUrl } = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('subscriber') }))) as { QueueUrl: string });
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+
+    // The same run into S3/SNS and into a local folder, side by side.
+    [first, localRun] = await Promise.all([
+      runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`], { env }),
+      runCli(['run', '--origin', replica.origin, '--data', local.dir]),
+    ]);
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    s3?.destroy();
+    sns?.destroy();
+    sqs?.destroy();
+    await proxy?.close();
+    await local?.cleanup();
+  });
+
+  it('completes and says where it wrote and notified', () => {
+    expect(first.code, first.stderr).toBe(0);
+    expect(localRun.code, localRun.stderr).toBe(0);
+    expect(first.stdout).toContain(`-> s3://${bucket}/${PREFIX}`);
+    expect(first.stdout).toContain('6 new, 0 updated, 0 unchanged');
+    expect(first.stdout).toContain(`6 notifications sent (${topicArn})`);
+  });
+
+  it('writes the same keys under the prefix as a local run writes into its folder', async () => {
+    const entries = await readdir(local.dir, { recursive: true, withFileTypes: true });
+    const localKeys = entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(local.dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .filter((key) => key !== 'notifications.jsonl') // the local outbox; SNS takes its place
+      .sort();
+    const keys = await bucketKeys();
+
+    expect(keys.every((key) => key.startsWith(`${PREFIX}/`))).toBe(true);
+    expect(keys.map((key) => key.slice(PREFIX.length + 1))).toEqual(localKeys);
+    expect(localKeys).toContain('feeds/zh/atom.xml');
+    expect(localKeys.some((key) => key.startsWith('state/notified/'))).toBe(true);
+  });
+
+  it('publishes exactly one message per story to the topic', async () => {
+    const messages = await drainQueue();
+    const ids = messages.map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+    expect(ids).toContain('ilo-partners-microsoft-strengthen-ai-skilling-china');
+    firstRunIds = ids;
+  });
+
+  it('sends nothing on a rerun that finds nothing new, and still exits 0', async () => {
+    const again = await runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('0 new, 0 updated');
+    expect(again.stdout).toContain('0 notifications sent');
+    expect(await drainQueue()).toEqual([]);
+  });
+
+  it('never notifies a story twice when two runs overlap on one store', async () => {
+    // Both runs race for every story; only the conditional-write claim keeps them from both sending
+    // (against fauxqs without the proxy, this sends 12 messages).
+    const prefix = uniqueName('overlap');
+    const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`];
+    const runs = await Promise.all([runCli(args, { env }), runCli(args, { env })]);
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const ids = (await drainQueue()).map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    expect(ids.sort()).toEqual([...firstRunIds].sort());
+  });
+
+  it('exits 1 with a one-line reason when the bucket does not exist', async () => {
+    const result = await runCli(['run', '--origin', replica.origin, '--store', 's3://missing-bucket', '--notify', `sns:${topicArn}`], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toMatch(/^syndicate: bucket missing-bucket is not reachable: NoSuchBucket: The specified bucket does not exist[^\n]*$/);
+  });
+});
