@@ -51,7 +51,14 @@ export interface ExtractOptions {
   mirrorOrigin?: string;
 }
 
-export function extractArticle(html: string, options: ExtractOptions): ExtractedArticle {
+export async function extractArticle(html: string, options: ExtractOptions): Promise<ExtractedArticle> {
+  const { markdownFrom, ...page } = await readPage(html, options);
+  // The page's DOM is out of reach here, so it can be collected while turndown works on the body.
+  return { ...page, markdown: toMarkdown(markdownFrom) } as ExtractedArticle;
+}
+
+/** Everything read from the page's DOM; the body comes as cleaned nodes, Markdown is made after. */
+async function readPage(html: string, options: ExtractOptions): Promise<Omit<ExtractedArticle, 'markdown'> & { markdownFrom: CleanNode[] }> {
   const index = indexPage(parseHtml(html));
   const head = readHeadMetadata(index);
   const context: CleanContext = {
@@ -60,12 +67,9 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
     skip: new Set(alsoAvailableBlocks(index)),
   };
   const hero = index.byClass('ilo--hero-card')[0] ?? index.byClass('ilo--hero')[0];
-
   const title = readTitle(index, hero, head);
-  const { nodes: body, layer: bodyLayer, text: bodyText } = readBody(index, context);
-  const markdown = toMarkdown(body);
+  const { nodes: body, layer: bodyLayer, text: bodyText } = await readBody(index, context, html);
   const summary = readSummary(index, hero, head);
-
   return {
     url: options.url,
     lang: options.lang,
@@ -74,7 +78,7 @@ export function extractArticle(html: string, options: ExtractOptions): Extracted
     ...(summary ? { summary } : {}),
     ...dates(index, hero, head),
     body,
-    markdown,
+    markdownFrom: body,
     ...optional('image', readImage(index, hero, head, context)),
     tags: readTags(index, options.url, options.mirrorOrigin),
     translations: findTranslationLinks(index, head, options.url, options.lang, options.mirrorOrigin),
@@ -117,17 +121,25 @@ function readSummary(index: PageIndex, hero: Element | undefined, head: HeadMeta
   return fromHead ? cleanLine(fromHead) || undefined : undefined;
 }
 
-function readBody(index: PageIndex, context: CleanContext): { nodes: CleanNode[]; layer: ExtractionLayer; text: string } {
+async function readBody(index: PageIndex, context: CleanContext, html: string): Promise<{ nodes: CleanNode[]; layer: ExtractionLayer; text: string }> {
   const richtexts = index.byClass('ilo--richtext').filter(
     (element) => !hasAncestor(element, (a) => /ilo--richtext|ilo--card|ilo--footer|ilo--header/.test(a.attribs.class ?? '') || ['footer', 'header', 'nav', 'aside'].includes(a.name)),
   );
   const site = cleanBody(richtexts, context);
   const siteText = plainTextOf(site);
   if (siteText.length > 0) return { nodes: site, layer: 'site', text: siteText };
+  // Markup drift: Readability finds the main content; failing that, the densest text block does.
+  // Loaded on first use: Readability and its DOM weigh more than the rest of extraction together.
+  const { readableContent } = await import('./readability-fallback.js');
+  const readable = readableContent(html);
   const main = findMainContent(index.doc);
-  const fallback = main ? cleanBody([main], { ...context, dropLandmarks: true }) : [];
-  const fallbackText = plainTextOf(fallback);
-  return fallbackText.length > 0 ? { nodes: fallback, layer: 'fallback', text: fallbackText } : { nodes: [], layer: 'none', text: '' };
+  const candidates = [readable ? parseHtml(readable.html).children.filter((node): node is Element => isTag(node)) : [], main ? [main] : []];
+  for (const roots of candidates) {
+    const nodes = cleanBody(roots, { ...context, dropLandmarks: true });
+    const text = plainTextOf(nodes);
+    if (text.length > 0) return { nodes, layer: 'fallback', text };
+  }
+  return { nodes: [], layer: 'none', text: '' };
 }
 
 function dates(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {

@@ -9,15 +9,23 @@ export const ALSO_AVAILABLE = /content also available in|also available in|å†…å®
 
 export interface PageIndex {
   doc: Document;
-  /** Elements carrying the class, in document order. */
+  /** Elements carrying the class, in document order (the design-system classes in INDEXED_CLASSES). */
   byClass(name: string): Element[];
-  /** Elements with the tag name, in document order. */
+  /** Elements with the tag name, in document order (the tags in INDEXED_TAGS). */
   byTag(name: string): Element[];
   /** Elements whose own text is the "Content also available in" label. */
   alsoAvailableLabels: Element[];
 }
 
 const NONE: Element[] = [];
+
+// Only what the extractor looks up is indexed: a page has thousands of elements and classes.
+const INDEXED_TAGS = new Set(['html', 'body', 'title', 'meta', 'link', 'script', 'h1', 'time', 'figure', 'main', 'article']);
+const INDEXED_CLASSES = new Set([
+  'ilo--hero-card', 'ilo--hero-card--title', 'ilo--hero-card--intro', 'ilo--hero-card--datecopy', 'ilo--hero-card--date',
+  'ilo--hero', 'ilo--hero--title', 'ilo--hero--intro', 'ilo--hero--datecopy', 'hero',
+  'ilo--richtext', 'ilo--tags', 'ilo--tag-set', 'ilo--language-toggle', 'language-switcher', 'language-switcher-language-url',
+]);
 
 export function indexPage(doc: Document): PageIndex {
   const classes = new Map<string, Element[]>();
@@ -32,9 +40,11 @@ export function indexPage(doc: Document): PageIndex {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (isTag(node)) {
-      push(tags, node.name, node);
+      if (INDEXED_TAGS.has(node.name)) push(tags, node.name, node);
       const classAttribute = node.attribs.class;
-      if (classAttribute) for (const name of classAttribute.split(/\s+/)) if (name) push(classes, name, node);
+      if (classAttribute) {
+        for (const name of classAttribute.split(' ')) if (INDEXED_CLASSES.has(name)) push(classes, name, node);
+      }
       if (node.name === 'template' || node.name === 'script' || node.name === 'style') continue;
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     } else if (isText(node)) {

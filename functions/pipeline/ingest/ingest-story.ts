@@ -116,21 +116,21 @@ async function loadArticle(
   if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
   if (response.status === 'not-modified') {
     if (!snapshot) throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
-    return { status: 'ok', article: extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: known! };
+    return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: known! };
   }
   // A redirect may land on the story's current alias; the page is known by where it landed.
   const landed = newsPage(response.url);
   const finalUrl = landed && landed.lang === lang ? landed.url : url;
   return {
     status: 'ok',
-    article: extract(response.body, finalUrl, lang, settings),
+    article: await extract(response.body, finalUrl, lang, settings),
     html: response.body,
     fetched: true,
     validators: { url: finalUrl, ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) },
   };
 }
 
-function extract(html: string, url: string, lang: LanguageKey, settings: IngestSettings): ExtractedArticle {
+function extract(html: string, url: string, lang: LanguageKey, settings: IngestSettings): Promise<ExtractedArticle> {
   return extractArticle(html, { url, lang, ...(settings.mirrorOrigin ? { mirrorOrigin: settings.mirrorOrigin } : {}) });
 }
 

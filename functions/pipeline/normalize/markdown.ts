@@ -1,6 +1,7 @@
 // Clean content to Markdown (GFM): turndown with the GFM plugin, configured for stable output.
 import { gfm } from '@joplin/turndown-plugin-gfm';
-import TurndownService from 'turndown';
+// The browser build: the same converter minus domino, a whole HTML parser we never need (see turndown-dom.ts).
+import TurndownService from 'turndown/lib/turndown.browser.es.js';
 import { cleanText } from '../text/clean-text.js';
 import type { CleanNode } from './clean-body.js';
 import { toTurndownDom } from './turndown-dom.js';
@@ -58,7 +59,7 @@ export function escapeMarkdownText(text: string): string {
   return turndown.escape(text);
 }
 
-/** turndown's own output for HTML (parsed by its domino) or for our light DOM, before tidying. */
-export function turndownRaw(input: string | ReturnType<typeof toTurndownDom>): string {
-  return turndown.turndown(input as unknown as TurndownService.Node);
+/** turndown's own output for a DOM tree (ours, or a reference DOM in tests), before tidying. */
+export function turndownRaw(root: object): string {
+  return turndown.turndown(root as unknown as TurndownService.Node);
 }

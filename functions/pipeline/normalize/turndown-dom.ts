@@ -21,11 +21,26 @@ abstract class LightNode {
   abstract get textContent(): string;
 }
 
+/** Counts text edits in a tree, so elements can cache their text until it changes. */
+interface TextVersion {
+  edits: number;
+}
+
 export class LightText extends LightNode {
   readonly nodeType = 3;
   readonly nodeName = '#text';
-  constructor(public data: string) {
+  constructor(
+    private text: string,
+    private readonly version: TextVersion,
+  ) {
     super();
+  }
+  get data(): string {
+    return this.text;
+  }
+  set data(value: string) {
+    if (value !== this.text) this.version.edits++;
+    this.text = value;
   }
   get nodeValue(): string {
     return this.data;
@@ -37,7 +52,7 @@ export class LightText extends LightNode {
     return this.data;
   }
   cloneNode(): LightText {
-    return new LightText(this.data);
+    return new LightText(this.text, this.version);
   }
 }
 
@@ -46,10 +61,12 @@ export class LightElement extends LightNode {
   readonly nodeName: string;
   readonly childNodes: LightNode[] = [];
   readonly style = { textAlign: '' };
+  private textCache?: { edits: number; text: string };
 
   constructor(
     name: string,
-    readonly attributes: Record<string, string> = {},
+    readonly attributes: Record<string, string>,
+    protected readonly version: TextVersion,
   ) {
     super();
     this.nodeName = name.toUpperCase();
@@ -80,9 +97,12 @@ export class LightElement extends LightNode {
   get children(): LightElement[] {
     return this.childNodes.filter((child): child is LightElement => child instanceof LightElement);
   }
+  /** turndown asks every node for its text, often more than once: cached until the tree's text or shape changes. */
   get textContent(): string {
+    if (this.textCache?.edits === this.version.edits) return this.textCache.text;
     let text = '';
     for (const child of this.childNodes) text += child.textContent;
+    this.textCache = { edits: this.version.edits, text };
     return text;
   }
   private rowCache?: LightElement[];
@@ -129,6 +149,7 @@ export class LightElement extends LightNode {
     return /^[a-z][a-z0-9]*$/i.test(selector) ? (this.getElementsByTagName(selector)[0] ?? null) : null;
   }
   appendChild(child: LightNode): LightNode {
+    this.version.edits++;
     const last = this.childNodes.at(-1) ?? null;
     child.parentNode = this;
     child.previousSibling = last;
@@ -138,6 +159,7 @@ export class LightElement extends LightNode {
     return child;
   }
   removeChild(child: LightNode): LightNode {
+    this.version.edits++;
     const index = this.childNodes.indexOf(child);
     if (index >= 0) this.childNodes.splice(index, 1);
     if (child.previousSibling) child.previousSibling.nextSibling = child.nextSibling;
@@ -146,7 +168,7 @@ export class LightElement extends LightNode {
     return child;
   }
   cloneNode(deep = false): LightElement {
-    const copy = new LightElement(this.nodeName, { ...this.attributes });
+    const copy = new LightElement(this.nodeName, { ...this.attributes }, this.version);
     if (deep) for (const child of this.childNodes) copy.appendChild((child as LightElement | LightText).cloneNode(true));
     return copy;
   }
@@ -160,13 +182,14 @@ class LightRoot extends LightElement {
 }
 
 export function toTurndownDom(nodes: CleanNode[]): LightElement {
-  const root = new LightRoot('x-turndown');
+  const version: TextVersion = { edits: 0 };
+  const root = new LightRoot('x-turndown', {}, version);
   const add = (parent: LightElement, node: CleanNode) => {
     if (typeof node === 'string') {
-      parent.appendChild(new LightText(node));
+      parent.appendChild(new LightText(node, version));
       return;
     }
-    const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {});
+    const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {}, version);
     parent.appendChild(element);
     for (const child of node.children) add(element, child);
   };

@@ -1,0 +1,27 @@
+// The generic layer for a page whose design-system body is missing: Mozilla's Readability (the
+// algorithm behind Firefox Reader View) on linkedom, a light DOM. Only reached on markup drift, so
+// its cost does not matter; its result still goes through our allowlist cleaner.
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+
+export interface ReadableContent {
+  title?: string;
+  /** The main content as HTML, to be cleaned like any body. */
+  html: string;
+  excerpt?: string;
+}
+
+export function readableContent(html: string): ReadableContent | undefined {
+  try {
+    const { document } = parseHTML(html);
+    const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+    if (!article?.content) return undefined;
+    return {
+      html: article.content,
+      ...(article.title ? { title: article.title } : {}),
+      ...(article.excerpt ? { excerpt: article.excerpt } : {}),
+    };
+  } catch {
+    return undefined; // a page Readability cannot read simply has no fallback body
+  }
+}
