@@ -62,7 +62,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   const changedWindows: FeedWindow[] = [];
   let evictedFromIndex: ArticleSummary[] = [];
   let index: FeedWindow | undefined;
-  for (const scope of windowScopes()) {
+  for (const scope of windowScopes(summaries)) {
     let result: ReturnType<typeof upsertWindow> | undefined;
     const window = await updateJson<FeedWindow>(store, windowKey(scope.name), (current) => {
       result = upsertWindow(current ?? emptyWindow(scope.name, FEED_SIZE), summaries, scope.matches);
@@ -94,7 +94,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // Feeds of every window that changed.
   const bodies = await loadBodies(ports, changedWindows, settings);
   for (const window of changedWindows) {
-    const scope = scopeOf(window.name);
+    const scope = scopeOf(window);
     if (!scope) continue;
     const channel = buildFeedChannel(scope, window.entries, (id, lang) => bodies.get(id)?.[lang], settings);
     const files: [FeedFormat, string, string][] = [
@@ -149,20 +149,41 @@ async function isFirstNotification(ports: PipelinePorts, id: string): Promise<bo
   return true;
 }
 
-interface WindowScope extends FeedScope {
+interface WindowScope {
   name: string;
   matches: (summary: ArticleSummary) => boolean;
 }
 
-function windowScopes(): WindowScope[] {
-  return [
-    { name: 'all', lang: 'en', matches: () => true },
-    ...LANGUAGES.map((lang) => ({ name: lang, lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
+/**
+ * The windows a publish touches: everything (the export index), each language, and the topic feeds
+ * of the topics the stories being published carry (`<lang>/topics/<slug>`).
+ */
+function windowScopes(summaries: ArticleSummary[]): WindowScope[] {
+  const scopes: WindowScope[] = [
+    { name: 'all', matches: () => true },
+    ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
   ];
+  const topics = new Set<string>();
+  for (const summary of summaries) {
+    for (const lang of summary.languages) for (const topic of summary.topics) topics.add(`${lang}/topics/${topic.slug}`);
+  }
+  for (const name of [...topics].sort()) {
+    const [lang, , slug] = name.split('/') as [LanguageKey, string, string];
+    scopes.push({ name, matches: (summary) => summary.languages.includes(lang) && summary.topics.some((topic) => topic.slug === slug) });
+  }
+  return scopes;
 }
 
-function scopeOf(name: string): FeedScope | undefined {
-  return (LANGUAGES as readonly string[]).includes(name) ? { lang: name as LanguageKey } : undefined;
+/** What feed a window is rendered as: a language feed, a topic feed, or none (the export index). */
+function scopeOf(window: FeedWindow): FeedScope | undefined {
+  const [lang, kind, slug] = window.name.split('/');
+  if (!lang || !(LANGUAGES as readonly string[]).includes(lang)) return undefined;
+  if (kind === undefined) return { lang: lang as LanguageKey };
+  if (kind !== 'topics' || !slug) return undefined;
+  // The topic's label in the feed's language, from any story that carries it.
+  const term = window.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
+  const label = term?.label[lang as LanguageKey] ?? term?.label.en ?? term?.label.zh ?? slug;
+  return { lang: lang as LanguageKey, topic: { slug, label } };
 }
 
 function windowKey(name: string): string {
@@ -177,7 +198,7 @@ async function loadBodies(
 ): Promise<Map<string, Partial<Record<LanguageKey, string>>>> {
   const bodies = new Map<string, Partial<Record<LanguageKey, string>>>();
   if (settings.contentMode !== 'full') return bodies;
-  const ids = [...new Set(windows.filter((window) => scopeOf(window.name)).flatMap((window) => window.entries.map((entry) => entry.id)))];
+  const ids = [...new Set(windows.filter((window) => scopeOf(window)).flatMap((window) => window.entries.map((entry) => entry.id)))];
   await Promise.all(
     ids.map(async (id) => {
       const exported = await readJson<ExportedArticle>(ports.store, keys.exportArticle(id));

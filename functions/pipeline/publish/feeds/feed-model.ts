@@ -8,7 +8,7 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';
 import { ILO_ORIGIN, type LanguageKey } from '../../site/ilo-urls.js';
 import { type FeedFormat, keys } from '../../state/store-keys.js';
-import { cleanLine, cleanText } from '../../text/clean-text.js';
+import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
 import { markdownToHtml } from '../markdown-html.js';
 
 export interface FeedLink {
@@ -118,7 +118,7 @@ function buildEntry(
     url,
     title: cleanLine(summary.title[lang] ?? ''),
     ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
-    ...(markdown ? { contentHtml: markdownToHtml(markdown) } : {}),
+    ...(markdown ? { contentHtml: `${markdownToHtml(markdown)}\n${attributionHtml(summary.rights, url, lang)}` } : {}),
     published: toInstant(summary.publishedAt),
     updated: toInstant(summary.updatedAt),
     categories: [
@@ -138,3 +138,10 @@ function imageOf(url: string, alt: string | undefined): FeedEntry['image'] {
 }
 
 export { LANGUAGE_TAG };
+
+const SOURCE_LABEL: Record<LanguageKey, string> = { en: 'Source', zh: '来源' };
+
+/** Every full-text item ends with its attribution and a link to the original. */
+function attributionHtml(rights: string, url: string, lang: LanguageKey): string {
+  return `<p><small>${escapeXml(rights)}. ${SOURCE_LABEL[lang]}: <a href="${escapeXml(url)}">www.ilo.org</a></small></p>`;
+}

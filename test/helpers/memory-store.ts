@@ -1,8 +1,8 @@
-// An in-memory Store for the publishing benchmark: keys kept sorted, so listing a prefix costs what
+// An in-memory Store for core tests and the publishing benchmark: keys kept sorted, so listing a prefix costs what
 // S3's does (the matching keys), and every operation is counted.
 import { createHash } from 'node:crypto';
-import { PreconditionFailed } from '../functions/pipeline/errors.js';
-import type { PutOptions, Store, StoredObject } from '../functions/pipeline/ports.js';
+import { PreconditionFailed } from '../../functions/pipeline/errors.js';
+import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
 
 export interface StoreCounts {
   get: number;

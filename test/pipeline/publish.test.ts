@@ -1,0 +1,181 @@
+// Publishing from queued versions: the export index and archive pages (newest first, no overlap),
+// the changes list, topic feeds, the schema, summary mode, and notifications exactly once.
+import { parseFeed } from '@rowanmanning/feed-parser';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import type { NotificationEnvelope, PipelinePorts } from '../../functions/pipeline/ports.js';
+import { publishPending } from '../../functions/pipeline/publish/publish.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+
+function harness(contentMode: 'full' | 'summary' = 'full') {
+  const store = new MemoryStore();
+  const sent: NotificationEnvelope[] = [];
+  const ports: PipelinePorts = {
+    store,
+    notifier: { publish: async (message) => void sent.push(message) },
+    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    logger: { info() {}, warn() {}, error() {} },
+  };
+  const settings = { publicUrl: PUBLIC_URL, contentMode, generator: 'test' };
+  const json = async <T>(key: string) => JSON.parse((await store.get(key))!.body) as T;
+  return { store, sent, publish: () => publishPending(ports, settings), json };
+}
+
+interface Page {
+  articles: { id: string; version: number; publishedAt: string }[];
+  next: string | null;
+}
+
+/** Every story a partner gets by following `next` from the index. */
+async function walk(json: <T>(key: string) => Promise<T>): Promise<{ id: string; version: number; publishedAt: string }[]> {
+  const seen: { id: string; version: number; publishedAt: string }[] = [];
+  let key: string | null = 'exports/v1/index.json';
+  while (key) {
+    const page: Page = await json<Page>(key);
+    seen.push(...page.articles);
+    key = page.next ? page.next.replace(`${PUBLIC_URL}/`, '') : null;
+  }
+  return seen;
+}
+
+describe('exports: index, archive and changes', () => {
+  it('pages newest first through the whole archive, each story once, also as it grows and changes', async () => {
+    const { store, publish, json } = harness();
+    for (let i = 0; i < 120; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    const index = await json<Page>('exports/v1/index.json');
+    expect(index.articles).toHaveLength(50);
+    expect(index.next).toMatch(/^https:\/\/feeds\.example\.org\/exports\/v1\/archive\/\d{4}-\d{2}\.json$/);
+    let all = await walk(json);
+    expect(all.map((a) => a.id).sort()).toEqual(Array.from({ length: 120 }, (_, i) => `story-${i}`).sort());
+    const dates = all.map((a) => a.publishedAt);
+    expect([...dates].sort().reverse()).toEqual(dates); // newest first across pages
+
+    // Five newer stories push five older ones from the index into their month's page.
+    for (let i = 0; i < 5; i++) await storeSyntheticStory(store, 500 + i, '2026-02-01');
+    await publish();
+    all = await walk(json);
+    expect(all).toHaveLength(125);
+    expect(new Set(all.map((a) => a.id)).size).toBe(125);
+    expect((await json<Page>('exports/v1/index.json')).articles.slice(0, 5).map((a) => a.publishedAt)).toEqual(Array(5).fill('2026-02-01'));
+
+    // An edit of an archived story updates it where it is, and heads the changes list.
+    await storeSyntheticStory(store, 119, dayOf(119), { edit: ' (corrected)', now: new Date('2026-11-26T08:00:00Z') });
+    await publish();
+    all = await walk(json);
+    expect(all).toHaveLength(125);
+    expect(all.find((a) => a.id === 'story-119')?.version).toBe(2);
+    const changes = await json<{ complete: boolean; changes: { id: string; version: number; type: string; updatedAt: string; href: string }[] }>('exports/v1/changes.json');
+    expect(changes.changes[0]).toEqual({ id: 'story-119', version: 2, type: 'article.updated', updatedAt: '2026-11-26T08:00:00Z', href: `${PUBLIC_URL}/exports/v1/articles/story-119.json` });
+    expect(changes.changes).toHaveLength(126);
+    expect(changes.complete).toBe(true);
+  });
+
+  it('writes nothing when nothing is queued', async () => {
+    const { store, publish } = harness();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    await publish();
+    store.counts = MemoryStore.zero();
+    const report = await publish();
+    expect(report.filesWritten).toEqual([]);
+    expect(store.counts.put).toBe(0);
+  });
+});
+
+describe('schema', () => {
+  it('validates every exported article, and rejects a broken one', async () => {
+    const { store, publish, json } = harness();
+    for (let i = 0; i < 12; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    const schema = await json<Record<string, unknown>>('exports/v1/schema.json');
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.$id).toBe(`${PUBLIC_URL}/exports/v1/schema.json`);
+    const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    for await (const key of store.list('exports/v1/articles/')) {
+      const article = await json<Record<string, unknown>>(key);
+      expect(validate(article), `${key}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    const article = await json<Record<string, unknown>>('exports/v1/articles/story-1.json');
+    expect(validate({ ...article, title: { en: '' } })).toBe(false); // no empty strings for a language
+    expect(validate({ ...article, languages: ['fr'] })).toBe(false);
+    expect(validate({ ...article, extra: 1 })).toBe(false);
+  });
+});
+
+describe('feeds', () => {
+  it('renders a feed per topic with only that topic\'s stories, in each language', async () => {
+    const { store, publish } = harness();
+    for (let i = 0; i < 10; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    const feed = parseFeed((await store.get('feeds/en/topics/topic-2/rss.xml'))!.body);
+    expect(feed.title).toBe('ILO News: Topic 2');
+    expect(feed.items.map((item) => item.url).sort()).toEqual(['https://www.ilo.org/resource/news/story-2', 'https://www.ilo.org/resource/news/story-7']);
+    const zh = parseFeed((await store.get('feeds/zh/topics/topic-2/atom.xml'))!.body);
+    expect(zh.title).toBe('国际劳工组织新闻: 主题2');
+    expect(zh.items).toHaveLength(2); // story-2 and story-7 both have Chinese (n % 3 !== 0)
+  });
+
+  it('leaves bodies out of every feed and export in summary mode, keeping the lead and attribution', async () => {
+    const { store, publish, json } = harness('summary');
+    await storeSyntheticStory(store, 1, '2025-05-05', { contentMode: 'summary' });
+    await publish();
+    for await (const key of store.list('feeds/')) {
+      const body = (await store.get(key))!.body;
+      expect(body, key).not.toContain('Paragraph of story');
+      expect(body, key).not.toContain('段落');
+      expect(body, key).not.toContain('content:encoded');
+    }
+    const jsonFeed = await json<{ items: Record<string, string>[] }>('feeds/en/feed.json');
+    expect(jsonFeed.items[0]!.content_text).toBe('Lead of story 1.');
+    expect(jsonFeed.items[0]!.content_html).toBeUndefined();
+    expect((await json<Record<string, unknown>>('exports/v1/articles/story-1.json')).markdown).toBeUndefined();
+    expect((await store.get('feeds/en/rss.xml'))!.body).toContain('<copyright>© International Labour Organization</copyright>');
+  });
+
+  it('ends every full-text item with the attribution and a link to the original', async () => {
+    const { store, publish } = harness();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    await publish();
+    const item = parseFeed((await store.get('feeds/en/rss.xml'))!.body).items[0]!;
+    expect(item.content).toMatch(/© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1">www\.ilo\.org<\/a>/);
+  });
+});
+
+describe('notifications', () => {
+  it('sends one per story version, "published" first and "updated" after, never twice', async () => {
+    const { store, sent, publish } = harness();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    await publish();
+    await publish();
+    await storeSyntheticStory(store, 1, '2025-05-05', { edit: ' (corrected)' });
+    await publish();
+    expect(sent.map((m) => [JSON.parse(m.Message).type, JSON.parse(m.Message).version])).toEqual([
+      ['article.published', 1],
+      ['article.updated', 2],
+    ]);
+  });
+
+  it('covers an older queued version with the newer one, announced as published if it is the first', async () => {
+    const { store, sent, publish } = harness();
+    await storeSyntheticStory(store, 4, '2025-05-05');
+    await storeSyntheticStory(store, 4, '2025-05-05', { edit: ' (v2)' });
+    await publish();
+    expect(sent.map((m) => [JSON.parse(m.Message).type, JSON.parse(m.Message).version])).toEqual([['article.published', 2]]);
+    const left: string[] = [];
+    for await (const key of store.list('state/outbox/')) left.push(key);
+    expect(left).toEqual([]);
+  });
+
+  it('sends each message once when two publishes overlap', async () => {
+    const { store, sent, publish } = harness();
+    for (let i = 0; i < 8; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await Promise.all([publish(), publish(), publish()]);
+    expect(sent).toHaveLength(8);
+    expect(new Set(sent.map((m) => JSON.parse(m.Message).id)).size).toBe(8);
+  });
+});
