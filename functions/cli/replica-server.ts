@@ -63,7 +63,20 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
   } catch {
     return sendStatus(response, 404, 'not found');
   }
-  sendFile(request, response, { body, contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  sendFile(request, response, { body, contentType: contentTypeFor(file, body) });
+}
+
+/**
+ * The Content-Type of a file. A page stored in a legacy encoding (GBK, Big5...) says so in its own
+ * <meta charset> within the first 1024 bytes; like the old servers such pages come from, the replica
+ * then sends no charset at all (rather than a false "utf-8"), so clients must sniff the page's own.
+ */
+function contentTypeFor(file: string, body: Buffer): string {
+  const extension = path.extname(file);
+  const type = CONTENT_TYPES[extension] ?? 'application/octet-stream';
+  if (extension !== '.html') return type;
+  const declared = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(body.subarray(0, 1024).toString('latin1'))?.[1];
+  return declared && !/^utf-?8$/i.test(declared) ? 'text/html' : type;
 }
 
 /** The file serving a request path, or undefined when the path leaves the site folder. */

@@ -22,6 +22,10 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
   for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
   lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
   for (const failure of report.failed) lines.push(`              ${failure.reason}`);
+  if (report.markupDrift > 0) {
+    const n = report.markupDrift;
+    lines.push(`  drift       ${n} title or body extraction${n === 1 ? '' : 's'} fell back to a weaker layer (the site's markup changed)`);
+  }
   for (const warning of report.warnings) lines.push(`  warning     ${warning}`);
   const notifyTarget = config.notify.kind === 'outbox' ? displayPath(config.notify.file) : config.notify.topicArn;
   lines.push(`  published   ${report.publish.filesWritten.length} files written, ${report.publish.notificationsSent} notifications sent (${notifyTarget})`);

@@ -29,6 +29,8 @@ export interface RunReport {
   rejected: StoryFailure[];
   failed: StoryFailure[];
   warnings: string[];
+  /** Pages that needed a fallback extraction layer: the site's markup changed. */
+  markupDrift: number;
   publish: PublishReport;
   durationMs: number;
 }
@@ -49,6 +51,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     rejected: [],
     failed: [],
     warnings: [],
+    markupDrift: 0,
   };
   const covered = new Set<string>();
   const settings = { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) };
@@ -81,6 +84,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
         else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
         else report.unchanged++;
         report.warnings.push(...outcome.warnings);
+        report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
         break;
       case 'gone':
         markHandled(state, candidate.url, candidate.lang, 'gone');
@@ -102,7 +106,9 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
 export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';
 
 function describeFailure(error: unknown): string {
-  if (error instanceof FetchFailure || error instanceof EmptyStory) return error.message;
+  // The reason code first: operators grep for it ("host-not-allowed", "timeout", "empty-story"...).
+  if (error instanceof FetchFailure) return `${error.reason}: ${error.message}`;
+  if (error instanceof EmptyStory) return `empty-story: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

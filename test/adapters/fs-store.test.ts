@@ -4,7 +4,6 @@ import { chmod, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'no
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsStore, StoreNotWritable, etagOf } from '../../functions/adapters/fs-store.js';
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
@@ -82,66 +81,9 @@ describe('FsStore: get and put', () => {
   });
 });
 
-describe('FsStore: conditional writes', () => {
-  it('ifNoneMatch "*" creates once; the second attempt fails and leaves the first content', async () => {
-    const created = await store.put('claims/story-1', 'first', { ...TEXT, ifNoneMatch: '*' });
-    const error = await rejectionOf(store.put('claims/story-1', 'second', { ...TEXT, ifNoneMatch: '*' }));
-
-    expect(error).toBeInstanceOf(PreconditionFailed);
-    expect((error as PreconditionFailed).key).toBe('claims/story-1');
-    expect(await store.get('claims/story-1')).toEqual({ body: 'first', etag: created.etag });
-  });
-
-  it('ifMatch with the current ETag replaces; with a stale ETag it fails and leaves the content', async () => {
-    const v1 = await store.put('state.json', '{"v":1}', TEXT);
-    const v2 = await store.put('state.json', '{"v":2}', { ...TEXT, ifMatch: v1.etag });
-    expect(await store.get('state.json')).toEqual({ body: '{"v":2}', etag: v2.etag });
-
-    const error = await rejectionOf(store.put('state.json', '{"v":3}', { ...TEXT, ifMatch: v1.etag }));
-    expect(error).toBeInstanceOf(PreconditionFailed);
-    expect(await store.get('state.json')).toEqual({ body: '{"v":2}', etag: v2.etag });
-  });
-
-  it('ifMatch on a key that does not exist fails', async () => {
-    const error = await rejectionOf(store.put('absent.json', '{}', { ...TEXT, ifMatch: etagOf('{}') }));
-    expect(error).toBeInstanceOf(PreconditionFailed);
-    expect(await store.get('absent.json')).toBeUndefined();
-  });
-
-  it('lets exactly one of 20 concurrent ifNoneMatch claims win', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => store.put('claims/contended', `claimant-${i}`, { ...TEXT, ifNoneMatch: '*' })),
-    );
-
-    const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
-    expect(winners).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PreconditionFailed);
-    expect((await store.get('claims/contended'))?.body).toBe(`claimant-${winners[0]}`);
-  });
-
-  it('loses no update when 20 writers increment one counter with ifMatch and retry', async () => {
-    await store.put('counter', '0', TEXT);
-    let conflicts = 0;
-    const increment = async (): Promise<void> => {
-      for (;;) {
-        const current = await store.get('counter');
-        try {
-          await store.put('counter', String(Number(current!.body) + 1), { ...TEXT, ifMatch: current!.etag });
-          return;
-        } catch (error) {
-          if (!(error instanceof PreconditionFailed)) throw error;
-          conflicts++;
-        }
-      }
-    };
-
-    await Promise.all(Array.from({ length: 20 }, increment));
-
-    expect((await store.get('counter'))?.body).toBe('20');
-    // The writers really raced (at least one had to retry), so the compare-and-swap was exercised.
-    expect(conflicts).toBeGreaterThan(0);
-  });
-
+// The Store contract (conditional writes, concurrent claims, lost updates, listing) runs against this
+// store and S3 in store-contract.test.ts; here are the folder-specific behaviours.
+describe('FsStore: locks', () => {
   it('honours a fresh lock: an ifMatch put waits until the lock is released', async () => {
     const { etag } = await store.put('locked.json', 'old', TEXT);
     const lock = path.join(store.root, 'locked.json.lock');
@@ -189,11 +131,6 @@ describe('FsStore: list', () => {
     expect(await collect(store.list('news/'))).toEqual(['news/2024/a', 'news/2024/b', 'news/index', 'news/中文']);
     expect(await collect(store.list('news/2024/'))).toEqual(['news/2024/a', 'news/2024/b']);
     expect(await collect(store.list('news/2024/a'))).toEqual(['news/2024/a']);
-  });
-
-  it('treats the prefix as a string prefix, as S3 does', async () => {
-    expect(await collect(store.list('news'))).toEqual(['news/2024/a', 'news/2024/b', 'news/index', 'news/中文', 'newsletter/x']);
-    expect(await collect(store.list(''))).toEqual(['news/2024/a', 'news/2024/b', 'news/index', 'news/中文', 'newsletter/x', 'other/y', 'top']);
   });
 
   it('returns nothing when the folder does not exist', async () => {

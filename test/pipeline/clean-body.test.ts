@@ -41,6 +41,16 @@ describe('cleanBody: nothing executable or hostile survives', () => {
     );
   });
 
+  it("links the video a Drupal oEmbed frame names, not the frame", () => {
+    const { html } = clean(
+      '<iframe src="/media/oembed?url=https%3A//www.youtube.com/watch%3Fv%3DabcDEF12345&amp;max_width=0" title="Voices"></iframe>' +
+        '<iframe src="/media/oembed?url=javascript:alert(1)"></iframe>',
+    );
+    expect(html).toBe(
+      '<p><a href="https://www.youtube.com/watch?v=abcDEF12345">Video: Voices</a></p><p><a href="https://www.ilo.org/media/oembed?url=javascript:alert(1)">Video</a></p>',
+    );
+  });
+
   it('makes relative and mirror links canonical, keeps mailto, escapes text', () => {
     const { html } = clean(
       '<p><a href="../topics">a</a> <a href="http://127.0.0.1:9999/resource/news/x?y=1&amp;z=2">b</a> <a href="mailto:newsroom@ilo.org">c</a> 1 &lt; 2 &amp; 3</p>',

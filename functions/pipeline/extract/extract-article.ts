@@ -3,12 +3,12 @@
 // (canonical, og:, JSON-LD, description). Layer 3: a generic main-content fallback for the body.
 import { type LanguageKey, canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine, detectLanguage } from '../text/clean-text.js';
-import { type CleanContext, type CleanNode, cleanBody, figureCredit, plainTextOf, safeUrl } from '../normalize/clean-body.js';
+import { type CleanContext, type CleanNode, cleanBody, figureCredit, hasText, plainTextOf, safeUrl } from '../normalize/clean-body.js';
 import { toMarkdown } from '../normalize/markdown.js';
 import { type IsoDate, datePart, parseIloDate } from './dates.js';
 import { findMainContent } from './main-content.js';
 import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
-import { type Element, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
+import { type Element, all, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
 import { type PageIndex, firstWithin, indexPage } from './page-index.js';
 import { type PageTag, readTags } from './tags.js';
 import { type TranslationLink, alsoAvailableBlocks, findTranslationLinks } from './translation-links.js';
@@ -73,7 +73,7 @@ async function readPage(html: string, options: ExtractOptions): Promise<Omit<Ext
   return {
     url: options.url,
     lang: options.lang,
-    contentLanguage: detectLanguage(`${title.text} ${summary ?? ''} ${bodyText}`),
+    contentLanguage: detectLanguage(title.text, summary ?? '', bodyText),
     title: title.text,
     ...(summary ? { summary } : {}),
     ...dates(index, hero, head),
@@ -127,17 +127,25 @@ async function readBody(index: PageIndex, context: CleanContext, html: string): 
   );
   const site = cleanBody(richtexts, context);
   const siteText = plainTextOf(site);
-  if (siteText.length > 0) return { nodes: site, layer: 'site', text: siteText };
+  if (hasText(siteText)) return { nodes: site, layer: 'site', text: siteText };
   // Markup drift: Readability finds the main content; failing that, the densest text block does.
   // Loaded on first use: Readability and its DOM weigh more than the rest of extraction together.
   const { readableContent } = await import('./readability-fallback.js');
   const readable = readableContent(html);
   const main = findMainContent(index.doc);
-  const candidates = [readable ? parseHtml(readable.html).children.filter((node): node is Element => isTag(node)) : [], main ? [main] : []];
+  const readableDoc = readable ? parseHtml(readable.html) : undefined;
+  const candidates = [readableDoc ? readableDoc.children.filter((node): node is Element => isTag(node)) : [], main ? [main] : []];
   for (const roots of candidates) {
-    const nodes = cleanBody(roots, { ...context, dropLandmarks: true });
+    // The hero card (title, lead, date, share links), the "Content also available in" line and Drupal
+    // field labels are fields or chrome, never body: without this a page with an empty body was
+    // published with its hero and chrome as the story (Readability keeps them as "content").
+    const notBody = [
+      ...all('.hero, .ilo--hero, .ilo--hero-card, .field__label', roots),
+      ...(readableDoc && roots[0]?.parent === readableDoc ? alsoAvailableBlocks(indexPage(readableDoc)) : []),
+    ];
+    const nodes = cleanBody(roots, { ...context, dropLandmarks: true, skip: new Set([...(context.skip ?? []), ...notBody]) });
     const text = plainTextOf(nodes);
-    if (text.length > 0) return { nodes, layer: 'fallback', text };
+    if (hasText(text)) return { nodes, layer: 'fallback', text };
   }
   return { nodes: [], layer: 'none', text: '' };
 }
@@ -145,7 +153,14 @@ async function readBody(index: PageIndex, context: CleanContext, html: string): 
 function dates(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {
   const dateElement = ['ilo--hero-card--datecopy', 'ilo--hero--datecopy', 'ilo--hero-card--date'].map((name) => firstWithin(index, hero, name)).find(Boolean);
   const heroDate = parseIloDate(textOf(dateElement));
-  const time = index.byTag('time').find((element) => element.attribs.datetime && hasAncestor(element, (a) => a.name === 'main' || a.name === 'article'));
+  // The story's own <time>: in the article, never in a card. Related-news cards sit inside <main>
+  // too, and their dates are other stories' (a page dated only by JSON-LD took a card's date).
+  const time = index.byTag('time').find(
+    (element) =>
+      element.attribs.datetime &&
+      hasAncestor(element, (a) => a.name === 'main' || a.name === 'article') &&
+      !hasAncestor(element, (a) => /(^|\s)(ilo--card|related)/.test(a.attribs.class ?? '') || ['aside', 'nav', 'header', 'footer'].includes(a.name)),
+  );
   const timeDate = parseIloDate(attr(time, 'datetime'));
   const ldPublished = parseIloDate(head.jsonLd[0]?.datePublished ?? head.publishedTime);
   const modifiedAt = parseIloDate(head.jsonLd[0]?.dateModified ?? head.modifiedTime);

@@ -14,7 +14,13 @@ export interface ReadableContent {
 export function readableContent(html: string): ReadableContent | undefined {
   try {
     const { document } = parseHTML(html);
-    const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+    const article = new Readability(document as unknown as Document, {
+      charThreshold: 200,
+      // Keep class attributes: the allowlist cleaner recognises design-system chrome (notification,
+      // cards, tags, share links, tooltips) by class, and Readability strips classes by default,
+      // which let that chrome through as body text.
+      keepClasses: true,
+    }).parse();
     if (!article?.content) return undefined;
     return {
       html: article.content,

@@ -72,13 +72,18 @@ export async function ingestStory(ports: PipelinePorts, settings: IngestSettings
   }
 
   const id = await resolveId(ports, pages, knownId);
+  // The id may be one an earlier run gave the other page (a Chinese story whose English twin appears
+  // later): update that story's source, not a new one. Writing it as new failed the create-only
+  // write silently, the source never learnt the twin, and re-ingesting the Chinese page alone later
+  // dropped the English version from the record.
+  const current = id === knownId ? source : await readSource(store, id);
   const newSource: StorySource = {
     id,
     pages: Object.fromEntries(loaded.map((page) => [page.article.lang, page.validators])),
-    rejected: [...new Set([...(source?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
+    rejected: [...new Set([...(current?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
   };
-  if (JSON.stringify(newSource) !== JSON.stringify(source?.value)) {
-    await writeSource(store, newSource, id === knownId ? source?.etag : undefined);
+  if (JSON.stringify(newSource) !== JSON.stringify(current?.value)) {
+    await writeSource(store, newSource, current?.etag);
   }
 
   for (const page of loaded) if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);

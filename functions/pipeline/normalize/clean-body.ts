@@ -151,6 +151,8 @@ export function figureCredit(figure: Element): string | undefined {
 }
 
 const VIDEO_HOSTS: Record<string, (url: URL) => string | undefined> = {
+  // Already a watch page (as Drupal's oEmbed names them): keep it.
+  'youtu.be': (url) => `https://www.youtube.com/watch?v=${url.pathname.slice(1)}`,
   'www.youtube.com': youtubeWatchUrl,
   'youtube.com': youtubeWatchUrl,
   'www.youtube-nocookie.com': youtubeWatchUrl,
@@ -162,7 +164,7 @@ const VIDEO_HOSTS: Record<string, (url: URL) => string | undefined> = {
 };
 
 function youtubeWatchUrl(url: URL): string | undefined {
-  const id = /\/embed\/([\w-]{6,})/.exec(url.pathname)?.[1];
+  const id = /\/embed\/([\w-]{6,})/.exec(url.pathname)?.[1] ?? (url.pathname === '/watch' ? url.searchParams.get('v') : null);
   return id ? `https://www.youtube.com/watch?v=${id}` : undefined;
 }
 
@@ -171,8 +173,11 @@ function embedAsLink(element: Element, context: CleanContext): CleanNode[] {
   const source = attr(element, 'src') ?? attr(element, 'data-src') ?? attr(all('source[src]', element)[0], 'src');
   const url = safeUrl(source, context);
   if (!url || url.startsWith('mailto:')) return [];
-  const parsed = new URL(url);
-  const watch = VIDEO_HOSTS[parsed.hostname]?.(parsed) ?? url;
+  let parsed = new URL(url);
+  // Drupal embeds remote video through its own oEmbed page: link the video it names, not the wrapper.
+  const oembedTarget = parsed.pathname.endsWith('/media/oembed') ? safeUrl(parsed.searchParams.get('url') ?? undefined, context) : undefined;
+  if (oembedTarget && !oembedTarget.startsWith('mailto:')) parsed = new URL(oembedTarget);
+  const watch = VIDEO_HOSTS[parsed.hostname]?.(parsed) ?? parsed.toString();
   const title = cleanLine(attr(element, 'title') ?? attr(element, 'aria-label') ?? '');
   const label = title !== '' ? `Video: ${title}` : 'Video';
   return [{ tag: 'p', children: [{ tag: 'a', attrs: { href: watch }, children: [label] }] }];
@@ -203,21 +208,20 @@ function normalizeTable(table: CleanElement): CleanElement {
   };
 }
 
-/** Removes elements left without content (empty paragraphs, links without text, etc.). */
+const KEEP_WHEN_EMPTY = new Set(['img', 'br', 'hr', 'td', 'th', 'tr']);
+
+/** Removes elements left without content (empty paragraphs, links without text, etc.), in place. */
 function tidy(nodes: CleanNode[]): CleanNode[] {
-  const result: CleanNode[] = [];
+  let kept = 0;
   for (const node of nodes) {
-    if (typeof node === 'string') {
-      result.push(node);
-      continue;
+    if (typeof node !== 'string') {
+      tidy(node.children);
+      if (!KEEP_WHEN_EMPTY.has(node.tag) && !hasContent(node)) continue;
     }
-    const children = tidy(node.children);
-    const element = { ...node, children };
-    const keepsWhenEmpty = ['img', 'br', 'hr', 'td', 'th', 'tr'].includes(node.tag);
-    if (!keepsWhenEmpty && !hasContent(element)) continue;
-    result.push(element);
+    nodes[kept++] = node;
   }
-  return result;
+  nodes.length = kept;
+  return nodes;
 }
 
 function hasContent(node: CleanNode): boolean {
@@ -226,18 +230,25 @@ function hasContent(node: CleanNode): boolean {
   return node.children.some(hasContent);
 }
 
-/** The plain text of cleaned content (for word counts, language checks and summaries). */
+/**
+ * The text of cleaned content, for language checks and "is there any text": the text nodes joined
+ * with a space at element edges. Whitespace is left as it is: a regular expression over a long body
+ * would copy it again, and no caller needs it collapsed.
+ */
 export function plainTextOf(nodes: CleanNode[]): string {
-  let text = '';
+  const parts: string[] = [];
   const visit = (node: CleanNode) => {
-    if (typeof node === 'string') {
-      text += node;
-      return;
+    if (typeof node === 'string') parts.push(node);
+    else {
+      parts.push(' ');
+      for (const child of node.children) visit(child);
     }
-    text += ' ';
-    for (const child of node.children) visit(child);
-    text += ' ';
   };
   for (const node of nodes) visit(node);
-  return text.replace(/\s+/g, ' ').trim();
+  return parts.join('');
+}
+
+/** True when cleaned content holds any visible text. */
+export function hasText(text: string): boolean {
+  return /\S/.test(text);
 }

@@ -3,7 +3,7 @@
 import type { ContentMode } from '../config.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { keys } from '../state/store-keys.js';
-import type { ArticleRecord, Localized, Term } from './article-record.js';
+import type { ArticleRecord, Localized } from './article-record.js';
 
 export interface ArticleLinks {
   /** The full record as JSON. */
@@ -18,21 +18,11 @@ export interface ExportedArticle extends ArticleRecord {
   markdown?: Localized<string>;
 }
 
-export interface ArticleSummary {
-  id: string;
-  version: number;
-  publishedAt: string;
-  updatedAt: string;
-  languages: LanguageKey[];
-  title: Localized<string>;
-  summary: Localized<string>;
-  url: Localized<string>;
-  topics: Term[];
-  places: Term[];
-  image?: ArticleRecord['image'];
-  rights: string;
-  links: ArticleLinks;
-}
+/** The record without its hashes and counts, with its links: what lists of stories carry. */
+export type ArticleSummary = Pick<
+  ArticleRecord,
+  'id' | 'version' | 'publishedAt' | 'updatedAt' | 'languages' | 'title' | 'summary' | 'url' | 'topics' | 'places' | 'image' | 'rights'
+> & { links: ArticleLinks };
 
 /** A public URL for a store key. */
 export function publicLink(publicUrl: string, key: string): string {

@@ -34,15 +34,17 @@ export function truncate(text: string, max: number): string {
 
 const HAN = /\p{Script=Han}/gu;
 
-/** Which language a piece of text is written in, judged by its letters, not by any markup claim. */
-export function detectLanguage(text: string): 'en' | 'zh' | 'unknown' {
-  // Counted in one pass over the code units: this runs on every page, over the whole body.
+/** Which language text is written in (one or more pieces), judged by its letters, not by any markup claim. */
+export function detectLanguage(...texts: string[]): 'en' | 'zh' | 'unknown' {
+  // Counted in one pass over the code units, piece by piece: this runs on every page, over the whole body.
   let han = 0;
   let latin = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
-    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
+  for (const text of texts) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
+      else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
+    }
   }
   if (han + latin < 20) return 'unknown';
   // A Chinese story is full of Latin acronyms and names (ILO, TVET, Microsoft); an English one has no Han.
