@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ArticleSummary } from '../../functions/pipeline/record/export-article.js';
 import { summarize } from '../../functions/pipeline/record/export-article.js';
-import { buildFeedChannel } from '../../functions/pipeline/publish/feeds/feed-model.js';
+import { buildFeedChannel, withContent } from '../../functions/pipeline/publish/feeds/feed-model.js';
 import { renderAtom } from '../../functions/pipeline/publish/feeds/atom.js';
 import { renderJsonFeed } from '../../functions/pipeline/publish/feeds/json-feed.js';
 import { renderRss } from '../../functions/pipeline/publish/feeds/rss.js';
@@ -25,8 +25,8 @@ function summaryWith(title: string, body: string, id = 'test-story'): { summary:
 }
 
 function channelFor(items: { summary: ArticleSummary; body: string }[], lang: 'en' | 'zh' = 'en', contentMode: 'full' | 'summary' = 'full') {
-  const bodies = new Map(items.map((item) => [item.summary.id, item.body]));
-  return buildFeedChannel({ lang }, items.map((item) => item.summary), (id) => bodies.get(id), { ...settings, contentMode });
+  const entries = items.map((item) => withContent(item.summary, { en: item.body, zh: item.body }));
+  return buildFeedChannel({ lang }, entries, { ...settings, contentMode });
 }
 
 const TRICKY = 'AI <and> work & "Safety" ]]> it’s 国际劳工组织 👷';
@@ -89,7 +89,7 @@ describe('Atom 1.0', () => {
     expect(feed.name).toBe('feed');
     expect(feed.attributes['xml:lang']).toBe('zh-Hans');
     const links = feed.children.filter((c) => c.name === 'link').map((l) => l.attributes);
-    expect(links).toContainEqual({ rel: 'self', href: 'https://feeds.example.org/feeds/zh/atom.xml' });
+    expect(links).toContainEqual({ rel: 'self', type: 'application/atom+xml', href: 'https://feeds.example.org/feeds/zh/atom.xml' });
     expect(links).toContainEqual({ rel: 'alternate', type: 'application/atom+xml', hreflang: 'en', href: 'https://feeds.example.org/feeds/en/atom.xml' });
   });
 

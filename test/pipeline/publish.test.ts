@@ -9,7 +9,7 @@ import { publishPending } from '../../functions/pipeline/publish/publish.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
 
-function harness(contentMode: 'full' | 'summary' = 'full') {
+function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_URL) {
   const store = new MemoryStore();
   const sent: NotificationEnvelope[] = [];
   const ports: PipelinePorts = {
@@ -19,9 +19,9 @@ function harness(contentMode: 'full' | 'summary' = 'full') {
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
     logger: { info() {}, warn() {}, error() {} },
   };
-  const settings = { publicUrl: PUBLIC_URL, contentMode, generator: 'test' };
+  const settings = { publicUrl, contentMode, generator: 'test' };
   const json = async <T>(key: string) => JSON.parse((await store.get(key))!.body) as T;
-  return { store, sent, publish: () => publishPending(ports, settings), json };
+  return { store, sent, ports, publish: () => publishPending(ports, settings), json };
 }
 
 interface Page {
@@ -177,5 +177,23 @@ describe('notifications', () => {
     await Promise.all([publish(), publish(), publish()]);
     expect(sent).toHaveLength(8);
     expect(new Set(sent.map((m) => JSON.parse(m.Message).id)).size).toBe(8);
+  });
+});
+
+describe('a change of publish settings', () => {
+  it('renders every feed and window again: new public URL in links, bodies dropped in summary mode', async () => {
+    const { store, ports, publish, json } = harness();
+    for (let i = 0; i < 6; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    expect((await store.get('feeds/en/rss.xml'))!.body).toContain('content:encoded');
+
+    await publishPending(ports, { publicUrl: 'https://news.example.net', contentMode: 'summary', generator: 'test' });
+    const rss = (await store.get('feeds/en/rss.xml'))!.body;
+    expect(rss).toContain('<atom:link href="https://news.example.net/feeds/en/rss.xml" rel="self"');
+    expect(rss).not.toContain('content:encoded');
+    expect(rss).not.toContain('Paragraph of story');
+    const index = await json<{ articles: { links: { json: string } }[] }>('exports/v1/index.json');
+    expect(index.articles.every((a) => a.links.json.startsWith('https://news.example.net/exports/v1/articles/'))).toBe(true);
+    expect((await store.get('feeds/en/topics/topic-1/atom.xml'))!.body).toContain('href="https://news.example.net/feeds/en/topics/topic-1/atom.xml"');
   });
 });

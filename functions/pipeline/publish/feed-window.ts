@@ -3,12 +3,14 @@
 // size of the archive.
 import { toInstant } from '../extract/dates.js';
 import type { ArticleSummary } from '../record/export-article.js';
+import type { FeedWindowEntry } from './feeds/feed-model.js';
 
 export interface FeedWindow {
   schema: 'ilo-syndication/window@1';
   name: string;
   size: number;
-  entries: ArticleSummary[];
+  /** Summaries; in the feed windows (languages, topics) with their rendered bodies too. */
+  entries: FeedWindowEntry[];
 }
 
 export function emptyWindow(name: string, size: number): FeedWindow {
@@ -32,7 +34,7 @@ export interface WindowUpdate {
  * that no longer match the scope, and keeps the newest `size`. Idempotent: applying the same
  * summaries twice changes nothing the second time.
  */
-export function upsertWindow(window: FeedWindow, summaries: ArticleSummary[], matches: (summary: ArticleSummary) => boolean): WindowUpdate {
+export function upsertWindow(window: FeedWindow, summaries: FeedWindowEntry[], matches: (summary: ArticleSummary) => boolean): WindowUpdate {
   const byId = new Map(window.entries.map((entry) => [entry.id, entry]));
   for (const summary of summaries) {
     const current = byId.get(summary.id);
@@ -43,6 +45,8 @@ export function upsertWindow(window: FeedWindow, summaries: ArticleSummary[], ma
   const sorted = [...byId.values()].sort(compareNewestFirst);
   const entries = sorted.slice(0, window.size);
   const evicted = sorted.slice(window.size);
-  const changed = JSON.stringify(entries) !== JSON.stringify(window.entries);
+  // A story version's entry never changes, so the window changed iff its id@version list did.
+  const versions = (list: FeedWindowEntry[]) => list.map((entry) => `${entry.id}@${entry.version}`).join(' ');
+  const changed = versions(entries) !== versions(window.entries);
   return { window: { ...window, entries }, changed, evicted };
 }

@@ -14,7 +14,7 @@ import { recordChanges } from './changes-list.js';
 import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
 import { exportSchema } from './export-schema.js';
 import { type FeedWindow, emptyWindow, upsertWindow } from './feed-window.js';
-import { type FeedScope, buildFeedChannel } from './feeds/feed-model.js';
+import { type FeedScope, type FeedWindowEntry, buildFeedChannel, withContent } from './feeds/feed-model.js';
 import { renderAtom } from './feeds/atom.js';
 import { renderJsonFeed } from './feeds/json-feed.js';
 import { renderRss } from './feeds/rss.js';
@@ -57,17 +57,24 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   }
   const summaries = [...records.values()].map((record) => summarize(record, settings.publicUrl));
   report.versions = pending.length;
+  // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
+  // window alone, however many stories the archive holds.
+  const withBodies = await withRenderedContent(ports, summaries, settings);
 
-  // Windows: the index of everything, and one per language (one per topic to come).
+  // Windows: the index of everything (plain summaries), each language, each topic (with bodies).
   const changedWindows: FeedWindow[] = [];
   let evictedFromIndex: ArticleSummary[] = [];
   let index: FeedWindow | undefined;
-  for (const scope of windowScopes(summaries)) {
+  // A settings change renders every window again, so every topic window is visited too.
+  const existing = settingsChanged ? await existingWindowNames(ports) : [];
+  for (const scope of windowScopes(summaries, existing)) {
     let result: ReturnType<typeof upsertWindow> | undefined;
-    const window = await updateJson<FeedWindow>(store, windowKey(scope.name), (current) => {
-      result = upsertWindow(current ?? emptyWindow(scope.name, FEED_SIZE), summaries, scope.matches);
+    const entries = scope.name === 'all' ? summaries : withBodies;
+    let window = await updateJson<FeedWindow>(store, windowKey(scope.name), (current) => {
+      result = upsertWindow(current ?? emptyWindow(scope.name, FEED_SIZE), entries, scope.matches);
       return result.changed ? result.window : undefined;
     });
+    if (settingsChanged) window = (await rerenderWindow(ports, windowKey(scope.name), settings, scope.name !== 'all')) ?? window;
     const current = window ?? emptyWindow(scope.name, FEED_SIZE);
     if (scope.name === 'all') {
       index = current;
@@ -92,11 +99,10 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   await recordChanges(store, summaries);
 
   // Feeds of every window that changed.
-  const bodies = await loadBodies(ports, changedWindows, settings);
   for (const window of changedWindows) {
     const scope = scopeOf(window);
     if (!scope) continue;
-    const channel = buildFeedChannel(scope, window.entries, (id, lang) => bodies.get(id)?.[lang], settings);
+    const channel = buildFeedChannel(scope, window.entries, settings);
     const files: [FeedFormat, string, string][] = [
       ['rss', renderRss(channel), CONTENT_TYPES.rss],
       ['atom', renderAtom(channel), CONTENT_TYPES.atom],
@@ -158,12 +164,12 @@ interface WindowScope {
  * The windows a publish touches: everything (the export index), each language, and the topic feeds
  * of the topics the stories being published carry (`<lang>/topics/<slug>`).
  */
-function windowScopes(summaries: ArticleSummary[]): WindowScope[] {
+function windowScopes(summaries: ArticleSummary[], alsoTopics: string[] = []): WindowScope[] {
   const scopes: WindowScope[] = [
     { name: 'all', matches: () => true },
     ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
   ];
-  const topics = new Set<string>();
+  const topics = new Set<string>(alsoTopics.filter((name) => name.includes('/topics/')));
   for (const summary of summaries) {
     for (const lang of summary.languages) for (const topic of summary.topics) topics.add(`${lang}/topics/${topic.slug}`);
   }
@@ -186,26 +192,41 @@ function scopeOf(window: FeedWindow): FeedScope | undefined {
   return { lang: lang as LanguageKey, topic: { slug, label } };
 }
 
+async function existingWindowNames(ports: PipelinePorts): Promise<string[]> {
+  const names: string[] = [];
+  for await (const key of ports.store.list('state/windows/')) names.push(key.slice('state/windows/'.length, -'.json'.length));
+  return names;
+}
+
 function windowKey(name: string): string {
   return `state/windows/${name}.json`;
 }
 
-/** Body Markdown of every story in the windows (full mode only), from the exported records. */
-async function loadBodies(
-  ports: PipelinePorts,
-  windows: FeedWindow[],
-  settings: PublishSettings,
-): Promise<Map<string, Partial<Record<LanguageKey, string>>>> {
-  const bodies = new Map<string, Partial<Record<LanguageKey, string>>>();
-  if (settings.contentMode !== 'full') return bodies;
-  const ids = [...new Set(windows.filter((window) => scopeOf(window)).flatMap((window) => window.entries.map((entry) => entry.id)))];
-  await Promise.all(
-    ids.map(async (id) => {
-      const exported = await readJson<ExportedArticle>(ports.store, keys.exportArticle(id));
-      if (exported?.value.markdown) bodies.set(id, exported.value.markdown);
+/** The summaries with their bodies rendered for feeds (full mode), from the exported records. */
+async function withRenderedContent(ports: PipelinePorts, summaries: ArticleSummary[], settings: PublishSettings): Promise<FeedWindowEntry[]> {
+  if (settings.contentMode !== 'full') return summaries;
+  return Promise.all(
+    summaries.map(async (summary) => withContent(summary, (await readJson<ExportedArticle>(ports.store, keys.exportArticle(summary.id)))?.value.markdown)),
+  );
+}
+
+/**
+ * After a settings change (content mode, public URL), every entry of a window is made again from its
+ * exported record: links on the new public URL, bodies rendered again (or dropped in summary mode).
+ * The one publish that reads every record of a window.
+ */
+async function rerenderWindow(ports: PipelinePorts, key: string, settings: PublishSettings, withBodies: boolean): Promise<FeedWindow | undefined> {
+  const current = await readJson<FeedWindow>(ports.store, key);
+  if (!current) return undefined;
+  const entries = await Promise.all(
+    current.value.entries.map(async (entry): Promise<FeedWindowEntry> => {
+      const exported = (await readJson<ExportedArticle>(ports.store, keys.exportArticle(entry.id)))?.value;
+      if (!exported) return entry;
+      const summary = summarize(exported, settings.publicUrl);
+      return withBodies && settings.contentMode === 'full' ? withContent(summary, exported.markdown) : summary;
     }),
   );
-  return bodies;
+  return updateJson<FeedWindow>(ports.store, key, (window) => (window ? { ...window, entries } : undefined));
 }
 
 async function write(

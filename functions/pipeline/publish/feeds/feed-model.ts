@@ -72,22 +72,31 @@ export interface FeedSettings {
   generator: string;
 }
 
+/** A story as a feed window keeps it: its summary, and in full mode its rendered body per language. */
+export type FeedWindowEntry = ArticleSummary & { content?: Partial<Record<LanguageKey, string>> };
+
 /**
- * The feed of one language (or one topic in one language) from window entries, newest first.
- * `markdownOf` gives the body Markdown of an entry's language (full mode only).
+ * The entry's body for feeds, rendered once when the story version enters the windows (not at every
+ * publish): sanitized HTML from the Markdown, ending with the attribution and a link to the original.
  */
-export function buildFeedChannel(
-  scope: FeedScope,
-  summaries: ArticleSummary[],
-  markdownOf: (id: string, lang: LanguageKey) => string | undefined,
-  settings: FeedSettings,
-): FeedChannel {
+export function withContent(summary: ArticleSummary, markdown: Partial<Record<LanguageKey, string>> | undefined): FeedWindowEntry {
+  if (!markdown) return summary;
+  const content: Partial<Record<LanguageKey, string>> = {};
+  for (const lang of summary.languages) {
+    const text = markdown[lang];
+    if (text && summary.url[lang]) content[lang] = `${markdownToHtml(text)}\n${attributionHtml(summary.rights, summary.url[lang]!, lang)}`;
+  }
+  return { ...summary, content };
+}
+
+/** The feed of one language (or one topic in one language) from window entries, newest first. */
+export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[], settings: FeedSettings): FeedChannel {
   const { lang } = scope;
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const feedKey = (l: LanguageKey, format: FeedFormat) =>
     publicLink(settings.publicUrl, scope.topic ? keys.topicFeed(l, scope.topic.slug, format) : keys.feed(l, format));
   const text = CHANNEL_TEXT[lang];
-  const entries = summaries.filter((summary) => summary.languages.includes(lang)).map((summary) => buildEntry(summary, lang, markdownOf, settings));
+  const entries = summaries.filter((summary) => summary.languages.includes(lang)).map((summary) => buildEntry(summary, lang, settings));
   const updated = entries.reduce((newest, entry) => (entry.updated > newest ? entry.updated : newest), new Date(0));
   return {
     lang,
@@ -103,14 +112,9 @@ export function buildFeedChannel(
   };
 }
 
-function buildEntry(
-  summary: ArticleSummary,
-  lang: LanguageKey,
-  markdownOf: (id: string, lang: LanguageKey) => string | undefined,
-  settings: FeedSettings,
-): FeedEntry {
+function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedSettings): FeedEntry {
   const url = summary.url[lang]!;
-  const markdown = settings.contentMode === 'full' ? markdownOf(summary.id, lang) : undefined;
+  const contentHtml = settings.contentMode === 'full' ? summary.content?.[lang] : undefined;
   const label = (term: { label: Partial<Record<LanguageKey, string>> }) => cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
   const image = summary.image ? imageOf(summary.image.url, summary.image.alt[lang]) : undefined;
   return {
@@ -118,7 +122,7 @@ function buildEntry(
     url,
     title: cleanLine(summary.title[lang] ?? ''),
     ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
-    ...(markdown ? { contentHtml: `${markdownToHtml(markdown)}\n${attributionHtml(summary.rights, url, lang)}` } : {}),
+    ...(contentHtml ? { contentHtml } : {}),
     published: toInstant(summary.publishedAt),
     updated: toInstant(summary.updatedAt),
     categories: [
