@@ -30,11 +30,3 @@ export class FetchFailure extends Error {
     this.name = 'FetchFailure';
   }
 }
-
-/** Input that the pipeline refuses (bad config, an unusable page). The message names what was wrong. */
-export class InvalidInput extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidInput';
-  }
-}

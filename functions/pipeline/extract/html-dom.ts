@@ -41,10 +41,6 @@ export function attr(element: Element | undefined, name: string): string | undef
   return value === undefined ? undefined : value.trim();
 }
 
-export function hasClass(element: Element, name: string): boolean {
-  const classes = element.attribs.class;
-  return classes !== undefined && ` ${classes} `.replace(/\s+/g, ' ').includes(` ${name} `);
-}
 
 /** The text of a subtree as one collapsed line; script, style and template content excluded. */
 export function textOf(node: AnyNode | undefined): string {

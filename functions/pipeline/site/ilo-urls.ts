@@ -37,11 +37,6 @@ export function canonicalUrl(raw: string, base: string = ILO_ORIGIN, mirrorOrigi
   return url.toString();
 }
 
-/** True when the URL is on the ILO site itself (after canonicalization). */
-export function isIloUrl(url: string): boolean {
-  return url.startsWith(`${ILO_ORIGIN}/`) || url === ILO_ORIGIN;
-}
-
 export interface NewsPage {
   lang: LanguageKey;
   /** Decoded slug, e.g. "ilo-partners-microsoft-strengthen-ai-skilling-china" or a Chinese one. */

@@ -26,10 +26,7 @@ export const keys = {
   // One folder per story, so "was this story ever notified" lists one story's claims, not all of them.
   notifiedPrefix: (id: string) => `state/notified/${id}/`,
   notified: (id: string, version: number) => `state/notified/${id}/v${String(version).padStart(6, '0')}.json`,
-  catalog: () => 'state/catalog.json',
 };
-
-export const PUBLIC_PREFIXES = ['feeds/', 'exports/', 'articles/'] as const;
 
 export const CONTENT_TYPES = {
   json: 'application/json; charset=utf-8',
