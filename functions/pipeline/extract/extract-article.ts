@@ -132,10 +132,14 @@ async function readBody(index: PageIndex, context: CleanContext, html: string): 
   // Loaded on first use: Readability and its DOM weigh more than the rest of extraction together.
   const { readableContent } = await import('./readability-fallback.js');
   const readable = readableContent(html);
-  const main = findMainContent(index.doc);
   const readableDoc = readable ? parseHtml(readable.html) : undefined;
-  const candidates = [readableDoc ? readableDoc.children.filter((node): node is Element => isTag(node)) : [], main ? [main] : []];
-  for (const roots of candidates) {
+  // Readability's content first; the densest block only if that yields nothing.
+  function* candidates(): Generator<Element[]> {
+    if (readableDoc) yield readableDoc.children.filter((node): node is Element => isTag(node));
+    const main = findMainContent(index.doc);
+    if (main) yield [main];
+  }
+  for (const roots of candidates()) {
     // The hero card (title, lead, date, share links), the "Content also available in" line and Drupal
     // field labels are fields or chrome, never body: without this a page with an empty body was
     // published with its hero and chrome as the story (Readability keeps them as "content").

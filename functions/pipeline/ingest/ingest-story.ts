@@ -116,13 +116,17 @@ async function loadArticle(
   id: string | undefined,
 ): Promise<Loaded | { status: 'gone'; httpStatus: number }> {
   const known = source?.pages[lang]?.url === url ? source.pages[lang] : undefined;
-  const snapshot = known && id ? await ports.store.get(keys.raw(id, lang)) : undefined;
-  const response = await ports.fetcher.fetch(url, snapshot ? known : undefined);
-  if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
+  // Conditional only when the page's snapshot can stand in for it; the snapshot is read only on a 304.
+  const conditional = known && id ? known : undefined;
+  let response = await ports.fetcher.fetch(url, conditional);
   if (response.status === 'not-modified') {
-    if (!snapshot) throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
-    return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: known! };
+    const snapshot = conditional && id ? await ports.store.get(keys.raw(id, lang)) : undefined;
+    if (snapshot) return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: conditional! };
+    // The snapshot is missing (deleted by hand, say): fetch the page again, unconditionally.
+    response = await ports.fetcher.fetch(url);
+    if (response.status === 'not-modified') throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
   }
+  if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
   // A redirect may land on the story's current alias; the page is known by where it landed.
   const landed = newsPage(response.url);
   const finalUrl = landed && landed.lang === lang ? landed.url : url;

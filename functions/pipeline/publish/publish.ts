@@ -3,7 +3,6 @@
 // the same files and never sends a notification twice.
 import type { ContentMode } from '../config.js';
 import type { PipelinePorts } from '../ports.js';
-import type { ArticleRecord } from '../record/article-record.js';
 import { type ArticleSummary, type ExportedArticle, publicLink, summarize } from '../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { readJson, stringifyJson, updateJson, writeIfChanged } from '../state/json-objects.js';
@@ -49,17 +48,19 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   const settingsChanged = await recordSettings(ports, settings);
   if (pending.length === 0 && !settingsChanged) return report;
 
-  const records = new Map<string, ArticleRecord>();
+  // The exported record is the record plus its Markdown, and ingest writes it before queueing the
+  // version: one read a story gives both the summary and the body.
+  const records = new Map<string, ExportedArticle>();
   for (const { id } of pending) {
     if (records.has(id)) continue;
-    const record = (await readJson<ArticleRecord>(store, keys.articleMeta(id)))?.value;
-    if (record) records.set(id, record);
+    const exported = (await readJson<ExportedArticle>(store, keys.exportArticle(id)))?.value;
+    if (exported) records.set(id, exported);
   }
   const summaries = [...records.values()].map((record) => summarize(record, settings.publicUrl));
   report.versions = pending.length;
   // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
   // window alone, however many stories the archive holds.
-  const withBodies = await withRenderedContent(ports, summaries, settings);
+  const withBodies = [...records.values()].map((record) => windowEntry(record, settings, true));
 
   // Windows: the index of everything (plain summaries), each language, each topic (with bodies).
   const changedWindows: FeedWindow[] = [];
@@ -202,12 +203,10 @@ function windowKey(name: string): string {
   return `state/windows/${name}.json`;
 }
 
-/** The summaries with their bodies rendered for feeds (full mode), from the exported records. */
-async function withRenderedContent(ports: PipelinePorts, summaries: ArticleSummary[], settings: PublishSettings): Promise<FeedWindowEntry[]> {
-  if (settings.contentMode !== 'full') return summaries;
-  return Promise.all(
-    summaries.map(async (summary) => withContent(summary, (await readJson<ExportedArticle>(ports.store, keys.exportArticle(summary.id)))?.value.markdown)),
-  );
+/** A story as a window keeps it: its summary on the public URL, and its rendered body in full mode. */
+function windowEntry(record: ExportedArticle, settings: PublishSettings, withBody: boolean): FeedWindowEntry {
+  const summary = summarize(record, settings.publicUrl);
+  return withBody && settings.contentMode === 'full' ? withContent(summary, record.markdown) : summary;
 }
 
 /**
@@ -221,9 +220,7 @@ async function rerenderWindow(ports: PipelinePorts, key: string, settings: Publi
   const entries = await Promise.all(
     current.value.entries.map(async (entry): Promise<FeedWindowEntry> => {
       const exported = (await readJson<ExportedArticle>(ports.store, keys.exportArticle(entry.id)))?.value;
-      if (!exported) return entry;
-      const summary = summarize(exported, settings.publicUrl);
-      return withBodies && settings.contentMode === 'full' ? withContent(summary, exported.markdown) : summary;
+      return exported ? windowEntry(exported, settings, withBodies) : entry;
     }),
   );
   return updateJson<FeedWindow>(ports.store, key, (window) => (window ? { ...window, entries } : undefined));
