@@ -11,11 +11,11 @@ import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { runCli } from '../helpers/cli.js';
+import { hasClient, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
-const newsboat = await run('newsboat', ['--version']).then(() => true, () => false);
-if (!newsboat && process.env.REQUIRE_NEWSBOAT) throw new Error('newsboat is required here (REQUIRE_NEWSBOAT is set) but is not installed');
+const newsboat = requireClient('newsboat', hasClient('newsboat'));
 
 async function files(dir: string, under: string): Promise<string[]> {
   const entries = await readdir(path.join(dir, under), { recursive: true, withFileTypes: true }).catch(() => []);

@@ -1,4 +1,4 @@
-// The subscriber message of DESIGN.md, in the SNS shape (the local outbox writes the same object).
+// The subscriber message of docs/ARCHITECTURE.md, in the SNS shape (the local outbox writes the same object).
 import type { NotificationEnvelope } from '../ports.js';
 import type { ArticleRecord, Localized } from '../record/article-record.js';
 import { type ArticleLinks, articleLinks } from '../record/export-article.js';

@@ -1,5 +1,5 @@
 // The bilingual article record (meta.json, exports/v1/articles/<id>.json): the public contract of
-// DESIGN.md. One place decides what a story's record is and whether it is a new version.
+// docs/ARCHITECTURE.md. One place decides what a story's record is and whether it is a new version.
 import { createHash } from 'node:crypto';
 import type { IsoDate } from '../extract/dates.js';
 import type { ExtractedArticle } from '../extract/extract-article.js';

@@ -1,4 +1,4 @@
-// Every key the pipeline reads or writes, in one place: the store layout of DESIGN.md.
+// Every key the pipeline reads or writes, in one place: the store layout of docs/ARCHITECTURE.md.
 import { createHash } from 'node:crypto';
 import type { LanguageKey } from '../site/ilo-urls.js';
 
