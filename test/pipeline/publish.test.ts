@@ -6,6 +6,8 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { NotificationEnvelope, PipelinePorts } from '../../functions/pipeline/ports.js';
 import { publishPending } from '../../functions/pipeline/publish/publish.js';
+import { type ChangesList, appendChanges } from '../../functions/pipeline/publish/changes-list.js';
+import { type ArticleSummary, summarize } from '../../functions/pipeline/record/export-article.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
 
@@ -68,10 +70,50 @@ describe('exports: index, archive and changes', () => {
     all = await walk(json);
     expect(all).toHaveLength(125);
     expect(all.find((a) => a.id === 'story-119')?.version).toBe(2);
-    const changes = await json<{ complete: boolean; changes: { id: string; version: number; type: string; updatedAt: string; href: string }[] }>('exports/v1/changes.json');
-    expect(changes.changes[0]).toEqual({ id: 'story-119', version: 2, type: 'article.updated', updatedAt: '2026-11-26T08:00:00Z', href: `${PUBLIC_URL}/exports/v1/articles/story-119.json` });
+    const changes = await json<ChangesList>('exports/v1/changes.json');
+    expect(changes.changes[0]).toEqual({ seq: 126, id: 'story-119', version: 2, type: 'article.updated', updatedAt: '2026-11-26T08:00:00Z', href: `${PUBLIC_URL}/exports/v1/articles/story-119.json` });
     expect(changes.changes).toHaveLength(126);
+    expect(changes.changes.map((change) => change.seq)).toEqual(Array.from({ length: 126 }, (_, i) => 126 - i));
     expect(changes.complete).toBe(true);
+  });
+
+  it('gives every change a seq that only grows, so a story published later in the same second is not skipped', async () => {
+    const { store, publish, json } = harness();
+    const second = new Date('2026-11-26T08:00:00Z');
+    await storeSyntheticStory(store, 1, '2025-05-05', { now: second });
+    await publish();
+    const first = await json<ChangesList>('exports/v1/changes.json');
+    // What a partner keeps after its first pull: the newest updatedAt (the old recipe) and the highest seq.
+    const since = first.changes[0]!.updatedAt;
+    const cursor = Math.max(...first.changes.map((change) => change.seq));
+
+    // A later run, same second (or a machine whose clock is behind): updatedAt does not grow.
+    await storeSyntheticStory(store, 2, '2025-05-06', { now: second });
+    await storeSyntheticStory(store, 3, '2025-05-07', { now: new Date('2026-11-26T07:59:59Z') });
+    await publish();
+    const later = await json<ChangesList>('exports/v1/changes.json');
+    expect(later.changes.filter((change) => change.updatedAt > since)).toEqual([]); // the old recipe misses both
+    expect(later.changes.filter((change) => change.seq > cursor).map((change) => change.id).sort()).toEqual(['story-2', 'story-3']);
+    expect(later.changes.map((change) => change.seq)).toEqual([3, 2, 1]);
+    expect(later.generatedAt).toBe('2026-11-26T08:00:00Z');
+
+    // A republish of versions already listed adds nothing and reuses no seq.
+    expect(appendChanges(later, [summarize(JSON.parse((await store.get('articles/story-2/meta.json'))!.body), PUBLIC_URL)])).toBeUndefined();
+  });
+
+  it('numbers a list written before seq existed from its oldest entry, then continues', () => {
+    const old = {
+      schema: 'ilo-syndication/changes@1' as const,
+      generatedAt: '2026-01-02T00:00:00Z',
+      complete: true,
+      changes: [
+        { id: 'b', version: 1, type: 'article.published' as const, updatedAt: '2026-01-02T00:00:00Z', href: 'https://x.example/b.json' },
+        { id: 'a', version: 1, type: 'article.published' as const, updatedAt: '2026-01-01T00:00:00Z', href: 'https://x.example/a.json' },
+      ],
+    } as unknown as ChangesList;
+    const summary = { id: 'c', version: 1, updatedAt: '2026-01-01T12:00:00Z', links: { json: 'https://x.example/c.json', markdown: {} } } as ArticleSummary;
+    const next = appendChanges(old, [summary])!;
+    expect(next.changes.map((change) => [change.id, change.seq])).toEqual([['c', 3], ['b', 2], ['a', 1]]);
   });
 
   it('writes nothing when nothing is queued', async () => {
@@ -104,6 +146,34 @@ describe('schema', () => {
     expect(validate({ ...article, title: { en: '' } })).toBe(false); // no empty strings for a language
     expect(validate({ ...article, languages: ['fr'] })).toBe(false);
     expect(validate({ ...article, extra: 1 })).toBe(false);
+  });
+
+  it('describes every other export document under $defs: page, changes, record', async () => {
+    const { store, publish, json } = harness();
+    for (let i = 0; i < 60; i++) await storeSyntheticStory(store, i, dayOf(i)); // enough for archive pages
+    await publish();
+    const schema = await json<{ $id: string; $defs: Record<string, unknown> }>('exports/v1/schema.json');
+    expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['page', 'changes', 'record']));
+    const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    ajv.addSchema(schema);
+    const against = (name: string) => ajv.getSchema(`${schema.$id}#/$defs/${name}`)!;
+    const documents: [string, string][] = [['exports/v1/index.json', 'page'], ['exports/v1/changes.json', 'changes']];
+    for await (const key of store.list('exports/v1/archive/')) documents.push([key, 'page']);
+    for await (const key of store.list('articles/')) if (key.endsWith('/meta.json')) documents.push([key, 'record']);
+    expect(documents.filter(([, name]) => name === 'page').length).toBeGreaterThan(1);
+    expect(documents.filter(([, name]) => name === 'record')).toHaveLength(60);
+    for (const [key, name] of documents) {
+      const validate = against(name);
+      expect(validate(await json(key)), `${key}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    // Each definition is strict about its own document: a meta.json is not a page, a page is not a record.
+    const index = await json<{ articles: Record<string, unknown>[] }>('exports/v1/index.json');
+    expect(against('page')({ ...index, articles: [{ ...index.articles[0], extra: 1 }] })).toBe(false);
+    expect(against('record')(await json('exports/v1/articles/story-1.json'))).toBe(false); // links and markdown are the export's
+    const changes = await json<ChangesList>('exports/v1/changes.json');
+    expect(against('changes')({ ...changes, changes: [{ ...changes.changes[0], seq: undefined }] })).toBe(false);
+    expect(against('changes')({ ...changes, changes: [{ ...changes.changes[0], seq: 0 }] })).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
-// The Markdown files (articles/<id>/<lang>.md): YAML front matter that Hugo and Jekyll read as is,
-// then the story's Markdown.
+// The Markdown files (articles/<id>/<lang>.md): YAML front matter, then the story's Markdown. No
+// `lang:` key: Hugo takes a page's language from its file name (`lang` in front matter is deprecated
+// since Hugo 0.144 and an error later); `syndicate pull` writes site-ready trees (docs/ARCHITECTURE.md).
 import { stringify } from 'yaml';
 import type { ArticleRecord } from '../record/article-record.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
@@ -15,7 +16,6 @@ export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, bod
     title: record.title[lang],
     date: record.publishedAt,
     lastmod: record.updatedAt,
-    lang: LANGUAGE_TAG[lang],
     id: record.id,
     version: record.version,
     canonical: record.url[lang],

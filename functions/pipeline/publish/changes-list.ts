@@ -1,6 +1,9 @@
 // exports/v1/changes.json: the newest changes first (one entry per story version), so a partner can
-// fetch only what changed since its last pull. If its last pull is older than the oldest entry
-// here (`complete: false`), it walks the index and archive once instead.
+// fetch only what changed since its last pull. Each change carries `seq`, an integer given under
+// the list's compare-and-swap: unique, never reused, higher for every later change. Timestamps
+// cannot do this (two runs can publish in the same second, and clocks differ between machines),
+// so partners keep the highest `seq` they have seen. If their cursor is older than the oldest
+// entry here and `complete` is false, they walk the index and archive once instead.
 import type { ArticleSummary } from '../record/export-article.js';
 import type { Store } from '../ports.js';
 import { updateJson } from '../state/json-objects.js';
@@ -10,6 +13,8 @@ export const CHANGES_SCHEMA = 'ilo-syndication/changes@1';
 export const CHANGES_KEPT = 500;
 
 export interface ChangeEntry {
+  /** Position of this change in the history of the list: 1, 2, 3... never reused. */
+  seq: number;
   id: string;
   version: number;
   type: 'article.published' | 'article.updated';
@@ -23,30 +28,50 @@ export interface ChangesList {
   generatedAt: string;
   /** False once older changes have been dropped from this list. */
   complete: boolean;
+  /** Newest first: `seq` descending. */
   changes: ChangeEntry[];
 }
 
 export async function recordChanges(store: Store, summaries: ArticleSummary[]): Promise<void> {
   if (summaries.length === 0) return;
-  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => {
-    const list = current ?? { schema: CHANGES_SCHEMA, generatedAt: '1970-01-01T00:00:00Z', complete: true, changes: [] };
-    const seen = new Set(list.changes.map((change) => `${change.id}@${change.version}`));
-    const added = summaries
-      .filter((summary) => !seen.has(`${summary.id}@${summary.version}`))
-      .map((summary): ChangeEntry => ({
-        id: summary.id,
-        version: summary.version,
-        type: summary.version === 1 ? 'article.published' : 'article.updated',
-        updatedAt: summary.updatedAt,
-        href: summary.links.json,
-      }));
-    if (added.length === 0) return undefined;
-    const all = [...added, ...list.changes].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id) || b.version - a.version);
-    return {
-      schema: CHANGES_SCHEMA,
-      generatedAt: all[0]!.updatedAt,
-      complete: list.complete && all.length <= CHANGES_KEPT,
-      changes: all.slice(0, CHANGES_KEPT),
-    };
-  });
+  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries));
+}
+
+/**
+ * The list with the versions it lacks added on top (undefined when there are none). Pure, so the
+ * compare-and-swap can run it again on whatever another run wrote meanwhile.
+ */
+export function appendChanges(current: ChangesList | undefined, summaries: ArticleSummary[]): ChangesList | undefined {
+  const list = current ?? { schema: CHANGES_SCHEMA, generatedAt: '1970-01-01T00:00:00Z', complete: true, changes: [] };
+  const existing = withSeq(list.changes);
+  const seen = new Set(existing.map((change) => `${change.id}@${change.version}`));
+  const fresh = summaries
+    .filter((summary) => !seen.has(`${summary.id}@${summary.version}`))
+    // Within one publish, the older update gets the lower seq.
+    .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id) || a.version - b.version);
+  const unique = fresh.filter((summary, i) => i === 0 || `${summary.id}@${summary.version}` !== `${fresh[i - 1]!.id}@${fresh[i - 1]!.version}`);
+  if (unique.length === 0) return undefined;
+  // The newest entry is never dropped, so the highest seq ever given is always in the list.
+  let last = existing.reduce((max, change) => Math.max(max, change.seq), 0);
+  const added = unique.map((summary): ChangeEntry => ({
+    seq: ++last,
+    id: summary.id,
+    version: summary.version,
+    type: summary.version === 1 ? 'article.published' : 'article.updated',
+    updatedAt: summary.updatedAt,
+    href: summary.links.json,
+  }));
+  const all = [...added.reverse(), ...existing].sort((a, b) => b.seq - a.seq);
+  return {
+    schema: CHANGES_SCHEMA,
+    generatedAt: all.reduce((newest, change) => (change.updatedAt > newest ? change.updatedAt : newest), list.generatedAt),
+    complete: list.complete && all.length <= CHANGES_KEPT,
+    changes: all.slice(0, CHANGES_KEPT),
+  };
+}
+
+/** A list written before `seq` existed gets seqs in its own order (its oldest entry is 1). */
+function withSeq(changes: (Omit<ChangeEntry, 'seq'> & { seq?: number })[]): ChangeEntry[] {
+  if (changes.every((change) => typeof change.seq === 'number')) return changes as ChangeEntry[];
+  return changes.map((change, i) => ({ seq: changes.length - i, ...change }) as ChangeEntry);
 }
