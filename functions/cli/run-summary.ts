@@ -18,6 +18,7 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
       (stored === 0 && report.candidates === 0 ? ' (nothing changed on the site)' : ''),
   );
   if (report.coveredByTwin > 0) lines.push(`              ${report.coveredByTwin} pages came with their other-language twin`);
+  if (report.pendingPages > 0) lines.push(`  pending     ${pendingLine(report.pendingPages, report.setAsidePages)}`);
   if (report.gone.length > 0) lines.push(`  gone        ${report.gone.length} pages answered 404/410 (recorded, not fetched again until they change)`);
   for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
   lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
@@ -42,6 +43,15 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
   }
   lines.push(`Done in ${(report.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
+}
+
+function pendingLine(pending: number, setAside: number): string {
+  const pages = (n: number) => `${n} page${n === 1 ? '' : 's'}`;
+  const rest = pending - setAside;
+  const parts: string[] = [];
+  if (rest > 0) parts.push(`${pages(rest)} left for the next run`);
+  if (setAside > 0) parts.push(`${pages(setAside)} set aside (older than this run's window or --since: take them with --backfill or an earlier --since)`);
+  return parts.join('; ');
 }
 
 function displayPath(absolute: string): string {

@@ -2,7 +2,7 @@
 // The CLI calls it as is; on AWS the same steps run in separate Lambdas.
 import type { PipelineOptions } from './config.js';
 import type { Candidate, DiscoveryResult } from './discover/discover-stories.js';
-import { markHandled } from './discover/discovery-state.js';
+import { countPending, markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
 import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
@@ -20,6 +20,10 @@ export interface RunReport {
   knownPages: number;
   /** Pages selected for ingest this run. */
   candidates: number;
+  /** Known pages still to fetch after this run (failed, beyond --max, or set aside). */
+  pendingPages: number;
+  /** Of those, pages set aside (beyond a first run's window, older than --since): --backfill takes them. */
+  setAsidePages: number;
   /** Pages fetched as part of their twin's story (not fetched again on their own). */
   coveredByTwin: number;
   newStories: string[];
@@ -39,7 +43,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
   const started = ports.clock.now().getTime();
   const { discovery, candidates, state, knownPages } = await planDiscovery(ports, options);
 
-  const report: Omit<RunReport, 'publish' | 'durationMs'> = {
+  const report: Omit<RunReport, 'publish' | 'durationMs' | 'pendingPages' | 'setAsidePages'> = {
     discovery,
     knownPages,
     candidates: candidates.length,
@@ -98,9 +102,10 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
   });
 
   await saveDiscoveryState(ports.store, state);
+  const { pending, setAside } = countPending(state);
 
   const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
-  return { ...report, publish, durationMs: ports.clock.now().getTime() - started };
+  return { ...report, pendingPages: pending, setAsidePages: setAside, publish, durationMs: ports.clock.now().getTime() - started };
 }
 
 export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';

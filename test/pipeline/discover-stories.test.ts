@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectCandidates } from '../../functions/pipeline/discover/discover-stories.js';
-import { type DiscoveryState, emptyDiscoveryState, markHandled, mergeDiscoveryStates } from '../../functions/pipeline/discover/discovery-state.js';
+import { type DiscoveryState, countPending, emptyDiscoveryState, isSetAside, markHandled, mergeDiscoveryStates } from '../../functions/pipeline/discover/discovery-state.js';
 import { parseNewsListing } from '../../functions/pipeline/discover/news-listing.js';
 import { parseSitemap } from '../../functions/pipeline/discover/sitemap.js';
 import { STORY, canonical, replicaPage } from '../helpers/replica.js';
@@ -61,34 +61,56 @@ describe('selectCandidates', () => {
     expect(selectCandidates(state, false, options).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
   });
 
-  it('on a first run takes the newest window and sets the rest aside until they change', () => {
+  it('on a first run takes the newest window and sets the rest aside: pending, left alone by ordinary runs', () => {
     const state = stateWith([
       ['https://www.ilo.org/resource/news/a', 'en', '2025-01-01'],
       ['https://www.ilo.org/resource/news/b', 'en', '2025-01-02'],
       ['https://www.ilo.org/resource/news/c', 'en', '2025-01-03'],
     ]);
     expect(selectCandidates(state, true, options).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/c', 'https://www.ilo.org/resource/news/b']);
-    expect(state.urls['https://www.ilo.org/resource/news/a']!.outcome).toBe('baseline');
+    expect(isSetAside(state.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);
+    expect(countPending(state)).toEqual({ pending: 3, setAside: 1 });
     expect(selectCandidates(state, false, options)).toHaveLength(2); // c and b are still pending until ingested
+    markHandled(state, 'https://www.ilo.org/resource/news/c', 'en', 'ingested');
+    markHandled(state, 'https://www.ilo.org/resource/news/b', 'en', 'ingested');
+    expect(selectCandidates(state, false, options)).toEqual([]); // an ordinary run leaves a set aside
+    state.urls['https://www.ilo.org/resource/news/a']!.lastmod = '2025-03-01';
+    expect(selectCandidates(state, false, options).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']); // until it changes
   });
 
-  it('with --backfill takes everything, --max at a time', () => {
+  it('with --backfill takes everything, --max at a time, also pages set aside earlier', () => {
     const state = stateWith([
       ['https://www.ilo.org/resource/news/a', 'en', '2025-01-01'],
       ['https://www.ilo.org/resource/news/b', 'en', '2025-01-02'],
       ['https://www.ilo.org/resource/news/c', 'en', '2025-01-03'],
+      ['https://www.ilo.org/resource/news/d', 'en', '2025-01-04'],
     ]);
-    expect(selectCandidates(state, true, { ...options, backfill: true, max: 2 })).toHaveLength(2);
+    for (const c of selectCandidates(state, true, options)) markHandled(state, c.url, c.lang, 'ingested');
+    expect(countPending(state)).toEqual({ pending: 2, setAside: 2 });
+    const first = selectCandidates(state, false, { ...options, backfill: true, max: 1 });
+    expect(first.map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/b']);
+    markHandled(state, first[0]!.url, 'en', 'ingested');
+    expect(selectCandidates(state, false, { ...options, backfill: true, max: 1 }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
     expect(Object.values(state.urls).some((u) => u.outcome === 'baseline')).toBe(false);
   });
 
-  it('with --since leaves older pages aside', () => {
+  it('with --since leaves older pages aside, and an earlier --since later takes them', () => {
     const state = stateWith([
       ['https://www.ilo.org/resource/news/a', 'en', '2024-12-31T23:00:00Z'],
       ['https://www.ilo.org/resource/news/b', 'en', '2025-01-02'],
     ]);
     expect(selectCandidates(state, false, { ...options, since: '2025-01-01' }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/b']);
-    expect(state.urls['https://www.ilo.org/resource/news/a']!.outcome).toBe('baseline');
+    expect(isSetAside(state.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);
+    markHandled(state, 'https://www.ilo.org/resource/news/b', 'en', 'ingested');
+    expect(selectCandidates(state, false, { ...options, since: '2024-06-01' }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
+  });
+
+  it('reads pages an earlier version marked "baseline" as set aside and still pending', () => {
+    const state = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
+    state.urls['https://www.ilo.org/resource/news/a'] = { lang: 'en', lastmod: '2025-01-01', handled: '2025-01-01', outcome: 'baseline' };
+    expect(countPending(state)).toEqual({ pending: 1, setAside: 1 });
+    expect(selectCandidates(state, false, options)).toEqual([]);
+    expect(selectCandidates(state, false, { ...options, backfill: true }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
   });
 });
 
@@ -110,5 +132,14 @@ describe('mergeDiscoveryStates', () => {
     expect(merged.urls['https://www.ilo.org/resource/news/b']).toMatchObject({ handled: '2025-01-01', outcome: 'ingested' });
     expect(merged.urls['https://www.ilo.org/resource/news/c']).toMatchObject({ lastmod: '2025-01-03' });
     expect(merged.urls['https://www.ilo.org/resource/news/c']!.handled).toBeUndefined();
+  });
+
+  it('keeps a page set aside by either run pending and set aside', () => {
+    const theirs = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
+    theirs.urls['https://www.ilo.org/resource/news/a'] = { lang: 'en', lastmod: '2025-01-01', handled: '2025-01-01', outcome: 'baseline' };
+    const ours = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
+    const merged = mergeDiscoveryStates(theirs, ours);
+    expect(isSetAside(merged.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);
+    expect(countPending(merged)).toEqual({ pending: 1, setAside: 1 });
   });
 });

@@ -4,7 +4,7 @@
 import { FetchFailure } from '../errors.js';
 import type { Fetcher, Logger } from '../ports.js';
 import { ILO_ORIGIN, type LanguageKey, canonicalUrl, newsPage } from '../site/ilo-urls.js';
-import { type DiscoveryState, isPending } from './discovery-state.js';
+import { type DiscoveryState, isPending, isSetAside, markSetAside } from './discovery-state.js';
 import { NEWS_LISTING_PATH, parseNewsListing } from './news-listing.js';
 import { type SitemapEntry, parseSitemap } from './sitemap.js';
 
@@ -159,8 +159,9 @@ export interface Candidate {
 
 /**
  * The pages to ingest now, newest first (English before Chinese on a tie, so pairs form from the
- * English side). Pages set aside (older than --since, or beyond a first run's window) are marked
- * "baseline": they come back only when they change.
+ * English side). Pages set aside (older than --since, or beyond a first run's window) stay pending:
+ * an ordinary run leaves them until they change; --backfill, or a --since that reaches them, takes
+ * them, --max at a time.
  */
 export function selectCandidates(state: DiscoveryState, firstRun: boolean, options: SelectionOptions): Candidate[] {
   const pending: Candidate[] = [];
@@ -173,18 +174,19 @@ export function selectCandidates(state: DiscoveryState, firstRun: boolean, optio
       timeOf(b.lastmod) - timeOf(a.lastmod) ||
       (a.lang === b.lang ? a.url.localeCompare(b.url) : a.lang === 'en' ? -1 : 1),
   );
-  const setAside = (candidate: Candidate) => {
-    const urlState = state.urls[candidate.url]!;
-    state.urls[candidate.url] = { ...urlState, handled: urlState.lastmod, outcome: 'baseline' };
-  };
-  let selected = pending;
+  const setAside = (candidate: Candidate) => markSetAside(state, candidate.url);
+  let selected: Candidate[];
   if (options.since) {
     const since = timeOf(options.since);
     selected = pending.filter((candidate) => timeOf(candidate.lastmod) >= since);
     pending.filter((candidate) => timeOf(candidate.lastmod) < since).forEach(setAside);
-  } else if (firstRun && !options.backfill) {
-    selected.slice(options.firstRunWindow).forEach(setAside);
-    selected = selected.slice(0, options.firstRunWindow);
+  } else if (options.backfill) {
+    selected = pending;
+  } else if (firstRun) {
+    pending.slice(options.firstRunWindow).forEach(setAside);
+    selected = pending.slice(0, options.firstRunWindow);
+  } else {
+    selected = pending.filter((candidate) => !isSetAside(state.urls[candidate.url]!));
   }
   return options.max > 0 ? selected.slice(0, options.max) : selected;
 }

@@ -1,12 +1,17 @@
-// What discovery remembers between runs (state/discovery.json): sitemap validators, and for every
+// What discovery remembers between runs (state/crawl.json): sitemap validators, and for every
 // news URL the lastmod seen and the lastmod at which it was last handled. A URL is pending while
-// the two differ, so a rerun with nothing changed fetches no article page at all.
+// the two differ, so a rerun with nothing changed fetches no article page at all. A page set aside
+// (beyond a first run's window, older than --since) stays pending: an ordinary run leaves it until
+// it changes, --backfill or an earlier --since takes it (docs/ARCHITECTURE.md, "Invariants").
 import type { FetchConditions } from '../ports.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
 
 export const DISCOVERY_SCHEMA = 'ilo-syndication/discovery@1';
 
-/** `queued`: handed to the ingest queue (on AWS, where ingest runs apart from discovery). */
+/**
+ * `queued`: handed to the ingest queue (on AWS, where ingest runs apart from discovery).
+ * `baseline`: written by earlier versions for a page set aside; read as "set aside, never handled".
+ */
 export type UrlOutcome = 'ingested' | 'covered' | 'gone' | 'rejected' | 'baseline' | 'queued';
 
 export interface UrlState {
@@ -16,6 +21,8 @@ export interface UrlState {
   /** lastmod when this URL was last handled; absent until then. */
   handled?: string | null;
   outcome?: UrlOutcome;
+  /** lastmod when this URL was set aside without being fetched; absent when it never was. */
+  setAside?: string | null;
 }
 
 export interface SitemapState extends FetchConditions {
@@ -34,7 +41,42 @@ export function emptyDiscoveryState(): DiscoveryState {
 }
 
 export function isPending(state: UrlState): boolean {
-  return state.handled === undefined || state.handled !== state.lastmod;
+  const current = normalizeUrlState(state);
+  return current.handled === undefined || current.handled !== current.lastmod;
+}
+
+/** Pending, but set aside at its current lastmod: only --backfill or an earlier --since takes it. */
+export function isSetAside(state: UrlState): boolean {
+  const current = normalizeUrlState(state);
+  return isPending(current) && current.setAside !== undefined && current.setAside === current.lastmod;
+}
+
+/** Notes that a pending page was not taken this run; it stays pending (nothing is marked handled). */
+export function markSetAside(state: DiscoveryState, url: string): void {
+  const current = state.urls[url];
+  if (current) state.urls[url] = { ...normalizeUrlState(current), setAside: current.lastmod };
+}
+
+/** Pages still to fetch, and how many of them were set aside (for --backfill or an earlier --since). */
+export function countPending(state: DiscoveryState): { pending: number; setAside: number } {
+  let pending = 0;
+  let setAside = 0;
+  for (const url of Object.values(state.urls)) {
+    if (!isPending(url)) continue;
+    pending++;
+    if (isSetAside(url)) setAside++;
+  }
+  return { pending, setAside };
+}
+
+/**
+ * Earlier versions marked a set-aside page as handled ("baseline"), so it was never fetched: such a
+ * page is read as set aside and still pending.
+ */
+export function normalizeUrlState(state: UrlState): UrlState {
+  if (state.outcome !== 'baseline') return state;
+  const { handled, outcome: _legacy, ...rest } = state;
+  return { ...rest, setAside: rest.setAside ?? handled ?? null };
 }
 
 /** Records the outcome of handling a URL at the lastmod currently known for it. */
@@ -49,20 +91,24 @@ export function markHandled(state: DiscoveryState, url: string, lang: LanguageKe
  */
 export function mergeDiscoveryStates(theirs: DiscoveryState, ours: DiscoveryState): DiscoveryState {
   const merged: DiscoveryState = { schema: DISCOVERY_SCHEMA, sitemaps: { ...theirs.sitemaps, ...ours.sitemaps }, urls: { ...theirs.urls } };
-  for (const [url, mine] of Object.entries(ours.urls)) {
-    const other = theirs.urls[url];
-    if (!other) {
+  for (const [url, ownState] of Object.entries(ours.urls)) {
+    const mine = normalizeUrlState(ownState);
+    const stored = theirs.urls[url];
+    if (!stored) {
       merged.urls[url] = mine;
       continue;
     }
+    const other = normalizeUrlState(stored);
     const lastmod = newer(other.lastmod, mine.lastmod);
     const handledByMe = mine.handled !== undefined && (other.handled === undefined || newer(other.handled, mine.handled) === mine.handled);
     const handler = handledByMe ? mine : other;
+    const setAside = newer(other.setAside, mine.setAside);
     merged.urls[url] = {
       lang: mine.lang,
       lastmod,
       ...(handler.handled !== undefined ? { handled: handler.handled } : {}),
       ...(handler.outcome ? { outcome: handler.outcome } : {}),
+      ...(other.setAside !== undefined || mine.setAside !== undefined ? { setAside } : {}),
     };
   }
   return merged;
