@@ -16,6 +16,8 @@ export interface SyndicationConfig {
   removalPolicy: 'retain' | 'destroy';
   /** Pages ingested at most per discover run. */
   maxPerRun: number;
+  /** Requests per second to the origin, all functions together (0: unpaced, for a mirror you run). */
+  originRate: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +67,10 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
   const maxPerRun = Number(maxText);
   if (!Number.isInteger(maxPerRun) || maxPerRun < 1 || maxPerRun > 10_000) throw new ConfigError(`context 'maxPerRun' must be a whole number from 1 to 10000, got '${maxText}'`);
 
+  const rateText = text('originRate') ?? '1';
+  const originRate = Number(rateText);
+  if (rateText === '' || !Number.isFinite(originRate) || originRate < 0 || originRate > 20) throw new ConfigError(`context 'originRate' must be a number of requests per second from 0 to 20, got '${rateText}'`);
+
   return {
     scheduleMinutes,
     origin: origin.replace(/\/+$/, ''),
@@ -74,5 +80,6 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
     ...(userAgent ? { userAgent } : {}),
     removalPolicy,
     maxPerRun,
+    originRate,
   };
 }

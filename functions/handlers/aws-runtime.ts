@@ -10,12 +10,12 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../pipeline/config.js';
 import type { Notifier, PipelinePorts } from '../pipeline/ports.js';
-import { type HandlerConfig, readHandlerConfig } from './handler-config.js';
+import { type ConfigWith, type RequiredSetting, readHandlerConfig } from './handler-config.js';
 
 export const METRICS_NAMESPACE = 'IloSyndication';
 
-export interface Runtime {
-  config: HandlerConfig;
+export interface Runtime<K extends RequiredSetting = never> {
+  config: ConfigWith<K>;
   ports: PipelinePorts;
   options: PipelineOptions;
   logger: Logger;
@@ -24,8 +24,8 @@ export interface Runtime {
 }
 
 /** Builds the runtime of one function. Throws (with the variable named) when configuration is wrong. */
-export function createRuntime(service: string, required: (keyof HandlerConfig)[], env = process.env): Runtime {
-  const config = readHandlerConfig(env, ['bucket', ...required]);
+export function createRuntime<K extends RequiredSetting>(service: string, required: readonly K[], env = process.env): Runtime<K> {
+  const config = readHandlerConfig(env, required);
   const logger = new Logger({ serviceName: service });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
   const log = powertoolsLogger(logger);
@@ -46,7 +46,7 @@ export function createRuntime(service: string, required: (keyof HandlerConfig)[]
   };
   const options: PipelineOptions = {
     ...DEFAULT_OPTIONS,
-    publicUrl: config.publicUrl || DEFAULT_OPTIONS.publicUrl,
+    publicUrl: config.publicUrl ?? DEFAULT_OPTIONS.publicUrl,
     contentMode: config.contentMode,
     max: config.maxPerRun,
     concurrency: 1,

@@ -3,10 +3,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markHandled } from '../pipeline/discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from '../pipeline/discover/plan-discovery.js';
+import { REQUIRED_SETTINGS } from './handler-config.js';
 import { createRuntime, sendOne, sendToQueue } from './aws-runtime.js';
 import { ingestMessage, publishMessage } from './queue-messages.js';
 
-const runtime = createRuntime('discover', ['ingestQueueUrl', 'publishQueueUrl']);
+const runtime = createRuntime('discover', REQUIRED_SETTINGS.discover);
 
 export async function handler(): Promise<{ queued: number; knownPages: number }> {
   const { ports, options, config, metrics, sqs, logger } = runtime;

@@ -3,10 +3,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
+import { REQUIRED_SETTINGS } from './handler-config.js';
 import { createRuntime, sendOne } from './aws-runtime.js';
 import { parseIngestMessage, publishMessage } from './queue-messages.js';
 
-const runtime = createRuntime('ingest', ['publishQueueUrl', 'publicUrl']);
+const runtime = createRuntime('ingest', REQUIRED_SETTINGS.ingest);
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const { ports, options, config, metrics, sqs, logger } = runtime;

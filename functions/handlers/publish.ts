@@ -5,9 +5,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
 import { publishPending } from '../pipeline/publish/publish.js';
 import { GENERATOR } from '../pipeline/run-pipeline.js';
+import { REQUIRED_SETTINGS } from './handler-config.js';
 import { createRuntime } from './aws-runtime.js';
 
-const runtime = createRuntime('publish', ['topicArn', 'publicUrl']);
+const runtime = createRuntime('publish', REQUIRED_SETTINGS.publish);
 
 export async function handler(_event: SQSEvent): Promise<{ versions: number; notificationsSent: number; filesWritten: number }> {
   const { ports, options, metrics, logger } = runtime;

@@ -29,6 +29,9 @@ export interface PipelineFunctionsProps {
 
 type FunctionName = 'discover' | 'ingest' | 'publish';
 
+/** Ingest instances at most (the event source's maximum concurrency; 2 is the lowest it takes). */
+const INGEST_CONCURRENCY = 2;
+
 export class PipelineFunctions extends Construct {
   readonly discover: NodejsFunction;
   readonly ingest: NodejsFunction;
@@ -70,14 +73,14 @@ export class PipelineFunctions extends Construct {
     this.discover = lambda(this, 'discover', {
       timeout: Duration.minutes(5),
       memorySize: 512,
-      environment: { ...environment, INGEST_QUEUE_URL: this.ingestQueue.queueUrl, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl },
+      environment: { ...environment, INGEST_QUEUE_URL: this.ingestQueue.queueUrl, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate) },
     });
     this.ingest = lambda(this, 'ingest', {
       timeout: ingestTimeout,
       memorySize: 1024,
-      // Two ingest instances at most (the event source's maxConcurrency), each at half a request a
-      // second: 1 request per second to the ILO site in all.
-      environment: { ...environment, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: '0.5' },
+      // Two ingest instances at most (the event source's maxConcurrency), each at half the origin
+      // rate: the configured rate to the ILO site in all (1 request per second by default).
+      environment: { ...environment, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate / INGEST_CONCURRENCY) },
     });
     this.publish = lambda(this, 'publish', {
       timeout: publishTimeout,
@@ -107,7 +110,7 @@ export class PipelineFunctions extends Construct {
       reason: 'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
     });
 
-    this.ingest.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    this.ingest.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: INGEST_CONCURRENCY }));
     this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(30) }));
 
     const schedule = new Schedule(this, 'DiscoverSchedule', {

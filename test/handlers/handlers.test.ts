@@ -1,16 +1,23 @@
 // The three Lambda handlers with real-shaped events, against S3/SNS/SQS on loopback (fauxqs, with
-// the conditional-write proxy in front for S3, as real S3 behaves) and the replica over HTTP.
-// discover -> queue -> ingest (one batch with poison messages) -> queue -> publish -> subscriber.
-import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+// the conditional-write proxy in front for S3, as real S3 behaves) and the replica over HTTP. Each
+// handler runs with exactly the environment the synthesized template gives it (references resolved
+// to the template's own queues, bucket and topic, created in fauxqs), plus what the Lambda runtime
+// itself sets. discover -> queue -> ingest (one batch with poison messages) -> queue -> publish.
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
-import { TEST_AWS, fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
+import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { synthStack } from '../infra/synth.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
+const DISTRIBUTION = { id: 'E2EMULATED0001', domainName: 'd111111abcdef8.cloudfront.net' };
+type FunctionName = keyof typeof REQUIRED_SETTINGS;
 
 function sqsEvent(messages: { id: string; body: string }[]): SQSEvent {
   return {
@@ -36,7 +43,10 @@ describe('Lambda handlers', () => {
   let s3: S3Client;
   let sns: SNSClient;
   let sqs: SQSClient;
-  const bucket = uniqueName('handlers');
+  let emulated: EmulatedStack;
+  let functionIds: Record<FunctionName, string>;
+  let bucket: string;
+  let topicArn: string;
   const queues: Record<'ingest' | 'publish' | 'subscriber', string> = { ingest: '', publish: '', subscriber: '' };
   let savedEnv: NodeJS.ProcessEnv;
 
@@ -50,15 +60,33 @@ describe('Lambda handlers', () => {
     }
   }
 
-  async function handler<T>(name: 'discover' | 'ingest' | 'publish'): Promise<T> {
+  /** What the Lambda runtime sets besides the function's own variables (here: the emulator's endpoint). */
+  function runtimeEnvironment(name: FunctionName): Record<string, string> {
+    return {
+      ...testAwsEnv(proxy.endpoint),
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      // Lambda's advanced logging controls set this; Powertools honours it. Keeps test output short.
+      AWS_LAMBDA_LOG_LEVEL: 'ERROR',
+    };
+  }
+
+  /** Loads a handler as a fresh container with `environment` as its whole environment. */
+  async function handlerWith<T>(name: FunctionName, environment: Record<string, string>): Promise<T> {
     // Each import is a fresh "container": configuration is read at module scope, as in Lambda.
     vi.resetModules();
+    process.env = { PATH: savedEnv.PATH ?? '', ...runtimeEnvironment(name), ...environment };
     const modules = {
       discover: () => import('../../functions/handlers/discover.js'),
       ingest: () => import('../../functions/handlers/ingest.js'),
       publish: () => import('../../functions/handlers/publish.js'),
     };
     return (await modules[name]()).handler as T;
+  }
+
+  /** Loads a handler with exactly the template's environment for it. */
+  function handler<T>(name: FunctionName): Promise<T> {
+    return handlerWith<T>(name, emulated.environmentOf(functionIds[name]));
   }
 
   beforeAll(async () => {
@@ -68,25 +96,18 @@ describe('Lambda handlers', () => {
     s3 = testS3Client(proxy.endpoint);
     sns = testSnsClient(fauxqsEndpoint());
     sqs = testSqsClient(fauxqsEndpoint());
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const name of Object.keys(queues) as (keyof typeof queues)[]) {
-      queues[name] = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(name) }))).QueueUrl!;
-    }
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('news') }))).TopicArn!;
+    // The stack as an operator would deploy it against a mirror they run (no pacing needed).
+    const { stack, template } = synthStack({ origin: replica.origin, originRate: '0' });
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+    emulated = await emulateStack(template().toJSON() as CfnTemplate, { endpoint: proxy.endpoint, prefix: uniqueName('handlers'), distribution: DISTRIBUTION });
+    functionIds = { discover: logicalId(stack.pipeline.discover), ingest: logicalId(stack.pipeline.ingest), publish: logicalId(stack.pipeline.publish) };
+    bucket = emulated.bucketName(logicalId(stack.content.bucket));
+    topicArn = emulated.resolve({ Ref: logicalId(stack.topics.notifications) });
+    queues.ingest = emulated.queue(logicalId(stack.pipeline.ingestQueue)).url;
+    queues.publish = emulated.queue(logicalId(stack.pipeline.publishQueue)).url;
+    queues.subscriber = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('subscriber') }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.subscriber, AttributeNames: ['QueueArn'] }));
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
-    Object.assign(process.env, testAwsEnv(proxy.endpoint), {
-      STORE_BUCKET: bucket,
-      TOPIC_ARN: topicArn,
-      INGEST_QUEUE_URL: queues.ingest,
-      PUBLISH_QUEUE_URL: queues.publish,
-      ORIGIN: replica.origin,
-      PUBLIC_URL: 'https://d111111abcdef8.cloudfront.net',
-      REQUESTS_PER_SECOND: '0',
-      POWERTOOLS_DEV: 'true',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    });
-    void TEST_AWS;
   });
 
   afterAll(async () => {
@@ -96,6 +117,22 @@ describe('Lambda handlers', () => {
     s3?.destroy();
     sns?.destroy();
     sqs?.destroy();
+  });
+
+  it('starts every function with exactly the environment the template gives it', async () => {
+    for (const name of Object.keys(functionIds) as FunctionName[]) {
+      await expect(handler(name), name).resolves.toBeTypeOf('function');
+    }
+  });
+
+  it('refuses to start a function whose template lacks a variable it needs, naming it', async () => {
+    for (const [name, required] of Object.entries(REQUIRED_SETTINGS) as [FunctionName, readonly (keyof typeof VARIABLES)[]][]) {
+      for (const setting of ['bucket', ...required] as const) {
+        const variable = VARIABLES[setting];
+        const { [variable]: _, ...rest } = emulated.environmentOf(functionIds[name]);
+        await expect(handlerWith(name, rest), `${name} without ${variable}`).rejects.toThrow(`${variable} is not set`);
+      }
+    }
   });
 
   let ingestMessages: Message[] = [];
@@ -143,15 +180,10 @@ describe('Lambda handlers', () => {
     expect(await drain(queues.subscriber)).toHaveLength(0);
   });
 
-  it('refuses to start without its configuration, naming the variable', async () => {
-    const bucketName = process.env.STORE_BUCKET;
-    delete process.env.STORE_BUCKET;
-    process.env.CONTENT_MODE = 'teaser';
-    try {
-      await expect(handler('publish')).rejects.toThrow("invalid configuration: CONTENT_MODE must be 'full' or 'summary', got 'teaser'; STORE_BUCKET is not set");
-    } finally {
-      process.env.STORE_BUCKET = bucketName;
-      delete process.env.CONTENT_MODE;
-    }
+  it('refuses to start with a bad value, naming every variable that is wrong', async () => {
+    const { STORE_BUCKET: _, ...rest } = emulated.environmentOf(functionIds.publish);
+    await expect(handlerWith('publish', { ...rest, CONTENT_MODE: 'teaser' })).rejects.toThrow(
+      "invalid configuration: CONTENT_MODE must be 'full' or 'summary', got 'teaser'; STORE_BUCKET is not set",
+    );
   });
 });

@@ -1,5 +1,6 @@
 // The one test that bundles for real: esbuild on this machine, no Docker, ESM for Node 24. Each
-// bundle must load in Node and fail fast with a clear message when its configuration is missing.
+// bundle must load in Node with exactly the environment the template gives it (references resolved
+// to the template's resources, created in fauxqs), and fail fast with a clear message without it.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../lib/config.js';
 import { SyndicationStack } from '../../lib/syndication-stack.js';
+import { fauxqsEndpoint, testAwsEnv, uniqueName } from '../helpers/aws-clients.js';
+import { type CfnTemplate, emulateStack } from '../helpers/emulated-stack.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,18 +50,15 @@ describe('Lambda bundles', async () => {
     }
   });
 
-  it('loads each bundle cleanly with its configuration', async () => {
+  it('loads each bundle cleanly with exactly the environment the template gives it', async () => {
+    const emulated = await emulateStack(template as CfnTemplate, {
+      endpoint: fauxqsEndpoint(),
+      prefix: uniqueName('bundles'),
+      distribution: { id: 'E2EMULATED0001', domainName: 'd111111abcdef8.cloudfront.net' },
+    });
     for (const [id, fn] of functions) {
       const entry = path.join(outdir, fn.Metadata!['aws:asset:path']!, 'index.mjs');
-      const env = {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'eu-west-1',
-        STORE_BUCKET: 'bucket',
-        TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:topic',
-        INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
-        PUBLISH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/publish',
-        PUBLIC_URL: 'https://d111111abcdef8.cloudfront.net',
-      };
+      const env = { PATH: process.env.PATH ?? '', ...testAwsEnv(fauxqsEndpoint()), ...emulated.environmentOf(id) };
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(`file://${entry}`)}); console.log(typeof m.handler)`], { env });
       expect(stdout.trim(), id).toBe('function');
     }

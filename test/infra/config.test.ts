@@ -5,12 +5,12 @@ const config = (context: Record<string, unknown>) => readConfig((key) => context
 
 describe('readConfig', () => {
   it('has secure, cheap defaults', () => {
-    expect(config({})).toEqual({ scheduleMinutes: 30, origin: 'https://www.ilo.org', contentMode: 'full', subscriberEmails: [], removalPolicy: 'retain', maxPerRun: 200 });
+    expect(config({})).toEqual({ scheduleMinutes: 30, origin: 'https://www.ilo.org', contentMode: 'full', subscriberEmails: [], removalPolicy: 'retain', maxPerRun: 200, originRate: 1 });
   });
 
   it('reads every value', () => {
     expect(
-      config({ schedule: '15 minutes', origin: 'https://mirror.example.org/', contentMode: 'summary', subscriberEmails: ['a@example.org', 'b@example.org'], alarmEmail: 'ops@example.org', userAgent: 'my-bot/1.0 (+https://example.org)', removalPolicy: 'destroy', maxPerRun: '50' }),
+      config({ schedule: '15 minutes', origin: 'https://mirror.example.org/', contentMode: 'summary', subscriberEmails: ['a@example.org', 'b@example.org'], alarmEmail: 'ops@example.org', userAgent: 'my-bot/1.0 (+https://example.org)', removalPolicy: 'destroy', maxPerRun: '50', originRate: '0' }),
     ).toEqual({
       scheduleMinutes: 15,
       origin: 'https://mirror.example.org',
@@ -20,6 +20,7 @@ describe('readConfig', () => {
       userAgent: 'my-bot/1.0 (+https://example.org)',
       removalPolicy: 'destroy',
       maxPerRun: 50,
+      originRate: 0,
     });
   });
 
@@ -32,6 +33,7 @@ describe('readConfig', () => {
     [{ alarmEmail: 'ops' }, "context 'alarmEmail' is not an email address: 'ops'"],
     [{ removalPolicy: 'keep' }, "context 'removalPolicy' must be 'retain' or 'destroy', got 'keep'"],
     [{ maxPerRun: '0' }, "context 'maxPerRun' must be a whole number from 1 to 10000, got '0'"],
+    [{ originRate: '-1' }, "context 'originRate' must be a number of requests per second from 0 to 20, got '-1'"],
     [{ userAgent: 'bot\u0007' }, "context 'userAgent' must be 8 to 300 printable ASCII characters"],
   ])('rejects %j with a message naming the key', (context, message) => {
     expect(() => config(context)).toThrow(ConfigError);
