@@ -1,5 +1,6 @@
 // The Notifier port on an SNS topic: the envelope the core builds is already SNS-shaped (Subject,
-// Message, MessageAttributes), so it is published as is; subscribers filter on those attributes.
+// Message, MessageStructure, MessageAttributes), so it is published as is; subscribers filter on
+// those attributes, and SNS gives each protocol its own text of the message.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { NotificationEnvelope, Notifier } from '../pipeline/ports.js';
 
@@ -23,6 +24,7 @@ export class SnsNotifier implements Notifier {
         TopicArn: this.topicArn,
         Subject: message.Subject,
         Message: message.Message,
+        ...(message.MessageStructure ? { MessageStructure: message.MessageStructure } : {}),
         MessageAttributes: message.MessageAttributes,
       }),
     );

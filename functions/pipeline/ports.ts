@@ -56,7 +56,9 @@ export interface Store {
 /** The SNS message shape; the local outbox writes the same object as one JSON line. */
 export interface NotificationEnvelope {
   Subject: string;
+  /** With MessageStructure "json": a JSON object of one text per SNS protocol, `default` required. */
   Message: string;
+  MessageStructure?: 'json';
   MessageAttributes: Record<string, { DataType: 'String' | 'String.Array' | 'Number'; StringValue: string }>;
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
 import type { NotificationEnvelope } from '../../functions/pipeline/ports.js';
+import { buildNotification, notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
+import { record } from '../helpers/articles.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
@@ -48,6 +50,19 @@ describe('OutboxNotifier', () => {
     const written = await lines(file);
     expect(written).toHaveLength(2);
     expect(written.map((line) => JSON.parse(line))).toEqual([envelope(1), envelope(2)]);
+  });
+
+  it('keeps the SNS shape of a subscriber message: MessageStructure json, one text per protocol', async () => {
+    const file = path.join(dir, 'notifications.jsonl');
+    const message = buildNotification(record(), 'https://news.example.org', 'article.published');
+    await new OutboxNotifier(file).publish(message);
+    const line = JSON.parse((await lines(file))[0]!) as NotificationEnvelope;
+    expect(Object.keys(line)).toEqual(['Subject', 'Message', 'MessageStructure', 'MessageAttributes']);
+    expect(line.MessageStructure).toBe('json');
+    const texts = JSON.parse(line.Message) as Record<string, string>;
+    expect(Object.keys(texts).sort()).toEqual(['default', 'email', 'https', 'lambda', 'sqs']);
+    expect(notificationEvent(line)).toMatchObject({ id: 'test-story', version: 1, dedupeKey: 'test-story@1' });
+    expect(texts.email).toContain('Reference: test-story@1');
   });
 
   it('appends to an existing outbox without touching what is there', async () => {

@@ -1,14 +1,16 @@
-// The SNS notifier over real HTTP: fauxqs 1.9.2 on loopback delivering a topic to two SQS queues, one
-// filtering on the `languages` attribute (raw delivery) and one taking everything (the SNS envelope).
+// The SNS notifier over real HTTP: fauxqs 1.9.2 on loopback delivering a topic to SQS queues, one
+// filtering on the `languages` attribute (raw delivery), one on the absence of `topics`, and one
+// taking everything (the SNS envelope).
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../functions/adapters/sns-notifier.js';
-import { buildNotification } from '../../functions/pipeline/notify/notification-message.js';
+import { buildNotification, notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 import type { NotificationEnvelope } from '../../functions/pipeline/ports.js';
 import { composeRecord } from '../../functions/pipeline/record/article-record.js';
 import { fauxqsEndpoint, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
 import { article, record } from '../helpers/articles.js';
+import { sqsText } from '../helpers/sns-delivery.js';
 
 const PUBLIC_URL = 'https://news.example.org';
 const NOW = new Date('2026-01-02T03:04:05Z');
@@ -19,13 +21,31 @@ const NOW = new Date('2026-01-02T03:04:05Z');
 // condition matches that text when "zh" is the last language (languages are sorted en, zh) and can
 // never match a single element, so this policy selects the same messages on SNS and on fauxqs.
 const CHINESE_ONLY_POLICY = { languages: ['zh', { suffix: '"zh"]' }] };
+// Stories without topics send no `topics` attribute, so "exists: false" selects them (SNS and fauxqs alike).
+const NO_TOPICS_POLICY = { topics: [{ exists: false }] };
+
+/** The text an SQS subscriber gets, after checking that what fauxqs delivered is what was published. */
+function sqsTextOf(delivered: string, sent: NotificationEnvelope): string {
+  expect(delivered).toBe(sent.Message);
+  return sqsText(delivered);
+}
 
 let sns: SNSClient;
 let sqs: SQSClient;
+/** Form bodies of the Publish requests the SDK sent. */
+const wire: string[] = [];
 
 beforeAll(() => {
   sns = testSnsClient(fauxqsEndpoint());
   sqs = testSqsClient(fauxqsEndpoint());
+  sns.middlewareStack.add(
+    (next) => async (args) => {
+      const body = (args.request as { body?: unknown }).body;
+      if (typeof body === 'string' && body.includes('Action=Publish')) wire.push(body);
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordPublishBodies' },
+  );
 });
 
 afterAll(() => {
@@ -52,8 +72,9 @@ async function drain(queueUrl: string): Promise<Message[]> {
 describe('SnsNotifier', () => {
   let topicArn: string;
   let chinese: { url: string; arn: string };
+  let noTopics: { url: string; arn: string };
   let everything: { url: string; arn: string };
-  const bilingual = buildNotification(record(), PUBLIC_URL, 'article.published');
+  const bilingual = buildNotification(record({ topics: [{ slug: 'skills', label: { en: 'Skills' } }] }), PUBLIC_URL, 'article.published');
   const englishOnly = buildNotification(
     composeRecord('english-only-story', { en: article({ lang: 'en', title: 'An English-only story' }) }, undefined, NOW).record,
     PUBLIC_URL,
@@ -64,57 +85,75 @@ describe('SnsNotifier', () => {
     PUBLIC_URL,
     'article.updated',
   );
+  const all = [bilingual, englishOnly, chineseOnly];
+  const sentFor = (text: string) => all.find((n) => n.Message === text)!;
 
   beforeAll(async () => {
     ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as { TopicArn: string });
     chinese = await createQueue(uniqueName('chinese'));
+    noTopics = await createQueue(uniqueName('no-topics'));
     everything = await createQueue(uniqueName('everything'));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: chinese.arn,
-        Attributes: { FilterPolicy: JSON.stringify(CHINESE_ONLY_POLICY), RawMessageDelivery: 'true' },
-      }),
-    );
+    for (const [queue, policy] of [[chinese, CHINESE_ONLY_POLICY], [noTopics, NO_TOPICS_POLICY]] as const) {
+      await sns.send(
+        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' } }),
+      );
+    }
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: everything.arn }));
 
     const notifier = new SnsNotifier({ topicArn, client: sns });
-    for (const message of [bilingual, englishOnly, chineseOnly]) await notifier.publish(message);
+    for (const message of all) await notifier.publish(message);
   });
 
   it('builds the three messages it is meant to test with', () => {
-    expect([bilingual, englishOnly, chineseOnly].map((m) => m.MessageAttributes.languages!.StringValue)).toEqual(['["en","zh"]', '["en"]', '["zh"]']);
+    expect(all.map((m) => m.MessageAttributes.languages!.StringValue)).toEqual(['["en","zh"]', '["en"]', '["zh"]']);
+    expect(all.map((m) => m.MessageAttributes.topics?.StringValue)).toEqual(['["skills"]', undefined, undefined]);
     expect(chineseOnly.Subject).toMatch(/^ILO news \(updated\): Chinese story of /);
   });
 
-  it('delivers every message, in the SNS envelope, with Subject, Message and MessageAttributes, to an unfiltered subscription', async () => {
+  it('publishes with MessageStructure=json on the wire', () => {
+    expect(wire).toHaveLength(3);
+    for (const body of wire) expect(new URLSearchParams(body).get('MessageStructure')).toBe('json');
+  });
+
+  it('delivers every message, in the SNS envelope, with Subject, the event and MessageAttributes, to an unfiltered subscription', async () => {
     const received = await drain(everything.url);
     expect(received).toHaveLength(3);
-    const envelopes = received.map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
-    const expected = (n: NotificationEnvelope) => ({
-      Type: 'Notification',
-      TopicArn: topicArn,
-      Subject: n.Subject,
-      Message: n.Message,
-      // The envelope spells attributes {Type, Value}, as SNS does.
-      MessageAttributes: Object.fromEntries(Object.entries(n.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue }])),
-    });
-    expect(envelopes.sort(byMessage)).toMatchObject([bilingual, englishOnly, chineseOnly].map(expected).sort(byMessage));
-    // The Message is the JSON document subscribers parse.
-    expect(JSON.parse(envelopes.find((e) => e.Message === bilingual.Message)!.Message as string)).toMatchObject({ type: 'article.published', id: 'test-story', languages: ['en', 'zh'] });
+    for (const m of received) {
+      const envelope = JSON.parse(m.Body!) as { Type: string; TopicArn: string; Subject: string; Message: string; MessageAttributes: unknown };
+      const sent = sentFor(envelope.Message);
+      expect(envelope).toMatchObject({
+        Type: 'Notification',
+        TopicArn: topicArn,
+        Subject: sent.Subject,
+        // The envelope spells attributes {Type, Value}, as SNS does.
+        MessageAttributes: Object.fromEntries(Object.entries(sent.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue }])),
+      });
+      // The event subscribers parse, carrying the dedupe key also found in the attributes.
+      const event = JSON.parse(sqsTextOf(envelope.Message, sent));
+      expect(event).toEqual(notificationEvent(sent));
+      expect(event.dedupeKey).toBe(`${event.id}@${event.version}`);
+      expect(sent.MessageAttributes.dedupeKey!.StringValue).toBe(event.dedupeKey);
+    }
   });
 
   it('lets a subscription filter on the languages attribute: only the two messages with Chinese arrive, raw', async () => {
     const received = await drain(chinese.url);
-    expect(received.map((m) => m.Body).sort()).toEqual([bilingual.Message, chineseOnly.Message].sort());
+    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual(['test-story', 'zh-0123456789ab']);
     for (const m of received) {
-      const sent = m.Body === bilingual.Message ? bilingual : chineseOnly;
+      const sent = sentFor(m.Body!);
+      expect(JSON.parse(sqsTextOf(m.Body!, sent))).toEqual(notificationEvent(sent));
       // Raw delivery passes the attributes on as SQS message attributes, DataType and StringValue as sent.
+      expect(Object.keys(m.MessageAttributes ?? {}).sort()).toEqual(Object.keys(sent.MessageAttributes).sort());
       for (const [name, value] of Object.entries(sent.MessageAttributes)) {
         expect(m.MessageAttributes?.[name], name).toMatchObject({ DataType: value.DataType, StringValue: value.StringValue });
       }
     }
+  });
+
+  it('lets a subscription select stories without topics, which carry no topics attribute', async () => {
+    const received = await drain(noTopics.url);
+    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual(['english-only-story', 'zh-0123456789ab']);
+    for (const m of received) expect(m.MessageAttributes?.topics).toBeUndefined();
   });
 
   it('throws when the topic does not exist, so the caller can release its claim', async () => {
@@ -122,7 +161,3 @@ describe('SnsNotifier', () => {
     await expect(nowhere.publish(bilingual)).rejects.toThrow(/does not exist/i);
   });
 });
-
-function byMessage(a: { Message?: unknown }, b: { Message?: unknown }): number {
-  return String(a.Message).localeCompare(String(b.Message));
-}

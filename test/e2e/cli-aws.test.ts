@@ -13,6 +13,7 @@ import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient,
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { deliveredEvent } from '../helpers/sns-delivery.js';
 
 const PREFIX = 'ilo/prod';
 
@@ -109,7 +110,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
 
   it('publishes exactly one message per story to the topic', async () => {
     const messages = await drainQueue();
-    const ids = messages.map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    const ids = messages.map((m) => deliveredEvent(m.Body!).id);
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
     expect(ids).toContain('ilo-partners-microsoft-strengthen-ai-skilling-china');
@@ -131,7 +132,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`];
     const runs = await Promise.all([runCli(args, { env }), runCli(args, { env })]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
-    const ids = (await drainQueue()).map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    const ids = (await drainQueue()).map((m) => deliveredEvent(m.Body!).id);
     expect(ids.sort()).toEqual([...firstRunIds].sort());
   });
 

@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { STORY, canonical } from '../helpers/replica.js';
 import { parseStrictXml } from '../helpers/strict-xml.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 
@@ -126,7 +127,7 @@ describe('syndicate run against the ILO replica', () => {
   it('sends one notification per story on the first run, and none on a rerun that changes nothing', async () => {
     const sent = await notifications(data.dir);
     expect(sent).toHaveLength(6);
-    expect(new Set(sent.map((n) => JSON.parse(n.Message).id)).size).toBe(6);
+    expect(new Set(sent.map((n) => notificationEvent(n).id)).size).toBe(6);
     const before = await fingerprint(data.dir);
     const again = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
     expect(again.code, again.stderr).toBe(0);

@@ -13,6 +13,7 @@ import { type CliResult, runCli } from '../helpers/cli.js';
 import { STORY, VARIANT_STORY, VARIATION, canonical } from '../helpers/replica.js';
 import { SiteCopy } from '../helpers/replica-site.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: temporary site states, a replica that logs requests, and reading a data folder.
@@ -122,7 +123,7 @@ interface Sent {
 
 async function notifications(data: string): Promise<Sent[]> {
   const text = await readFile(path.join(data, 'notifications.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(JSON.parse(line).Message) as Sent);
+  return text.split('\n').filter(Boolean).map((line) => notificationEvent(JSON.parse(line)) as Sent);
 }
 
 /** sha256 of every file under the given top-level entries of a data folder. */

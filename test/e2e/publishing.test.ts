@@ -13,6 +13,7 @@ import { type ReplicaServer, startReplicaServer } from '../../functions/cli/repl
 import { runCli } from '../helpers/cli.js';
 import { hasClient, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
 const run = promisify(execFile);
 const newsboat = requireClient('newsboat', hasClient('newsboat'));
@@ -111,7 +112,7 @@ describe('two overlapping runs on one data folder', () => {
       const results = await Promise.all([0, 1].map(() => runCli(['run', '--origin', replica.origin, '--data', data.dir])));
       for (const result of results) expect(result.code, result.stderr).toBe(0);
       const lines = (await readFile(path.join(data.dir, 'notifications.jsonl'), 'utf8')).trim().split('\n');
-      const ids = lines.map((line) => JSON.parse(JSON.parse(line).Message).id);
+      const ids = lines.map((line) => notificationEvent(JSON.parse(line)).id);
       expect(ids).toHaveLength(6);
       expect(new Set(ids).size).toBe(6);
       const feed = await readFile(path.join(data.dir, 'feeds/en/rss.xml'), 'utf8');

@@ -13,6 +13,7 @@ import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-c
 import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
 import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { deliveredEvent } from '../helpers/sns-delivery.js';
 import { synthStack } from '../infra/synth.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
@@ -174,7 +175,7 @@ describe('Lambda handlers', () => {
     expect(feed).toContain('<atom:link href="https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml" rel="self"');
     const delivered = await drain(queues.subscriber);
     expect(delivered).toHaveLength(6);
-    expect(new Set(delivered.map((m) => JSON.parse(m.Body!).id)).size).toBe(6);
+    expect(new Set(delivered.map((m) => deliveredEvent(m.Body!).id)).size).toBe(6);
     // Retried (the same SQS batch delivered again): nothing is sent twice.
     expect((await publish(event)).notificationsSent).toBe(0);
     expect(await drain(queues.subscriber)).toHaveLength(0);

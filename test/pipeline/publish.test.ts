@@ -10,6 +10,7 @@ import { type ChangesList, appendChanges } from '../../functions/pipeline/publis
 import { type ArticleSummary, summarize } from '../../functions/pipeline/record/export-article.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
 function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_URL) {
   const store = new MemoryStore();
@@ -224,7 +225,7 @@ describe('notifications', () => {
     await publish();
     await storeSyntheticStory(store, 1, '2025-05-05', { edit: ' (corrected)' });
     await publish();
-    expect(sent.map((m) => [JSON.parse(m.Message).type, JSON.parse(m.Message).version])).toEqual([
+    expect(sent.map((m) => [notificationEvent(m).type, notificationEvent(m).version])).toEqual([
       ['article.published', 1],
       ['article.updated', 2],
     ]);
@@ -235,7 +236,7 @@ describe('notifications', () => {
     await storeSyntheticStory(store, 4, '2025-05-05');
     await storeSyntheticStory(store, 4, '2025-05-05', { edit: ' (v2)' });
     await publish();
-    expect(sent.map((m) => [JSON.parse(m.Message).type, JSON.parse(m.Message).version])).toEqual([['article.published', 2]]);
+    expect(sent.map((m) => [notificationEvent(m).type, notificationEvent(m).version])).toEqual([['article.published', 2]]);
     const left: string[] = [];
     for await (const key of store.list('state/outbox/')) left.push(key);
     expect(left).toEqual([]);
@@ -246,7 +247,7 @@ describe('notifications', () => {
     for (let i = 0; i < 8; i++) await storeSyntheticStory(store, i, dayOf(i));
     await Promise.all([publish(), publish(), publish()]);
     expect(sent).toHaveLength(8);
-    expect(new Set(sent.map((m) => JSON.parse(m.Message).id)).size).toBe(8);
+    expect(new Set(sent.map((m) => notificationEvent(m).id)).size).toBe(8);
   });
 });
 

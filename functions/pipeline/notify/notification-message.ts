@@ -1,8 +1,11 @@
-// The subscriber message of docs/ARCHITECTURE.md, in the SNS shape (the local outbox writes the same object).
+// The subscriber message of docs/ARCHITECTURE.md, in the SNS shape (the local outbox writes the same
+// object). Published with MessageStructure "json": `Message` holds one text per SNS protocol, the
+// event JSON for machines (default, sqs, lambda, https) and readable text for email.
 import type { NotificationEnvelope } from '../ports.js';
 import type { ArticleRecord, Localized } from '../record/article-record.js';
 import { type ArticleLinks, articleLinks } from '../record/export-article.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
+import { notificationEmail } from './notification-email.js';
 
 export type NotificationType = 'article.published' | 'article.updated';
 
@@ -10,6 +13,8 @@ export interface NotificationMessage {
   type: NotificationType;
   id: string;
   version: number;
+  /** `<id>@<version>`: the same in every delivery of this message (SNS may deliver one twice). */
+  dedupeKey: string;
   publishedAt: string;
   languages: LanguageKey[];
   title: Localized<string>;
@@ -18,30 +23,61 @@ export interface NotificationMessage {
   links: ArticleLinks;
 }
 
+/** What each SNS protocol receives; `default` for any protocol not listed (http, email-json, ...). */
+export interface MessagePerProtocol {
+  default: string;
+  sqs: string;
+  lambda: string;
+  https: string;
+  email: string;
+}
+
 const SUBJECT_MAX = 99;
+
+export function dedupeKey(id: string, version: number): string {
+  return `${id}@${version}`;
+}
 
 /** `type`: article.published for the first message about a story, article.updated after that. */
 export function buildNotification(record: ArticleRecord, publicUrl: string, type: NotificationType): NotificationEnvelope {
+  const links = articleLinks(record, publicUrl);
+  const key = dedupeKey(record.id, record.version);
   const message: NotificationMessage = {
     type,
     id: record.id,
     version: record.version,
+    dedupeKey: key,
     publishedAt: record.publishedAt,
     languages: record.languages,
     title: record.title,
     url: record.url,
     summary: record.summary,
-    links: articleLinks(record, publicUrl),
+    links,
   };
+  const event = JSON.stringify(message);
+  const perProtocol: MessagePerProtocol = { default: event, sqs: event, lambda: event, https: event, email: notificationEmail(record, links, type, key) };
+  const topics = record.topics.map((topic) => topic.slug);
   return {
     Subject: notificationSubject(record, type),
-    Message: JSON.stringify(message),
+    Message: JSON.stringify(perProtocol),
+    MessageStructure: 'json',
     MessageAttributes: {
       eventType: { DataType: 'String', StringValue: type },
       languages: { DataType: 'String.Array', StringValue: JSON.stringify(record.languages) },
-      topics: { DataType: 'String.Array', StringValue: JSON.stringify(record.topics.map((topic) => topic.slug)) },
+      // Left out when empty: an empty String.Array matches no filter and says nothing.
+      ...(topics.length > 0 ? { topics: { DataType: 'String.Array' as const, StringValue: JSON.stringify(topics) } } : {}),
+      dedupeKey: { DataType: 'String', StringValue: key },
     },
   };
+}
+
+/**
+ * The event a queue, function or HTTPS subscriber receives, from an envelope as published (or as
+ * the outbox wrote it): the `default` text of a MessageStructure "json" message.
+ */
+export function notificationEvent(envelope: Pick<NotificationEnvelope, 'Message' | 'MessageStructure'>): NotificationMessage {
+  const text = envelope.MessageStructure === 'json' ? (JSON.parse(envelope.Message) as MessagePerProtocol).default : envelope.Message;
+  return JSON.parse(text) as NotificationMessage;
 }
 
 /**

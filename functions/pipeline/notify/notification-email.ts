@@ -1,0 +1,45 @@
+// The text an email subscriber reads: short, plain, both languages the story has. SNS sends it as
+// the body of the email (the `email` key of a MessageStructure "json" message) and appends its own
+// unsubscribe link at the end, which the text points to.
+import type { ArticleRecord } from '../record/article-record.js';
+import type { ArticleLinks } from '../record/export-article.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { cleanLine, truncate } from '../text/clean-text.js';
+import type { NotificationType } from './notification-message.js';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const LEAD_MAX = 600;
+
+const WORDS = {
+  en: { published: 'Published: ', updated: 'Updated story', read: 'Read it on ilo.org: ', copy: 'Our copy (Markdown): ' },
+  zh: { published: '发布日期：', updated: '新闻已更新', read: '在国际劳工组织网站阅读：', copy: '我们的副本（Markdown）：' },
+} satisfies Record<LanguageKey, Record<string, string>>;
+
+export function notificationEmail(record: ArticleRecord, links: ArticleLinks, type: NotificationType, dedupeKey: string): string {
+  const blocks: string[] = [];
+  for (const lang of LANGUAGES) {
+    if (!record.languages.includes(lang) || !record.title[lang]) continue;
+    const words = WORDS[lang];
+    const lines = [cleanLine(record.title[lang]!), ''];
+    lines.push(`${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`);
+    const lead = record.summary[lang] ? truncate(cleanLine(record.summary[lang]!), LEAD_MAX) : '';
+    if (lead) lines.push('', lead);
+    lines.push('');
+    if (record.url[lang]) lines.push(`${words.read}${record.url[lang]}`);
+    if (links.markdown[lang]) lines.push(`${words.copy}${links.markdown[lang]}`);
+    blocks.push(lines.join('\n'));
+  }
+  const footer = [
+    `${record.rights}. Reference: ${dedupeKey}`,
+    'To stop these emails, use the unsubscribe link below. 如需退订，请点击下方的退订链接。',
+  ].join('\n');
+  return `${[...blocks, footer].join('\n\n----\n\n')}\n`;
+}
+
+/** "12 November 2024" / "2024年11月12日", from the story's own calendar date. */
+export function formatDate(value: string, lang: LanguageKey): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return value;
+  const [, year, month, day] = match as unknown as [string, string, string, string];
+  return lang === 'zh' ? `${year}年${Number(month)}月${Number(day)}日` : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+}
