@@ -2,6 +2,7 @@
 // that records what it sends, and a clock that moves one second per reading. Fast and
 // deterministic enough to run hundreds of times in one test.
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../../functions/pipeline/config.js';
+import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 import type { NotificationEnvelope, Notifier, PipelinePorts, Store } from '../../functions/pipeline/ports.js';
 import { type RunReport, runPipeline } from '../../functions/pipeline/run-pipeline.js';
 import { FixtureFetcher } from './fixture-fetcher.js';
@@ -20,7 +21,7 @@ export class RecordingNotifier implements Notifier {
   /** `<id>@<version>` of every message sent, in order. */
   keys(): string[] {
     return this.sent.map((message) => {
-      const event = JSON.parse(message.Message) as { id: string; version: number };
+      const event = notificationEvent(message);
       return `${event.id}@${event.version}`;
     });
   }
