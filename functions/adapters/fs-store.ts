@@ -1,9 +1,12 @@
 // The Store port on a local folder: the embedded default. Every write goes to a temporary file in
 // the same directory and is renamed into place, so no reader ever sees a half-written file.
 // "Create if absent" is a hard link of the finished temporary file (atomic, fails if the key
-// exists); "replace if unchanged" holds a lock file while it compares and renames.
+// exists); "replace if unchanged" holds a lock file while it compares and renames. Reads return
+// regular files of the folder only: a symlink, a FIFO or a device planted in the folder reads as
+// absent (a link may lead out of it; a FIFO would block the reader, and the threads behind it).
+import { constants as fsConstants } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PreconditionFailed } from '../pipeline/errors.js';
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
@@ -20,8 +23,24 @@ export class StoreNotWritable extends Error {
   }
 }
 
+/** The data folder to read from does not exist or is not a folder; the message says so in one line. */
+export class StoreNotReadable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreNotReadable';
+  }
+}
+
+// O_NONBLOCK: opening a FIFO for reading would wait for a writer; O_NOFOLLOW: the last step of the
+// resolved path must not have become a symlink meanwhile.
+const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW;
+
 export class FsStore implements Store {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    /** The folder with every symlink on the way resolved: files must resolve to inside it. */
+    private readonly realRoot: string,
+  ) {}
 
   /** Opens (creating if needed) a data folder, and checks that it can be written. */
   static async open(root: string): Promise<FsStore> {
@@ -37,18 +56,52 @@ export class FsStore implements Store {
       const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOTDIR' || code === 'EEXIST' ? 'not a directory' : (error as Error).message;
       throw new StoreNotWritable(`data folder ${absolute} is not writable: ${why}`);
     }
-    return new FsStore(absolute);
+    return new FsStore(absolute, await realpath(absolute));
+  }
+
+  /**
+   * Opens an existing data folder to read from (`serve`): nothing is created or written, so a
+   * read-only folder is fine, and a folder that does not exist is an error (a typo must not
+   * quietly serve an empty folder).
+   */
+  static async openForReading(root: string): Promise<FsStore> {
+    const absolute = path.resolve(root);
+    let real: string;
+    try {
+      real = await realpath(absolute);
+      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+      throw new StoreNotReadable(`data folder ${absolute} cannot be read: ${why}`);
+    }
+    return new FsStore(absolute, real);
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    let body: string;
+    const body = await this.readRegularFile(this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
+    return body === undefined ? undefined : { body, etag: etagOf(body) };
+  }
+
+  /**
+   * A regular file's text, or undefined. No symlink below the folder is followed (the folder itself
+   * may be one): a link could lead out of it, or give a private file a public name.
+   */
+  private async readRegularFile(file: string, expected: string): Promise<string | undefined> {
+    let handle;
     try {
-      body = await readFile(this.pathOf(key), 'utf8');
+      const real = await realpath(file);
+      if (real !== expected) return undefined;
+      handle = await open(real, READ_FLAGS);
+      if (!(await handle.stat()).isFile()) return undefined;
+      return await handle.readFile('utf8');
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      // ELOOP: the file was swapped for a symlink between realpath and open.
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
       throw error;
+    } finally {
+      await handle?.close();
     }
-    return { body, etag: etagOf(body) };
   }
 
   async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {

@@ -1,6 +1,6 @@
 // The CLI: parse flags, build the adapters, run the core, print what happened. Only wiring.
 import { consoleLogger } from '../adapters/console-logger.js';
-import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
+import { FsStore, StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
@@ -41,7 +41,8 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         io.out(HELP);
         return 0;
       case 'serve': {
-        const store = await openStore(command.store);
+        // serve only reads: an existing folder, read-only or not; a missing one is a typo, not a new folder.
+        const store = command.store.kind === 'fs' ? await FsStore.openForReading(command.store.dir) : await openStore(command.store);
         const server = await startPublicServer(store, command.port);
         io.out(`Serving the public files of ${describeStore(command.store)} at ${server.url}/`);
         io.out(`Feeds: ${server.url}/feeds/en/rss.xml  ${server.url}/feeds/zh/atom.xml  ${server.url}/feeds/en/feed.json`);
@@ -57,7 +58,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         return await run(command, io);
     }
   } catch (error) {
-    if (error instanceof OriginUnreachable || error instanceof StoreNotWritable || error instanceof UsageError) {
+    if (error instanceof OriginUnreachable || error instanceof StoreNotWritable || error instanceof StoreNotReadable || error instanceof UsageError) {
       io.err(`syndicate: ${error.message}`);
       return 1;
     }

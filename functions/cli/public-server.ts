@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from '../pipeline/ports.js';
 import { isPublicKey } from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
+import { oneRequestAtATime } from './connection-queue.js';
 import { sendFile, sendStatus } from './static-response.js';
-
 
 /** Content type and cache lifetime of a public key, or undefined when the key is not public. */
 export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
@@ -28,13 +28,18 @@ export interface PublicServer {
 }
 
 export async function startPublicServer(store: Store, port: number): Promise<PublicServer> {
-  const server = createServer((request, response) => {
-    void handle(store, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendStatus(response, 500, 'internal error');
-      else response.destroy();
-      process.stderr.write(`serve: ${(error as Error).message}\n`);
-    });
-  });
+  const bodies = new SharedBodies();
+  const server = createServer(
+    oneRequestAtATime((request, response) =>
+      handle(store, bodies, request, response).catch((error: unknown) => {
+        if (!response.headersSent) sendStatus(response, 500, 'internal error');
+        else response.destroy();
+        process.stderr.write(`serve: ${(error as Error).message}\n`);
+      }),
+    ),
+  );
+  // A connection that neither sends nor takes anything for two minutes is closed.
+  server.setTimeout(120_000, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -52,7 +57,7 @@ export async function startPublicServer(store: Store, port: number): Promise<Pub
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': 'If-None-Match' };
 
-async function handle(store: Store, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(store: Store, bodies: SharedBodies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const key = keyOf(request.url ?? '/');
   const file = key === undefined ? undefined : publicFile(key);
   if (request.method === 'OPTIONS' && file?.cors) {
@@ -63,14 +68,46 @@ async function handle(store: Store, request: IncomingMessage, response: ServerRe
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
   if (key === '') return sendStatus(response, 200, INDEX_TEXT);
   if (key === undefined || !file) return sendStatus(response, 404, 'not found');
-  const object = await store.get(key);
-  if (!object) return sendStatus(response, 404, 'not found');
+  const body = await bodies.read(store, key);
+  if (!body) return sendStatus(response, 404, 'not found');
   sendFile(request, response, {
-    body: Buffer.from(object.body, 'utf8'),
+    body,
     contentType: file.contentType,
     cacheControl: file.cacheControl,
     ...(file.cors ? { extraHeaders: CORS } : {}),
   });
+}
+
+/**
+ * The bytes of recently served files, shared by every response that sends them: a body waiting in a
+ * slow client's socket is then one copy however many clients are sent it, not one copy each; and
+ * requests for a file that is being read wait for that read instead of reading it once more each.
+ */
+class SharedBodies {
+  private readonly recent = new Map<string, { etag: string; bytes: Buffer }>();
+  private readonly reading = new Map<string, Promise<Buffer | undefined>>();
+
+  read(store: Store, key: string): Promise<Buffer | undefined> {
+    let pending = this.reading.get(key);
+    if (!pending) {
+      pending = store
+        .get(key)
+        .then((object) => (object ? this.bytesOf(key, object) : undefined))
+        .finally(() => this.reading.delete(key));
+      this.reading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private bytesOf(key: string, object: { body: string; etag: string }): Buffer {
+    const known = this.recent.get(key);
+    if (known?.etag === object.etag) return known.bytes;
+    const bytes = Buffer.from(object.body, 'utf8');
+    this.recent.delete(key);
+    this.recent.set(key, { etag: object.etag, bytes });
+    if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
+    return bytes;
+  }
 }
 
 /**
