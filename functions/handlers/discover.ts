@@ -1,7 +1,7 @@
 // Lambda `discover` (EventBridge Scheduler): reads the ILO sitemap, queues one ingest message per
 // new or changed news page, and asks publish to run (it drains anything left pending).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { markHandled } from '../pipeline/discover/discovery-state.js';
+import { markQueued } from '../pipeline/discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from '../pipeline/discover/plan-discovery.js';
 import { REQUIRED_SETTINGS } from './handler-config.js';
 import { createRuntime, sendOne, sendToQueue } from './aws-runtime.js';
@@ -14,13 +14,15 @@ export async function handler(): Promise<{ queued: number; knownPages: number }>
   try {
     const plan = await planDiscovery(ports, options);
     const queued = await sendToQueue(sqs, config.ingestQueueUrl, plan.candidates.map(ingestMessage));
-    // Queued pages are handed over: SQS retries them, and its dead-letter queue keeps what keeps failing.
-    for (const candidate of plan.candidates) markHandled(plan.state, candidate.url, candidate.lang, 'queued');
+    // Queued pages stay pending until ingest's receipts confirm them (a later run reads those): SQS
+    // retries them meanwhile, and a page never confirmed is queued again once its wait is over.
+    const now = ports.clock.now();
+    for (const candidate of plan.candidates) markQueued(plan.state, candidate.url, candidate.lang, now);
     await saveDiscoveryState(ports.store, plan.state);
     await sendOne(sqs, config.publishQueueUrl, publishMessage('discover'));
     metrics.addMetric('PagesQueued', MetricUnit.Count, queued);
     metrics.addMetric('SitemapPagesRead', MetricUnit.Count, plan.discovery.sitemapPagesFetched);
-    logger.info('discovery done', { queued, knownPages: plan.knownPages, source: plan.discovery.source });
+    logger.info('discovery done', { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages, source: plan.discovery.source });
     return { queued, knownPages: plan.knownPages };
   } finally {
     metrics.publishStoredMetrics();

@@ -2,6 +2,7 @@
 // message never blocks the others; SQS retries it and then moves it to the dead-letter queue.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { writeIngestReceipts } from '../pipeline/discover/ingest-receipts.js';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
 import { REQUIRED_SETTINGS } from './handler-config.js';
 import { createRuntime, sendOne } from './aws-runtime.js';
@@ -18,6 +19,12 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       try {
         const candidate = parseIngestMessage(record.body);
         const outcome = await ingestStory(ports, { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) }, candidate);
+        // Receipts tell the next discover run the page was settled (so it is not queued again).
+        const settled =
+          outcome.status === 'stored'
+            ? outcome.covered.map((page) => ({ ...page, outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const) }))
+            : [{ url: candidate.url, lang: candidate.lang, outcome: outcome.status }];
+        await writeIngestReceipts(ports.store, settled, ports.clock.now());
         if (outcome.status === 'stored') {
           if (outcome.change !== 'unchanged') versions++;
           metrics.addMetric(outcome.change === 'new' ? 'StoriesNew' : outcome.change === 'updated' ? 'StoriesUpdated' : 'StoriesUnchanged', MetricUnit.Count, 1);

@@ -19,6 +19,13 @@ export interface PipelineOptions {
 }
 
 export const FEED_SIZE = 50;
+/**
+ * On AWS, a page queued for ingest and not confirmed stored is queued again after this long (then
+ * twice as long each time, up to a week): well past the ingest queue's own retries (about 2 hours:
+ * maxReceiveCount x visibility timeout), so a page still being retried is not queued twice.
+ */
+export const REQUEUE_AFTER_MS = 6 * 60 * 60 * 1000;
+export const MAX_REQUEUE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const FIRST_RUN_WINDOW = 100;
 
 export const DEFAULT_OPTIONS: PipelineOptions = {

@@ -91,8 +91,9 @@ export class PipelineFunctions extends Construct {
 
     // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
     allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl.json']);
+    allowObjects(this.discover, bucket, ['s3:GetObject'], ['state/receipts/*']);
     allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
-    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/outbox/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
+    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
     allowObjects(this.ingest, bucket, ['s3:DeleteObject'], ['articles/*']);
     allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*']);
     allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'feeds/*', 'exports/*']);

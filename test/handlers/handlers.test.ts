@@ -181,6 +181,22 @@ describe('Lambda handlers', () => {
     expect(await drain(queues.subscriber)).toHaveLength(0);
   });
 
+  it('discover confirms from ingest receipts what was stored, and queues none of it again after the wait', async () => {
+    const discover = await handler<() => Promise<{ queued: number }>>('discover');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 7 * 60 * 60 * 1000);
+      expect((await discover()).queued).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    const state = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'state/crawl.json' }))).Body!.transformToString());
+    const outcomes = Object.values(state.urls as Record<string, { outcome: string; queued?: unknown }>);
+    expect(outcomes).toHaveLength(9);
+    expect(outcomes.every((u) => ['ingested', 'covered'].includes(u.outcome) && u.queued === undefined)).toBe(true);
+    await drain(queues.publish);
+  });
+
   it('refuses to start with a bad value, naming every variable that is wrong', async () => {
     const { STORE_BUCKET: _, ...rest } = emulated.environmentOf(functionIds.publish);
     await expect(handlerWith('publish', { ...rest, CONTENT_MODE: 'teaser' })).rejects.toThrow(

@@ -4,7 +4,7 @@
 import { FetchFailure } from '../errors.js';
 import type { Fetcher, Logger } from '../ports.js';
 import { ILO_ORIGIN, type LanguageKey, canonicalUrl, newsPage } from '../site/ilo-urls.js';
-import { type DiscoveryState, isPending, isSetAside, markSetAside } from './discovery-state.js';
+import { type DiscoveryState, isAwaitingIngest, isPending, isSetAside, markSetAside } from './discovery-state.js';
 import { NEWS_LISTING_PATH, parseNewsListing } from './news-listing.js';
 import { type SitemapEntry, parseSitemap } from './sitemap.js';
 
@@ -149,6 +149,8 @@ export interface SelectionOptions {
   backfill: boolean;
   /** How many of the newest pages a first run (no state yet) takes; the rest are set aside. */
   firstRunWindow: number;
+  /** The time now: pages queued for ingest (on AWS) within their wait are left to the queue. */
+  now?: Date;
 }
 
 export interface Candidate {
@@ -166,7 +168,7 @@ export interface Candidate {
 export function selectCandidates(state: DiscoveryState, firstRun: boolean, options: SelectionOptions): Candidate[] {
   const pending: Candidate[] = [];
   for (const [url, urlState] of Object.entries(state.urls)) {
-    if (!isPending(urlState)) continue;
+    if (!isPending(urlState) || isAwaitingIngest(urlState, options.now)) continue;
     pending.push({ url, lang: urlState.lang, lastmod: urlState.lastmod });
   }
   pending.sort(

@@ -3,13 +3,17 @@
 // the two differ, so a rerun with nothing changed fetches no article page at all. A page set aside
 // (beyond a first run's window, older than --since) stays pending: an ordinary run leaves it until
 // it changes, --backfill or an earlier --since takes it (docs/ARCHITECTURE.md, "Invariants").
+// On AWS a page is queued, not handled: discover notes when ("queued at") and confirms it from
+// ingest's receipts later, so a page queued but never stored is queued again.
+import { MAX_REQUEUE_AFTER_MS, REQUEUE_AFTER_MS } from '../config.js';
 import type { FetchConditions } from '../ports.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
 
 export const DISCOVERY_SCHEMA = 'ilo-syndication/discovery@1';
 
 /**
- * `queued`: handed to the ingest queue (on AWS, where ingest runs apart from discovery).
+ * `queued`: handed to the ingest queue (on AWS, where ingest runs apart from discovery) and not yet
+ * confirmed stored; the page stays pending (see `queued` in UrlState).
  * `baseline`: written by earlier versions for a page set aside; read as "set aside, never handled".
  */
 export type UrlOutcome = 'ingested' | 'covered' | 'gone' | 'rejected' | 'baseline' | 'queued';
@@ -23,6 +27,16 @@ export interface UrlState {
   outcome?: UrlOutcome;
   /** lastmod when this URL was set aside without being fetched; absent when it never was. */
   setAside?: string | null;
+  /** Handed to the ingest queue and not yet confirmed stored: when, for which lastmod, how often. */
+  queued?: QueuedState;
+}
+
+export interface QueuedState {
+  /** ISO instant of the latest hand-over. */
+  at: string;
+  lastmod: string | null;
+  /** Hand-overs in a row for this lastmod: each waits twice as long as the one before. */
+  times: number;
 }
 
 export interface SitemapState extends FetchConditions {
@@ -74,15 +88,44 @@ export function countPending(state: DiscoveryState): { pending: number; setAside
  * page is read as set aside and still pending.
  */
 export function normalizeUrlState(state: UrlState): UrlState {
+  if (state.outcome === 'queued' && state.queued === undefined) {
+    // Earlier versions marked a queued page handled: nothing confirmed it was ever stored.
+    const { handled, outcome: _legacy, ...rest } = state;
+    return { ...rest, queued: { at: new Date(0).toISOString(), lastmod: handled ?? null, times: 1 } };
+  }
   if (state.outcome !== 'baseline') return state;
   const { handled, outcome: _legacy, ...rest } = state;
   return { ...rest, setAside: rest.setAside ?? handled ?? null };
 }
 
-/** Records the outcome of handling a URL at the lastmod currently known for it. */
-export function markHandled(state: DiscoveryState, url: string, lang: LanguageKey, outcome: UrlOutcome): void {
-  const current = state.urls[url] ?? { lang, lastmod: null };
-  state.urls[url] = { ...current, handled: current.lastmod, outcome };
+/** Records the outcome of handling a URL at the lastmod currently known for it (or at `lastmod`). */
+export function markHandled(state: DiscoveryState, url: string, lang: LanguageKey, outcome: UrlOutcome, lastmod?: string | null): void {
+  const { queued: _done, ...current } = state.urls[url] ?? { lang, lastmod: null };
+  state.urls[url] = { ...current, handled: lastmod === undefined ? current.lastmod : lastmod, outcome };
+}
+
+/** Notes that a page was handed to the ingest queue now. It stays pending until a receipt confirms it. */
+export function markQueued(state: DiscoveryState, url: string, lang: LanguageKey, now: Date): void {
+  const current = normalizeUrlState(state.urls[url] ?? { lang, lastmod: null });
+  const again = current.queued !== undefined && current.queued.lastmod === current.lastmod;
+  state.urls[url] = { ...current, outcome: 'queued', queued: { at: now.toISOString(), lastmod: current.lastmod, times: again ? current.queued!.times + 1 : 1 } };
+}
+
+/**
+ * Queued for its current lastmod and still within its wait: the queue (with its retries) has it. A
+ * page whose wait is over was queued but never confirmed stored, and is queued again; so is a page
+ * that changed since it was queued.
+ */
+export function isAwaitingIngest(state: UrlState, now: Date | undefined): boolean {
+  const { queued, lastmod } = normalizeUrlState(state);
+  if (queued === undefined || queued.lastmod !== lastmod) return false;
+  // Without the time, a queued page is left to the queue.
+  return now === undefined || now.getTime() - Date.parse(queued.at) < requeueDelayMs(queued.times);
+}
+
+/** How long a page handed over `times` times waits before it is queued again: 6 h, 12 h, ... 7 days. */
+export function requeueDelayMs(times: number): number {
+  return Math.min(REQUEUE_AFTER_MS * 2 ** Math.max(0, times - 1), MAX_REQUEUE_AFTER_MS);
 }
 
 /**
@@ -103,11 +146,14 @@ export function mergeDiscoveryStates(theirs: DiscoveryState, ours: DiscoveryStat
     const handledByMe = mine.handled !== undefined && (other.handled === undefined || newer(other.handled, mine.handled) === mine.handled);
     const handler = handledByMe ? mine : other;
     const setAside = newer(other.setAside, mine.setAside);
+    // The latest hand-over wins; a hand-over older than the handling it led to is done.
+    const queued = [mine.queued, other.queued].filter((q): q is QueuedState => q !== undefined).sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+    const queuedOpen = queued !== undefined && !(handler.handled !== undefined && handler.handled === queued.lastmod && handler.outcome !== 'queued');
     merged.urls[url] = {
       lang: mine.lang,
       lastmod,
       ...(handler.handled !== undefined ? { handled: handler.handled } : {}),
-      ...(handler.outcome ? { outcome: handler.outcome } : {}),
+      ...(queuedOpen ? { outcome: 'queued' as const, queued } : handler.outcome ? { outcome: handler.outcome } : {}),
       ...(other.setAside !== undefined || mine.setAside !== undefined ? { setAside } : {}),
     };
   }

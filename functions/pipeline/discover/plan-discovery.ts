@@ -6,6 +6,7 @@ import { readJson, updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
 import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
 import { type DiscoveryState, emptyDiscoveryState, mergeDiscoveryStates } from './discovery-state.js';
+import { confirmQueuedPages } from './ingest-receipts.js';
 
 export interface DiscoveryPlan {
   discovery: DiscoveryResult;
@@ -13,22 +14,27 @@ export interface DiscoveryPlan {
   /** The state as this run sees it; mark pages handled in it, then save it. */
   state: DiscoveryState;
   knownPages: number;
+  /** Pages queued by an earlier run (on AWS) that ingest confirmed since. */
+  confirmedQueued: number;
 }
 
 export async function planDiscovery(
-  ports: Pick<PipelinePorts, 'fetcher' | 'store' | 'logger'>,
+  ports: Pick<PipelinePorts, 'fetcher' | 'store' | 'logger' | 'clock'>,
   options: Pick<PipelineOptions, 'mirrorOrigin' | 'since' | 'max' | 'backfill'>,
 ): Promise<DiscoveryPlan> {
   const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState());
   const state = stored?.value ?? emptyDiscoveryState();
+  // Before the site is read: a page is confirmed at the lastmod it was queued for.
+  const confirmedQueued = await confirmQueuedPages(ports.store, state);
   const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
   const candidates = selectCandidates(state, stored === undefined, {
     ...(options.since ? { since: options.since } : {}),
     max: options.max,
     backfill: options.backfill,
     firstRunWindow: FIRST_RUN_WINDOW,
+    now: ports.clock.now(),
   });
-  return { discovery, candidates, state, knownPages: Object.keys(state.urls).length };
+  return { discovery, candidates, state, knownPages: Object.keys(state.urls).length, confirmedQueued };
 }
 
 /** Saves the state; another run may have written it meanwhile, so merge rather than overwrite. */

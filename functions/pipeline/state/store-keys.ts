@@ -20,6 +20,8 @@ export const keys = {
   raw: (id: string, lang: LanguageKey) => `raw/${id}/${lang}.html`,
   crawlState: () => 'state/crawl.json',
   alias: (url: string) => `state/aliases/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,
+  // On AWS: what ingest did with a queued page, read back by discover (discover/ingest-receipts.ts).
+  ingestReceipt: (url: string) => `state/receipts/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,
   source: (id: string) => `state/sources/${id}.json`,
   outboxPrefix: () => 'state/outbox/',
   outbox: (id: string, version: number) => `state/outbox/${id}@${String(version).padStart(6, '0')}.json`,
