@@ -7,7 +7,7 @@ import { FetchFailure } from '../pipeline/errors.js';
 import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { decodeBody } from './http/decode-body.js';
-import { RequestPacer, sleep } from './http/request-pacer.js';
+import { type PacerClock, RequestPacer, systemPacerClock } from './http/request-pacer.js';
 import { ALLOW_ALL, DISALLOW_ALL, type RobotsRules, parseRobots } from './http/robots-policy.js';
 
 export const DEFAULT_USER_AGENT = 'ilo-syndication/0.1 (+https://github.com/ilo-syndication/ilo-syndication; news syndication bot)';
@@ -28,6 +28,8 @@ export interface HttpFetcherOptions {
   maxRetryAfterMs: number;
   respectRobots: boolean;
   logger?: Logger;
+  /** The pace's clock and the waits for Retry-After (tests inject a virtual one). */
+  clock?: PacerClock;
 }
 
 export const DEFAULT_HTTP_OPTIONS: Omit<HttpFetcherOptions, 'origin'> = {
@@ -62,7 +64,7 @@ export class HttpFetcher implements Fetcher {
       throw new Error(`origin must be an http(s) URL, got ${this.options.origin}`);
     }
     const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
-    this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency));
+    this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency), this.options.clock ?? systemPacerClock);
   }
 
   async fetch(url: string, conditions?: FetchConditions): Promise<FetchResult> {
@@ -81,7 +83,7 @@ export class HttpFetcher implements Fetcher {
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
         this.options.logger?.warn('retrying request', { url, attempt: attemptNumber, reason: error.message });
-        if (error.retryAfterMs !== undefined) await sleep(error.retryAfterMs);
+        if (error.retryAfterMs !== undefined) await (this.options.clock ?? systemPacerClock).sleep(error.retryAfterMs);
       },
     });
   }

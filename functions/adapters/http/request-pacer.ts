@@ -1,6 +1,12 @@
 // Politeness per host: at most `concurrency` requests at once and at least `intervalMs` between
 // the starts of two requests. Crawl-delay from robots.txt can widen the interval, never narrow it.
 
+/** Time as the pacer sees it: injected, so tests can check the pace without waiting on the wall clock. */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 export class RequestPacer {
   private nextStart = 0;
   private lastStart = 0;
@@ -10,6 +16,7 @@ export class RequestPacer {
   constructor(
     private intervalMs: number,
     private readonly concurrency: number,
+    private readonly clock: PacerClock = systemPacerClock,
   ) {}
 
   widenInterval(ms: number): void {
@@ -24,11 +31,11 @@ export class RequestPacer {
     if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     try {
-      const now = Date.now();
+      const now = this.clock.now();
       const start = Math.max(now, this.nextStart);
       this.nextStart = start + this.intervalMs;
       this.lastStart = start;
-      if (start > now) await sleep(start - now);
+      if (start > now) await this.clock.sleep(start - now);
       return await task();
     } finally {
       this.active--;
@@ -40,3 +47,5 @@ export class RequestPacer {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export const systemPacerClock: PacerClock = { now: () => Date.now(), sleep };
