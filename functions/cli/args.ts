@@ -1,16 +1,19 @@
-// Command-line flags to a typed, validated configuration. Every mistake is one clear line.
+// Command-line flags to a typed, validated configuration. Every mistake is one clear line. Each
+// command's flags are one table, which both the parser and that command's --help are made from.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & {};
 import { DEFAULT_OPTIONS, type ContentMode } from '../pipeline/config.js';
 import { parseIloDate } from '../pipeline/extract/dates.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** The command whose flags were wrong, to point at its --help. */
+  readonly command: string | undefined;
+
+  constructor(message: string, command?: string) {
     super(message);
     this.name = 'UsageError';
+    this.command = command;
   }
 }
 
@@ -28,7 +31,7 @@ export interface RunConfig {
   backfill: boolean;
   contentMode: ContentMode;
   userAgent?: string;
-  /** Requests per second to the origin (0: no pacing; the default is 1, and none on loopback). */
+  /** Requests per second to the origin (0: no pacing, a mirror only; the default is 1, and none on loopback). */
   rate?: number;
   concurrency: number;
   timeoutMs: number;
@@ -44,186 +47,240 @@ export interface ServeConfig {
   port: number;
 }
 
-export type Command = RunConfig | ServeConfig | { command: 'help' };
+export type CommandName = 'run' | 'serve' | 'demo';
+export type Command = RunConfig | ServeConfig | { command: 'help'; text: string };
 
-const RUN_FLAGS = {
-  origin: { type: 'string' },
-  data: { type: 'string' },
-  store: { type: 'string' },
-  notify: { type: 'string' },
-  'public-url': { type: 'string' },
-  since: { type: 'string' },
-  max: { type: 'string' },
-  backfill: { type: 'boolean' },
-  content: { type: 'string' },
-  'user-agent': { type: 'string' },
-  rate: { type: 'string' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  retries: { type: 'string' },
-  verbose: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+interface FlagSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  /** What the value is called in the help ("URL", "N"). */
+  value?: string;
+  help: string;
+  short?: string;
+}
 
-const SERVE_FLAGS = {
-  data: { type: 'string' },
-  store: { type: 'string' },
-  port: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const flag = (name: string, value: string | undefined, help: string): FlagSpec => (value ? { name, type: 'string', value, help } : { name, type: 'boolean', help });
+
+const DATA = flag('data', 'DIR', 'Local store folder (default ./data)');
+const CONTENT = flag('content', 'full|summary', 'Full text in feeds and exports, or title, lead and link only (default full)');
+const PUBLIC_URL = flag('public-url', 'URL', 'Where the public files are served; feed self links and notification links use it\n(default http://127.0.0.1:8080, where `serve` listens)');
+const VERBOSE = flag('verbose', undefined, 'Log every page and every step on stderr');
+const JSON_REPORT = flag('json', undefined, 'Print the run report as JSON instead of the summary');
+const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', short: 'h', help: 'This help' };
+
+const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagSpec[]; notes?: string }> = {
+  run: {
+    usage: 'run [flags]',
+    about: 'Discover new and changed ILO news, ingest it, publish feeds and exports, notify subscribers.',
+    flags: [
+      flag('origin', 'URL', 'Fetch the ILO site from here (a mirror); outputs keep https://www.ilo.org URLs\n(default https://www.ilo.org)'),
+      DATA,
+      flag('store', 's3://BUCKET[/PREFIX]', 'Use an S3 bucket as the store instead (AWS credentials from the environment)'),
+      flag('notify', 'outbox|sns:TOPIC_ARN', 'Where notifications go (default: outbox, DIR/notifications.jsonl)'),
+      PUBLIC_URL,
+      flag('since', 'DATE', 'Only stories changed on or after DATE (YYYY-MM-DD)'),
+      flag('max', 'N', 'At most N pages this run, the rest next run (default 200; 0 = no limit)'),
+      flag('backfill', undefined, 'Ingest the whole archive over as many runs as it takes'),
+      CONTENT,
+      flag('user-agent', 'UA', 'User-Agent sent to the origin (name your project and a contact URL)'),
+      flag('rate', 'N', 'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)'),
+      flag('concurrency', 'N', 'Stories ingested at once (default 2)'),
+      flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
+      flag('retries', 'N', 'Retries on 429, 5xx and network errors, with backoff (default 3)'),
+      VERBOSE,
+      JSON_REPORT,
+    ],
+    notes:
+      'On a terminal a progress line shows pages done / total, the story being read and the time left;\n' +
+      'otherwise a plain line every 10% of a run over more than 10 pages.\n\n' +
+      'Exit status: 0 when the run completed (single stories may have failed; they are retried next run),\n' +
+      '1 when it could not run (origin unreachable, store not writable), 2 for a bad command line.',
+  },
+  serve: {
+    usage: 'serve [--data DIR] [--port N]',
+    about: 'Serve the public files of a data folder on 127.0.0.1, for feed readers.',
+    flags: [
+      flag('data', 'DIR', 'The data folder to serve (default ./data)'),
+      flag('store', 's3://BUCKET[/PREFIX]', 'Serve an S3 store instead'),
+      flag('port', 'N', 'Port on 127.0.0.1 (default 8080; 0 = any free port)'),
+    ],
+  },
+  demo: {
+    usage: 'demo [--data DIR] [flags]',
+    about: 'What `npm start` does: serve the bundled ILO replica on 127.0.0.1 and run against it, offline.',
+    flags: [DATA, CONTENT, PUBLIC_URL, VERBOSE, JSON_REPORT],
+    notes: 'Other `run` flags are refused: demo always reads the bundled replica, once, unpaced.',
+  },
+};
+
+export const HELP = `Usage: npm run syndicate -- <command> [flags]
+
+Commands
+${(Object.keys(COMMANDS) as CommandName[]).map((name) => `  ${name.padEnd(7)} ${COMMANDS[name].about.split('\n')[0]}`).join('\n')}
+
+Run 'npm run syndicate -- <command> --help' for a command's flags.`;
+
+/** The --help text of one command, made from its flag table. */
+export function commandHelp(name: CommandName): string {
+  const spec = COMMANDS[name];
+  const left = (f: FlagSpec) => `--${f.name}${f.value ? ` ${f.value}` : ''}`;
+  const width = Math.min(28, Math.max(...spec.flags.map((f) => left(f).length)) + 2);
+  const rows = [...spec.flags, HELP_FLAG].flatMap((f) => {
+    const [first, ...more] = f.help.split('\n');
+    const head = left(f).length + 2 > width ? [`  ${left(f)}`, `  ${''.padEnd(width)}${first}`] : [`  ${left(f).padEnd(width)}${first}`];
+    return [...head, ...more.map((line) => `  ${''.padEnd(width)}${line}`)];
+  });
+  return [`Usage: npm run syndicate -- ${spec.usage}`, '', spec.about, '', 'Flags', ...rows, ...(spec.notes ? ['', spec.notes] : [])].join('\n');
+}
 
 export const DEFAULT_DATA_DIR = './data';
 
 export function parseCommand(argv: string[]): Command {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
-  if (command === 'run' || command === 'demo') return parseRun(command, rest);
-  if (command === 'serve') return parseServe(rest);
-  throw new UsageError(`unknown command '${command}' (expected run, serve or demo)`);
-}
-
-function parseRun(command: 'run' | 'demo', argv: string[]): RunConfig | { command: 'help' } {
-  const { values } = parse(argv, RUN_FLAGS);
-  if (values.help) return { command: 'help' };
-  if (values.data !== undefined && values.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them');
-  const store = storeSpec(values.data, values.store);
-  return {
-    command,
-    origin: values.origin === undefined ? ILO_ORIGIN : httpUrl('--origin', values.origin),
-    store,
-    notify: notifySpec(values.notify, store),
-    publicUrl: values['public-url'] === undefined ? DEFAULT_OPTIONS.publicUrl : httpUrl('--public-url', values['public-url']),
-    ...(values.since !== undefined ? { since: sinceDate(values.since) } : {}),
-    max: values.max === undefined ? DEFAULT_OPTIONS.max : integer('--max', values.max, 0, 1_000_000),
-    backfill: values.backfill ?? false,
-    contentMode: contentMode(values.content),
-    ...(values['user-agent'] !== undefined ? { userAgent: userAgent(values['user-agent']) } : {}),
-    ...(values.rate !== undefined ? { rate: number('--rate', values.rate, 0, 100) } : {}),
-    concurrency: values.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : integer('--concurrency', values.concurrency, 1, 16),
-    timeoutMs: values.timeout === undefined ? 20_000 : integer('--timeout', values.timeout, 1, 600) * 1000,
-    retries: values.retries === undefined ? 3 : integer('--retries', values.retries, 0, 10),
-    verbose: values.verbose ?? false,
-    json: values.json ?? false,
-  };
-}
-
-function parseServe(argv: string[]): ServeConfig | { command: 'help' } {
-  const { values } = parse(argv, SERVE_FLAGS);
-  if (values.help) return { command: 'help' };
-  if (values.data !== undefined && values.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them');
-  return {
-    command: 'serve',
-    store: storeSpec(values.data, values.store),
-    port: values.port === undefined ? 8080 : integer('--port', values.port, 0, 65535),
-  };
-}
-
-function parse<T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    // node:util says e.g. "Unknown option '--orign'. To specify a positional argument..."; keep the first sentence.
-    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/^./, (c) => c.toLowerCase()));
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    const topic = rest[0];
+    return { command: 'help', text: isCommand(topic) ? commandHelp(topic) : HELP };
+  }
+  if (!isCommand(command)) throw new UsageError(`unknown command '${command}' (expected run, serve or demo)`);
+  const values = parse(command, rest);
+  if (values.help) return { command: 'help', text: commandHelp(command) };
+  switch (command) {
+    case 'run':
+    case 'demo':
+      return parseRun(command, values);
+    case 'serve':
+      return parseServe(values);
   }
 }
 
-function storeSpec(data: string | undefined, store: string | undefined): StoreSpec {
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
+  const v = strings(values);
+  if (v.data !== undefined && v.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them', command);
+  const store = storeSpec(v.data, v.store, command);
+  const origin = v.origin === undefined ? ILO_ORIGIN : httpUrl('--origin', v.origin, command);
+  const rate = v.rate === undefined ? undefined : number('--rate', v.rate, 0, 100, command);
+  if (rate === 0 && origin === ILO_ORIGIN) {
+    throw new UsageError('--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0', command);
+  }
+  return {
+    command,
+    origin,
+    store,
+    notify: notifySpec(v.notify, store, command),
+    publicUrl: v['public-url'] === undefined ? DEFAULT_OPTIONS.publicUrl : httpUrl('--public-url', v['public-url'], command),
+    ...(v.since !== undefined ? { since: sinceDate(v.since, command) } : {}),
+    max: v.max === undefined ? DEFAULT_OPTIONS.max : integer('--max', v.max, 0, 1_000_000, command),
+    backfill: values.backfill === true,
+    contentMode: contentMode(v.content, command),
+    ...(v['user-agent'] !== undefined ? { userAgent: userAgent(v['user-agent'], command) } : {}),
+    ...(rate !== undefined ? { rate } : {}),
+    concurrency: v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : integer('--concurrency', v.concurrency, 1, 16, command),
+    timeoutMs: v.timeout === undefined ? 20_000 : integer('--timeout', v.timeout, 1, 600, command) * 1000,
+    retries: v.retries === undefined ? 3 : integer('--retries', v.retries, 0, 10, command),
+    verbose: values.verbose === true,
+    json: values.json === true,
+  };
+}
+
+function parseServe(values: Values): ServeConfig {
+  const v = strings(values);
+  if (v.data !== undefined && v.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them', 'serve');
+  return {
+    command: 'serve',
+    store: storeSpec(v.data, v.store, 'serve'),
+    port: v.port === undefined ? 8080 : integer('--port', v.port, 0, 65535, 'serve'),
+  };
+}
+
+function strings(values: Values): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => typeof value === 'string')) as Record<string, string | undefined>;
+}
+
+function parse(command: CommandName, argv: string[]): Values {
+  const flags = [...COMMANDS[command].flags, HELP_FLAG];
+  const options = Object.fromEntries(flags.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
+  const valued = new Set(flags.filter((f) => f.type === 'string').map((f) => `--${f.name}`));
+  // `--max -1`: node:util reads "-1" as an option and calls the flag ambiguous; it is a (bad) value.
+  const args = argv.flatMap((arg, i) => (valued.has(argv[i - 1] ?? '') && /^-\d/.test(arg) ? [] : valued.has(arg) && /^-\d/.test(argv[i + 1] ?? '') ? [`${arg}=${argv[i + 1]}`] : [arg]));
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown && command === 'demo' && COMMANDS.run.flags.some((f) => `--${f.name}` === unknown)) {
+      throw new UsageError(`demo does not take ${unknown}: it always runs once against the bundled replica (use 'run' for ${unknown})`, command);
+    }
+    // node:util says e.g. "Unknown option '--orign'. To specify a positional argument..."; keep the first sentence.
+    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/^./, (c) => c.toLowerCase()), command);
+  }
+}
+
+function storeSpec(data: string | undefined, store: string | undefined, command: string): StoreSpec {
   if (store !== undefined) {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(store);
-    if (!match) throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`);
+    if (!match) throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`, command);
     const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
     return { kind: 's3', bucket: match[1]!, prefix };
   }
-  if (data !== undefined && data.trim() === '') throw new UsageError('--data needs a folder');
+  if (data !== undefined && data.trim() === '') throw new UsageError('--data needs a folder', command);
   return { kind: 'fs', dir: path.resolve(data ?? DEFAULT_DATA_DIR) };
 }
 
-function notifySpec(notify: string | undefined, store: StoreSpec): NotifySpec {
+function notifySpec(notify: string | undefined, store: StoreSpec, command: string): NotifySpec {
   if (notify === undefined || notify === 'outbox') {
     if (store.kind !== 'fs') {
-      if (notify === 'outbox') throw new UsageError('--notify outbox writes into the data folder: use it with --data, or give --notify sns:TOPIC_ARN');
-      throw new UsageError('with --store s3://... give --notify sns:TOPIC_ARN (the outbox is a local file)');
+      if (notify === 'outbox') throw new UsageError('--notify outbox writes into the data folder: use it with --data, or give --notify sns:TOPIC_ARN', command);
+      throw new UsageError('with --store s3://... give --notify sns:TOPIC_ARN (the outbox is a local file)', command);
     }
     return { kind: 'outbox', file: path.join(store.dir, 'notifications.jsonl') };
   }
   const match = /^sns:(arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})$/.exec(notify);
-  if (!match) throw new UsageError(`--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`);
+  if (!match) throw new UsageError(`--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`, command);
   return { kind: 'sns', topicArn: match[1]! };
 }
 
-function httpUrl(flag: string, value: string): string {
+function httpUrl(flag: string, value: string, command: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`);
+    throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`);
-  if (url.search || url.hash) throw new UsageError(`${flag} must not have a query or fragment, got '${value}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
+  if (url.search || url.hash) throw new UsageError(`${flag} must not have a query or fragment, got '${value}'`, command);
   return url.toString().replace(/\/+$/, '');
 }
 
-function sinceDate(value: string): string {
+function sinceDate(value: string, command: string): string {
   const parsed = parseIloDate(value);
-  if (!parsed) throw new UsageError(`--since must be a date like 2025-01-31, got '${value}'`);
+  if (!parsed) throw new UsageError(`--since must be a date like 2025-01-31, got '${value}'`, command);
   return parsed;
 }
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+function integer(flag: string, value: string, min: number, max: number, command: string): number {
   const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, command);
   return n;
 }
 
-function number(flag: string, value: string, min: number, max: number): number {
+function number(flag: string, value: string, min: number, max: number, command: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got '${value}'`, command);
   return n;
 }
 
-function contentMode(value: string | undefined): ContentMode {
+function contentMode(value: string | undefined, command: string): ContentMode {
   if (value === undefined) return 'full';
   if (value === 'full' || value === 'summary') return value;
-  throw new UsageError(`--content must be 'full' or 'summary', got '${value}'`);
+  throw new UsageError(`--content must be 'full' or 'summary', got '${value}'`, command);
 }
 
-function userAgent(value: string): string {
-  if (!/^[\x20-\x7E]{8,300}$/.test(value)) throw new UsageError('--user-agent must be 8 to 300 printable ASCII characters');
+function userAgent(value: string, command: string): string {
+  if (!/^[\x20-\x7E]{8,300}$/.test(value)) throw new UsageError('--user-agent must be 8 to 300 printable ASCII characters', command);
   return value;
 }
-
-export const HELP = `Usage: npm run syndicate -- <command> [flags]
-
-Commands
-  run     Discover new and changed ILO news, ingest, publish feeds and exports, notify.
-  serve   Serve the public files of a data folder on 127.0.0.1 for feed readers.
-  demo    What \`npm start\` does: serve the bundled ILO replica and run against it, offline.
-
-run flags
-  --origin URL        Fetch the ILO site from here (a mirror); outputs keep https://www.ilo.org URLs.
-                      Default https://www.ilo.org
-  --data DIR          Local store folder (default ./data)
-  --store s3://BUCKET[/PREFIX]   Use an S3 bucket as the store instead (AWS credentials from the environment)
-  --notify outbox|sns:TOPIC_ARN  Where notifications go (default: outbox, DIR/notifications.jsonl)
-  --public-url URL    Where the public files are served; feed self links are built on it
-                      (default http://127.0.0.1:8080, where \`serve\` listens)
-  --since DATE        Only stories changed on or after DATE (YYYY-MM-DD)
-  --max N             At most N pages this run, the rest next run (default 200; 0 = no limit)
-  --backfill          Ingest the whole archive over as many runs as it takes
-  --content full|summary   Full text in feeds and exports, or title, lead and link only (default full)
-  --user-agent UA     User-Agent sent to the origin (name your project and a contact URL)
-  --rate N            Requests per second to the origin (default 1; no pacing on a loopback mirror)
-  --concurrency N     Stories ingested at once (default 2)
-  --timeout SECONDS   Per-request timeout (default 20)
-  --retries N         Retries on 429, 5xx and network errors, with backoff (default 3)
-  --verbose           Log every step on stderr
-  --json              Print the run report as JSON instead of the summary
-
-serve flags
-  --data DIR          The data folder to serve (default ./data)
-  --port N            Port on 127.0.0.1 (default 8080)
-
-Exit status: 0 when the run completed (single stories may have failed; they are retried next run),
-1 when it could not run (origin unreachable, store not writable), 2 for a bad command line.`;

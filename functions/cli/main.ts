@@ -10,17 +10,27 @@ import { DEFAULT_OPTIONS } from '../pipeline/config.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
-import { HELP, type NotifySpec, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { type NotifySpec, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { type Terminal, progressDisplay } from './progress-display.js';
 import { startPublicServer } from './public-server.js';
 import { startReplicaServer } from './replica-server.js';
 import { formatSummary } from './run-summary.js';
+import { WriteRecordingStore } from './written-files.js';
 
 export interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Raw writes to stderr when it is a terminal: the progress line is drawn there. */
+  terminal?: Terminal;
+  /** Milliseconds, for the time left in the progress line (default Date.now). */
+  now?: () => number;
 }
 
-const stdio: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+const stdio: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  ...(process.stderr.isTTY ? { terminal: { write: (text: string) => void process.stderr.write(text), get columns() { return process.stderr.columns || 80; } } } : {}),
+};
 
 /** Runs a command line; resolves to the exit status. `serve` resolves only when the server stops. */
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
@@ -30,7 +40,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`syndicate: ${error.message}`);
-      io.err("Run 'npm run syndicate -- --help' for the flags.");
+      io.err(`Run 'npm run syndicate -- ${error.command ? `${error.command} ` : ''}--help' for the flags.`);
       return 2;
     }
     throw error;
@@ -38,7 +48,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
   try {
     switch (command.command) {
       case 'help':
-        io.out(HELP);
+        io.out(command.text);
         return 0;
       case 'serve': {
         // serve only reads: an existing folder, read-only or not; a missing one is a typo, not a new folder.
@@ -72,11 +82,12 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
 }
 
 async function run(config: RunConfig, io: Output): Promise<number> {
+  const display = progressDisplay({ ...(io.terminal ? { terminal: io.terminal } : {}), err: io.err, verbose: config.verbose, now: io.now ?? Date.now });
   const replica = config.command === 'demo' ? await startReplicaServer() : undefined;
   try {
     const origin = replica?.origin ?? config.origin;
-    const logger = consoleLogger(config.verbose ? 'info' : 'warn', io.err);
-    const store = await openStore(config.store);
+    const logger = consoleLogger(config.verbose ? 'info' : 'warn', display.line);
+    const store = new WriteRecordingStore(await openStore(config.store));
     const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
     const fetcher = new HttpFetcher({
       origin,
@@ -89,7 +100,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
     });
     const notifier = await openNotifier(config.notify);
     const report = await runPipeline(
-      { fetcher, store, notifier, clock: systemClock, logger },
+      { fetcher, store, notifier, clock: systemClock, logger, progress: display.listener },
       {
         ...DEFAULT_OPTIONS,
         publicUrl: config.publicUrl,
@@ -101,9 +112,13 @@ async function run(config: RunConfig, io: Output): Promise<number> {
         concurrency: config.concurrency,
       },
     );
-    io.out(config.json ? JSON.stringify(report, null, 2) : formatSummary(report, { ...config, origin }));
+    display.finish();
+    const written = store.publicFiles();
+    io.out(config.json ? JSON.stringify({ ...report, publicFilesWritten: written }, null, 2) : formatSummary(report, { ...config, origin }, written));
     return 0;
   } finally {
+    // A run that stops with an error leaves no half-drawn progress line before the message.
+    display.finish();
     await replica?.close();
   }
 }

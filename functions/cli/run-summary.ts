@@ -2,8 +2,14 @@
 import path from 'node:path';
 import type { RunReport } from '../pipeline/run-pipeline.js';
 import type { RunConfig } from './args.js';
+import { plural } from './progress-display.js';
+import { countWritten } from './written-files.js';
 
-export function formatSummary(report: RunReport, config: RunConfig): string {
+/** "1 page", "2 pages". */
+const count = (n: number, word: string, many?: string) => `${n} ${plural(n, word, many)}`;
+
+/** `written`: the public files the run wrote (every one: articles, archive pages, feeds, indexes). */
+export function formatSummary(report: RunReport, config: RunConfig, written: string[] = report.publish.filesWritten): string {
   const lines: string[] = [];
   const where = config.store.kind === 'fs' ? displayPath(config.store.dir) : `s3://${config.store.bucket}/${config.store.prefix}`;
   const origin = config.origin === 'https://www.ilo.org' ? config.origin : `${config.origin} (mirror of https://www.ilo.org)`;
@@ -11,15 +17,15 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
   const stored = report.newStories.length + report.updatedStories.length + report.unchanged;
   lines.push(`ILO syndication run: ${origin} -> ${where}`);
   lines.push(
-    `  discovered  ${report.knownPages} news pages known (${d.source === 'sitemap' ? `sitemap: ${d.sitemapPagesFetched} pages read, ${d.sitemapPagesNotModified} not modified` : 'news listing (sitemap unavailable)'})`,
+    `  discovered  ${count(report.knownPages, 'news page')} known (${d.source === 'sitemap' ? `sitemap: ${count(d.sitemapPagesFetched, 'page')} read, ${d.sitemapPagesNotModified} not modified` : 'news listing (sitemap unavailable)'})`,
   );
   lines.push(
-    `  ingested    ${report.candidates} pages to check -> ${report.newStories.length} new, ${report.updatedStories.length} updated, ${report.unchanged} unchanged` +
+    `  ingested    ${count(report.candidates, 'page')} to check -> ${report.newStories.length} new, ${report.updatedStories.length} updated, ${report.unchanged} unchanged` +
       (stored === 0 && report.candidates === 0 ? ' (nothing changed on the site)' : ''),
   );
-  if (report.coveredByTwin > 0) lines.push(`              ${report.coveredByTwin} pages came with their other-language twin`);
+  if (report.coveredByTwin > 0) lines.push(`              ${count(report.coveredByTwin, 'page')} came with ${plural(report.coveredByTwin, 'its', 'their')} other-language twin`);
   if (report.pendingPages > 0) lines.push(`  pending     ${pendingLine(report.pendingPages, report.setAsidePages)}`);
-  if (report.gone.length > 0) lines.push(`  gone        ${report.gone.length} pages answered 404/410 (recorded, not fetched again until they change)`);
+  if (report.gone.length > 0) lines.push(`  gone        ${count(report.gone.length, 'page')} answered 404/410 (recorded, not fetched again until ${plural(report.gone.length, 'it changes', 'they change')})`);
   for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
   lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
   for (const failure of report.failed) lines.push(`              ${failure.reason}`);
@@ -29,7 +35,11 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
   }
   for (const warning of report.warnings) lines.push(`  warning     ${warning}`);
   const notifyTarget = config.notify.kind === 'outbox' ? displayPath(config.notify.file) : config.notify.topicArn;
-  lines.push(`  published   ${report.publish.filesWritten.length} files written, ${report.publish.notificationsSent} notifications sent (${notifyTarget})`);
+  const c = countWritten(written);
+  const kinds = ([[c.article, 'article file'], [c.archive, 'archive page'], [c.feed, 'feed file'], [c.index, 'index file']] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => count(n, word));
+  lines.push(`  published   ${count(c.total, 'file')} written${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${count(report.publish.notificationsSent, 'notification')} sent (${notifyTarget})`);
   if (config.store.kind === 'fs') {
     const base = displayPath(config.store.dir);
     lines.push('');
@@ -46,7 +56,7 @@ export function formatSummary(report: RunReport, config: RunConfig): string {
 }
 
 function pendingLine(pending: number, setAside: number): string {
-  const pages = (n: number) => `${n} page${n === 1 ? '' : 's'}`;
+  const pages = (n: number) => count(n, 'page');
   const rest = pending - setAside;
   const parts: string[] = [];
   if (rest > 0) parts.push(`${pages(rest)} left for the next run`);

@@ -76,10 +76,27 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** What became of one page of a run. */
+export interface PageResult {
+  outcome: 'new' | 'updated' | 'unchanged' | 'covered' | 'gone' | 'rejected' | 'failed';
+  /** The story's id, when the page was stored. */
+  id?: string;
+  reason?: string;
+}
+
+/** How far a run has got, for a person watching: the CLI draws it, the Lambdas pass no listener. */
+export type RunProgress =
+  | { stage: 'ingest'; total: number }
+  | { stage: 'page-start'; url: string; done: number; total: number }
+  | ({ stage: 'page-done'; url: string; done: number; total: number } & PageResult)
+  | { stage: 'publish' };
+
 export interface PipelinePorts {
   fetcher: Fetcher;
   store: Store;
   notifier: Notifier;
   clock: Clock;
   logger: Logger;
+  /** Told of each page as a run goes (optional; must not throw). */
+  progress?: (event: RunProgress) => void;
 }

@@ -6,7 +6,7 @@ import { countPending, markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
 import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
-import type { PipelinePorts } from './ports.js';
+import type { PageResult, PipelinePorts } from './ports.js';
 import { type PublishReport, publishPending } from './publish/publish.js';
 
 export interface StoryFailure {
@@ -63,10 +63,14 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
   // English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
   // are mostly covered already. Run in two phases so a pair is never ingested twice at once.
   const phases = [candidates.filter((c) => c.lang === 'en'), candidates.filter((c) => c.lang !== 'en')];
-  for (const phase of phases) await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
+  const progress = ports.progress ?? (() => undefined);
+  const total = candidates.length;
+  let done = 0;
+  progress({ stage: 'ingest', total });
+  const ingestCandidate = async (candidate: Candidate): Promise<PageResult> => {
     if (covered.has(candidate.url)) {
       report.coveredByTwin++;
-      return;
+      return { outcome: 'covered' };
     }
     let outcome: IngestOutcome;
     try {
@@ -76,7 +80,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
       const reason = describeFailure(error);
       report.failed.push({ url: candidate.url, reason });
       ports.logger.warn('story failed', { url: candidate.url, reason });
-      return;
+      return { outcome: 'failed', reason };
     }
     switch (outcome.status) {
       case 'stored':
@@ -89,21 +93,27 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
         else report.unchanged++;
         report.warnings.push(...outcome.warnings);
         report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
-        break;
+        return { outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged', id: outcome.id };
       case 'gone':
         markHandled(state, candidate.url, candidate.lang, 'gone');
         report.gone.push(candidate.url);
-        break;
+        return { outcome: 'gone' };
       case 'rejected':
         markHandled(state, candidate.url, candidate.lang, 'rejected');
         report.rejected.push({ url: candidate.url, reason: outcome.reason });
-        break;
+        return { outcome: 'rejected', reason: outcome.reason };
     }
+  };
+  for (const phase of phases) await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
+    progress({ stage: 'page-start', url: candidate.url, done, total });
+    const result = await ingestCandidate(candidate);
+    progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
   });
 
   await saveDiscoveryState(ports.store, state);
   const { pending, setAside } = countPending(state);
 
+  progress({ stage: 'publish' });
   const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
   return { ...report, pendingPages: pending, setAsidePages: setAside, publish, durationMs: ports.clock.now().getTime() - started };
 }

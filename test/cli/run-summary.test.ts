@@ -18,3 +18,32 @@ describe('formatSummary', () => {
     expect(text).not.toContain('pending');
   });
 });
+
+describe('formatSummary counts', () => {
+  it('says "1 page", not "1 pages", everywhere it counts', async () => {
+    const report = await pipelineHarness().run();
+    const one = {
+      ...report,
+      knownPages: 1,
+      discovery: { ...report.discovery, source: 'sitemap' as const, sitemapPagesFetched: 1 },
+      candidates: 1,
+      coveredByTwin: 1,
+      gone: ['https://www.ilo.org/resource/news/x'],
+      publish: { ...report.publish, notificationsSent: 1 },
+    };
+    const text = formatSummary(one, parseCommand(['run', '--data', '/tmp/x']) as RunConfig, ['exports/v1/archive/2025-01.json']);
+    expect(text).toContain('discovered  1 news page known (sitemap: 1 page read,');
+    expect(text).toContain('ingested    1 page to check ->');
+    expect(text).toContain('1 page came with its other-language twin');
+    expect(text).toContain('gone        1 page answered 404/410 (recorded, not fetched again until it changes)');
+    expect(text).toContain('published   1 file written (1 archive page), 1 notification sent');
+    expect(text).not.toMatch(/\b1 (news pages|pages|files|archive pages|notifications)\b/);
+  });
+
+  it('counts article files, archive pages, feeds and indexes apart', async () => {
+    const report = await pipelineHarness().run();
+    const written = ['articles/a/meta.json', 'articles/a/en.md', 'exports/v1/articles/a.json', 'exports/v1/archive/2025-01.json', 'exports/v1/archive/2024-12.json', 'feeds/en/rss.xml', 'exports/v1/index.json'];
+    const text = formatSummary(report, parseCommand(['run', '--data', '/tmp/x']) as RunConfig, written);
+    expect(text).toMatch(/published {3}7 files written \(3 article files, 2 archive pages, 1 feed file, 1 index file\), \d+ notifications? sent/);
+  });
+});

@@ -1,0 +1,151 @@
+// The command line in process, through main(argv, io): per-command help, range messages, what demo
+// refuses, the progress it draws on a terminal (or not), and a summary that counts every file.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../functions/cli/args.js';
+import { type Output, main } from '../../functions/cli/main.js';
+import { isPublicKey } from '../../functions/pipeline/state/public-paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+interface Captured extends Output {
+  stdout: string[];
+  stderr: string[];
+  screen: string[];
+}
+
+function capture(options: { terminal?: boolean } = {}): Captured {
+  const io: Captured = { stdout: [], stderr: [], screen: [], out: (text) => void io.stdout.push(text), err: (text) => void io.stderr.push(text) };
+  if (options.terminal) {
+    io.terminal = { write: (text) => void io.screen.push(text), columns: 100 };
+    // On a terminal, whole lines land on the screen too, between progress redraws.
+    io.err = (text) => {
+      io.stderr.push(text);
+      io.screen.push(`${text}\n`);
+    };
+  }
+  return io;
+}
+
+async function cli(argv: string[], options: { terminal?: boolean } = {}): Promise<Captured & { code: number }> {
+  const io = capture(options);
+  const code = await main(argv, io);
+  return Object.assign(io, { code });
+}
+
+describe('--help', () => {
+  it('lists the commands at the top level and points at each command\'s help', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['run', 'serve', 'demo']) expect(stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    expect(stdout.join('\n')).toContain("Run 'npm run syndicate -- <command> --help'");
+    expect(stdout.join('\n')).not.toContain('--max');
+  });
+
+  it.each([
+    ['run', ['--origin URL', '--max N', '--rate N', '--since DATE', '--verbose', 'Exit status'], ['--port']],
+    ['serve', ['--data DIR', '--port N'], ['--max', '--origin']],
+    ['demo', ['--data DIR', '--content', '--json'], ['--origin', '--max', '--store']],
+  ])('%s --help shows that command\'s flags only', async (command, present, absent) => {
+    for (const argv of [[command, '--help'], [command, '-h'], ['help', command]]) {
+      const { code, stdout, stderr } = await cli(argv);
+      expect(code, argv.join(' ')).toBe(0);
+      expect(stderr).toEqual([]);
+      const text = stdout.join('\n');
+      expect(text.startsWith(`Usage: npm run syndicate -- ${command}`)).toBe(true);
+      for (const flag of present) expect(text, flag).toContain(flag);
+      for (const flag of absent) expect(text, flag).not.toContain(flag);
+    }
+  });
+});
+
+describe('bad command lines', () => {
+  it.each([
+    [['run', '--max', '-1'], "--max must be a whole number from 0 to 1000000, got '-1'"],
+    [['run', '--max=-1'], "--max must be a whole number from 0 to 1000000, got '-1'"],
+    [['run', '--concurrency', '-3'], "--concurrency must be a whole number from 1 to 16, got '-3'"],
+    [['run', '--rate', '-0.5', '--origin', 'http://127.0.0.1:9'], "--rate must be a number from 0 to 100, got '-0.5'"],
+    [['serve', '--port', '-1'], "--port must be a whole number from 0 to 65535, got '-1'"],
+    [['run', '--rate', '0'], '--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0'],
+    [['demo', '--origin', 'http://127.0.0.1:9'], "demo does not take --origin: it always runs once against the bundled replica (use 'run' for --origin)"],
+    [['demo', '--max', '3'], "demo does not take --max: it always runs once against the bundled replica (use 'run' for --max)"],
+    [['demo', '--store', 's3://bucket'], "demo does not take --store: it always runs once against the bundled replica (use 'run' for --store)"],
+    [['demo', '--bogus'], "unknown option '--bogus'"],
+  ])('%j: exit 2 and one line naming the problem', async (argv, message) => {
+    const { code, stderr, stdout } = await cli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual([`syndicate: ${message}`, `Run 'npm run syndicate -- ${argv[0]} --help' for the flags.`]);
+  });
+
+  it('accepts --rate 0 for a mirror, where it turns pacing off', () => {
+    expect(parseCommand(['run', '--origin', 'http://127.0.0.1:9', '--rate', '0'])).toMatchObject({ rate: 0 });
+    expect(parseCommand(['run', '--rate', '0.5'])).toMatchObject({ rate: 0.5 });
+  });
+});
+
+describe('demo in process', () => {
+  let data: { dir: string; cleanup: () => Promise<void> };
+  let plain: Captured & { code: number };
+
+  beforeAll(async () => {
+    data = await tempDir('cli-main-');
+    plain = await cli(['demo', '--data', path.join(data.dir, 'plain')]);
+  });
+  afterAll(async () => {
+    await data.cleanup();
+  });
+
+  it('counts every public file it wrote, by kind, with singulars where there is one', async () => {
+    expect(plain.code, plain.stderr.join('\n')).toBe(0);
+    const files = (await readdir(path.join(data.dir, 'plain'), { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(path.join(data.dir, 'plain'), path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .filter(isPublicKey);
+    const articles = files.filter((file) => file.startsWith('articles/') || file.startsWith('exports/v1/articles/')).length;
+    const feeds = files.filter((file) => file.startsWith('feeds/')).length;
+    const others = files.length - articles - feeds;
+    expect(articles).toBe(6 + 9 + 6); // meta.json, one .md per language, the export record
+    const summary = plain.stdout.join('\n');
+    expect(summary).toContain(`  published   ${files.length} files written (${articles} article files, ${feeds} feed files, ${others} index files), 6 notifications sent`);
+    expect(summary).toContain('sitemap: 2 pages read');
+    expect(summary).toContain('3 pages came with their other-language twin');
+    expect(summary).not.toMatch(/\b1 \w+s\b/);
+  });
+
+  it('prints no progress lines for a run of 10 pages or fewer when stderr is not a terminal', () => {
+    expect(plain.stderr).toEqual([]);
+  });
+
+  it('says so when a rerun writes nothing', async () => {
+    const again = await cli(['demo', '--data', path.join(data.dir, 'plain')]);
+    expect(again.stdout.join('\n')).toContain('  published   0 files written, 0 notifications sent');
+  });
+
+  it('logs every page with --verbose', async () => {
+    const { code, stderr } = await cli(['demo', '--data', path.join(data.dir, 'verbose'), '--verbose']);
+    expect(code).toBe(0);
+    const pages = stderr.filter((line) => line.startsWith('page '));
+    expect(pages).toHaveLength(9);
+    expect(pages.map((line) => /^page (\d+)\/9 /.exec(line)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(pages.filter((line) => / new [a-z0-9-]+: https:\/\/www\.ilo\.org\//.test(line))).toHaveLength(6);
+    expect(pages.filter((line) => line.includes(' came with its twin: '))).toHaveLength(3);
+    expect(stderr).toContain('publishing feeds and exports');
+  });
+
+  it('draws one progress line on a terminal, redrawn in place, then clears it before the summary', async () => {
+    let t = 0;
+    const io = capture({ terminal: true });
+    io.now = () => (t += 500);
+    const code = await main(['demo', '--data', path.join(data.dir, 'tty')], io);
+    expect(code).toBe(0);
+    const draws = io.screen.filter((text) => text.startsWith('\r\x1b[K') && text.length > 4);
+    expect(draws.length).toBeGreaterThanOrEqual(9);
+    for (const text of draws) expect(text).not.toContain('\n');
+    expect(draws.some((text) => /^\r\x1b\[K9\/9 pages \(100%\), ETA 0s/.test(text))).toBe(true);
+    expect(draws.some((text) => /^\r\x1b\[K\d\/9 pages \(\d+%\), ETA (\d+s|--)  ilo-partners-microsoft-strengthen-ai-skilling-china/.test(text))).toBe(true);
+    expect(draws.some((text) => text.includes('publishing feeds and exports'))).toBe(true);
+    expect(io.screen.at(-1)).toBe('\r\x1b[K'); // cleared
+    expect(io.stdout.join('\n')).toContain('6 new, 0 updated');
+  });
+});
