@@ -18,7 +18,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     for (const record of event.Records) {
       try {
         const candidate = parseIngestMessage(record.body);
-        const outcome = await ingestStory(ports, { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) }, candidate);
+        const outcome = await ingestStory(ports, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}, candidate);
         // Receipts tell the next discover run the page was settled (so it is not queued again).
         const settled =
           outcome.status === 'stored'

@@ -58,7 +58,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     markupDrift: 0,
   };
   const covered = new Set<string>();
-  const settings = { contentMode: options.contentMode, publicUrl: options.publicUrl, ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}) };
+  const settings = options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {};
 
   // English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
   // are mostly covered already. Run in two phases so a pair is never ingested twice at once.

@@ -92,12 +92,12 @@ export class PipelineFunctions extends Construct {
     // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
     allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl.json']);
     allowObjects(this.discover, bucket, ['s3:GetObject'], ['state/receipts/*']);
-    allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
-    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*', 'exports/v1/articles/*']);
-    allowObjects(this.ingest, bucket, ['s3:DeleteObject'], ['articles/*']);
+    // Ingest keeps a story's record and private full copy; publish renders every public file from them.
+    allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);
+    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/articles/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*/meta.json']);
     allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*']);
-    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'feeds/*', 'exports/*']);
-    allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'exports/v1/archive/*']);
+    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*']);
+    allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*']);
     for (const fn of [this.discover, this.ingest, this.publish]) {
       // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.
       fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));

@@ -1,9 +1,9 @@
-// Synthetic stories written the way ingest writes them (record, export, outbox entry), for publish
+// Synthetic stories written the way ingest writes them (record, full copy, outbox entry), for publish
 // tests and the publishing benchmark, which need archives far bigger than the replica.
 import type { ExtractedArticle } from '../../functions/pipeline/extract/extract-article.js';
 import type { Store } from '../../functions/pipeline/ports.js';
 import { type ArticleRecord, composeRecord } from '../../functions/pipeline/record/article-record.js';
-import { exportArticle } from '../../functions/pipeline/record/export-article.js';
+import { fullArticle } from '../../functions/pipeline/record/full-article.js';
 import { stringifyJson } from '../../functions/pipeline/state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../../functions/pipeline/state/store-keys.js';
 
@@ -31,7 +31,7 @@ export async function storeSyntheticStory(
   store: Store,
   n: number,
   day: string,
-  options: { now?: Date; edit?: string; contentMode?: 'full' | 'summary' } = {},
+  options: { now?: Date; edit?: string } = {},
 ): Promise<ArticleRecord> {
   const now = options.now ?? new Date('2026-11-25T12:00:00Z');
   const pages = n % 3 === 0 ? { en: syntheticPage('en', n, day, options.edit) } : { en: syntheticPage('en', n, day, options.edit), zh: syntheticPage('zh', n, day, options.edit) };
@@ -39,7 +39,7 @@ export async function storeSyntheticStory(
   const { record } = composeRecord(`story-${n}`, pages, previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined, now);
   const bodies = Object.fromEntries(Object.entries(pages).map(([lang, page]) => [lang, page.markdown]));
   await store.put(keys.articleMeta(record.id), stringifyJson(record), { contentType: CONTENT_TYPES.json });
-  await store.put(keys.exportArticle(record.id), stringifyJson(exportArticle(record, bodies, { contentMode: options.contentMode ?? 'full', publicUrl: PUBLIC_URL })), { contentType: CONTENT_TYPES.json });
+  await store.put(keys.fullArticle(record.id), stringifyJson(fullArticle(record, bodies)), { contentType: CONTENT_TYPES.json });
   await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), { contentType: CONTENT_TYPES.json });
   return record;
 }

@@ -193,7 +193,7 @@ describe('feeds', () => {
 
   it('leaves bodies out of every feed and export in summary mode, keeping the lead and attribution', async () => {
     const { store, publish, json } = harness('summary');
-    await storeSyntheticStory(store, 1, '2025-05-05', { contentMode: 'summary' });
+    await storeSyntheticStory(store, 1, '2025-05-05');
     await publish();
     for await (const key of store.list('feeds/')) {
       const body = (await store.get(key))!.body;

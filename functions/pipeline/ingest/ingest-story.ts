@@ -5,21 +5,16 @@
 import { FetchFailure, PreconditionFailed } from '../errors.js';
 import type { Candidate } from '../discover/discover-stories.js';
 import type { PipelinePorts } from '../ports.js';
-import { escapeMarkdownText } from '../normalize/markdown.js';
-import type { ContentMode } from '../config.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
-import { renderMarkdownFile } from '../normalize/front-matter.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
-import { exportArticle } from '../record/export-article.js';
+import { fullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
-import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
+import { readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
 import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, writeSource } from './story-source.js';
 
 export interface IngestSettings {
   mirrorOrigin?: string;
-  contentMode: ContentMode;
-  publicUrl: string;
 }
 
 export interface CoveredPage {
@@ -90,7 +85,7 @@ export async function ingestStory(ports: PipelinePorts, settings: IngestSettings
 
   const { record, change } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined);
   if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
-    await writeDerivedFiles(ports, settings, record, pages);
+    await writeDerivedFiles(ports, record, pages);
   }
   for (const message of warnings) logger.warn(message, { id });
   const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
@@ -223,27 +218,25 @@ async function commitRecord(
 
 /** True when the derived files already belong to the record's version (the common rerun case). */
 async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord): Promise<boolean> {
-  const exported = await readJson<{ version?: number }>(ports.store, keys.exportArticle(record.id));
-  if (exported?.value.version !== record.version) return false;
+  const full = await readJson<{ version?: number }>(ports.store, keys.fullArticle(record.id));
+  if (full?.value.version !== record.version) return false;
   return (await ports.store.get(keys.notified(record.id, record.version))) !== undefined ||
     (await ports.store.get(keys.outbox(record.id, record.version))) !== undefined;
 }
 
-/** Markdown files, the export record and the outbox entry that tells publish a version is new. */
-async function writeDerivedFiles(ports: PipelinePorts, settings: IngestSettings, record: ArticleRecord, pages: StoryPages): Promise<void> {
+/**
+ * The story's full copy (record and Markdown of every language), then the outbox entry that tells
+ * publish a version is new. Publish renders the public files from the copy, in its content mode.
+ */
+async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages): Promise<void> {
   const { store } = ports;
   const bodies: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
     const page = pages[lang];
-    if (!page) {
-      if (await store.get(keys.articleMarkdown(record.id, lang))) await store.delete(keys.articleMarkdown(record.id, lang));
-      continue;
-    }
-    bodies[lang] = markdownBody(page);
-    const published = settings.contentMode === 'full' ? bodies[lang]! : summaryOnlyBody(record, lang);
-    await writeIfChanged(store, keys.articleMarkdown(record.id, lang), renderMarkdownFile(record, lang, published), CONTENT_TYPES.markdown);
+    if (page) bodies[lang] = markdownBody(page);
   }
-  await writeIfChanged(store, keys.exportArticle(record.id), stringifyJson(exportArticle(record, bodies, settings)), CONTENT_TYPES.json);
+  const body = stringifyJson(fullArticle(record, bodies));
+  await writeIfNotNewer(store, keys.fullArticle(record.id), body, record.version, (stored) => (JSON.parse(stored) as { version: number }).version, CONTENT_TYPES.json);
   try {
     await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {
       contentType: CONTENT_TYPES.json,
@@ -252,13 +245,6 @@ async function writeDerivedFiles(ports: PipelinePorts, settings: IngestSettings,
   } catch (error) {
     if (!(error instanceof PreconditionFailed)) throw error; // already queued by another run
   }
-}
-
-const READ_MORE: Record<LanguageKey, string> = { en: 'Read the full story on ilo.org', zh: '在国际劳工组织网站阅读全文' };
-
-function summaryOnlyBody(record: ArticleRecord, lang: LanguageKey): string {
-  const lead = escapeMarkdownText(record.summary[lang] ?? '');
-  return `${lead}\n\n[${READ_MORE[lang]}](${record.url[lang]})`.trim();
 }
 
 function driftWarnings(article: ExtractedArticle): string[] {

@@ -4,7 +4,7 @@
 // cannot do this (two runs can publish in the same second, and clocks differ between machines),
 // so partners keep the highest `seq` they have seen. If their cursor is older than the oldest
 // entry here and `complete` is false, they walk the index and archive once instead.
-import type { ArticleSummary } from '../record/export-article.js';
+import { type ArticleSummary, publicLink } from '../record/export-article.js';
 import type { Store } from '../ports.js';
 import { updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
@@ -35,6 +35,15 @@ export interface ChangesList {
 export async function recordChanges(store: Store, summaries: ArticleSummary[]): Promise<void> {
   if (summaries.length === 0) return;
   await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries));
+}
+
+/** After the public URL changed: every change's `href` on the new one. */
+export async function relinkChanges(store: Store, publicUrl: string): Promise<void> {
+  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => {
+    if (!current) return undefined;
+    const changes = current.changes.map((change) => ({ ...change, href: publicLink(publicUrl, keys.exportArticle(change.id)) }));
+    return JSON.stringify(changes) === JSON.stringify(current.changes) ? undefined : { ...current, changes };
+  });
 }
 
 /**

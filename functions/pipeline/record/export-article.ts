@@ -29,7 +29,7 @@ export function publicLink(publicUrl: string, key: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/${key}`;
 }
 
-export function articleLinks(record: ArticleRecord, publicUrl: string): ArticleLinks {
+export function articleLinks(record: Pick<ArticleRecord, 'id' | 'languages'>, publicUrl: string): ArticleLinks {
   const markdown: Localized<string> = {};
   for (const lang of LANGUAGES) if (record.languages.includes(lang)) markdown[lang] = publicLink(publicUrl, keys.articleMarkdown(record.id, lang));
   return { json: publicLink(publicUrl, keys.exportArticle(record.id)), markdown };
@@ -63,4 +63,9 @@ export function summarize(record: ArticleRecord, publicUrl: string): ArticleSumm
     rights: record.rights,
     links: articleLinks(record, publicUrl),
   };
+}
+
+/** A summary with its links on another public URL (after the public URL changed). */
+export function relinkSummary(summary: ArticleSummary, publicUrl: string): ArticleSummary {
+  return { ...summary, links: articleLinks(summary, publicUrl) };
 }

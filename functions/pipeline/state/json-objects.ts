@@ -57,3 +57,35 @@ export async function writeIfChanged(store: Store, key: string, body: string, co
   await store.put(key, body, { contentType, ...(cacheControl ? { cacheControl } : {}) });
   return true;
 }
+
+/**
+ * Writes a file of a story version unless it already holds this content or a newer version
+ * (`versionOf` reads the version from a stored body): compare-and-swap, so a slow run can never put
+ * an older version back over a newer one. Returns true when it wrote.
+ */
+export async function writeIfNotNewer(
+  store: Store,
+  key: string,
+  body: string,
+  version: number,
+  versionOf: (body: string) => number,
+  contentType: string,
+  cacheControl?: string,
+  attempts = 8,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.get(key);
+    if (current?.body === body) return false;
+    if (current && versionOf(current.body) > version) return false;
+    try {
+      await store.put(key, body, {
+        contentType,
+        ...(cacheControl ? { cacheControl } : {}),
+        ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' as const }),
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -23,6 +23,13 @@ export const keys = {
   // On AWS: what ingest did with a queued page, read back by discover (discover/ingest-receipts.ts).
   ingestReceipt: (url: string) => `state/receipts/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,
   source: (id: string) => `state/sources/${id}.json`,
+  // The record with every language's full Markdown, whatever the content mode: every public file of
+  // a story is rendered from it, so a change of content mode can render them all again.
+  fullArticle: (id: string) => `state/articles/${id}.json`,
+  windowPrefix: () => 'state/windows/',
+  window: (name: string) => `state/windows/${name}.json`,
+  archiveMonths: () => 'state/archive-months.json',
+  publishSettings: () => 'state/publish-settings.json',
   outboxPrefix: () => 'state/outbox/',
   outbox: (id: string, version: number) => `state/outbox/${id}@${String(version).padStart(6, '0')}.json`,
   // One folder per story, so "was this story ever notified" lists one story's claims, not all of them.

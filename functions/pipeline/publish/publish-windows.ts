@@ -1,0 +1,179 @@
+// The windows (state/windows/<name>.json: the newest stories of everything, of each language, of each
+// topic) and the files rendered from them: the export index with the archive pages, and the feeds.
+// Crash-safe order (docs/ARCHITECTURE.md, "Publish's commit order"): a window's files are written
+// first and the window is committed after them, with compare-and-swap. A run stopped in between
+// leaves the window as it was, so the next run computes and writes the same files again; and every
+// window a publish visits has its files written again if they differ, so the files never stay
+// behind their window.
+import { FEED_SIZE } from '../config.js';
+import { PreconditionFailed } from '../errors.js';
+import type { Store } from '../ports.js';
+import { type ArticleSummary, publicLink, summarize } from '../record/export-article.js';
+import type { FullArticle } from '../record/full-article.js';
+import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
+import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
+import { loadFullArticle } from './article-files.js';
+import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
+import { type FeedWindow, type WindowUpdate, emptyWindow, upsertWindow } from './feed-window.js';
+import { type FeedScope, type FeedSettings, type FeedWindowEntry, buildFeedChannel, withContent } from './feeds/feed-model.js';
+import { renderAtom } from './feeds/atom.js';
+import { renderJsonFeed } from './feeds/json-feed.js';
+import { renderRss } from './feeds/rss.js';
+
+const ALL = 'all';
+
+interface WindowScope {
+  name: string;
+  matches: (summary: ArticleSummary) => boolean;
+}
+
+/**
+ * Puts the stories into every window they belong to and writes the windows' files. `rebuild` (after
+ * a change of settings): every existing window is visited and its entries made again from the
+ * stories' full copies, and every archive page is written again. Returns the keys written.
+ */
+export async function publishWindows(store: Store, articles: FullArticle[], settings: FeedSettings, rebuild: boolean): Promise<string[]> {
+  const written: string[] = [];
+  const summaries = articles.map((article) => summarize(article, settings.publicUrl));
+  // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
+  // window alone, however many stories the archive holds.
+  const withBodies = articles.map((article) => windowEntry(article, settings, true));
+  const existing = rebuild ? await existingWindowNames(store) : [];
+  for (const scope of windowScopes(summaries, existing)) {
+    if (scope.name === ALL) {
+      await commitWindow(store, scope, summaries, rebuild ? settings : undefined, async (update) => {
+        written.push(...(await writeIndexAndArchive(store, update, summaries, settings.publicUrl, rebuild)));
+      });
+    } else {
+      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, async (update) => {
+        written.push(...(await writeFeeds(store, update.window, settings)));
+      });
+    }
+  }
+  return written;
+}
+
+/** Computes the window, writes its files, then commits it; again from the top if another run committed first. */
+async function commitWindow(
+  store: Store,
+  scope: WindowScope,
+  entries: FeedWindowEntry[],
+  rebuildWith: FeedSettings | undefined,
+  writeFiles: (update: WindowUpdate) => Promise<void>,
+): Promise<void> {
+  const key = keys.window(scope.name);
+  for (let attempt = 1; ; attempt++) {
+    const stored = await readJson<FeedWindow>(store, key);
+    let base = stored?.value ?? emptyWindow(scope.name, FEED_SIZE);
+    if (rebuildWith) base = await rebuildWindow(store, base, rebuildWith, scope.name !== ALL);
+    const update = upsertWindow(base, entries, scope.matches);
+    if (!stored && update.window.entries.length === 0) return; // nothing to show, nothing to keep
+    await writeFiles(update);
+    if (stored && stringifyJson(stored.value) === stringifyJson(update.window)) return;
+    try {
+      await store.put(key, stringifyJson(update.window), {
+        contentType: CONTENT_TYPES.json,
+        ...(stored ? { ifMatch: stored.etag } : { ifNoneMatch: '*' as const }),
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= 8) throw error;
+    }
+  }
+}
+
+/** The export index from the window of everything; stories not in it go to their month's archive page. */
+async function writeIndexAndArchive(store: Store, update: WindowUpdate, summaries: ArticleSummary[], publicUrl: string, rewriteAll: boolean): Promise<string[]> {
+  const written: string[] = [];
+  const inIndex = new Set(update.window.entries.map((entry) => entry.id));
+  const archived = [...update.evicted, ...summaries.filter((summary) => !inIndex.has(summary.id))];
+  const indexed = summaries.filter((summary) => inIndex.has(summary.id));
+  const newestArchiveMonth = await updateArchive(store, archived, indexed, publicUrl, rewriteAll);
+  const indexPage: ExportPage = {
+    schema: INDEX_SCHEMA,
+    generatedAt: newestUpdate(update.window.entries),
+    articles: update.window.entries.map(summaryOf),
+    next: newestArchiveMonth ? publicLink(publicUrl, keys.exportArchivePage(newestArchiveMonth)) : null,
+  };
+  if (await writeIfChanged(store, keys.exportIndex(), stringifyJson(indexPage), CONTENT_TYPES.json, CACHE_CONTROL.index)) written.push(keys.exportIndex());
+  return written;
+}
+
+async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettings): Promise<string[]> {
+  const scope = scopeOf(window);
+  if (!scope) return [];
+  const channel = buildFeedChannel(scope, window.entries, settings);
+  const files: [FeedFormat, string, string][] = [
+    ['rss', renderRss(channel), CONTENT_TYPES.rss],
+    ['atom', renderAtom(channel), CONTENT_TYPES.atom],
+    ['json', renderJsonFeed(channel), CONTENT_TYPES.jsonFeed],
+  ];
+  const written: string[] = [];
+  for (const [format, body, contentType] of files) {
+    const key = scope.topic ? keys.topicFeed(scope.lang, scope.topic.slug, format) : keys.feed(scope.lang, format);
+    if (await writeIfChanged(store, key, body, contentType, CACHE_CONTROL.feed)) written.push(key);
+  }
+  return written;
+}
+
+/**
+ * The windows a publish touches: everything (the export index), each language, and the topic feeds
+ * of the topics the stories being published carry (`<lang>/topics/<slug>`).
+ */
+function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): WindowScope[] {
+  const scopes: WindowScope[] = [
+    { name: ALL, matches: () => true },
+    ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
+  ];
+  const topics = new Set<string>(alsoTopics.filter((name) => name.includes('/topics/')));
+  for (const summary of summaries) {
+    for (const lang of summary.languages) for (const topic of summary.topics) topics.add(`${lang}/topics/${topic.slug}`);
+  }
+  for (const name of [...topics].sort()) {
+    const [lang, , slug] = name.split('/') as [LanguageKey, string, string];
+    scopes.push({ name, matches: (summary) => summary.languages.includes(lang) && summary.topics.some((topic) => topic.slug === slug) });
+  }
+  return scopes;
+}
+
+/** What feed a window is rendered as: a language feed, a topic feed, or none (the export index). */
+function scopeOf(window: FeedWindow): FeedScope | undefined {
+  const [lang, kind, slug] = window.name.split('/');
+  if (!lang || !(LANGUAGES as readonly string[]).includes(lang)) return undefined;
+  if (kind === undefined) return { lang: lang as LanguageKey };
+  if (kind !== 'topics' || !slug) return undefined;
+  // The topic's label in the feed's language, from any story that carries it.
+  const term = window.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
+  const label = term?.label[lang as LanguageKey] ?? term?.label.en ?? term?.label.zh ?? slug;
+  return { lang: lang as LanguageKey, topic: { slug, label } };
+}
+
+async function existingWindowNames(store: Store): Promise<string[]> {
+  const names: string[] = [];
+  for await (const key of store.list(keys.windowPrefix())) names.push(key.slice(keys.windowPrefix().length, -'.json'.length));
+  return names;
+}
+
+/** A story as a window keeps it: its summary on the public URL, and its rendered body in full mode. */
+function windowEntry(article: FullArticle, settings: FeedSettings, withBody: boolean): FeedWindowEntry {
+  const summary = summarize(article, settings.publicUrl);
+  return withBody && settings.contentMode === 'full' ? withContent(summary, article.markdown) : summary;
+}
+
+/** The summary alone, as the export index lists it (window entries of the index carry no bodies). */
+function summaryOf(entry: FeedWindowEntry): ArticleSummary {
+  const { content: _content, ...summary } = entry;
+  return summary;
+}
+
+/** Every entry made again from its story's full copy: links on the new public URL, bodies in the new mode. */
+async function rebuildWindow(store: Store, window: FeedWindow, settings: FeedSettings, withBodies: boolean): Promise<FeedWindow> {
+  const entries = await Promise.all(
+    window.entries.map(async (entry): Promise<FeedWindowEntry> => {
+      const article = await loadFullArticle(store, entry.id);
+      return article ? windowEntry(article, settings, withBodies) : summaryOf(entry);
+    }),
+  );
+  return { ...window, entries };
+}

@@ -1,0 +1,140 @@
+// Publish stopped at its worst moments, and a change of content mode: the next ordinary run leaves
+// the public files exactly as an uninterrupted run would, and no full text stays public in summary mode.
+import { describe, expect, it } from 'vitest';
+import type { PipelinePorts, Store } from '../../functions/pipeline/ports.js';
+import { type PublishSettings, publishPending } from '../../functions/pipeline/publish/publish.js';
+import { FaultyStore, type FaultMode, type StoreOperation } from '../helpers/faulty-store.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+import { RecordingNotifier, pipelineHarness, silentLogger } from '../helpers/pipeline-harness.js';
+import { publicFiles } from '../helpers/public-files.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+
+const FULL: PublishSettings = { publicUrl: PUBLIC_URL, contentMode: 'full', generator: 'test' };
+const SUMMARY: PublishSettings = { ...FULL, contentMode: 'summary' };
+
+function ports(store: Store, notifier = new RecordingNotifier()): PipelinePorts {
+  return {
+    store,
+    notifier,
+    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    logger: silentLogger,
+  };
+}
+
+/** Publishes through a store that fails once as `mode` says, where `match` first holds. */
+async function publishWithFault(store: Store, settings: PublishSettings, mode: FaultMode, match: (op: StoreOperation) => boolean): Promise<FaultyStore> {
+  const faulty = new FaultyStore(store, { trigger: { match }, mode });
+  await expect(publishPending(ports(faulty), settings)).rejects.toThrow(/injected fault/);
+  expect(faulty.hit, 'the fault was injected').toBeDefined();
+  return faulty;
+}
+
+async function storiesInExports(store: Store): Promise<string[]> {
+  const ids: string[] = [];
+  let key: string | null = 'exports/v1/index.json';
+  while (key) {
+    const page = JSON.parse((await store.get(key))!.body) as { articles: { id: string }[]; next: string | null };
+    ids.push(...page.articles.map((a) => a.id));
+    key = page.next ? page.next.replace(`${PUBLIC_URL}/`, '') : null;
+  }
+  return ids.sort();
+}
+
+describe('a publish stopped half-way', () => {
+  it.each([
+    ['right after saving the English window', 'state/windows/en.json'],
+    ['the moment exports/v1/index.json appears', 'exports/v1/index.json'],
+  ])('leaves no feed missing when it stopped %s: the next run writes them', async (_when, key) => {
+    const reference = new MemoryStore();
+    const store = new MemoryStore();
+    for (const s of [reference, store]) for (let i = 0; i < 6; i++) await storeSyntheticStory(s, i, dayOf(i));
+    await publishPending(ports(reference), FULL);
+
+    await publishWithFault(store, FULL, 'crash-after', (op) => op.kind === 'put' && op.key === key);
+    await publishPending(ports(store), FULL);
+    const files = await publicFiles(store);
+    for (const lang of ['en', 'zh']) for (const file of ['rss.xml', 'atom.xml', 'feed.json']) expect(files).toHaveProperty([`feeds/${lang}/${file}`]);
+    expect(files).toEqual(await publicFiles(reference));
+  });
+
+  it('loses no story from the exports when it stopped after the index pushed stories into the archive', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 50; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publishPending(ports(store), FULL);
+    for (let i = 0; i < 3; i++) await storeSyntheticStory(store, 100 + i, '2026-02-01');
+
+    await publishWithFault(store, FULL, 'crash-after', (op) => op.kind === 'put' && op.key === 'state/windows/all.json');
+    await publishPending(ports(store), FULL);
+    expect(await storiesInExports(store)).toEqual([...Array.from({ length: 50 }, (_, i) => `story-${i}`), 'story-100', 'story-101', 'story-102'].sort());
+  });
+
+  it('writes the archive month list only after the pages it lists', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 50; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publishPending(ports(store), FULL);
+    for (let i = 0; i < 3; i++) await storeSyntheticStory(store, 100 + i, '2026-02-01');
+    const reference = new MemoryStore();
+    for (let i = 0; i < 50; i++) await storeSyntheticStory(reference, i, dayOf(i));
+    await publishPending(ports(reference), FULL);
+    for (let i = 0; i < 3; i++) await storeSyntheticStory(reference, 100 + i, '2026-02-01');
+    await publishPending(ports(reference), FULL);
+
+    await publishWithFault(store, FULL, 'crash-after', (op) => op.kind === 'put' && op.key === 'state/archive-months.json');
+    await publishPending(ports(store), FULL);
+    expect(await publicFiles(store)).toEqual(await publicFiles(reference));
+  });
+});
+
+const BODY = 'Srinivas Reddy, Chief of ILO’s Skills and Employability Branch';
+
+describe('a change of content mode', () => {
+  it('renders every public file again in summary mode, and back in full', async () => {
+    const { run, store } = pipelineHarness();
+    await run({ contentMode: 'full' });
+    const full = await publicFiles(store);
+    expect(full['articles/ilo-partners-microsoft-strengthen-ai-skilling-china/en.md']).toContain(BODY);
+
+    const summary = await run({ contentMode: 'summary' });
+    expect(summary.publish.rerendered).toBe(6);
+    const files = await publicFiles(store);
+    expect(Object.keys(files).filter((key) => key.startsWith('articles/')).length).toBeGreaterThan(10);
+    for (const [key, text] of Object.entries(files)) {
+      expect(text, key).not.toContain(BODY);
+      expect(text, key).not.toContain('content:encoded');
+      if (key.startsWith('exports/v1/articles/')) expect(JSON.parse(text).markdown, key).toBeUndefined();
+    }
+    expect(files['articles/ilo-partners-microsoft-strengthen-ai-skilling-china/en.md']).toContain('[Read the full story on ilo.org](https://www.ilo.org/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china)');
+    // The full text is kept privately, so switching back needs no new fetch.
+    const back = await run({ contentMode: 'full' });
+    expect(back.candidates).toBe(0);
+    expect(await publicFiles(store)).toEqual(full);
+  });
+
+  it('resumes a re-render stopped half-way, and leaves no full text once it is done', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 120; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publishPending(ports(store), FULL);
+    const reference = new MemoryStore();
+    for (let i = 0; i < 120; i++) await storeSyntheticStory(reference, i, dayOf(i));
+    await publishPending(ports(reference), SUMMARY);
+
+    // Stopped at the 130th Markdown file: past two checkpoints of the re-render.
+    let seen = 0;
+    await publishWithFault(store, SUMMARY, 'crash-before', (op) => op.kind === 'put' && op.key.endsWith('.md') && ++seen === 130);
+    const resumed = await publishPending(ports(store), SUMMARY);
+    expect(resumed.rerendered).toBeLessThan(120); // not from the start
+    expect(resumed.rerendered).toBeGreaterThan(0);
+    expect(await publicFiles(store)).toEqual(await publicFiles(reference));
+    for (const [key, text] of Object.entries(await publicFiles(store))) expect(text, key).not.toContain('Paragraph of story');
+    expect((await publishPending(ports(store), SUMMARY)).filesWritten).toEqual([]);
+  });
+
+  it('puts every link on a new public URL, the archive pages and the changes list included', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 60; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publishPending(ports(store), FULL);
+    await publishPending(ports(store), { ...FULL, publicUrl: 'https://news.example.net' });
+    for (const [key, text] of Object.entries(await publicFiles(store))) expect(text, key).not.toContain(PUBLIC_URL);
+  });
+});
