@@ -43,7 +43,7 @@ function awsDiscovery() {
     },
     /** What the ingest Lambda does with one message. */
     async ingest(candidate: Candidate): Promise<void> {
-      const outcome = await ingestStory(ports, { contentMode: 'full', publicUrl: 'https://feeds.example.org' }, candidate);
+      const outcome = await ingestStory(ports, {}, candidate);
       const settled =
         outcome.status === 'stored'
           ? outcome.covered.map((page) => ({ ...page, outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const) }))
