@@ -18,6 +18,10 @@ export interface SyndicationConfig {
   maxPerRun: number;
   /** Requests per second to the origin, all functions together (0: unpaced, for a mirror you run). */
   originRate: number;
+  /** The heartbeat alarm fires when no discover run succeeded for this many hours. */
+  heartbeatHours: number;
+  /** ... or when no new or updated story was stored for this many days. */
+  storyHeartbeatDays: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +75,20 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
   const originRate = Number(rateText);
   if (rateText === '' || !Number.isFinite(originRate) || originRate < 0 || originRate > 20) throw new ConfigError(`context 'originRate' must be a number of requests per second from 0 to 20, got '${rateText}'`);
 
+  // One late run must not fire the heartbeat: at least two schedule intervals (CloudWatch evaluates
+  // an alarm over at most 7 days).
+  const minHeartbeat = Math.max(2, Math.ceil((2 * scheduleMinutes) / 60));
+  const heartbeatText = text('heartbeatHours') ?? String(Math.max(3, minHeartbeat));
+  const heartbeatHours = Number(heartbeatText);
+  if (!Number.isInteger(heartbeatHours) || heartbeatHours < minHeartbeat || heartbeatHours > 168) {
+    throw new ConfigError(`context 'heartbeatHours' must be a whole number of hours from ${minHeartbeat} (two schedule intervals) to 168, got '${heartbeatText}'`);
+  }
+  const storyDaysText = text('storyHeartbeatDays') ?? '4';
+  const storyHeartbeatDays = Number(storyDaysText);
+  if (!Number.isInteger(storyHeartbeatDays) || storyHeartbeatDays < 1 || storyHeartbeatDays > 7) {
+    throw new ConfigError(`context 'storyHeartbeatDays' must be a whole number of days from 1 to 7, got '${storyDaysText}'`);
+  }
+
   return {
     scheduleMinutes,
     origin: origin.replace(/\/+$/, ''),
@@ -81,5 +99,7 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
     removalPolicy,
     maxPerRun,
     originRate,
+    heartbeatHours,
+    storyHeartbeatDays,
   };
 }

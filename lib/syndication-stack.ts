@@ -26,10 +26,21 @@ export class SyndicationStack extends Stack {
     this.topics = new SubscriberTopics(this, 'Topics', { subscriberEmails: config.subscriberEmails, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
     this.site = new PublicDistribution(this, 'Public', { bucket: this.content.bucket, logBucket: this.content.logBucket });
     const publicUrl = `https://${this.site.distribution.distributionDomainName}`;
-    this.pipeline = new PipelineFunctions(this, 'Pipeline', { bucket: this.content.bucket, topic: this.topics.notifications, publicUrl, config });
+    const { distribution } = this.site;
+    this.pipeline = new PipelineFunctions(this, 'Pipeline', {
+      bucket: this.content.bucket,
+      topic: this.topics.notifications,
+      publicUrl,
+      distribution: { distributionId: distribution.distributionId, distributionArn: this.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: distribution.distributionId }) },
+      config,
+    });
+    const { pipeline } = this;
     this.alarms = new OperationalAlarms(this, 'Alarms', {
-      functions: [this.pipeline.discover, this.pipeline.ingest, this.pipeline.publish],
-      deadLetterQueues: this.pipeline.deadLetterQueues,
+      functions: { discover: pipeline.discover, ingest: pipeline.ingest, publish: pipeline.publish },
+      workQueues: { ingest: pipeline.ingestQueue, publish: pipeline.publishQueue },
+      deadLetterQueues: pipeline.deadLetterQueues,
+      heartbeatHours: config.heartbeatHours,
+      storyHeartbeatDays: config.storyHeartbeatDays,
       ...(this.topics.alarms ? { alarmTopic: this.topics.alarms } : {}),
     });
 
@@ -38,5 +49,20 @@ export class SyndicationStack extends Stack {
     new CfnOutput(this, 'ExportUrl', { description: 'Partner export index', value: `${publicUrl}/exports/v1/index.json` });
     new CfnOutput(this, 'TopicArn', { description: 'Subscribe here for notifications', value: this.topics.notifications.topicArn });
     new CfnOutput(this, 'BucketName', { description: 'The content bucket (use with --store s3://...)', value: this.content.bucket.bucketName });
+    new CfnOutput(this, 'PublicUrl', { description: 'Where the public files are served (use with --public-url)', value: publicUrl });
+    new CfnOutput(this, 'DistributionId', { description: 'The CloudFront distribution (for invalidations by hand)', value: distribution.distributionId });
+    // For the runbook: redrive commands and log groups name these (docs/RUNBOOK.md).
+    const queues: [string, string, { queueArn: string }][] = [
+      ['IngestQueueArn', 'Ingest work queue', pipeline.ingestQueue],
+      ['IngestDeadLetterQueueArn', 'Ingest dead-letter queue (redrive into IngestQueueArn)', pipeline.ingestDeadLetters],
+      ['PublishQueueArn', 'Publish request queue (FIFO)', pipeline.publishQueue],
+      ['PublishDeadLetterQueueArn', 'Publish dead-letter queue (FIFO; redrive into PublishQueueArn)', pipeline.publishDeadLetters],
+      ['DiscoverFailureQueueArn', 'Failed discover invocations (Lambda on-failure destination and scheduler DLQ)', pipeline.discoverFailures],
+    ];
+    for (const [name, description, queue] of queues) new CfnOutput(this, name, { description, value: queue.queueArn });
+    for (const [name, fn] of [['DiscoverFunctionName', pipeline.discover], ['IngestFunctionName', pipeline.ingest], ['PublishFunctionName', pipeline.publish]] as const) {
+      new CfnOutput(this, name, { description: `The ${fn.node.id.toLowerCase()} Lambda function`, value: fn.functionName });
+      new CfnOutput(this, name.replace('FunctionName', 'LogGroup'), { description: `Log group of the ${fn.node.id.toLowerCase()} function`, value: fn.logGroup.logGroupName });
+    }
   }
 }

@@ -10,9 +10,11 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../pipeline/config.js';
 import type { Notifier, PipelinePorts } from '../pipeline/ports.js';
+import { randomUUID } from 'node:crypto';
+import { PUBLISH_MESSAGE_GROUP, publishMessage } from './queue-messages.js';
+import { METRICS_NAMESPACE } from './metric-names.js';
 import { type ConfigWith, type RequiredSetting, readHandlerConfig } from './handler-config.js';
 
-export const METRICS_NAMESPACE = 'IloSyndication';
 
 export interface Runtime<K extends RequiredSetting = never> {
   config: ConfigWith<K>;
@@ -80,6 +82,9 @@ export async function sendToQueue(sqs: SQSClient, queueUrl: string, bodies: stri
   return sent;
 }
 
-export async function sendOne(sqs: SQSClient, queueUrl: string, body: string): Promise<void> {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+/** Asks publish to run: one message in the publish queue's single message group. */
+export async function requestPublish(sqs: SQSClient, queueUrl: string, reason: string): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: publishMessage(reason), MessageGroupId: PUBLISH_MESSAGE_GROUP, MessageDeduplicationId: `${reason}-${randomUUID()}` }),
+  );
 }

@@ -4,8 +4,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markQueued } from '../pipeline/discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from '../pipeline/discover/plan-discovery.js';
 import { REQUIRED_SETTINGS } from './handler-config.js';
-import { createRuntime, sendOne, sendToQueue } from './aws-runtime.js';
-import { ingestMessage, publishMessage } from './queue-messages.js';
+import { METRIC } from './metric-names.js';
+import { createRuntime, requestPublish, sendToQueue } from './aws-runtime.js';
+import { ingestMessage } from './queue-messages.js';
 
 const runtime = createRuntime('discover', REQUIRED_SETTINGS.discover);
 
@@ -19,9 +20,11 @@ export async function handler(): Promise<{ queued: number; knownPages: number }>
     const now = ports.clock.now();
     for (const candidate of plan.candidates) markQueued(plan.state, candidate.url, candidate.lang, now);
     await saveDiscoveryState(ports.store, plan.state);
-    await sendOne(sqs, config.publishQueueUrl, publishMessage('discover'));
-    metrics.addMetric('PagesQueued', MetricUnit.Count, queued);
-    metrics.addMetric('SitemapPagesRead', MetricUnit.Count, plan.discovery.sitemapPagesFetched);
+    await requestPublish(sqs, config.publishQueueUrl, 'discover');
+    metrics.addMetric(METRIC.pagesQueued, MetricUnit.Count, queued);
+    metrics.addMetric(METRIC.sitemapPagesRead, MetricUnit.Count, plan.discovery.sitemapPagesFetched);
+    // The heartbeat: emitted only by a run that got this far.
+    metrics.addMetric(METRIC.discoverRuns, MetricUnit.Count, 1);
     logger.info('discovery done', { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages, source: plan.discovery.source });
     return { queued, knownPages: plan.knownPages };
   } finally {

@@ -5,8 +5,9 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { writeIngestReceipts } from '../pipeline/discover/ingest-receipts.js';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
 import { REQUIRED_SETTINGS } from './handler-config.js';
-import { createRuntime, sendOne } from './aws-runtime.js';
-import { parseIngestMessage, publishMessage } from './queue-messages.js';
+import { METRIC } from './metric-names.js';
+import { createRuntime, requestPublish } from './aws-runtime.js';
+import { parseIngestMessage } from './queue-messages.js';
 
 const runtime = createRuntime('ingest', REQUIRED_SETTINGS.ingest);
 
@@ -26,19 +27,22 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
             : [{ url: candidate.url, lang: candidate.lang, outcome: outcome.status }];
         await writeIngestReceipts(ports.store, settled, ports.clock.now());
         if (outcome.status === 'stored') {
-          if (outcome.change !== 'unchanged') versions++;
-          metrics.addMetric(outcome.change === 'new' ? 'StoriesNew' : outcome.change === 'updated' ? 'StoriesUpdated' : 'StoriesUnchanged', MetricUnit.Count, 1);
-          if (outcome.warnings.length > 0) metrics.addMetric('MarkupDrift', MetricUnit.Count, outcome.warnings.length);
+          if (outcome.change !== 'unchanged') {
+            versions++;
+            metrics.addMetric(METRIC.storiesStored, MetricUnit.Count, 1);
+          }
+          metrics.addMetric(outcome.change === 'new' ? METRIC.storiesNew : outcome.change === 'updated' ? METRIC.storiesUpdated : METRIC.storiesUnchanged, MetricUnit.Count, 1);
+          if (outcome.warnings.length > 0) metrics.addMetric(METRIC.markupDrift, MetricUnit.Count, outcome.warnings.length);
         } else {
           logger.info('page not ingested', { ...outcome });
         }
       } catch (error) {
-        metrics.addMetric('IngestFailures', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.ingestFailures, MetricUnit.Count, 1);
         logger.error('ingest failed', { messageId: record.messageId, error: error as Error });
         failures.push({ itemIdentifier: record.messageId });
       }
     }
-    if (versions > 0) await sendOne(sqs, config.publishQueueUrl, publishMessage('ingest'));
+    if (versions > 0) await requestPublish(sqs, config.publishQueueUrl, 'ingest');
   } finally {
     metrics.publishStoredMetrics();
   }

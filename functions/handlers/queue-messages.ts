@@ -13,6 +13,13 @@ export function ingestMessage(candidate: Candidate): string {
   return JSON.stringify({ url: candidate.url, lang: candidate.lang, lastmod: candidate.lastmod });
 }
 
+/**
+ * The publish queue is FIFO with this one message group, so Lambda runs one publish at a time.
+ * Every request gets its own deduplication id: a request sent after a publish already started must
+ * not be dropped as a duplicate of one sent before it (each run publishes everything pending).
+ */
+export const PUBLISH_MESSAGE_GROUP = 'publish';
+
 export function publishMessage(reason: string): string {
   return JSON.stringify({ type: 'publish', reason } satisfies PublishMessage);
 }

@@ -1,10 +1,13 @@
 // The three Lambdas and what connects them: EventBridge Scheduler -> discover -> SQS -> ingest ->
-// SQS -> publish. Each function has its own role with exactly the store keys, queues and topic it
-// uses, and its own log group.
+// SQS (FIFO, one message group: publish runs one at a time without reserved concurrency) -> publish.
+// Each function has its own role with exactly the store keys, queues and topic it uses, and its own
+// log group. Retries are bounded once each: SQS redrives (then a dead-letter queue), discover's
+// scheduler retries its delivery only (Lambda's own async retries are off; failures go to a queue).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -15,6 +18,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import type { SyndicationConfig } from '../config.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,8 +28,24 @@ export interface PipelineFunctionsProps {
   topic: Topic;
   /** The CloudFront URL the public files are served from. */
   publicUrl: string;
+  /** The distribution serving them: publish invalidates the paths it changed. */
+  distribution: { distributionId: string; distributionArn: string };
   config: SyndicationConfig;
 }
+
+/** Function timeouts and memory: the queues' visibility timeouts and the README's costs follow them. */
+export const FUNCTION_SIZES = {
+  discover: { timeout: Duration.minutes(5), memorySize: 512 },
+  ingest: { timeout: Duration.minutes(2), memorySize: 1024 },
+  publish: { timeout: Duration.minutes(5), memorySize: 1024 },
+} as const;
+
+/**
+ * Receives before a message is dead-lettered: ingest outlasts an outage of about two hours
+ * (10 x the 12-minute visibility timeout), and a page dead-lettered anyway is queued again by a
+ * later discover run. Publish requests are idempotent triggers.
+ */
+export const MAX_RECEIVE_COUNT = { ingest: 10, publish: 5 } as const;
 
 type FunctionName = 'discover' | 'ingest' | 'publish';
 
@@ -38,26 +58,35 @@ export class PipelineFunctions extends Construct {
   readonly publish: NodejsFunction;
   readonly ingestQueue: Queue;
   readonly publishQueue: Queue;
+  readonly ingestDeadLetters: Queue;
+  readonly publishDeadLetters: Queue;
+  /** Discover invocations that failed (Lambda's on-failure destination and the scheduler's DLQ). */
+  readonly discoverFailures: Queue;
   readonly deadLetterQueues: Queue[];
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
     const { bucket, topic, config } = props;
-    const ingestTimeout = Duration.minutes(2);
-    const publishTimeout = Duration.minutes(5);
+    const visibility = (name: FunctionName) => Duration.seconds(FUNCTION_SIZES[name].timeout.toSeconds() * 6);
 
-    const ingestDlq = queue(this, 'IngestDeadLetters');
+    this.ingestDeadLetters = queue(this, 'IngestDeadLetters');
+    // Visibility timeout 6x the function's timeout, as AWS advises for SQS event sources.
     this.ingestQueue = queue(this, 'IngestQueue', {
-      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: 3 },
+      visibilityTimeout: visibility('ingest'),
+      deadLetterQueue: { queue: this.ingestDeadLetters, maxReceiveCount: MAX_RECEIVE_COUNT.ingest },
     });
-    const publishDlq = queue(this, 'PublishDeadLetters');
+    this.publishDeadLetters = queue(this, 'PublishDeadLetters', { fifo: true });
     this.publishQueue = queue(this, 'PublishQueue', {
-      visibilityTimeout: Duration.seconds(publishTimeout.toSeconds() * 6),
-      // Publish runs one at a time; a throttled request is retried, so allow a few receives.
-      deadLetterQueue: { queue: publishDlq, maxReceiveCount: 10 },
+      fifo: true,
+      visibilityTimeout: visibility('publish'),
+      deadLetterQueue: { queue: this.publishDeadLetters, maxReceiveCount: MAX_RECEIVE_COUNT.publish },
     });
-    this.deadLetterQueues = [ingestDlq, publishDlq];
+    this.discoverFailures = queue(this, 'DiscoverFailures');
+    Validations.of(this.discoverFailures).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination: failed discover invocations (Lambda on-failure destination and the scheduler DLQ).',
+    });
+    this.deadLetterQueues = [this.ingestDeadLetters, this.publishDeadLetters, this.discoverFailures];
 
     const environment = {
       STORE_BUCKET: bucket.bucketName,
@@ -66,27 +95,23 @@ export class PipelineFunctions extends Construct {
       CONTENT_MODE: config.contentMode,
       MAX_PER_RUN: String(config.maxPerRun),
       ...(config.userAgent ? { USER_AGENT: config.userAgent } : {}),
-      POWERTOOLS_METRICS_NAMESPACE: 'IloSyndication',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     };
 
     this.discover = lambda(this, 'discover', {
-      timeout: Duration.minutes(5),
-      memorySize: 512,
+      ...FUNCTION_SIZES.discover,
       environment: { ...environment, INGEST_QUEUE_URL: this.ingestQueue.queueUrl, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate) },
     });
     this.ingest = lambda(this, 'ingest', {
-      timeout: ingestTimeout,
-      memorySize: 1024,
+      ...FUNCTION_SIZES.ingest,
       // Two ingest instances at most (the event source's maxConcurrency), each at half the origin
       // rate: the configured rate to the ILO site in all (1 request per second by default).
       environment: { ...environment, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate / INGEST_CONCURRENCY) },
     });
     this.publish = lambda(this, 'publish', {
-      timeout: publishTimeout,
-      memorySize: 1024,
-      environment: { ...environment, TOPIC_ARN: topic.topicArn },
-      reservedConcurrentExecutions: 1,
+      ...FUNCTION_SIZES.publish,
+      environment: { ...environment, TOPIC_ARN: topic.topicArn, DISTRIBUTION_ID: props.distribution.distributionId },
     });
 
     // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
@@ -106,18 +131,26 @@ export class PipelineFunctions extends Construct {
     this.publishQueue.grantSendMessages(this.discover);
     this.publishQueue.grantSendMessages(this.ingest);
     topic.grantPublish(this.publish);
+    // New article versions and a content-mode switch change cached files: publish invalidates them.
+    this.publish.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['cloudfront:CreateInvalidation'], resources: [props.distribution.distributionArn] }));
     Validations.of(this.publish.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
     });
 
     this.ingest.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: INGEST_CONCURRENCY }));
-    this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(30) }));
+    // FIFO with one message group: Lambda runs one batch of a group at a time, so publish is
+    // single-flight without reserved concurrency (FIFO event sources take no batching window).
+    this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: 10 }));
 
+    // The scheduler invokes discover asynchronously. Lambda's own async retries are off and its
+    // failures go to a queue; the scheduler retries only a delivery that failed (throttling), twice,
+    // then puts the event in the same queue. The next scheduled run repeats the work anyway.
+    this.discover.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(this.discoverFailures) });
     const schedule = new Schedule(this, 'DiscoverSchedule', {
       description: 'Runs ILO news discovery',
       schedule: ScheduleExpression.rate(Duration.minutes(config.scheduleMinutes)),
-      target: new LambdaInvoke(this.discover, { retryAttempts: 2, maxEventAge: Duration.minutes(15) }),
+      target: new LambdaInvoke(this.discover, { retryAttempts: 2, maxEventAge: Duration.minutes(15), deadLetterQueue: this.discoverFailures }),
     });
     const discoverArn = `<${Stack.of(this).getLogicalId(this.discover.node.defaultChild as CfnFunction)}.Arn>`;
     Validations.of(Stack.of(schedule)).acknowledge({
@@ -139,7 +172,7 @@ function queue(scope: Construct, id: string, props: ConstructorParameters<typeof
 function lambda(
   scope: Construct,
   name: FunctionName,
-  props: { timeout: Duration; memorySize: number; environment: Record<string, string>; reservedConcurrentExecutions?: number },
+  props: { timeout: Duration; memorySize: number; environment: Record<string, string> },
 ): NodejsFunction {
   const title = name[0]!.toUpperCase() + name.slice(1);
   const logGroup = new LogGroup(scope, `${title}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
@@ -156,7 +189,6 @@ function lambda(
     environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },
     logGroup,
     role,
-    ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
     bundling: {

@@ -102,8 +102,8 @@ describe('Lambdas, queues and schedule', () => {
       expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBeDefined();
     }
     const publish = functions.find(([id]) => id.includes('Publish'))![1];
-    expect(publish.Properties.ReservedConcurrentExecutions).toBe(1);
     expect(publish.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: logicalId(stack.topics.notifications) });
+    expect(publish.Properties.Environment.Variables.DISTRIBUTION_ID).toEqual({ Ref: logicalId(stack.site.distribution) });
   });
 
   it('feeds ingest from SQS with partial batch failures, and keeps failures in dead-letter queues', () => {
@@ -112,11 +112,13 @@ describe('Lambdas, queues and schedule', () => {
       ScalingConfig: { MaximumConcurrency: 2 },
       BatchSize: 5,
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumBatchingWindowInSeconds: 30, BatchSize: 10 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.pipeline.publishQueue), 'Arn'] } });
     const queues = resources('AWS::SQS::Queue');
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(5);
     for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     expect(queues.filter(([, q]) => q.Properties.RedrivePolicy)).toHaveLength(2);
+    // The publish queue and its dead-letter queue are FIFO (a FIFO queue's DLQ must be FIFO too).
+    expect(queues.filter(([, q]) => q.Properties.FifoQueue).map(([id]) => id).sort()).toEqual([logicalId(stack.pipeline.publishDeadLetters), logicalId(stack.pipeline.publishQueue)].sort());
     for (const [, policy] of resources('AWS::SQS::QueuePolicy')) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
@@ -170,6 +172,10 @@ describe('least privilege', () => {
     expect([sns('DiscoverRole'), sns('IngestRole'), sns('PublishRole')]).toEqual([false, false, true]);
     const sends = (fragment: string) => statementsOf(fragment).filter((s) => actions(s).includes('sqs:SendMessage')).length;
     expect([sends('DiscoverRole') > 0, sends('IngestRole') > 0, sends('PublishRole') > 0]).toEqual([true, true, false]);
+    // Publish invalidates cached paths of its own distribution, and nothing else can.
+    const invalidations = (fragment: string) => statementsOf(fragment).filter((s) => actions(s).includes('cloudfront:CreateInvalidation'));
+    expect([invalidations('DiscoverRole'), invalidations('IngestRole')]).toEqual([[], []]);
+    expect(invalidations('PublishRole').map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(new RegExp(`:distribution/",\\{"Ref":"${logicalId(stack.site.distribution)}"\\}\\]\\]\\}$`))]);
   });
 
   it('attaches no AWS managed policy to the function roles', () => {
@@ -180,18 +186,44 @@ describe('least privilege', () => {
 });
 
 describe('alarms and outputs', () => {
-  it('alarms on dead letters, function errors and markup drift, to the alarm topic', () => {
+  it('alarms on dead letters, failures that persist, missing heartbeats, stuck queues, errors, throttles and drift, to the alarm topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    expect(alarms).toHaveLength(6);
-    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(3);
-    expect(alarms.find((a) => a.MetricName === 'MarkupDrift')).toMatchObject({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }] });
+    const by = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    expect(alarms).toHaveLength(15);
+    expect(by('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(by('ApproximateAgeOfOldestMessage')).toHaveLength(2);
+    expect(by('Errors')).toHaveLength(3);
+    expect(by('Throttles')).toHaveLength(3);
+    for (const alarm of [...by('Errors'), ...by('Throttles')]) expect(alarm).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2, Period: 3600 });
+    expect(by('IngestFailures')).toEqual([
+      expect.objectContaining({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }], Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' }),
+    ]);
+    // Heartbeats: silence is the failure, so missing data is breaching.
+    expect(by('DiscoverRuns')).toEqual([
+      expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'discover' }], Period: 3600, EvaluationPeriods: 3, DatapointsToAlarm: 3, ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' }),
+    ]);
+    expect(by('StoriesStored')).toEqual([
+      expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'ingest' }], Period: 86400, EvaluationPeriods: 4, DatapointsToAlarm: 4, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' }),
+    ]);
+    expect(by('MarkupDrift')).toEqual([expect.objectContaining({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }] })]);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.topics.alarms!) }]);
   });
 
-  it('outputs the feed URLs, the export URL, the topic ARN and the bucket name', () => {
+  it('takes the heartbeat periods from the context', () => {
+    const other = synthStack({ heartbeatHours: '6', storyHeartbeatDays: '2' }).template();
+    other.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DiscoverRuns', EvaluationPeriods: 6, DatapointsToAlarm: 6 });
+    other.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StoriesStored', EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+  });
+
+  it('outputs the feed URLs, the export URL, the topic ARN, the bucket, and the queues and functions the runbook names', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['BucketName', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish', 'TopicArn']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'BucketName', 'DiscoverFailureQueueArn', 'DiscoverFunctionName', 'DiscoverLogGroup', 'DistributionId', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish',
+      'IngestDeadLetterQueueArn', 'IngestFunctionName', 'IngestLogGroup', 'IngestQueueArn', 'PublicUrl',
+      'PublishDeadLetterQueueArn', 'PublishFunctionName', 'PublishLogGroup', 'PublishQueueArn', 'TopicArn',
+    ]);
+    expect(outputs.IngestDeadLetterQueueArn!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.pipeline.ingestDeadLetters), 'Arn'] });
+    expect(outputs.PublishFunctionName!.Value).toEqual({ Ref: logicalId(stack.pipeline.publish) });
     expect(JSON.stringify(outputs.FeedUrlEnglish!.Value)).toContain('/feeds/en/rss.xml');
   });
 });
