@@ -3,6 +3,7 @@
 // the newest stories and the months touched, so neither may grow with the archive.
 import type { PipelinePorts } from '../functions/pipeline/ports.js';
 import { publishPending } from '../functions/pipeline/publish/publish.js';
+import { randomTokens } from '../functions/adapters/random-tokens.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../test/helpers/synthetic-stories.js';
 import { MemoryStore, type StoreCounts } from '../test/helpers/memory-store.js';
 
@@ -13,9 +14,10 @@ function ports(store: MemoryStore): PipelinePorts {
   let sent = 0;
   return {
     store,
-    notifier: { publish: async () => void sent++ },
+    notifier: { publish: async () => ({ messageId: `m-${++sent}` }) },
     fetcher: { fetch: async () => { throw new Error('no fetching in this benchmark'); } },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    tokens: randomTokens,
     logger: silent,
   };
 }

@@ -5,6 +5,7 @@ import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
+import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS } from '../pipeline/config.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
@@ -100,7 +101,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
     });
     const notifier = await openNotifier(config.notify);
     const report = await runPipeline(
-      { fetcher, store, notifier, clock: systemClock, logger, progress: display.listener },
+      { fetcher, store, notifier, clock: systemClock, tokens: randomTokens, logger, progress: display.listener },
       {
         ...DEFAULT_OPTIONS,
         publicUrl: config.publicUrl,

@@ -7,6 +7,7 @@ import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { powertoolsLogger } from '../adapters/powertools-logger.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
+import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../pipeline/config.js';
 import type { Notifier, PipelinePorts } from '../pipeline/ports.js';
@@ -44,6 +45,7 @@ export function createRuntime<K extends RequiredSetting>(service: string, requir
       logger: log,
     }),
     clock: systemClock,
+    tokens: randomTokens,
     logger: log,
   };
   const options: PipelineOptions = {

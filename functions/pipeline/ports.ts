@@ -63,7 +63,18 @@ export interface NotificationEnvelope {
 }
 
 export interface Notifier {
-  publish(message: NotificationEnvelope): Promise<void>;
+  /** Publishes one message; resolves, once the service accepted it, to the id it gave it (SNS's MessageId). */
+  publish(message: NotificationEnvelope): Promise<{ messageId: string }>;
+  /**
+   * The id of an accepted message with this dedupe key (`<id>@<version>`), where the notifier can tell:
+   * the local outbox can, SNS cannot. Lets a publish that lost its record of a send not send again.
+   */
+  findSent?(dedupeKey: string): Promise<string | undefined>;
+}
+
+/** Unique tokens: a run marks what it claims with one, to tell its own claims from other runs'. */
+export interface TokenSource {
+  newToken(): string;
 }
 
 export interface Clock {
@@ -96,6 +107,7 @@ export interface PipelinePorts {
   store: Store;
   notifier: Notifier;
   clock: Clock;
+  tokens: TokenSource;
   logger: Logger;
   /** Told of each page as a run goes (optional; must not throw). */
   progress?: (event: RunProgress) => void;

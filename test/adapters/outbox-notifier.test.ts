@@ -65,6 +65,19 @@ describe('OutboxNotifier', () => {
     expect(texts.email).toContain('Reference: test-story@1');
   });
 
+  it('tells whether a message with a dedupe key was sent, with the id publish gave it; a line cut short is no message', async () => {
+    const file = path.join(dir, 'notifications.jsonl');
+    const notifier = new OutboxNotifier(file);
+    expect(await notifier.findSent('test-story@1')).toBeUndefined(); // no outbox yet
+    const first = buildNotification(record(), 'https://news.example.org', 'article.published');
+    const second = buildNotification(record({ version: 2 }), 'https://news.example.org', 'article.updated');
+    const { messageId } = await notifier.publish(first);
+    // A crash in the middle of an append leaves a partial line.
+    await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify(second).slice(0, 80)}`);
+    expect(await new OutboxNotifier(file).findSent('test-story@1')).toBe(messageId);
+    expect(await new OutboxNotifier(file).findSent('test-story@2')).toBeUndefined();
+  });
+
   it('appends to an existing outbox without touching what is there', async () => {
     const file = path.join(dir, 'notifications.jsonl');
     const earlier = `${JSON.stringify(envelope(0))}\n`;

@@ -4,11 +4,14 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnsNotifier } from '../../functions/adapters/sns-notifier.js';
+import { once } from 'node:events';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SnsNotifier, createSnsClient } from '../../functions/adapters/sns-notifier.js';
 import { buildNotification, notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 import type { NotificationEnvelope } from '../../functions/pipeline/ports.js';
 import { composeRecord } from '../../functions/pipeline/record/article-record.js';
-import { fauxqsEndpoint, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import { TEST_AWS, fauxqsEndpoint, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
 import { article, record } from '../helpers/articles.js';
 import { sqsText } from '../helpers/sns-delivery.js';
 
@@ -159,5 +162,93 @@ describe('SnsNotifier', () => {
   it('throws when the topic does not exist, so the caller can release its claim', async () => {
     const nowhere = new SnsNotifier({ topicArn: topicArn.replace(/[^:]+$/, uniqueName('no-such-topic')), client: sns });
     await expect(nowhere.publish(bilingual)).rejects.toThrow(/does not exist/i);
+  });
+});
+
+/**
+ * A proxy in front of fauxqs that, for Publish requests, either forwards and then drops the
+ * connection before the answer reaches the client (SNS accepted, the reply was lost), or answers
+ * 400 Throttling itself without forwarding (SNS did not accept).
+ */
+async function faultyProxy(upstream: string, fault: () => 'lose-answer' | 'throttle' | undefined): Promise<{ endpoint: string; published: number; close(): Promise<void> }> {
+  const target = new URL(upstream);
+  const state = { published: 0 };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const isPublish = body.toString('utf8').includes('Action=Publish');
+      const what = isPublish ? fault() : undefined;
+      if (what === 'throttle') {
+        response.writeHead(400, { 'content-type': 'text/xml' });
+        response.end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>');
+        return;
+      }
+      const forward = httpRequest(
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => parts.push(chunk));
+          answer.on('end', () => {
+            if (isPublish && answer.statusCode === 200) state.published++;
+            if (what === 'lose-answer') return void request.socket.destroy();
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            response.end(Buffer.concat(parts));
+          });
+        },
+      );
+      forward.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get published() {
+      return state.published;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe('SnsNotifier retries', () => {
+  it('never sends again after SNS accepted a message whose answer was lost; retries a throttled one; returns the MessageId', async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('retries') }));
+    const queue = await createQueue(uniqueName('retries'));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { RawMessageDelivery: 'false' } }));
+    let next: 'lose-answer' | 'throttle' | undefined;
+    const proxy = await faultyProxy(fauxqsEndpoint(), () => {
+      const what = next;
+      next = undefined;
+      return what;
+    });
+    try {
+      // The client as the CLI and the Lambdas build it (one attempt per call), pointed at the proxy.
+      const client = createSnsClient(process.env, { ...TEST_AWS, endpoint: proxy.endpoint });
+      const notifier = new SnsNotifier({ topicArn: TopicArn!, client, sleep: async () => {} });
+      const message = buildNotification(record(), PUBLIC_URL, 'article.published');
+
+      next = 'lose-answer';
+      await expect(notifier.publish(message)).rejects.toThrow();
+      expect(proxy.published).toBe(1); // accepted once, and not sent again
+
+      next = 'throttle';
+      const { messageId } = await notifier.publish(message);
+      expect(proxy.published).toBe(2); // the throttled attempt never reached SNS; the retry did, once
+
+      const delivered = (await drain(queue.url)).map((m) => JSON.parse(m.Body!) as { MessageId: string; Message: string });
+      expect(delivered).toHaveLength(2);
+      expect(delivered.map((m) => m.MessageId)).toContain(messageId);
+      // Both deliveries carry the same dedupe key: what subscribers drop duplicates by.
+      expect(new Set(delivered.map((m) => JSON.parse(sqsText(m.Message)).dedupeKey))).toEqual(new Set(['test-story@1']));
+      client.destroy();
+    } finally {
+      await proxy.close();
+    }
   });
 });

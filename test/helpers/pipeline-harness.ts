@@ -3,19 +3,31 @@
 // deterministic enough to run hundreds of times in one test.
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../../functions/pipeline/config.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
-import type { NotificationEnvelope, Notifier, PipelinePorts, Store } from '../../functions/pipeline/ports.js';
+import type { NotificationEnvelope, Notifier, PipelinePorts, Store, TokenSource } from '../../functions/pipeline/ports.js';
 import { type RunReport, runPipeline } from '../../functions/pipeline/run-pipeline.js';
 import { FixtureFetcher } from './fixture-fetcher.js';
 import { MemoryStore } from './memory-store.js';
 
 export const HARNESS_PUBLIC_URL = 'https://feeds.example.org';
 
-/** A notifier that keeps every message it accepted. */
+/**
+ * A notifier that keeps every message it accepted. Like the local outbox it can tell whether a
+ * message was sent already; `{ canTell: false }` makes it SNS-like (it cannot).
+ */
 export class RecordingNotifier implements Notifier {
   readonly sent: NotificationEnvelope[] = [];
+  readonly findSent: ((dedupeKey: string) => Promise<string | undefined>) | undefined;
 
-  async publish(message: NotificationEnvelope): Promise<void> {
+  constructor(options: { canTell?: boolean } = {}) {
+    this.findSent = options.canTell === false ? undefined : async (dedupeKey) => {
+      const index = this.sent.findIndex((message) => message.MessageAttributes.dedupeKey?.StringValue === dedupeKey);
+      return index >= 0 ? `message-${index + 1}` : undefined;
+    };
+  }
+
+  async publish(message: NotificationEnvelope): Promise<{ messageId: string }> {
     this.sent.push(message);
+    return { messageId: `message-${this.sent.length}` };
   }
 
   /** `<id>@<version>` of every message sent, in order. */
@@ -28,6 +40,13 @@ export class RecordingNotifier implements Notifier {
 }
 
 export const silentLogger = { info() {}, warn() {}, error() {} };
+
+/** Tokens that differ in every call and every test run, like the real ones. */
+export function testTokens(): TokenSource {
+  let n = 0;
+  const run = Math.random().toString(36).slice(2, 8);
+  return { newToken: () => `token-${run}-${++n}` };
+}
 
 /** A clock that starts at `start` and moves one second each time it is read. */
 export function steppingClock(start = '2026-11-25T12:00:00Z'): { now: () => Date } {
@@ -47,7 +66,7 @@ export function pipelineHarness(options: { root?: string; store?: Store; notifie
   const store = options.store ?? new MemoryStore();
   const notifier = options.notifier ?? new RecordingNotifier();
   const fetcher = new FixtureFetcher(options.root);
-  const ports: PipelinePorts = { store, notifier, fetcher, clock: options.clock ?? steppingClock(), logger: silentLogger };
+  const ports: PipelinePorts = { store, notifier, fetcher, clock: options.clock ?? steppingClock(), tokens: testTokens(), logger: silentLogger };
   return {
     store,
     notifier,

@@ -21,14 +21,14 @@ import type { PipelinePorts } from '../../functions/pipeline/ports.js';
 import { FixtureFetcher } from '../helpers/fixture-fetcher.js';
 import { STORY, canonical } from '../helpers/replica.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, silentLogger } from '../helpers/pipeline-harness.js';
+import { RecordingNotifier, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 
 function awsDiscovery() {
   let now = T0;
-  const ports: PipelinePorts = { store: new MemoryStore(), fetcher: new FixtureFetcher(), notifier: new RecordingNotifier(), clock: { now: () => new Date(now) }, logger: silentLogger };
+  const ports: PipelinePorts = { store: new MemoryStore(), fetcher: new FixtureFetcher(), notifier: new RecordingNotifier(), clock: { now: () => new Date(now) }, tokens: testTokens(), logger: silentLogger };
   return {
     ports,
     at(offsetMs: number) {

@@ -5,7 +5,7 @@ import type { PipelinePorts, Store } from '../../functions/pipeline/ports.js';
 import { type PublishSettings, publishPending } from '../../functions/pipeline/publish/publish.js';
 import { FaultyStore, type FaultMode, type StoreOperation } from '../helpers/faulty-store.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, pipelineHarness, silentLogger } from '../helpers/pipeline-harness.js';
+import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
 import { publicFiles } from '../helpers/public-files.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
 
@@ -18,6 +18,7 @@ function ports(store: Store, notifier = new RecordingNotifier()): PipelinePorts 
     notifier,
     fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    tokens: testTokens(),
     logger: silentLogger,
   };
 }

@@ -9,6 +9,7 @@ import { publishPending } from '../../functions/pipeline/publish/publish.js';
 import { type ChangesList, appendChanges } from '../../functions/pipeline/publish/changes-list.js';
 import { type ArticleSummary, summarize } from '../../functions/pipeline/record/export-article.js';
 import { MemoryStore } from '../helpers/memory-store.js';
+import { testTokens } from '../helpers/pipeline-harness.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
@@ -17,9 +18,10 @@ function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_UR
   const sent: NotificationEnvelope[] = [];
   const ports: PipelinePorts = {
     store,
-    notifier: { publish: async (message) => void sent.push(message) },
+    notifier: { publish: async (message) => ({ messageId: `m-${sent.push(message)}` }) },
     fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    tokens: testTokens(),
     logger: { info() {}, warn() {}, error() {} },
   };
   const settings = { publicUrl, contentMode, generator: 'test' };

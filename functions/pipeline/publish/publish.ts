@@ -22,6 +22,8 @@ export interface PublishReport {
   versions: number;
   notificationsSent: number;
   notificationsSkipped: number;
+  /** Versions whose claim another run holds (it may be sending them): left queued for the next publish. */
+  notificationsWaiting: number;
   /** Stories whose public files were rendered again because the content mode or public URL changed. */
   rerendered: number;
   filesWritten: string[];
@@ -35,7 +37,7 @@ interface Pending {
 
 export async function publishPending(ports: PipelinePorts, settings: PublishSettings): Promise<PublishReport> {
   const { store } = ports;
-  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, rerendered: 0, filesWritten: [] };
+  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, notificationsWaiting: 0, rerendered: 0, filesWritten: [] };
   const pending = await listPending(ports);
   const settingsState = await readPublishSettings(store);
   const settingsChanged = !sameSettings(settingsState.applied, settings);
@@ -75,14 +77,19 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // 5. Every public file is in the new settings now.
   if (settingsChanged) await commitSettings(store, settings);
 
-  // 6. Notifications, then the outbox entries they came from.
+  // 6. Notifications, then the outbox entries they came from (kept while another run holds a claim).
+  const run = { token: ports.tokens.newToken(), now: ports.clock.now() };
   for (const item of pending.sort((a, b) => a.id.localeCompare(b.id) || a.version - b.version)) {
     const article = articles.get(item.id);
     // An older version still queued behind a newer one: the newer version's message covers it.
     if (article && article.version === item.version) {
       const firstForStory = await isFirstNotification(ports, item.id, item.version);
       const message = buildNotification(article, settings.publicUrl, firstForStory ? 'article.published' : 'article.updated');
-      const result = await sendOnce(store, ports.notifier, item.id, item.version, message, ports.clock.now());
+      const result = await sendOnce(store, ports.notifier, item.id, item.version, message, run);
+      if (result === 'waiting') {
+        report.notificationsWaiting++;
+        continue;
+      }
       if (result === 'sent') report.notificationsSent++;
       else report.notificationsSkipped++;
     }
