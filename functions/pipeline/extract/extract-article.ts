@@ -3,7 +3,7 @@
 // (canonical, og:, JSON-LD, description). Layer 3: a generic main-content fallback for the body.
 import { type LanguageKey, canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine, detectLanguage } from '../text/clean-text.js';
-import { type CleanContext, type CleanNode, cleanBody, figureCredit, hasText, plainTextOf, safeUrl } from '../normalize/clean-body.js';
+import { type CleanContext, type CleanNode, cleanBody, figureCredit, hasText, plainTextOf, safeImageUrl } from '../normalize/clean-body.js';
 import { toMarkdown } from '../normalize/markdown.js';
 import { type IsoDate, datePart, parseIloDate } from './dates.js';
 import { findMainContent } from './main-content.js';
@@ -192,8 +192,8 @@ function readImage(
   ];
   for (const candidate of candidates) {
     const src = candidate.img ? (attr(candidate.img, 'src') ?? attr(candidate.img, 'data-src')) : candidate.src;
-    const url = safeUrl(src, context);
-    if (!url || url.startsWith('mailto:')) continue;
+    const url = safeImageUrl(src, context);
+    if (!url) continue;
     const alt = cleanLine(candidate.img ? (attr(candidate.img, 'alt') ?? '') : (candidate.alt ?? ''));
     const credit = candidate.figure ? figureCredit(candidate.figure) : undefined;
     return { url, ...(alt ? { alt } : {}), ...(credit ? { credit } : {}) };

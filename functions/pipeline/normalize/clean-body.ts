@@ -1,7 +1,7 @@
 // Turns the body of a page into clean content: an allowlist of elements and attributes, every URL
 // absolute on https://www.ilo.org, page chrome and anything executable gone. This is the one place
 // that decides what of a page's body is content; Markdown and HTML outputs are made from its result.
-import { canonicalUrl } from '../site/ilo-urls.js';
+import { canonicalUrl, isIloUrl } from '../site/ilo-urls.js';
 import { cleanLine, cleanText } from '../text/clean-text.js';
 import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../extract/html-dom.js';
 
@@ -98,12 +98,21 @@ export function safeUrl(raw: string | undefined, context: CleanContext): string 
   return ALLOWED_SCHEMES.has(new URL(url).protocol) ? url : undefined;
 }
 
+/**
+ * An image URL worth keeping: http(s) on the ILO's own hosts. Images from anywhere else (tracking
+ * pixels, third-party widgets) would make every reader of our outputs call that host.
+ */
+export function safeImageUrl(raw: string | undefined, context: CleanContext): string | undefined {
+  const url = safeUrl(raw, context);
+  return url && !url.startsWith('mailto:') && isIloUrl(url) ? url : undefined;
+}
+
 function imageSource(img: Element, context: CleanContext): string | undefined {
   const srcset = attr(img, 'srcset') ?? attr(img, 'data-srcset');
   const candidates = [attr(img, 'src'), attr(img, 'data-src'), srcset?.split(',')[0]?.trim().split(/\s+/)[0]];
   for (const candidate of candidates) {
-    const url = safeUrl(candidate, context);
-    if (url && !url.startsWith('mailto:')) return url;
+    const url = safeImageUrl(candidate, context);
+    if (url) return url;
   }
   return undefined;
 }
@@ -197,7 +206,7 @@ function normalizeTable(table: CleanElement): CleanElement {
   };
   collect(table.children);
   if (rows.length === 0) return { tag: 'table', children: [] };
-  const [head, ...body] = rows;
+  const [head, ...body] = rows.map(inlineRow);
   const headRow: CleanElement = {
     tag: 'tr',
     children: head!.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, tag: 'th' })),
@@ -206,6 +215,25 @@ function normalizeTable(table: CleanElement): CleanElement {
     tag: 'table',
     children: [...captions, { tag: 'thead', children: [headRow] }, { tag: 'tbody', children: body }],
   };
+}
+
+// A GFM table cell is one line: a line break or paragraph in it has no Markdown form (the GFM
+// converter wrote "<br>", raw HTML that came out as a literal "&lt;br&gt;" after escaping).
+const CELL_BREAKS = new Set(['br', 'p']);
+
+function inlineRow(row: CleanElement): CleanElement {
+  return { ...row, children: row.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, children: inlineCell(cell.children) })) };
+}
+
+function inlineCell(nodes: CleanNode[]): CleanNode[] {
+  const out: CleanNode[] = [];
+  for (const node of nodes) {
+    if (typeof node === 'string') out.push(node);
+    else if (node.tag === 'br') out.push(' ');
+    else if (CELL_BREAKS.has(node.tag)) out.push(' ', ...inlineCell(node.children), ' ');
+    else out.push({ ...node, children: inlineCell(node.children) });
+  }
+  return out;
 }
 
 const KEEP_WHEN_EMPTY = new Set(['img', 'br', 'hr', 'td', 'th', 'tr']);

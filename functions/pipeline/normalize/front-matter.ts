@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import type { ArticleRecord } from '../record/article-record.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { escapeMarkdownText } from './markdown.js';
 
 /** Language tags as feeds, front matter and HTML use them. */
 export const LANGUAGE_TAG: Record<LanguageKey, string> = { en: 'en', zh: 'zh-Hans' };
@@ -19,7 +20,9 @@ export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, bod
     id: record.id,
     version: record.version,
     canonical: record.url[lang],
-    ...(record.summary[lang] ? { summary: record.summary[lang], description: record.summary[lang] } : {}),
+    // Hugo renders `summary` as Markdown (.Summary): written as Markdown that stays text, so it runs
+    // nothing with raw HTML on. `description` is the same lead as plain text, for meta tags.
+    ...(record.summary[lang] ? { summary: escapeMarkdownText(record.summary[lang]!), description: record.summary[lang] } : {}),
     ...(Object.keys(translations).length > 0 ? { translations } : {}),
     topics: record.topics.map(label),
     places: record.places.map(label),

@@ -4,6 +4,7 @@ import { gfm } from '@joplin/turndown-plugin-gfm';
 import TurndownService from 'turndown/lib/turndown.browser.es.js';
 import { cleanText } from '../text/clean-text.js';
 import type { CleanNode } from './clean-body.js';
+import { inertMarkdownText, inertTemplateSyntax } from './inert-markdown.js';
 import { toTurndownDom } from './turndown-dom.js';
 
 function createTurndown(): TurndownService {
@@ -19,6 +20,19 @@ function createTurndown(): TurndownService {
     br: '\\',
   });
   service.use(gfm);
+  // Text stays text: no raw HTML, entity or template syntax out of what the page showed as characters.
+  const markdownEscape = service.escape.bind(service);
+  service.escape = (text: string) => inertMarkdownText(markdownEscape(text));
+  // Alt text escaped like any text (turndown's own rule leaves "<" and template syntax in it).
+  service.addRule('image', {
+    filter: 'img',
+    replacement(_content, node) {
+      const element = node as unknown as { getAttribute(name: string): string | null };
+      const src = (element.getAttribute('src') ?? '').replace(/[<>()\s]/g, encodeURIComponent);
+      const alt = service.escape((element.getAttribute('alt') ?? '').replace(/\s+/g, ' '));
+      return src ? `![${alt}](${src})` : '';
+    },
+  });
   // One space after the list marker ("- item", "1. item"); turndown's default pads to four columns.
   service.addRule('listItem', {
     filter: 'li',
@@ -48,13 +62,18 @@ export function toMarkdown(nodes: CleanNode[]): string {
   if (nodes.length === 0) return '';
   // turndown walks our light DOM directly; handing it HTML would make it parse the page again.
   const markdown = turndown.turndown(toTurndownDom(nodes) as unknown as TurndownService.Node);
-  return cleanText(markdown)
+  // Text nodes are escaped as they are converted; code spans and link destinations are not, so
+  // template syntax is broken once more over the whole document.
+  return inertTemplateSyntax(cleanText(markdown))
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
 
-/** Plain text made safe as Markdown (a lead that starts with "1." or holds "*" stays text). */
+/**
+ * Plain text made safe as Markdown: a lead that starts with "1." or holds "*" stays text, and "<",
+ * entities and template syntax stay characters (inert-markdown.ts).
+ */
 export function escapeMarkdownText(text: string): string {
   return turndown.escape(text);
 }

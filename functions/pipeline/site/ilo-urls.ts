@@ -37,6 +37,16 @@ export function canonicalUrl(raw: string, base: string = ILO_ORIGIN, mirrorOrigi
   return url.toString();
 }
 
+/** True for a URL on the ILO's own hosts (ilo.org and its subdomains). */
+export function isIloUrl(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return hostname === 'ilo.org' || hostname.endsWith('.ilo.org');
+  } catch {
+    return false;
+  }
+}
+
 export interface NewsPage {
   lang: LanguageKey;
   /** Decoded slug, e.g. "ilo-partners-microsoft-strengthen-ai-skilling-china" or a Chinese one. */

@@ -4,13 +4,21 @@
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they
+// make text display other than it reads ("\u202Etxt.exe" shows as "exe.txt"). Neither English nor
+// Chinese text needs them.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+// U+2028/U+2029 end a line in JavaScript source and some JSON-in-script pages; as text they are a
+// line break, so they become one.
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
 // Anything cleanText may have to change; most text has none of it, and is returned as is.
-const SUSPECT = /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+const SUSPECT = /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
 
 /** Removes characters no output may carry and normalizes line breaks. Keeps every other character as is. */
 export function cleanText(text: string): string {
   if (!SUSPECT.test(text)) return text;
-  return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '');
+  return text.replace(/\r\n?/g, '\n').replace(LINE_SEPARATORS, '\n').replace(BIDI_CONTROLS, '').replace(FORBIDDEN, '');
 }
 
 /** One line of plain text: cleaned, every run of whitespace (NBSP and line breaks included) one space. */
