@@ -74,7 +74,7 @@ function expectCompleted(result: CliResult): void {
 
 /** The counts line of the summary: "N pages to check -> a new, b updated, c unchanged". */
 function counts(result: CliResult): { candidates: number; new: number; updated: number; unchanged: number; failed: number } {
-  const m = /ingested +(\d+) pages to check -> (\d+) new, (\d+) updated, (\d+) unchanged/.exec(result.stdout);
+  const m = /ingested +(\d+) pages? to check -> (\d+) new, (\d+) updated, (\d+) unchanged/.exec(result.stdout);
   const failed = /failed +(\d+)/.exec(result.stdout);
   expect(m, result.stdout).not.toBeNull();
   return { candidates: +m![1]!, new: +m![2]!, updated: +m![3]!, unchanged: +m![4]!, failed: +failed![1]! };
