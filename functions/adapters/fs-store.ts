@@ -79,22 +79,25 @@ export class FsStore implements Store {
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    const body = await this.readRegularFile(this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
-    return body === undefined ? undefined : { body, etag: etagOf(body) };
+    const file = await this.readRegularFile(this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
+    return file === undefined ? undefined : { body: file.body, etag: etagOf(file.body), lastModified: file.mtime };
   }
 
   /**
-   * A regular file's text, or undefined. No symlink below the folder is followed (the folder itself
-   * may be one): a link could lead out of it, or give a private file a public name.
+   * A regular file's text and modification time (one open file for both: writes rename a new file
+   * into place, so the time matches the content), or undefined. No symlink below the folder is
+   * followed (the folder itself may be one): a link could lead out of it, or give a private file a
+   * public name.
    */
-  private async readRegularFile(file: string, expected: string): Promise<string | undefined> {
+  private async readRegularFile(file: string, expected: string): Promise<{ body: string; mtime: Date } | undefined> {
     let handle;
     try {
       const real = await realpath(file);
       if (real !== expected) return undefined;
       handle = await open(real, READ_FLAGS);
-      if (!(await handle.stat()).isFile()) return undefined;
-      return await handle.readFile('utf8');
+      const stats = await handle.stat();
+      if (!stats.isFile()) return undefined;
+      return { body: await handle.readFile('utf8'), mtime: stats.mtime };
     } catch (error) {
       // ELOOP: the file was swapped for a symlink between realpath and open.
       if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ELOOP') return undefined;

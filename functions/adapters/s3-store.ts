@@ -48,7 +48,7 @@ export class S3Store implements Store {
     }
     const body = response.Body ? await response.Body.transformToString('utf-8') : '';
     if (!response.ETag) throw new Error(`s3://${this.bucket}/${objectKey}: GetObject answered without an ETag`);
-    return { body, etag: response.ETag };
+    return { body, etag: response.ETag, ...(response.LastModified ? { lastModified: response.LastModified } : {}) };
   }
 
   async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {

@@ -1,24 +1,27 @@
-// `serve`: the public part of a store over HTTP on 127.0.0.1, so a real feed reader can subscribe.
-// Only an allowlist of public paths is served (feeds, exports, article Markdown and records);
-// raw/, state/, notifications.jsonl and anything else, including every traversal trick, is a 404.
+// `serve`: the public part of a store over HTTP on 127.0.0.1, so a real feed reader (or a browser)
+// can subscribe. Only an allowlist of public paths is served (the landing page, the OPML, feeds,
+// exports, article Markdown and records); raw/, state/, notifications.jsonl and anything else,
+// including every traversal trick, is a 404. It answers as CloudFront does in front of the bucket.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Store } from '../pipeline/ports.js';
-import { isPublicKey } from '../pipeline/state/public-paths.js';
+import type { Store, StoredObject } from '../pipeline/ports.js';
+import { PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders, isCorsKey, isPublicKey } from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
-import { sendFile, sendStatus } from './static-response.js';
+import { type Encoding, compress, sendFile, sendStatus } from './static-response.js';
 
 /** Content type and cache lifetime of a public key, or undefined when the key is not public. */
 export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
   if (!isPublicKey(key)) return undefined;
-  if (key.endsWith('rss.xml')) return { contentType: CONTENT_TYPES.rss, cacheControl: CACHE_CONTROL.feed, cors: true };
-  if (key.endsWith('atom.xml')) return { contentType: CONTENT_TYPES.atom, cacheControl: CACHE_CONTROL.feed, cors: true };
-  if (key.endsWith('feed.json')) return { contentType: CONTENT_TYPES.jsonFeed, cacheControl: CACHE_CONTROL.feed, cors: true };
-  if (key.endsWith('.md')) return { contentType: CONTENT_TYPES.markdown, cacheControl: CACHE_CONTROL.article, cors: false };
-  const exported = key.startsWith('exports/');
+  const cors = isCorsKey(key);
+  if (key === 'index.html') return { contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.index, cors };
+  if (key === 'feeds.opml') return { contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.index, cors };
+  if (key.endsWith('rss.xml')) return { contentType: CONTENT_TYPES.rss, cacheControl: CACHE_CONTROL.feed, cors };
+  if (key.endsWith('atom.xml')) return { contentType: CONTENT_TYPES.atom, cacheControl: CACHE_CONTROL.feed, cors };
+  if (key.endsWith('feed.json')) return { contentType: CONTENT_TYPES.jsonFeed, cacheControl: CACHE_CONTROL.feed, cors };
+  if (key.endsWith('.md')) return { contentType: CONTENT_TYPES.markdown, cacheControl: CACHE_CONTROL.article, cors };
   const listing = /^exports\/v1\/(index|changes)\.json$/.test(key) || key.startsWith('exports/v1/archive/');
-  return { contentType: CONTENT_TYPES.json, cacheControl: listing ? CACHE_CONTROL.index : CACHE_CONTROL.article, cors: exported };
+  return { contentType: CONTENT_TYPES.json, cacheControl: listing ? CACHE_CONTROL.index : CACHE_CONTROL.article, cors };
 }
 
 export interface PublicServer {
@@ -55,58 +58,82 @@ export async function startPublicServer(store: Store, port: number): Promise<Pub
   };
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': 'If-None-Match' };
+const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
+/** The same decisions as the CloudFront function (lib/constructs/public-distribution.ts). */
 async function handle(store: Store, bodies: SharedBodies, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const key = keyOf(request.url ?? '/');
-  const file = key === undefined ? undefined : publicFile(key);
-  if (request.method === 'OPTIONS' && file?.cors) {
-    response.writeHead(204, { ...CORS, 'access-control-max-age': '86400' });
+  const method = request.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return sendStatus(response, 405, 'method not allowed', { allow: ALLOWED_METHODS });
+  const path = keyOf(request.url ?? '/');
+  if (path === undefined) return sendStatus(response, 404, 'not found');
+  const redirect = Object.hasOwn(PUBLIC_REDIRECTS, path) ? PUBLIC_REDIRECTS[path] : undefined;
+  if (redirect) return sendStatus(response, 301, `moved to ${redirect}`, { location: redirect });
+  const key = path === '' ? ROOT_KEY : path;
+  const file = publicFile(key);
+  if (!file) return sendStatus(response, 404, 'not found');
+  if (method === 'OPTIONS') {
+    response.writeHead(204, { allow: ALLOWED_METHODS, ...(file.cors ? corsHeaders(true) : {}) });
     response.end();
     return;
   }
-  if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
-  if (key === '') return sendStatus(response, 200, INDEX_TEXT);
-  if (key === undefined || !file) return sendStatus(response, 404, 'not found');
   const body = await bodies.read(store, key);
   if (!body) return sendStatus(response, 404, 'not found');
-  sendFile(request, response, {
-    body,
+  await sendFile(request, response, {
+    body: body.bytes,
+    compressed: body.compressed,
     contentType: file.contentType,
     cacheControl: file.cacheControl,
-    ...(file.cors ? { extraHeaders: CORS } : {}),
+    ...(body.lastModified ? { lastModified: body.lastModified } : {}),
+    ...(file.cors ? { extraHeaders: corsHeaders(false) } : {}),
   });
+}
+
+/** A file as `serve` sends it: its bytes, when it was written, and its compressed forms, made once. */
+interface SharedBody {
+  bytes: Buffer;
+  lastModified?: Date;
+  compressed: (encoding: Encoding) => Promise<Buffer>;
 }
 
 /**
  * The bytes of recently served files, shared by every response that sends them: a body waiting in a
  * slow client's socket is then one copy however many clients are sent it, not one copy each; and
  * requests for a file that is being read wait for that read instead of reading it once more each.
+ * Each compressed form of a file is made once too, the first time a client asks for it.
  */
 class SharedBodies {
-  private readonly recent = new Map<string, { etag: string; bytes: Buffer }>();
-  private readonly reading = new Map<string, Promise<Buffer | undefined>>();
+  private readonly recent = new Map<string, { etag: string; body: SharedBody }>();
+  private readonly reading = new Map<string, Promise<SharedBody | undefined>>();
 
-  read(store: Store, key: string): Promise<Buffer | undefined> {
+  read(store: Store, key: string): Promise<SharedBody | undefined> {
     let pending = this.reading.get(key);
     if (!pending) {
       pending = store
         .get(key)
-        .then((object) => (object ? this.bytesOf(key, object) : undefined))
+        .then((object) => (object ? this.bodyOf(key, object) : undefined))
         .finally(() => this.reading.delete(key));
       this.reading.set(key, pending);
     }
     return pending;
   }
 
-  private bytesOf(key: string, object: { body: string; etag: string }): Buffer {
+  private bodyOf(key: string, object: StoredObject): SharedBody {
     const known = this.recent.get(key);
-    if (known?.etag === object.etag) return known.bytes;
+    if (known?.etag === object.etag) return known.body;
     const bytes = Buffer.from(object.body, 'utf8');
+    const encoded = new Map<Encoding, Promise<Buffer>>();
+    const body: SharedBody = {
+      bytes,
+      ...(object.lastModified ? { lastModified: object.lastModified } : {}),
+      compressed: (encoding) => {
+        if (!encoded.has(encoding)) encoded.set(encoding, compress(encoding, bytes));
+        return encoded.get(encoding)!;
+      },
+    };
     this.recent.delete(key);
-    this.recent.set(key, { etag: object.etag, bytes });
+    this.recent.set(key, { etag: object.etag, body });
     if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
-    return bytes;
+    return body;
   }
 }
 
@@ -125,8 +152,3 @@ export function keyOf(requestUrl: string): string | undefined {
   if (/[\\\0%]/.test(key) || key.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
   return key;
 }
-
-const INDEX_TEXT = `ILO news syndication: public files
-  /feeds/en/rss.xml  /feeds/en/atom.xml  /feeds/en/feed.json
-  /feeds/zh/rss.xml  /feeds/zh/atom.xml  /feeds/zh/feed.json
-  /exports/v1/index.json  /exports/v1/changes.json  /exports/v1/schema.json`;

@@ -32,6 +32,8 @@ export interface Fetcher {
 export interface StoredObject {
   body: string;
   etag: string;
+  /** When the object was last written, where the store knows it (`serve` answers If-Modified-Since with it). */
+  lastModified?: Date;
 }
 
 export interface PutOptions {

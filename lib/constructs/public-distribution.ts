@@ -21,7 +21,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PUBLIC_KEY_PATTERN } from '../../functions/pipeline/state/public-paths.js';
+import { CORS_KEY_PATTERN, CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
 
 export interface PublicDistributionProps {
   bucket: Bucket;
@@ -36,13 +36,7 @@ export class PublicDistribution extends Construct {
     const allowlist = new CloudFrontFunction(this, 'PublicPathsOnly', {
       runtime: FunctionRuntime.JS_2_0,
       comment: 'Serves only the public keys of the ILO syndication store; everything else is 404',
-      code: FunctionCode.fromInline(`
-var PUBLIC = new RegExp(${JSON.stringify(PUBLIC_KEY_PATTERN)});
-function handler(event) {
-  var key = event.request.uri.replace(/^\\/+/, '');
-  if (PUBLIC.test(key)) return event.request;
-  return { statusCode: 404, statusDescription: 'Not Found' };
-}`),
+      code: FunctionCode.fromInline(publicPathsFunctionCode()),
     });
     const functionAssociations = [{ function: allowlist, eventType: FunctionEventType.VIEWER_REQUEST }];
 
@@ -52,16 +46,16 @@ function handler(event) {
       strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
     };
     const plainHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', { securityHeadersBehavior: security });
-    // Partner sites read exports (and JSON feeds) from the browser.
+    // Partner sites read feeds, exports and the article files they link to from the browser.
     const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', {
       securityHeadersBehavior: security,
       corsBehavior: {
-        accessControlAllowOrigins: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['If-None-Match', 'If-Modified-Since'],
-        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        accessControlAllowOrigins: [CORS_RULES.allowOrigin],
+        accessControlAllowMethods: [...CORS_RULES.allowMethods],
+        accessControlAllowHeaders: [...CORS_RULES.allowHeaders],
+        accessControlExposeHeaders: [...CORS_RULES.exposeHeaders],
         accessControlAllowCredentials: false,
-        accessControlMaxAge: Duration.days(1),
+        accessControlMaxAge: Duration.seconds(CORS_RULES.maxAgeSeconds),
         originOverride: true,
       },
     });
@@ -84,12 +78,14 @@ function handler(event) {
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'ILO news syndication: public feeds, exports and articles',
+      // The function below maps "/" to the landing page as well: it sees the URI before this applies.
+      defaultRootObject: ROOT_KEY,
       defaultBehavior: behavior(shortLived, plainHeaders),
       additionalBehaviors: {
         'feeds/*': behavior(shortLived, corsHeaders),
         'exports/v1/articles/*': behavior(longLived, corsHeaders),
         'exports/*': behavior(shortLived, corsHeaders),
-        'articles/*': behavior(longLived, plainHeaders),
+        'articles/*': behavior(longLived, corsHeaders),
       },
       priceClass: PriceClass.PRICE_CLASS_100,
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -117,8 +113,36 @@ function handler(event) {
         effect: Effect.DENY,
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        notResources: ['feeds/*', 'exports/*', 'articles/*'].map((prefix) => props.bucket.arnForObjects(prefix)),
+        notResources: [ROOT_KEY, 'feeds.opml', 'feeds/*', 'exports/*', 'articles/*'].map((prefix) => props.bucket.arnForObjects(prefix)),
       }),
     );
   }
+}
+
+/**
+ * The viewer-request function: the same decisions as `serve` (functions/cli/public-server.ts), from
+ * the same values. It sees the URI as the viewer sent it, before the default root object applies.
+ * A preflight is answered here: S3 has no CORS configuration to answer it with.
+ */
+export function publicPathsFunctionCode(): string {
+  const preflight = Object.fromEntries(Object.entries({ allow: 'GET, HEAD, OPTIONS', ...corsHeaders(true) }).map(([name, value]) => [name, { value }]));
+  return `
+var PUBLIC = new RegExp(${JSON.stringify(PUBLIC_KEY_PATTERN)});
+var CORS = new RegExp(${JSON.stringify(CORS_KEY_PATTERN)});
+var REDIRECTS = ${JSON.stringify(PUBLIC_REDIRECTS)};
+var PREFLIGHT = ${JSON.stringify(preflight)};
+function handler(event) {
+  var request = event.request;
+  var path = request.uri.replace(/^\\/+/, '');
+  if (Object.prototype.hasOwnProperty.call(REDIRECTS, path)) {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: REDIRECTS[path] } } };
+  }
+  var key = path === '' ? ${JSON.stringify(ROOT_KEY)} : path;
+  if (!PUBLIC.test(key)) return { statusCode: 404, statusDescription: 'Not Found' };
+  if (request.method === 'OPTIONS') {
+    return { statusCode: 204, statusDescription: 'No Content', headers: CORS.test(key) ? PREFLIGHT : { allow: PREFLIGHT.allow } };
+  }
+  request.uri = '/' + key;
+  return request;
+}`;
 }

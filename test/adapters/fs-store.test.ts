@@ -48,7 +48,7 @@ describe('FsStore: get and put', () => {
     const { etag } = await store.put('zh/国际劳工组织.md', body, TEXT);
 
     const got = await store.get('zh/国际劳工组织.md');
-    expect(got).toEqual({ body, etag });
+    expect(got).toMatchObject({ body, etag });
     expect(await readFile(path.join(store.root, 'zh', '国际劳工组织.md'), 'utf8')).toBe(body);
   });
 
@@ -111,7 +111,7 @@ describe('FsStore: locks', () => {
 
     const result = await store.put('stale.json', 'new', { ...TEXT, ifMatch: etag });
 
-    expect(await store.get('stale.json')).toEqual({ body: 'new', etag: result.etag });
+    expect(await store.get('stale.json')).toMatchObject({ body: 'new', etag: result.etag });
     await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

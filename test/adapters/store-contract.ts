@@ -45,7 +45,16 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       const { etag } = await store.put('zh/国际劳工组织.md', body, TEXT);
 
       expect(etag).toMatch(/^".+"$/);
-      expect(await store.get('zh/国际劳工组织.md')).toEqual({ body, etag });
+      expect(await store.get('zh/国际劳工组织.md')).toMatchObject({ body, etag });
+    });
+
+    it('tells when an object was last written, to the second', async () => {
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      await store.put('when.txt', 'now', TEXT);
+      const { lastModified } = (await store.get('when.txt'))!;
+      expect(lastModified).toBeInstanceOf(Date);
+      expect(lastModified!.getTime()).toBeGreaterThanOrEqual(before - 2000);
+      expect(lastModified!.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
     });
 
     it('returns undefined for a missing key', async () => {
@@ -72,17 +81,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
       expect(error).toBeInstanceOf(PreconditionFailed);
       expect((error as PreconditionFailed).key).toBe('claims/story-1');
-      expect(await store.get('claims/story-1')).toEqual({ body: 'first', etag: created.etag });
+      expect(await store.get('claims/story-1')).toMatchObject({ body: 'first', etag: created.etag });
     });
 
     it('ifMatch with the current ETag replaces; with a stale ETag it fails and leaves the content', async () => {
       const v1 = await store.put('state.json', '{"v":1}', TEXT);
       const v2 = await store.put('state.json', '{"v":2}', { ...TEXT, ifMatch: v1.etag });
-      expect(await store.get('state.json')).toEqual({ body: '{"v":2}', etag: v2.etag });
+      expect(await store.get('state.json')).toMatchObject({ body: '{"v":2}', etag: v2.etag });
 
       const error = await rejectionOf(store.put('state.json', '{"v":3}', { ...TEXT, ifMatch: v1.etag }));
       expect(error).toBeInstanceOf(PreconditionFailed);
-      expect(await store.get('state.json')).toEqual({ body: '{"v":2}', etag: v2.etag });
+      expect(await store.get('state.json')).toMatchObject({ body: '{"v":2}', etag: v2.etag });
     });
 
     it('ifMatch on a key that does not exist fails', async () => {

@@ -1,19 +1,29 @@
-// `serve` over real HTTP: only the public keys, with the content types, ETag/304, Cache-Control and
-// CORS a feed reader or a partner's browser relies on; everything private is a 404, however asked.
-import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+// `serve` over real HTTP: only the public keys, with the content types, ETag/304, Last-Modified,
+// compression, Cache-Control and CORS a feed reader or a partner's browser relies on, answering as
+// CloudFront does; everything private is a 404, however asked.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { type Socket, connect } from 'node:net';
+import { promisify } from 'node:util';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, keyOf, startPublicServer } from '../../functions/cli/public-server.js';
 import type { Store } from '../../functions/pipeline/ports.js';
+import { PUBLIC_REQUEST_CASES } from '../helpers/public-requests.js';
+import { DEBIAN_PYTHON, hasPythonModules, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
+
+/** A feed big enough to be compressed (CloudFront compresses from 1,000 bytes). */
+const BIG_FEED = `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>ILO News</title><link>https://www.ilo.org/resource/news</link><description>News</description>${Array.from({ length: 40 }, (_, i) => `<item><title>Story ${i} 国际劳工组织</title><link>https://www.ilo.org/resource/news/story-${i}</link><guid>https://www.ilo.org/resource/news/story-${i}</guid></item>`).join('')}</channel></rss>\n`;
+const FILE_TIME = new Date('2026-03-04T05:06:07Z');
 
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  raw: Buffer;
 }
 
 /** A raw request, so the path reaches the server exactly as written (no client-side normalization). */
@@ -22,10 +32,12 @@ function get(server: PublicServer, path: string, options: { method?: string; hea
   return new Promise((resolve, reject) => {
     // A short timeout: a request that blocks (a FIFO read) fails the test instead of hanging it.
     const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode!, headers: res.headers, body: raw.toString('utf8'), raw });
+      });
     });
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`no answer for ${path}`)));
@@ -46,6 +58,9 @@ describe('serve', () => {
     'articles/a-story/en.md': '---\ntitle: "A story"\n---\n\nBody.\n',
     'articles/a-story/zh.md': '---\ntitle: "故事"\n---\n\n正文。\n',
     'articles/a-story/meta.json': '{"id":"a-story"}\n',
+    'index.html': '<!doctype html><html lang="en"><title>ILO news</title></html>\n',
+    'feeds.opml': '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><head><title>ILO</title></head><body/></opml>\n',
+    'feeds/zh/rss.xml': BIG_FEED,
     'raw/a-story/en.html': '<html>raw</html>',
     'state/crawl.json': '{"secret":true}',
     'state/notified/a-story/v000001.json': '{}',
@@ -57,6 +72,7 @@ describe('serve', () => {
     for (const [key, body] of Object.entries(files)) await store.put(key, body, { contentType: 'application/octet-stream' });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(`${data.dir}/notifications.jsonl`, '{"Subject":"x"}\n');
+    for (const key of Object.keys(files)) await utimes(`${data.dir}/${key}`, FILE_TIME, FILE_TIME);
     server = await startPublicServer(store, 0);
   });
   afterAll(async () => {
@@ -100,14 +116,92 @@ describe('serve', () => {
     expect(answer.body).toBe('');
   });
 
-  it('sends CORS headers on exports (and feeds), answers the preflight, and not on Markdown', async () => {
-    const exported = await get(server, '/exports/v1/index.json');
-    expect(exported.headers['access-control-allow-origin']).toBe('*');
-    const preflight = await get(server, '/exports/v1/index.json', { method: 'OPTIONS', headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' } });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers['access-control-allow-methods']).toContain('GET');
-    expect((await get(server, '/articles/a-story/en.md')).headers['access-control-allow-origin']).toBeUndefined();
+  it.each(PUBLIC_REQUEST_CASES)('$method $path answers as CloudFront does', async ({ method, path, answer, cors }) => {
+    const got = await get(server, path, { method, headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' } });
+    if ('file' in answer) {
+      expect(got.status).toBe(200);
+      if (method === 'GET') expect(got.body).toBe(files[answer.file]);
+    } else {
+      expect(got.status).toBe(answer.status);
+      if (answer.status === 301) expect(got.headers.location).toBe(answer.location);
+    }
+    if (cors) {
+      expect(got.headers['access-control-allow-origin']).toBe('*');
+      expect(got.headers['access-control-expose-headers']).toBe('ETag, Last-Modified');
+      if (method === 'OPTIONS') {
+        expect(got.headers['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
+        expect(got.headers['access-control-allow-headers']).toBe('If-None-Match, If-Modified-Since');
+        expect(got.headers['access-control-max-age']).toBe('86400');
+      }
+    } else {
+      expect(got.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    if (method === 'OPTIONS' && 'status' in answer && answer.status === 204) expect(got.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
+
+  it('sends Last-Modified and answers If-Modified-Since with 304 when the file is not newer', async () => {
+    const first = await get(server, '/articles/a-story/en.md');
+    expect(first.headers['last-modified']).toBe(FILE_TIME.toUTCString());
+    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': FILE_TIME.toUTCString() } })).status).toBe(304);
+    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': new Date(FILE_TIME.getTime() + 60_000).toUTCString() } })).status).toBe(304);
+    const older = await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': new Date(FILE_TIME.getTime() - 1000).toUTCString() } });
+    expect(older.status).toBe(200);
+    expect(older.body).toBe(files['articles/a-story/en.md']);
+    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': 'not a date' } })).status).toBe(200);
+    // If-None-Match decides when both are sent (RFC 9110): a stale ETag gets the file.
+    const both = await get(server, '/articles/a-story/en.md', { headers: { 'if-none-match': '"stale"', 'if-modified-since': FILE_TIME.toUTCString() } });
+    expect(both.status).toBe(200);
+  });
+
+  it('compresses text with brotli or gzip as the client asks, with Vary and a weak ETag that still revalidates', async () => {
+    const plain = await get(server, '/feeds/zh/rss.xml');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+
+    const br = await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(Number(br.headers['content-length'])).toBe(br.raw.length);
+    expect(br.raw.length).toBeLessThan(Buffer.byteLength(BIG_FEED) / 3);
+    expect(brotliDecompressSync(br.raw).toString('utf8')).toBe(BIG_FEED);
+    expect(br.headers.etag).toBe(`W/${plain.headers.etag as string}`);
+
+    const gz = await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.raw).toString('utf8')).toBe(BIG_FEED);
+    expect((await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'identity' } })).headers['content-encoding']).toBeUndefined();
+
+    // Either validator revalidates either representation.
+    for (const etag of [br.headers.etag as string, plain.headers.etag as string]) {
+      expect((await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'br', 'if-none-match': etag } })).status).toBe(304);
+    }
+    const head = await get(server, '/feeds/zh/rss.xml', { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
+    expect(head.headers['content-encoding']).toBe('gzip');
+    expect(head.body).toBe('');
+    // Small files go as they are (below CloudFront's 1,000-byte threshold), still with Vary.
+    const small = await get(server, '/feeds/en/rss.xml', { headers: { 'accept-encoding': 'br' } });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.headers.vary).toBe('Accept-Encoding');
+  });
+
+  it.runIf(requireClient('python3-feedparser', hasPythonModules('feedparser')))(
+    'python feedparser decompresses the feed and revalidates it with ETag and with Last-Modified (304)',
+    async () => {
+      // Asynchronously: the server answering python runs in this process.
+      const script = `
+import feedparser, sys, json
+url = sys.argv[1]
+first = feedparser.parse(url)
+by_etag = feedparser.parse(url, etag=first.etag)
+by_date = feedparser.parse(url, modified=first.modified)
+print(json.dumps({"status": first.status, "encoding": first.headers.get("content-encoding"), "entries": len(first.entries),
+  "bozo": first.bozo, "etag": by_etag.status, "modified": by_date.status}))`;
+      const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, ['-c', script, `${server.url}/feeds/zh/rss.xml`], { encoding: 'utf8' });
+      const out = JSON.parse(stdout) as Record<string, unknown>;
+      expect(out).toEqual({ status: 200, encoding: 'gzip', entries: 40, bozo: false, etag: 304, modified: 304 });
+    },
+  );
 
   it.each([
     '/raw/a-story/en.html',
@@ -124,7 +218,7 @@ describe('serve', () => {
     '//state/crawl.json',
     '/exports/v1/articles/../../../state/crawl.json',
     '/articles/a-story/',
-    '/feeds/',
+    '/feeds/en/',
     '/package.json',
   ])('answers 404 for %s', async (path) => {
     const answer = await get(server, path);

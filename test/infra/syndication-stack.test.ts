@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CORS_RULES } from '../../functions/pipeline/state/public-paths.js';
+import { PUBLIC_REQUEST_CASES } from '../helpers/public-requests.js';
 import { synthStack } from './synth.js';
 
 const { stack, template: templateOf } = synthStack({ subscriberEmails: 'news@example.org, desk@example.org', alarmEmail: 'ops@example.org' });
@@ -31,7 +33,7 @@ describe('content bucket', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const deny = statements.find((s) => s.Sid === 'DenyCloudFrontPrivatePrefixes')!;
     expect(deny).toMatchObject({ Effect: 'Deny', Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
-    expect(JSON.stringify(deny.NotResource)).toMatch(/\/feeds\/\*.*\/exports\/\*.*\/articles\/\*/);
+    expect(JSON.stringify(deny.NotResource)).toMatch(/\/index\.html.*\/feeds\.opml.*\/feeds\/\*.*\/exports\/\*.*\/articles\/\*/);
     // The only Allow for CloudFront is the OAC read, limited to this distribution.
     const allow = statements.find((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal).includes('cloudfront'))!;
     expect(allow).toMatchObject({ Action: 's3:GetObject', Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } } });
@@ -54,26 +56,66 @@ describe('CloudFront', () => {
     expect(distribution.Logging).toMatchObject({ Prefix: 'cloudfront/' });
   });
 
+  const code = resources('AWS::CloudFront::Function')[0]![1].Properties.FunctionCode as string;
+  type Answer = { statusCode?: number; uri?: string; headers?: Record<string, { value: string }> };
+  const handler = new Function(`${code}; return handler;`)() as (event: unknown) => Answer;
+  const answer = (uri: string, method = 'GET') => handler({ request: { method, uri, headers: {} } });
+
   it('answers 404 for every key outside the public allowlist (the function code, run here)', () => {
-    const code = resources('AWS::CloudFront::Function')[0]![1].Properties.FunctionCode as string;
-    const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { statusCode?: number; uri?: string };
-    const answer = (uri: string) => handler({ request: { uri } });
-    for (const uri of ['/feeds/en/rss.xml', '/feeds/zh/atom.xml', '/feeds/en/topics/skills/feed.json', '/exports/v1/index.json', '/exports/v1/articles/a-b.json', '/exports/v1/archive/2024-11.json', '/articles/x/en.md', '/articles/zh-0123456789ab/meta.json']) {
+    for (const uri of ['/feeds/en/rss.xml', '/feeds/zh/atom.xml', '/feeds/en/topics/skills/feed.json', '/exports/v1/index.json', '/exports/v1/articles/a-b.json', '/exports/v1/archive/2024-11.json', '/articles/x/en.md', '/articles/zh-0123456789ab/meta.json', '/index.html', '/feeds.opml', '/']) {
       expect(answer(uri).statusCode, uri).toBeUndefined();
     }
-    for (const uri of ['/', '/raw/x/en.html', '/state/crawl.json', '/notifications.jsonl', '/articles/x/../../state/crawl.json', '/feeds/en/../../raw/x/en.html', '/articles/x/en.html', '/exports/v2/index.json', '/feeds/fr/rss.xml']) {
+    for (const uri of ['/raw/x/en.html', '/state/crawl.json', '/notifications.jsonl', '/articles/x/../../state/crawl.json', '/feeds/en/../../raw/x/en.html', '/articles/x/en.html', '/exports/v2/index.json', '/feeds/fr/rss.xml', '/index.htm', '/feeds/en/']) {
       expect(answer(uri).statusCode, uri).toBe(404);
     }
   });
 
-  it('gives feeds and indexes short cache lifetimes, articles longer, and exports CORS', () => {
+  it('answers as serve does: the landing page at "/", redirects, preflights, CORS where serve sends it', () => {
+    const corsPolicyId = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![0];
+    const behaviorOf = (key: string) =>
+      distribution.CacheBehaviors.find((b: { PathPattern: string }) => new RegExp(`^${b.PathPattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(key)) ??
+      distribution.DefaultCacheBehavior;
+    for (const { method, path, answer: expected, cors } of PUBLIC_REQUEST_CASES) {
+      const got = answer(path, method);
+      const label = `${method} ${path}`;
+      if ('file' in expected) {
+        expect(got.statusCode, label).toBeUndefined();
+        expect(got.uri, label).toBe(`/${expected.file}`);
+        // On the way back, the behavior's response headers policy adds CORS (or not).
+        expect(behaviorOf(expected.file).ResponseHeadersPolicyId?.Ref === corsPolicyId, label).toBe(cors);
+      } else {
+        expect(got.statusCode, label).toBe(expected.status);
+        if (expected.status === 301) expect(got.headers?.location?.value, label).toBe(expected.location);
+        if (expected.status === 204) {
+          expect(got.headers?.allow?.value, label).toBe('GET, HEAD, OPTIONS');
+          expect(got.headers?.['access-control-allow-origin']?.value, label).toBe(cors ? '*' : undefined);
+          if (cors) {
+            expect(got.headers?.['access-control-allow-headers']?.value, label).toBe('If-None-Match, If-Modified-Since');
+            expect(got.headers?.['access-control-expose-headers']?.value, label).toBe('ETag, Last-Modified');
+          }
+        }
+      }
+    }
+    expect(distribution.DefaultRootObject).toBe('index.html');
+  });
+
+  it('gives feeds and indexes short cache lifetimes, articles longer, and CORS to feeds, exports and article files', () => {
     const policies = resources('AWS::CloudFront::CachePolicy').map(([, r]) => r.Properties.CachePolicyConfig);
     expect(policies.map((p) => p.DefaultTTL).sort((a: number, b: number) => a - b)).toEqual([300, 3600]);
     const cors = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![1].Properties.ResponseHeadersPolicyConfig;
-    expect(cors.CorsConfig).toMatchObject({ AccessControlAllowOrigins: { Items: ['*'] }, AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] }, AccessControlAllowCredentials: false });
+    expect(cors.CorsConfig).toMatchObject({
+      AccessControlAllowOrigins: { Items: ['*'] },
+      AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] },
+      AccessControlAllowHeaders: { Items: [...CORS_RULES.allowHeaders] },
+      AccessControlExposeHeaders: { Items: ['ETag', 'Last-Modified'] },
+      AccessControlMaxAgeSec: CORS_RULES.maxAgeSeconds,
+      AccessControlAllowCredentials: false,
+    });
     const corsId = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![0];
-    const exportsBehavior = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === 'exports/*');
-    expect(exportsBehavior.ResponseHeadersPolicyId).toEqual({ Ref: corsId });
+    for (const pattern of ['feeds/*', 'exports/*', 'exports/v1/articles/*', 'articles/*']) {
+      const behavior = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === pattern);
+      expect(behavior.ResponseHeadersPolicyId, pattern).toEqual({ Ref: corsId });
+    }
   });
 });
 

@@ -1,9 +1,11 @@
-// Which store keys are public. One allowlist for every place that serves the store: the local
-// `serve` command and the CloudFront function in front of the bucket.
+// Which store keys are public, and how a request path maps to them. One set of rules for every place
+// that serves the store: the local `serve` command and the CloudFront distribution (its viewer-request
+// function embeds these values as text, and its CORS policy uses the same header lists).
 
 /** The regular expression source, without delimiters (CloudFront functions embed it as text). */
 export const PUBLIC_KEY_PATTERN =
-  '^(feeds\\/(en|zh)\\/(topics\\/[a-z0-9-]+\\/)?(rss\\.xml|atom\\.xml|feed\\.json)' +
+  '^(index\\.html|feeds\\.opml' +
+  '|feeds\\/(en|zh)\\/(topics\\/[a-z0-9-]+\\/)?(rss\\.xml|atom\\.xml|feed\\.json)' +
   '|exports\\/v1\\/(index\\.json|changes\\.json|schema\\.json|archive\\/\\d{4}-\\d{2}\\.json|articles\\/[a-z0-9][a-z0-9-]*\\.json)' +
   '|articles\\/[a-z0-9][a-z0-9-]*\\/(en\\.md|zh\\.md|meta\\.json))$';
 
@@ -11,4 +13,44 @@ export const PUBLIC_KEY = new RegExp(PUBLIC_KEY_PATTERN);
 
 export function isPublicKey(key: string): boolean {
   return PUBLIC_KEY.test(key);
+}
+
+/** The site root is the landing page (CloudFront's default root object does the same for "/"). */
+export const ROOT_KEY = 'index.html';
+
+/** Paths a person may type that are no file: each leads to the part of the landing page it means. */
+export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = { feeds: '/#feeds', 'feeds/': '/#feeds', exports: '/#exports', 'exports/': '/#exports' };
+
+/**
+ * Cross-origin reads by partner sites: the feeds, the exports and the files the exports link to (the
+ * Markdown and meta.json under articles/). Revalidation headers are allowed and readable, so a
+ * browser can ask "changed since?" and see the answer's validators.
+ */
+export const CORS_KEY_PATTERN = '^(feeds|exports|articles)\\/';
+
+export function isCorsKey(key: string): boolean {
+  return new RegExp(CORS_KEY_PATTERN).test(key) && isPublicKey(key);
+}
+
+export const CORS_RULES = {
+  allowOrigin: '*',
+  allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+  allowHeaders: ['If-None-Match', 'If-Modified-Since'],
+  exposeHeaders: ['ETag', 'Last-Modified'],
+  maxAgeSeconds: 86_400,
+} as const;
+
+/** The CORS headers of a response (lower-case names), for a preflight or for the GET itself. */
+export function corsHeaders(preflight: boolean): Record<string, string> {
+  return {
+    'access-control-allow-origin': CORS_RULES.allowOrigin,
+    'access-control-expose-headers': CORS_RULES.exposeHeaders.join(', '),
+    ...(preflight
+      ? {
+          'access-control-allow-methods': CORS_RULES.allowMethods.join(', '),
+          'access-control-allow-headers': CORS_RULES.allowHeaders.join(', '),
+          'access-control-max-age': String(CORS_RULES.maxAgeSeconds),
+        }
+      : {}),
+  };
 }

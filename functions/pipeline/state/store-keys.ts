@@ -7,6 +7,8 @@ const FEED_FILE: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml'
 
 export const keys = {
   // Public
+  landingPage: () => 'index.html',
+  opml: () => 'feeds.opml',
   articleMeta: (id: string) => `articles/${id}/meta.json`,
   articleMarkdown: (id: string, lang: LanguageKey) => `articles/${id}/${lang}.md`,
   feed: (lang: LanguageKey, format: FeedFormat) => `feeds/${lang}/${FEED_FILE[format]}`,
@@ -44,6 +46,8 @@ export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
   jsonFeed: 'application/feed+json; charset=utf-8',
+  // OPML has no registered media type; text/x-opml is what readers and browsers know.
+  opml: 'text/x-opml; charset=utf-8',
 } as const;
 
 /** Cache lifetimes by kind: feeds and indexes change every run, article files rarely. */

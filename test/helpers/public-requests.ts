@@ -1,0 +1,34 @@
+// Requests whose answers `serve` and the CloudFront function must agree on: the public-path rules are
+// one set, and test/cli/public-server.test.ts and test/infra/syndication-stack.test.ts both run this
+// table (over HTTP, and through the synthesized function code).
+
+export interface PublicRequestCase {
+  method: 'GET' | 'HEAD' | 'OPTIONS';
+  path: string;
+  /** 'file': the request goes on to the object with this key (CloudFront) and it is served (serve). */
+  answer: { file: string } | { status: 301; location: string } | { status: 204 | 404 };
+  /** CORS headers on the answer. */
+  cors: boolean;
+}
+
+export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
+  { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: false },
+  { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: false },
+  { method: 'GET', path: '/feeds.opml', answer: { file: 'feeds.opml' }, cors: false },
+  { method: 'GET', path: '/feeds/', answer: { status: 301, location: '/#feeds' }, cors: false },
+  { method: 'GET', path: '/feeds', answer: { status: 301, location: '/#feeds' }, cors: false },
+  { method: 'GET', path: '/exports/', answer: { status: 301, location: '/#exports' }, cors: false },
+  { method: 'GET', path: '/feeds/zh/atom.xml', answer: { file: 'feeds/zh/atom.xml' }, cors: true },
+  { method: 'GET', path: '/exports/v1/index.json', answer: { file: 'exports/v1/index.json' }, cors: true },
+  { method: 'GET', path: '/articles/a-story/en.md', answer: { file: 'articles/a-story/en.md' }, cors: true },
+  { method: 'GET', path: '/articles/a-story/meta.json', answer: { file: 'articles/a-story/meta.json' }, cors: true },
+  { method: 'HEAD', path: '/articles/a-story/zh.md', answer: { file: 'articles/a-story/zh.md' }, cors: true },
+  { method: 'OPTIONS', path: '/articles/a-story/en.md', answer: { status: 204 }, cors: true },
+  { method: 'OPTIONS', path: '/articles/a-story/meta.json', answer: { status: 204 }, cors: true },
+  { method: 'OPTIONS', path: '/exports/v1/index.json', answer: { status: 204 }, cors: true },
+  { method: 'OPTIONS', path: '/index.html', answer: { status: 204 }, cors: false },
+  { method: 'OPTIONS', path: '/state/crawl.json', answer: { status: 404 }, cors: false },
+  { method: 'GET', path: '/state/crawl.json', answer: { status: 404 }, cors: false },
+  { method: 'GET', path: '/raw/a-story/en.html', answer: { status: 404 }, cors: false },
+  { method: 'GET', path: '/notifications.jsonl', answer: { status: 404 }, cors: false },
+];
