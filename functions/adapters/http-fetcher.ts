@@ -8,7 +8,7 @@ import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { decodeBody } from './http/decode-body.js';
 import { type PacerClock, RequestPacer, systemPacerClock } from './http/request-pacer.js';
-import { ALLOW_ALL, DISALLOW_ALL, type RobotsRules, parseRobots } from './http/robots-policy.js';
+import { ALLOW_ALL, type RobotsRules, parseRobots, unreachableRobots } from './http/robots-policy.js';
 
 export const DEFAULT_USER_AGENT = 'ilo-syndication/0.1 (+https://github.com/ilo-syndication/ilo-syndication; news syndication bot)';
 
@@ -71,6 +71,7 @@ export class HttpFetcher implements Fetcher {
     const target = this.toOrigin(url);
     if (this.options.respectRobots) {
       const rules = await this.robotsRules();
+      if (rules.unreachable) throw new FetchFailure(url, 'robots-unreachable', `${rules.unreachable}, so nothing may be fetched (RFC 9309) until it answers`);
       if (!rules.isAllowed(target.toString())) throw new FetchFailure(url, 'robots-disallowed', 'disallowed by robots.txt');
     }
     return pRetry(() => this.pacer.run(() => this.attempt(url, target, conditions)), {
@@ -136,7 +137,7 @@ export class HttpFetcher implements Fetcher {
     try {
       return await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
     } catch (error) {
-      throw this.networkFailure(url, error);
+      throw this.networkFailure(url, target, error);
     }
   }
 
@@ -216,12 +217,14 @@ export class HttpFetcher implements Fetcher {
     return Buffer.concat(chunks, total);
   }
 
-  private networkFailure(url: string, error: unknown): FetchFailure {
+  /** A request that got no answer. Named by where it really went, so a dead mirror is not called www.ilo.org. */
+  private networkFailure(url: string, target: URL, error: unknown): FetchFailure {
     const name = (error as Error)?.name;
+    const where = target.origin === ILO_ORIGIN ? '' : ` from ${target.origin}`;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new RetryableFailure(url, 'timeout', `no answer within ${this.options.timeoutMs} ms`);
+      return new RetryableFailure(url, 'timeout', `no answer${where} within ${this.options.timeoutMs} ms`);
     }
-    return new RetryableFailure(url, 'network', describe(error));
+    return new RetryableFailure(url, 'network', `${describe(error)}${where}`);
   }
 
   private robotsRules(): Promise<RobotsRules> {
@@ -248,8 +251,7 @@ export class HttpFetcher implements Fetcher {
       // RFC 9309: robots.txt "unavailable" (any 4xx) allows everything; "unreachable" (5xx) disallows.
       const status = error instanceof FetchFailure ? error.httpStatus : undefined;
       if (status !== undefined && status >= 400 && status < 500) return ALLOW_ALL;
-      this.options.logger?.warn('robots.txt unreadable: fetching nothing this run', { reason: (error as Error).message });
-      return DISALLOW_ALL;
+      return unreachableRobots(error instanceof FetchFailure ? `robots.txt ${error.detail}` : `robots.txt could not be read (${(error as Error).message})`);
     }
     if (result.status !== 'ok') return ALLOW_ALL;
     const rules = parseRobots(new URL('/robots.txt', this.origin).toString(), result.body, this.options.userAgent);
@@ -270,8 +272,25 @@ function optionalHeader<K extends string>(key: K, value: string | null): { [P in
   return (value ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
+// What the usual network error codes mean, for one-line messages.
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+};
+
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  // fetch() wraps the real error as its cause; a host with two addresses fails with an AggregateError.
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })?.cause;
+  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
   const base = error instanceof Error ? error.message : String(error);
-  return cause?.code ? `${base} (${cause.code})` : cause?.message ? `${base} (${cause.message})` : base;
+  if (code && NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
+  return code ? `${base} (${code})` : cause?.message ? `${base} (${cause.message})` : base;
 }

@@ -13,6 +13,22 @@ export interface SnsNotifierOptions {
 
 const ATTEMPTS = 3;
 
+/** SNS did not take a message: one line naming the topic and why (the SDK's error is the cause). */
+export class NotificationFailed extends Error {
+  constructor(topicArn: string, cause: unknown) {
+    super(`could not publish to SNS topic ${topicArn}: ${describeSnsError(cause)}`, { cause });
+    this.name = 'NotificationFailed';
+  }
+}
+
+function describeSnsError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT') return `endpoint not reachable (${error.message})`;
+  // AWS errors carry their code as the name (AuthorizationError, NotFoundException...).
+  return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+}
+
 export class SnsNotifier implements Notifier {
   readonly topicArn: string;
   private readonly client: SNSClient;
@@ -44,7 +60,7 @@ export class SnsNotifier implements Notifier {
         if (!response.MessageId) throw new Error(`SNS accepted a message for ${this.topicArn} without a MessageId`);
         return { messageId: response.MessageId };
       } catch (error) {
-        if (attempt >= ATTEMPTS || !provenNotAccepted(error)) throw error;
+        if (attempt >= ATTEMPTS || !provenNotAccepted(error)) throw new NotificationFailed(this.topicArn, error);
         await this.sleep(200 * 2 ** attempt * (0.5 + Math.random()));
       }
     }

@@ -1,6 +1,6 @@
 // The CLI: parse flags, build the adapters, run the core, print what happened. Only wiring.
 import { consoleLogger } from '../adapters/console-logger.js';
-import { FsStore, StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
+import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
@@ -8,10 +8,10 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS } from '../pipeline/config.js';
-import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { type NotifySpec, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { describeFatalError } from './fatal-error.js';
 import { type Terminal, progressDisplay } from './progress-display.js';
 import { startPublicServer } from './public-server.js';
 import { startReplicaServer } from './replica-server.js';
@@ -69,15 +69,13 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         return await run(command, io);
     }
   } catch (error) {
-    if (error instanceof OriginUnreachable || error instanceof StoreNotWritable || error instanceof StoreNotReadable || error instanceof UsageError) {
-      io.err(`syndicate: ${error.message}`);
-      return 1;
+    const fatal = describeFatalError(error);
+    io.err(`syndicate: ${fatal.line}`);
+    if (fatal.unexpected) {
+      const verbose = 'verbose' in command && command.verbose;
+      if (verbose && error instanceof Error && error.stack) io.err(error.stack);
+      else io.err("(an unexpected error: run again with --verbose for its stack trace, and please report it)");
     }
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      io.err(`syndicate: port already in use (${(error as Error).message})`);
-      return 1;
-    }
-    io.err(`syndicate: ${(error as Error).stack ?? String(error)}`);
     return 1;
   }
 }
@@ -126,6 +124,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
 
 async function openStore(spec: StoreSpec): Promise<Store> {
   if (spec.kind === 'fs') return FsStore.open(spec.dir);
+  quietSdkWarnings();
   const store = new S3Store({ bucket: spec.bucket, prefix: spec.prefix, client: createS3Client() });
   // Fail before anything is fetched, in one line, like an unwritable data folder does.
   await store.checkReachable().catch((error: unknown) => {
@@ -136,7 +135,16 @@ async function openStore(spec: StoreSpec): Promise<Store> {
 
 async function openNotifier(spec: NotifySpec): Promise<Notifier> {
   if (spec.kind === 'outbox') return new OutboxNotifier(spec.file);
+  quietSdkWarnings();
   return new SnsNotifier({ topicArn: spec.topicArn, client: createSnsClient() });
+}
+
+/**
+ * The AWS SDK prints an 8-line NodeVersionSupportWarning on Node 20 (SDK releases after January 2027
+ * need Node 22; ours are pinned): noise on every run of a command line tool. A user's own setting wins.
+ */
+function quietSdkWarnings(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
 function describeStore(spec: StoreSpec): string {

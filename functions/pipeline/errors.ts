@@ -16,6 +16,8 @@ export type FetchFailureReason =
   | 'truncated'
   | 'host-not-allowed'
   | 'robots-disallowed'
+  /** robots.txt answered 5xx: RFC 9309 says the whole site is off limits until it can be read. */
+  | 'robots-unreachable'
   | 'bad-content';
 
 /** A page could not be fetched. Per-story failures are reported and retried next run, never fatal. */
@@ -23,7 +25,8 @@ export class FetchFailure extends Error {
   constructor(
     readonly url: string,
     readonly reason: FetchFailureReason,
-    detail: string,
+    /** What went wrong, without the URL ("connection refused (ECONNREFUSED)", "answered 503"). */
+    readonly detail: string,
     readonly httpStatus?: number,
   ) {
     super(`${url}: ${detail}`);

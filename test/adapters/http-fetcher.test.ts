@@ -426,7 +426,7 @@ describe('HttpFetcher: robots.txt', () => {
   it('fetches nothing while robots.txt answers 5xx (RFC 9309: unreachable)', async () => {
     const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, 503, 'down') : send(response, 200, 'page')));
     const fetcher = fetcherFor(server.origin, { respectRobots: true });
-    await expectFailure(fetcher.fetch(`${ILO}/resource/news/x`), 'robots-disallowed');
+    await expectFailure(fetcher.fetch(`${ILO}/resource/news/x`), 'robots-unreachable');
     expect(server.paths()).toEqual(['/robots.txt']);
   });
 

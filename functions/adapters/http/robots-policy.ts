@@ -10,6 +10,8 @@ const robotsParser = robotsParserModule as unknown as (url: string, text: string
 export interface RobotsRules {
   isAllowed(url: string): boolean;
   crawlDelayMs?: number;
+  /** Set when nothing is allowed because robots.txt could not be read: why ("robots.txt answered 503"). */
+  unreachable?: string;
 }
 
 export function parseRobots(robotsUrl: string, text: string, userAgent: string): RobotsRules {
@@ -23,4 +25,7 @@ export function parseRobots(robotsUrl: string, text: string, userAgent: string):
 }
 
 export const ALLOW_ALL: RobotsRules = { isAllowed: () => true };
-export const DISALLOW_ALL: RobotsRules = { isAllowed: () => false };
+/** Nothing allowed because robots.txt could not be read (RFC 9309 "unreachable"). */
+export function unreachableRobots(why: string): RobotsRules {
+  return { isAllowed: () => false, unreachable: why };
+}

@@ -43,6 +43,9 @@ export async function discoverNewsPages(
   try {
     pages = await readSitemapIndex(fetcher, state, options);
   } catch (error) {
+    // The listing is on the same site: when the site cannot be reached at all, or its robots.txt
+    // forbids everything, trying it too only repeats the failure.
+    if (error instanceof FetchFailure && SITE_WIDE.has(error.reason)) throw siteUnreachable(error, options);
     logger.warn('sitemap unavailable, reading the news listing instead', { reason: (error as Error).message });
     return readListing(fetcher, state, result, error as Error, options);
   }
@@ -109,9 +112,7 @@ async function readListing(
   try {
     response = await fetcher.fetch(url);
   } catch (error) {
-    if (error instanceof FetchFailure && (error.reason === 'network' || error.reason === 'timeout')) {
-      throw new OriginUnreachable(`cannot reach the origin: ${error.message}`);
-    }
+    if (error instanceof FetchFailure && (SITE_WIDE.has(error.reason) || error.reason === 'timeout')) throw siteUnreachable(error, options);
     throw new OriginUnreachable(`neither the sitemap nor the news listing could be read (${sitemapError.message}; ${(error as Error).message})`);
   }
   if (response.status !== 'ok') {
@@ -119,6 +120,16 @@ async function readListing(
   }
   const entries = parseNewsListing(response.body, url, options.mirrorOrigin);
   return { ...result, source: 'listing', listed: recordEntries(state, entries, options) };
+}
+
+// Failures that are about the whole site, not one document.
+const SITE_WIDE = new Set(['network', 'robots-unreachable']);
+
+/** The one-line reason a run could not read the site, naming the host really asked (a mirror, say). */
+function siteUnreachable(error: FetchFailure, options: DiscoveryOptions): OriginUnreachable {
+  const origin = options.mirrorOrigin ? `${options.mirrorOrigin} (the mirror of ${ILO_ORIGIN})` : ILO_ORIGIN;
+  if (error.reason === 'robots-unreachable') return new OriginUnreachable(`cannot read ${origin}: ${error.detail}`);
+  return new OriginUnreachable(`cannot reach the origin ${origin}: ${error.detail.replace(/ from \S+$/, '')}`);
 }
 
 /** Notes each news URL and its lastmod in the state. Returns how many news URLs there were. */

@@ -14,7 +14,15 @@ export async function readJson<T>(store: Store, key: string): Promise<Versioned<
   try {
     return { value: JSON.parse(object.body) as T, etag: object.etag };
   } catch (error) {
-    throw new Error(`stored object ${key} is not valid JSON: ${(error as Error).message}`);
+    throw new CorruptDocument(key, (error as Error).message);
+  }
+}
+
+/** A stored JSON document that does not parse (edited by hand, or written by something else). */
+export class CorruptDocument extends Error {
+  constructor(readonly key: string, detail: string) {
+    super(`stored object ${key} is not valid JSON (${detail.replace(/\s+/g, ' ').trim()}): restore it, or delete it to rebuild it`);
+    this.name = 'CorruptDocument';
   }
 }
 
