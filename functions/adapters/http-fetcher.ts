@@ -56,6 +56,8 @@ export class HttpFetcher implements Fetcher {
   private readonly origin: URL;
   private readonly pacer: RequestPacer;
   private robots?: Promise<RobotsRules>;
+  /** Epoch ms after which nothing is waited for or started (a Lambda invocation's time budget). */
+  private deadline?: number;
 
   constructor(options: Partial<HttpFetcherOptions> & { origin: string }) {
     this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
@@ -67,8 +69,17 @@ export class HttpFetcher implements Fetcher {
     this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency), this.options.clock ?? systemPacerClock);
   }
 
+  /**
+   * Sets (or clears) the time by which every fetch must end: requests are cut at it, retries and
+   * Retry-After waits that would run past it are not made. On Lambda, the invocation's deadline.
+   */
+  setDeadline(epochMs: number | undefined): void {
+    this.deadline = epochMs;
+  }
+
   async fetch(url: string, conditions?: FetchConditions): Promise<FetchResult> {
     const target = this.toOrigin(url);
+    this.checkTimeLeft(url);
     if (this.options.respectRobots) {
       const rules = await this.robotsRules();
       if (rules.unreachable) throw new FetchFailure(url, 'robots-unreachable', `${rules.unreachable}, so nothing may be fetched (RFC 9309) until it answers`);
@@ -80,13 +91,26 @@ export class HttpFetcher implements Fetcher {
       maxTimeout: 30_000,
       factor: 2,
       randomize: true,
+      // Backoff waits end at the deadline at the latest (then the attempt finds no time left).
+      ...(this.deadline !== undefined ? { maxRetryTime: Math.max(0, this.deadline - Date.now()) } : {}),
       shouldRetry: ({ error }) => error instanceof RetryableFailure,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
+        if (error.retryAfterMs !== undefined && this.timeLeft() <= error.retryAfterMs) {
+          throw new FetchFailure(url, 'timeout', `asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, more than the time left`, error.httpStatus);
+        }
         this.options.logger?.warn('retrying request', { url, attempt: attemptNumber, reason: error.message });
         if (error.retryAfterMs !== undefined) await (this.options.clock ?? systemPacerClock).sleep(error.retryAfterMs);
       },
     });
+  }
+
+  private timeLeft(): number {
+    return this.deadline === undefined ? Number.POSITIVE_INFINITY : this.deadline - Date.now();
+  }
+
+  private checkTimeLeft(url: string): void {
+    if (this.timeLeft() <= 0) throw new FetchFailure(url, 'timeout', 'no time left to fetch it in this invocation');
   }
 
   /** A canonical www.ilo.org URL as it is fetched from the origin. */
@@ -134,8 +158,11 @@ export class HttpFetcher implements Fetcher {
     };
     if (conditions?.etag) headers['if-none-match'] = conditions.etag;
     if (conditions?.lastModified) headers['if-modified-since'] = conditions.lastModified;
+    this.checkTimeLeft(url);
+    // Cut at the deadline too: a page that hangs must not outlive the invocation.
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()));
     try {
-      return await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      return await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw this.networkFailure(url, target, error);
     }

@@ -1,17 +1,23 @@
-// Lambda `discover` (EventBridge Scheduler): reads the ILO sitemap, queues one ingest message per
-// new or changed news page, and asks publish to run (it drains anything left pending).
+// Lambda `discover` (EventBridge Scheduler, asynchronous): reads the ILO sitemap, queues one ingest
+// message per new or changed news page, and asks publish to run (it drains anything left pending).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { markQueued } from '../pipeline/discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from '../pipeline/discover/plan-discovery.js';
 import { REQUIRED_SETTINGS } from './handler-config.js';
 import { METRIC } from './metric-names.js';
-import { createRuntime, requestPublish, sendToQueue } from './aws-runtime.js';
 import { ingestMessage } from './queue-messages.js';
+import { createSqsClient, requestPublish, sendToQueue } from './queue-sender.js';
+import { createRuntime, startInvocation } from './runtime.js';
 
 const runtime = createRuntime('discover', REQUIRED_SETTINGS.discover);
+const sqs = createSqsClient();
 
-export async function handler(): Promise<{ queued: number; knownPages: number }> {
-  const { ports, options, config, metrics, sqs, logger } = runtime;
+export async function handler(_event?: unknown, context?: Context): Promise<{ queued: number; confirmed: number; knownPages: number }> {
+  const { ports, options, config, metrics, logger, fetcher } = runtime;
+  startInvocation(runtime, context);
+  // Fetches end before the function's timeout, so a hanging origin fails the run with a reason.
+  fetcher.setDeadline(context ? Date.now() + context.getRemainingTimeInMillis() - 5_000 : undefined);
   try {
     const plan = await planDiscovery(ports, options);
     const queued = await sendToQueue(sqs, config.ingestQueueUrl, plan.candidates.map(ingestMessage));
@@ -26,7 +32,7 @@ export async function handler(): Promise<{ queued: number; knownPages: number }>
     // The heartbeat: emitted only by a run that got this far.
     metrics.addMetric(METRIC.discoverRuns, MetricUnit.Count, 1);
     logger.info('discovery done', { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages, source: plan.discovery.source });
-    return { queued, knownPages: plan.knownPages };
+    return { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages };
   } finally {
     metrics.publishStoredMetrics();
   }

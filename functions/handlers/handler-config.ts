@@ -45,7 +45,7 @@ export const VARIABLES = {
 export const REQUIRED_SETTINGS = {
   discover: ['ingestQueueUrl', 'publishQueueUrl'],
   ingest: ['publishQueueUrl', 'publicUrl'],
-  publish: ['topicArn', 'publicUrl'],
+  publish: ['topicArn', 'publicUrl', 'distributionId'],
 } as const satisfies Record<string, readonly RequiredSetting[]>;
 
 type Env = Record<string, string | undefined>;

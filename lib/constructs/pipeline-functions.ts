@@ -121,7 +121,7 @@ export class PipelineFunctions extends Construct {
     allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);
     allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/articles/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*/meta.json']);
     allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*']);
-    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*']);
+    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/cdn-invalidated.json', 'state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*']);
     allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*']);
     for (const fn of [this.discover, this.ingest, this.publish]) {
       // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.

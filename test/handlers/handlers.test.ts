@@ -6,12 +6,16 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { PublishResult } from '../../functions/handlers/publish.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
 import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
 import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
+import { type CloudFrontStandIn, startCloudFrontStandIn } from '../helpers/cloudfront-standin.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
 import { deliveredEvent } from '../helpers/sns-delivery.js';
 import { synthStack } from '../infra/synth.js';
@@ -19,6 +23,25 @@ import { synthStack } from '../infra/synth.js';
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 const DISTRIBUTION = { id: 'E2EMULATED0001', domainName: 'd111111abcdef8.cloudfront.net' };
 type FunctionName = keyof typeof REQUIRED_SETTINGS;
+
+/** A Lambda context whose time runs out `timeoutMs` from now, as Lambda's does. */
+function lambdaContext(name: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
 
 function sqsEvent(messages: { id: string; body: string }[]): SQSEvent {
   return {
@@ -41,6 +64,9 @@ function sqsEvent(messages: { id: string; body: string }[]): SQSEvent {
 describe('Lambda handlers', () => {
   let replica: ReplicaServer;
   let proxy: ConditionalS3Proxy;
+  let cloudfront: CloudFrontStandIn;
+  /** Takes over requests to the replica when set (a hanging or refusing origin). */
+  let origin: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
   let s3: S3Client;
   let sns: SNSClient;
   let sqs: SQSClient;
@@ -65,6 +91,8 @@ describe('Lambda handlers', () => {
   function runtimeEnvironment(name: FunctionName): Record<string, string> {
     return {
       ...testAwsEnv(proxy.endpoint),
+      // fauxqs has no CloudFront: its API comes from the stand-in.
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
       // Lambda's advanced logging controls set this; Powertools honours it. Keeps test output short.
@@ -92,8 +120,9 @@ describe('Lambda handlers', () => {
 
   beforeAll(async () => {
     savedEnv = { ...process.env };
-    replica = await startReplicaServer();
+    replica = await startReplicaServer({ hook: (request, response) => origin?.(request, response) ?? false });
     proxy = await startConditionalS3Proxy(fauxqsEndpoint());
+    cloudfront = await startCloudFrontStandIn();
     s3 = testS3Client(proxy.endpoint);
     sns = testSnsClient(fauxqsEndpoint());
     sqs = testSqsClient(fauxqsEndpoint());
@@ -115,6 +144,7 @@ describe('Lambda handlers', () => {
     process.env = savedEnv;
     await replica?.close();
     await proxy?.close();
+    await cloudfront?.close();
     s3?.destroy();
     sns?.destroy();
     sqs?.destroy();
@@ -167,18 +197,66 @@ describe('Lambda handlers', () => {
     expect((await drain(queues.publish)).length).toBeGreaterThan(0);
   });
 
+  it('ingest ends a batch whose pages all hang before its timeout, each message reported as a failure', async () => {
+    const ingest = await handler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>('ingest');
+    const hanging: ServerResponse[] = [];
+    origin = (request, response) => {
+      if (!request.url?.includes('/resource/news/')) return false;
+      hanging.push(response); // never answered
+      return true;
+    };
+    const timeoutMs = 6_000;
+    const event = sqsEvent(ingestMessages.slice(0, 3).map((m) => ({ id: m.MessageId!, body: m.Body! })));
+    expect(event.Records).toHaveLength(3);
+    try {
+      // Lambda ends an invocation at its timeout (and then retries the whole batch): race it.
+      const result = await Promise.race([ingest(event, lambdaContext('ingest', timeoutMs)), sleep(timeoutMs).then(() => 'killed at the timeout' as const)]);
+      expect(result).not.toBe('killed at the timeout');
+      expect((result as SQSBatchResponse).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
+    } finally {
+      origin = undefined;
+      for (const response of hanging) response.destroy();
+    }
+  });
+
+  it('ingest does not wait out a Retry-After longer than its time left, and goes on with the next page', async () => {
+    const ingest = await handler<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>('ingest');
+    const [first, second] = ingestMessages.filter((m) => JSON.parse(m.Body!).lang === 'en');
+    const refused = new URL(JSON.parse(first!.Body!).url).pathname;
+    origin = (request, response) => {
+      if (decodeURIComponent(new URL(request.url!, 'http://x').pathname) !== decodeURIComponent(refused)) return false;
+      response.writeHead(503, { 'retry-after': '60' }).end();
+      return true;
+    };
+    const timeoutMs = 20_000;
+    try {
+      const event = sqsEvent([first!, second!].map((m) => ({ id: m.MessageId!, body: m.Body! })));
+      const result = await Promise.race([ingest(event, lambdaContext('ingest', timeoutMs)), sleep(timeoutMs).then(() => 'killed at the timeout' as const)]);
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: first!.MessageId }] });
+    } finally {
+      origin = undefined;
+    }
+  });
+
   it('publish renders the feeds and notifies each story exactly once', async () => {
-    const publish = await handler<(event: SQSEvent) => Promise<{ notificationsSent: number }>>('publish');
+    const publish = await handler<(event: SQSEvent, context: Context) => Promise<PublishResult>>('publish');
     const event = sqsEvent([{ id: 'p1', body: JSON.stringify({ type: 'publish', reason: 'ingest' }) }]);
-    expect((await publish(event)).notificationsSent).toBe(6);
+    // The first publish CloudFront has seen: every cached path goes.
+    cloudfront.failWith(503);
+    await expect(publish(event, lambdaContext('publish', 300_000))).rejects.toThrow();
+    cloudfront.failWith(undefined);
+    // The run that failed to invalidate left nothing to send, but its invalidation is still owed.
+    expect((await publish(event, lambdaContext('publish', 300_000))).invalidated).toEqual(['/*']);
+    expect(cloudfront.invalidations.map((i) => [i.distributionId, i.paths])).toEqual([[DISTRIBUTION.id, ['/*']]]);
     const feed = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'feeds/en/rss.xml' }))).Body!.transformToString();
     expect(feed).toContain('<atom:link href="https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml" rel="self"');
     const delivered = await drain(queues.subscriber);
     expect(delivered).toHaveLength(6);
     expect(new Set(delivered.map((m) => deliveredEvent(m.Body!).id)).size).toBe(6);
-    // Retried (the same SQS batch delivered again): nothing is sent twice.
-    expect((await publish(event)).notificationsSent).toBe(0);
+    // Retried (the same SQS batch delivered again): nothing is sent twice, nothing invalidated again.
+    expect(await publish(event, lambdaContext('publish', 300_000))).toMatchObject({ notificationsSent: 0, invalidated: [] });
     expect(await drain(queues.subscriber)).toHaveLength(0);
+    expect(cloudfront.invalidations).toHaveLength(1);
   });
 
   it('discover confirms from ingest receipts what was stored, and queues none of it again after the wait', async () => {
