@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ContentMode } from '../pipeline/config.js';
 import { parseIloDate } from '../pipeline/extract/dates.js';
+import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 
 export class UsageError extends Error {
@@ -47,8 +48,18 @@ export interface ServeConfig {
   port: number;
 }
 
-export type CommandName = 'run' | 'serve' | 'demo';
-export type Command = RunConfig | ServeConfig | { command: 'help'; text: string };
+export interface PullConfig {
+  command: 'pull';
+  /** Where the public files are served (the exports are under <from>/exports/v1/). */
+  from: string;
+  site: SiteKind;
+  out: string;
+  timeoutMs: number;
+  verbose: boolean;
+}
+
+export type CommandName = 'run' | 'serve' | 'pull' | 'demo';
+export type Command = RunConfig | ServeConfig | PullConfig | { command: 'help'; text: string };
 
 interface FlagSpec {
   name: string;
@@ -98,12 +109,26 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
   },
   serve: {
     usage: 'serve [--data DIR] [--port N]',
-    about: 'Serve the public files of a data folder on 127.0.0.1, for feed readers.',
+    about: 'Serve the public files of a data folder on 127.0.0.1, for feed readers and `pull`.',
     flags: [
       flag('data', 'DIR', 'The data folder to serve (default ./data)'),
       flag('store', 's3://BUCKET[/PREFIX]', 'Serve an S3 store instead'),
       flag('port', 'N', 'Port on 127.0.0.1 (default 8080; 0 = any free port)'),
     ],
+  },
+  pull: {
+    usage: 'pull --from URL --site hugo|jekyll --out DIR',
+    about:
+      "The partner's side: read the public exports over HTTP and write a Hugo content tree or Jekyll posts,\n" +
+      'rewriting only what changed since the last pull (it keeps its cursor in DIR/.syndicate-pull.json).',
+    flags: [
+      flag('from', 'URL', 'Where the public files are served (the exports are under URL/exports/v1/);\nonly this host is fetched'),
+      flag('site', 'hugo|jekyll', 'hugo: DIR/content/news/<id>/index.en.md and index.zh-hans.md;\njekyll: DIR/_posts/YYYY-MM-DD-<id>.md and DIR/zh/_posts/YYYY-MM-DD-<id>.md'),
+      flag('out', 'DIR', 'The site folder to write into'),
+      flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
+      flag('verbose', undefined, 'Name every file written or removed'),
+    ],
+    notes: 'Exit status: 0 when the pull completed, 1 when the source answered badly (DIR is left as it was), 2 for a bad command line.',
   },
   demo: {
     usage: 'demo [--data DIR] [flags]',
@@ -141,7 +166,7 @@ export function parseCommand(argv: string[]): Command {
     const topic = rest[0];
     return { command: 'help', text: isCommand(topic) ? commandHelp(topic) : HELP };
   }
-  if (!isCommand(command)) throw new UsageError(`unknown command '${command}' (expected run, serve or demo)`);
+  if (!isCommand(command)) throw new UsageError(`unknown command '${command}' (expected run, serve, pull or demo)`);
   const values = parse(command, rest);
   if (values.help) return { command: 'help', text: commandHelp(command) };
   switch (command) {
@@ -150,6 +175,8 @@ export function parseCommand(argv: string[]): Command {
       return parseRun(command, values);
     case 'serve':
       return parseServe(values);
+    case 'pull':
+      return parsePull(values);
   }
 }
 
@@ -195,6 +222,23 @@ function parseServe(values: Values): ServeConfig {
     command: 'serve',
     store: storeSpec(v.data, v.store, 'serve'),
     port: v.port === undefined ? 8080 : integer('--port', v.port, 0, 65535, 'serve'),
+  };
+}
+
+function parsePull(values: Values): PullConfig {
+  const v = strings(values);
+  for (const name of ['from', 'site', 'out'] as const) if (v[name] === undefined) throw new UsageError(`pull needs --${name} (${COMMANDS.pull.usage})`, 'pull');
+  if (v.site !== 'hugo' && v.site !== 'jekyll') throw new UsageError(`--site must be 'hugo' or 'jekyll', got '${v.site}'`, 'pull');
+  if (v.out!.trim() === '') throw new UsageError('--out needs a folder', 'pull');
+  // The site root, also when given as the exports folder or its index.
+  const from = httpUrl('--from', v.from!, 'pull').replace(/\/exports\/v1(\/index\.json)?$/, '');
+  return {
+    command: 'pull',
+    from,
+    site: v.site,
+    out: path.resolve(v.out!),
+    timeoutMs: v.timeout === undefined ? 20_000 : integer('--timeout', v.timeout, 1, 600, 'pull') * 1000,
+    verbose: values.verbose === true,
   };
 }
 

@@ -4,10 +4,11 @@
 import { StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
 import { NotificationFailed } from '../adapters/sns-notifier.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
+import { BadExport } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';
 
-const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, NotificationFailed, CorruptDocument, UsageError];
+const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, NotificationFailed, CorruptDocument, UsageError, BadExport];
 
 export interface FatalError {
   line: string;

@@ -1,6 +1,8 @@
 // The CLI: parse flags, build the adapters, run the core, print what happened. Only wiring.
 import { consoleLogger } from '../adapters/console-logger.js';
 import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
+import { HttpExportSource } from '../adapters/http-export-source.js';
+import { LocalSiteFolder } from '../adapters/site-folder.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
@@ -8,14 +10,15 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
-import { type NotifySpec, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { type NotifySpec, type PullConfig, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
 import { describeFatalError } from './fatal-error.js';
-import { type Terminal, progressDisplay } from './progress-display.js';
+import { type Terminal, count, progressDisplay } from './progress-display.js';
 import { startPublicServer } from './public-server.js';
 import { startReplicaServer } from './replica-server.js';
-import { formatSummary } from './run-summary.js';
+import { displayPath, formatSummary } from './run-summary.js';
 import { WriteRecordingStore } from './written-files.js';
 
 export interface Output {
@@ -67,6 +70,8 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
       case 'run':
       case 'demo':
         return await run(command, io);
+      case 'pull':
+        return await pull(command, io);
     }
   } catch (error) {
     const fatal = describeFatalError(error);
@@ -122,6 +127,26 @@ async function run(config: RunConfig, io: Output): Promise<number> {
   }
 }
 
+async function pull(config: PullConfig, io: Output): Promise<number> {
+  const source = new HttpExportSource({ from: config.from, timeoutMs: config.timeoutMs });
+  const report = await pullExports(source, new LocalSiteFolder(config.out), { from: config.from, site: config.site });
+  const where = displayPath(config.out);
+  if (config.verbose) {
+    for (const file of report.written) io.err(`wrote   ${file}`);
+    for (const file of report.removed) io.err(`removed ${file}`);
+  }
+  if (report.upToDate) {
+    io.out(`${where} is up to date with ${config.from} (changes.json not modified): nothing written.`);
+    return 0;
+  }
+  const stories = report.storiesRemoved.length > 0 ? `, ${count(report.storiesRemoved.length, 'story', 'stories')} removed at the source` : '';
+  io.out(
+    `Pulled ${config.from} into ${where} (${config.site}${report.walked ? ', every page walked' : ''}): ` +
+      `${count(report.storiesRead, 'story', 'stories')} read${stories}, ${count(report.written.length, 'file')} written, ${count(report.removed.length, 'file')} removed; cursor at seq ${report.seq}.`,
+  );
+  return 0;
+}
+
 async function openStore(spec: StoreSpec): Promise<Store> {
   if (spec.kind === 'fs') return FsStore.open(spec.dir);
   quietSdkWarnings();
@@ -150,3 +175,4 @@ function quietSdkWarnings(): void {
 function describeStore(spec: StoreSpec): string {
   return spec.kind === 'fs' ? spec.dir : `s3://${spec.bucket}/${spec.prefix}`;
 }
+

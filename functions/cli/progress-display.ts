@@ -104,6 +104,11 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return n === 1 ? word : many;
 }
 
+/** "1 page", "2 pages". */
+export function count(n: number, word: string, many?: string): string {
+  return `${n} ${plural(n, word, many)}`;
+}
+
 /** "ETA 1m05s" from the pace so far; "ETA --" before the first page is done. */
 export function timeLeft(started: number, now: number, done: number, total: number): string {
   if (done === 0) return 'ETA --';

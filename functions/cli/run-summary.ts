@@ -2,11 +2,8 @@
 import path from 'node:path';
 import type { RunReport } from '../pipeline/run-pipeline.js';
 import type { RunConfig } from './args.js';
-import { plural } from './progress-display.js';
+import { count, plural } from './progress-display.js';
 import { countWritten } from './written-files.js';
-
-/** "1 page", "2 pages". */
-const count = (n: number, word: string, many?: string) => `${n} ${plural(n, word, many)}`;
 
 /** `written`: the public files the run wrote (every one: articles, archive pages, feeds, indexes). */
 export function formatSummary(report: RunReport, config: RunConfig, written: string[] = report.publish.filesWritten): string {
@@ -68,7 +65,7 @@ function pendingLine(pending: number, setAside: number): string {
   return parts.join('; ');
 }
 
-function displayPath(absolute: string): string {
+export function displayPath(absolute: string): string {
   const relative = path.relative(process.cwd(), absolute);
   return relative === '' ? '.' : relative.startsWith('..') ? absolute : `./${relative}`;
 }

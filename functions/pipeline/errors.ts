@@ -33,3 +33,14 @@ export class FetchFailure extends Error {
     this.name = 'FetchFailure';
   }
 }
+
+/**
+ * `pull`: the export source answered something that cannot be used (an HTTP error, a document that
+ * is not what its schema says, a link off the source). One line; thrown before anything is written.
+ */
+export class BadExport extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadExport';
+  }
+}

@@ -114,3 +114,24 @@ export interface PipelinePorts {
   /** Told of each page as a run goes (optional; must not throw). */
   progress?: (event: RunProgress) => void;
 }
+
+// The partner's side (`pull`): it reads the public exports and writes a static site's files.
+
+export type ExportResponse = { status: 'ok'; body: string; etag?: string } | { status: 'not-modified' } | { status: 'gone' };
+
+/**
+ * HTTP GET of a public export document, conditional on an ETag. The adapter fetches only from the
+ * source it was given (redirects included) and throws a one-line error for anything else.
+ */
+export interface ExportSource {
+  get(url: string, etag?: string): Promise<ExportResponse>;
+}
+
+/** The partner's site folder. Paths are relative and "/"-separated. */
+export interface SiteFolder {
+  read(path: string): Promise<string | undefined>;
+  /** Replaces the file whole (never half-written). */
+  write(path: string, content: string): Promise<void>;
+  /** Removes the file if it is there. */
+  remove(path: string): Promise<void>;
+}

@@ -1,6 +1,7 @@
 // The Markdown files (articles/<id>/<lang>.md): YAML front matter, then the story's Markdown. No
 // `lang:` key: Hugo takes a page's language from its file name (`lang` in front matter is deprecated
-// since Hugo 0.144 and an error later); `syndicate pull` writes site-ready trees (docs/ARCHITECTURE.md).
+// since Hugo 0.144 and an error later); `syndicate pull` writes site-ready trees from the same
+// fields (docs/ARCHITECTURE.md).
 import { stringify } from 'yaml';
 import type { ArticleRecord } from '../record/article-record.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
@@ -10,10 +11,15 @@ import { escapeMarkdownText } from './markdown.js';
 export const LANGUAGE_TAG: Record<LanguageKey, string> = { en: 'en', zh: 'zh-Hans' };
 
 export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, body: string): string {
+  return `${yamlFrontMatter(frontMatterFields(record, lang))}\n${body}\n`;
+}
+
+/** The front matter of a story in one language, as plain data (in the order it is written). */
+export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Record<string, unknown> {
   const translations: Record<string, string> = {};
   for (const other of LANGUAGES) if (other !== lang && record.url[other]) translations[LANGUAGE_TAG[other]] = record.url[other]!;
   const label = (term: { label: Partial<Record<LanguageKey, string>> }) => term.label[lang] ?? term.label.en ?? term.label.zh!;
-  const frontMatter: Record<string, unknown> = {
+  return {
     title: record.title[lang],
     date: record.publishedAt,
     lastmod: record.updatedAt,
@@ -32,7 +38,11 @@ export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, bod
     rights: record.rights,
     source: 'International Labour Organization (ILO)',
   };
+}
+
+/** `---`, the fields as YAML, `---`. */
+export function yamlFrontMatter(fields: Record<string, unknown>): string {
   // Strings always quoted: a title like "No: 2025" or "yes" must stay a string in every YAML reader.
-  const yaml = stringify(frontMatter, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
-  return `---\n${yaml}---\n\n${body}\n`;
+  const yaml = stringify(fields, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  return `---\n${yaml}---\n`;
 }
