@@ -13,10 +13,15 @@ export class FixtureFetcher implements Fetcher {
   /** Every URL fetched, in order (conditional or not). */
   readonly requests: string[] = [];
 
-  constructor(readonly root: string = REPLICA_SITE) {}
+  /** `delay` runs before each answer (tests that interleave runs widen the gaps with it). */
+  constructor(
+    readonly root: string = REPLICA_SITE,
+    private readonly delay?: () => Promise<void>,
+  ) {}
 
   async fetch(url: string, conditions?: FetchConditions): Promise<FetchResult> {
     this.requests.push(url);
+    await this.delay?.();
     const parsed = new URL(url);
     const file = fileFor(this.root, `${parsed.pathname}${parsed.search}`);
     const bytes = file ? await readFile(file).catch(() => undefined) : undefined;

@@ -57,6 +57,15 @@ export class MemoryStore implements Store {
     this.sorted.splice(this.lowerBound(key), 1);
   }
 
+  /** An independent copy of every object (counts start at zero). */
+  clone(): MemoryStore {
+    const copy = new MemoryStore();
+    for (const [key, object] of this.objects) copy.objects.set(key, object);
+    copy.sorted.push(...this.sorted);
+    copy.writes = this.writes;
+    return copy;
+  }
+
   get size(): number {
     return this.objects.size;
   }

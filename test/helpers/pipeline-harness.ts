@@ -62,10 +62,19 @@ export interface Harness {
   run(options?: Partial<PipelineOptions>): Promise<RunReport>;
 }
 
-export function pipelineHarness(options: { root?: string; store?: Store; notifier?: RecordingNotifier; clock?: { now: () => Date } } = {}): Harness {
+export interface HarnessOptions {
+  root?: string;
+  store?: Store;
+  notifier?: RecordingNotifier;
+  clock?: { now: () => Date };
+  /** Runs before each fetch answers. */
+  fetchDelay?: () => Promise<void>;
+}
+
+export function pipelineHarness(options: HarnessOptions = {}): Harness {
   const store = options.store ?? new MemoryStore();
   const notifier = options.notifier ?? new RecordingNotifier();
-  const fetcher = new FixtureFetcher(options.root);
+  const fetcher = new FixtureFetcher(options.root, options.fetchDelay);
   const ports: PipelinePorts = { store, notifier, fetcher, clock: options.clock ?? steppingClock(), tokens: testTokens(), logger: silentLogger };
   return {
     store,

@@ -4,14 +4,14 @@
 // derived files are repaired from it if a run stops half-way.
 import { FetchFailure, PreconditionFailed } from '../errors.js';
 import type { Candidate } from '../discover/discover-stories.js';
-import type { PipelinePorts } from '../ports.js';
+import type { FetchConditions, PipelinePorts } from '../ports.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
 import { fullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
 import { readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
-import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, writeSource } from './story-source.js';
+import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, snapshotHash, writeSource } from './story-source.js';
 
 export interface IngestSettings {
   mirrorOrigin?: string;
@@ -37,11 +37,29 @@ export class EmptyStory extends Error {
 
 const MAX_TWIN_CANDIDATES = 3;
 
+/** Fetch, commit and record again from the newer source another run made current meanwhile, at most this often. */
+const ATTEMPTS = 4;
+
 export async function ingestStory(ports: PipelinePorts, settings: IngestSettings, candidate: Candidate): Promise<IngestOutcome> {
-  const { store, logger } = ports;
   const requested = newsPage(candidate.url);
   if (!requested) return { status: 'rejected', url: candidate.url, reason: 'not a news story URL' };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(ports, settings, candidate, requested);
+    } catch (error) {
+      if (!(error instanceof SourceMoved) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
 
+/**
+ * One attempt. The story's source (state/sources/<id>.json) names the pages, their validators and
+ * the hash of the snapshot each vouches for; content becomes the story's current content only by a
+ * compare-and-swap of the source against the one it was fetched against, and a record is made only
+ * from the current content (docs/ARCHITECTURE.md, "Overlapping runs").
+ */
+async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candidate: Candidate, requested: { url: string; lang: LanguageKey }): Promise<IngestOutcome> {
+  const { store, logger } = ports;
   const knownId = await lookupAlias(store, requested.url);
   const source = knownId ? await readSource(store, knownId) : undefined;
   const primary = await loadArticle(ports, settings, requested.url, requested.lang, source?.value, knownId);
@@ -72,18 +90,9 @@ export async function ingestStory(ports: PipelinePorts, settings: IngestSettings
   // write silently, the source never learnt the twin, and re-ingesting the Chinese page alone later
   // dropped the English version from the record.
   const current = id === knownId ? source : await readSource(store, id);
-  const newSource: StorySource = {
-    id,
-    pages: Object.fromEntries(loaded.map((page) => [page.article.lang, page.validators])),
-    rejected: [...new Set([...(current?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
-  };
-  if (JSON.stringify(newSource) !== JSON.stringify(current?.value)) {
-    await writeSource(store, newSource, current?.etag);
-  }
+  const sourceEtag = await commitSource(ports, id, loaded, rejected, current);
 
-  for (const page of loaded) if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);
-
-  const { record, change } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined);
+  const { record, change } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined, sourceEtag);
   if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
     await writeDerivedFiles(ports, record, pages);
   }
@@ -91,6 +100,43 @@ export async function ingestStory(ports: PipelinePorts, settings: IngestSettings
   const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
   if (!covered.some((page) => page.url === requested.url)) covered.push({ url: requested.url, lang: requested.lang });
   return { status: 'stored', id, change, version: record.version, covered, warnings };
+}
+
+/**
+ * Makes what this attempt fetched the story's current content: the snapshots first, then the source
+ * that vouches for them, compare-and-swap against the source the fetches were conditioned on. If
+ * another run changed the source meantime, its content may be newer: SourceMoved, start again.
+ * Returns the ETag of the source the record must be made from.
+ */
+async function commitSource(
+  ports: PipelinePorts,
+  id: string,
+  loaded: Loaded[],
+  rejected: string[],
+  current: { value: StorySource; etag: string } | undefined,
+): Promise<string> {
+  const { store } = ports;
+  for (const page of loaded) if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);
+  const next: StorySource = {
+    id,
+    pages: Object.fromEntries(loaded.map((page) => [page.article.lang, page.validators])),
+    rejected: [...new Set([...(current?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
+  };
+  if (current && JSON.stringify(next) === JSON.stringify(current.value)) return current.etag;
+  try {
+    return await writeSource(store, next, current?.etag);
+  } catch (error) {
+    if (error instanceof PreconditionFailed) throw new SourceMoved(id);
+    throw error;
+  }
+}
+
+/** Another run made other content the story's current source while this attempt worked. */
+class SourceMoved extends Error {
+  constructor(id: string) {
+    super(`the source of ${id} changed during ingest`);
+    this.name = 'SourceMoved';
+  }
 }
 
 interface Loaded {
@@ -101,7 +147,10 @@ interface Loaded {
   validators: SourcePage;
 }
 
-/** Fetches a page (conditionally when validators are known) and extracts it. */
+/**
+ * Fetches a page and extracts it: conditionally when the stored snapshot is the one the known
+ * validators vouch for (its hash is in the source), so a 304 always stands for that snapshot.
+ */
 async function loadArticle(
   ports: PipelinePorts,
   settings: IngestSettings,
@@ -111,13 +160,14 @@ async function loadArticle(
   id: string | undefined,
 ): Promise<Loaded | { status: 'gone'; httpStatus: number }> {
   const known = source?.pages[lang]?.url === url ? source.pages[lang] : undefined;
-  // Conditional only when the page's snapshot can stand in for it; the snapshot is read only on a 304.
-  const conditional = known && id ? known : undefined;
-  let response = await ports.fetcher.fetch(url, conditional);
+  const conditional = known?.snapshot && id ? known : undefined;
+  let response = await ports.fetcher.fetch(url, conditional ? fetchConditions(conditional) : undefined);
   if (response.status === 'not-modified') {
-    const snapshot = conditional && id ? await ports.store.get(keys.raw(id, lang)) : undefined;
-    if (snapshot) return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: conditional! };
-    // The snapshot is missing (deleted by hand, say): fetch the page again, unconditionally.
+    // The snapshot is read only on a 304; if it is missing or not the one vouched for, fetch it again.
+    const snapshot = conditional ? await ports.store.get(keys.raw(id!, lang)) : undefined;
+    if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot) {
+      return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: conditional! };
+    }
     response = await ports.fetcher.fetch(url);
     if (response.status === 'not-modified') throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
   }
@@ -130,8 +180,17 @@ async function loadArticle(
     article: await extract(response.body, finalUrl, lang, settings),
     html: response.body,
     fetched: true,
-    validators: { url: finalUrl, ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) },
+    validators: {
+      url: finalUrl,
+      ...(response.etag ? { etag: response.etag } : {}),
+      ...(response.lastModified ? { lastModified: response.lastModified } : {}),
+      snapshot: snapshotHash(response.body),
+    },
   };
+}
+
+function fetchConditions(page: SourcePage): FetchConditions {
+  return { ...(page.etag ? { etag: page.etag } : {}), ...(page.lastModified ? { lastModified: page.lastModified } : {}) };
 }
 
 function extract(html: string, url: string, lang: LanguageKey, settings: IngestSettings): Promise<ExtractedArticle> {
@@ -193,17 +252,23 @@ async function resolveId(ports: PipelinePorts, pages: StoryPages, knownId: strin
   return id;
 }
 
-/** Writes meta.json when the content changed: compare-and-swap, recomputed if another run won. */
+/**
+ * Writes meta.json when the content changed: compare-and-swap, recomputed if another run won. Only
+ * while the story's source is still the one this content came from: a version is made only from
+ * content newer than the current record's.
+ */
 async function commitRecord(
   ports: PipelinePorts,
   id: string,
   pages: StoryPages,
   fallbackDate: string | undefined,
+  sourceEtag: string,
 ): Promise<{ record: ArticleRecord; change: RecordChange }> {
   for (let attempt = 1; ; attempt++) {
     const previous = await readJson<ArticleRecord>(ports.store, keys.articleMeta(id));
     const result = composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10));
     if (result.change === 'unchanged') return result;
+    if ((await ports.store.get(keys.source(id)))?.etag !== sourceEtag) throw new SourceMoved(id);
     try {
       await ports.store.put(keys.articleMeta(id), stringifyJson(result.record), {
         contentType: CONTENT_TYPES.json,

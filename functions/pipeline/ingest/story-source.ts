@@ -1,5 +1,7 @@
-// Private per-story state: which URLs make up a story and the HTTP validators of each, so the next
-// fetch can be conditional; and the URL-to-id aliases that keep one story one record.
+// Private per-story state: which URLs make up a story, the HTTP validators of each and the hash of the
+// raw snapshot they vouch for, so the next fetch can be conditional and a 304 stands for a known
+// snapshot; and the URL-to-id aliases that keep one story one record.
+import { createHash } from 'node:crypto';
 import { PreconditionFailed } from '../errors.js';
 import type { FetchConditions, Store } from '../ports.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
@@ -8,6 +10,8 @@ import { CONTENT_TYPES, keys } from '../state/store-keys.js';
 
 export interface SourcePage extends FetchConditions {
   url: string;
+  /** sha256 of the raw snapshot (raw/<id>/<lang>.html) these validators vouch for. */
+  snapshot?: string;
 }
 
 export interface StorySource {
@@ -21,15 +25,14 @@ export async function readSource(store: Store, id: string): Promise<{ value: Sto
   return readJson<StorySource>(store, keys.source(id));
 }
 
-export async function writeSource(store: Store, source: StorySource, previousEtag?: string): Promise<void> {
-  const body = stringifyJson(source);
+/** Writes the source with compare-and-swap (create when there was none); throws PreconditionFailed when another run wrote it. */
+export async function writeSource(store: Store, source: StorySource, previousEtag?: string): Promise<string> {
   const options = { contentType: CONTENT_TYPES.json, ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' as const }) };
-  try {
-    await store.put(keys.source(source.id), body, options);
-  } catch (error) {
-    // Another run wrote the same story meanwhile; its validators are as good as ours.
-    if (!(error instanceof PreconditionFailed)) throw error;
-  }
+  return (await store.put(keys.source(source.id), stringifyJson(source), options)).etag;
+}
+
+export function snapshotHash(html: string): string {
+  return `sha256:${createHash('sha256').update(html, 'utf8').digest('hex')}`;
 }
 
 export async function lookupAlias(store: Store, url: string): Promise<string | undefined> {

@@ -72,7 +72,11 @@ async function takeClaim(
       const { etag } = await store.put(key, stringifyJson(mine), { contentType: CONTENT_TYPES.json, ifNoneMatch: '*' });
       return { value: mine, etag };
     } catch (error) {
-      if (!(error instanceof PreconditionFailed)) throw error;
+      // Retried like S3's client retries: if the failed create did happen, the retry meets it (412).
+      if (!(error instanceof PreconditionFailed)) {
+        if (attempt >= RECORD_ATTEMPTS) throw error;
+        continue;
+      }
     }
     const existing = await readJson<NotificationClaim>(store, key);
     if (!existing) continue; // released meanwhile: claim it again

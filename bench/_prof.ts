@@ -1,0 +1,11 @@
+import { publishPending } from '../functions/pipeline/publish/publish.js';
+import { FaultyStore } from '../test/helpers/faulty-store.js';
+import { MemoryStore } from '../test/helpers/memory-store.js';
+import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../test/helpers/pipeline-harness.js';
+const before = new MemoryStore();
+const stop = new FaultyStore(before, { trigger: { match: (op) => op.kind === 'list' && op.key === 'state/outbox/' }, mode: 'crash-before' });
+await pipelineHarness({ store: stop }).run().catch(() => {});
+const ports = (store: any) => ({ store, notifier: new RecordingNotifier(), fetcher: {} as any, clock: { now: () => new Date() }, tokens: testTokens(), logger: silentLogger });
+let t = performance.now();
+for (let i = 0; i < 40; i++) await publishPending(ports(before.clone()), { publicUrl: 'https://x', contentMode: 'full', generator: 'g' });
+console.log('publish', ((performance.now() - t) / 40).toFixed(1));

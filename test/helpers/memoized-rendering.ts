@@ -1,0 +1,23 @@
+// For suites that run the pipeline hundreds of times over the same pages (fault injection):
+// extraction and Markdown-to-HTML are pure and already tested on their own, so their results are
+// kept per input, and each run costs its store operations and little else. Used with vi.mock.
+import type { ExtractOptions, ExtractedArticle } from '../../functions/pipeline/extract/extract-article.js';
+
+export function memoizeExtraction(extract: (html: string, options: ExtractOptions) => Promise<ExtractedArticle>) {
+  const cache = new Map<string, ExtractedArticle>();
+  return async (html: string, options: ExtractOptions): Promise<ExtractedArticle> => {
+    const key = `${options.url}\n${options.lang}\n${options.mirrorOrigin ?? ''}\n${html}`;
+    let article = cache.get(key);
+    if (!article) cache.set(key, (article = await extract(html, options)));
+    return structuredClone(article);
+  };
+}
+
+export function memoizeText(render: (text: string) => string): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let html = cache.get(text);
+    if (html === undefined) cache.set(text, (html = render(text)));
+    return html;
+  };
+}
