@@ -17,6 +17,7 @@ import { type SiteFile, type SiteKind, siteFiles } from './site-files.js';
 export const PULL_STATE_FILE = '.syndicate-pull.json';
 const PULL_STATE_SCHEMA = 'ilo-syndication/pull-state@1';
 const MAX_PAGES = 10_000;
+const RECORDS_AT_ONCE = 6;
 
 export interface PullState {
   schema: typeof PULL_STATE_SCHEMA;
@@ -83,16 +84,19 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
     for (const [id, change] of latest) if ((state!.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
   }
 
-  const records: ExportedArticle[] = [];
-  for (const { id, href } of wanted) {
+  // A few records at a time (a first pull reads every story), kept in the order they were listed.
+  const fetched: (ExportedArticle | undefined)[] = new Array(wanted.length);
+  await forEachLimited(wanted.length, RECORDS_AT_ONCE, async (i) => {
+    const { id, href } = wanted[i]!;
     const got = await source.get(href);
     if (got.status === 'gone') {
       removedIds.add(id); // the source took the story away
-      continue;
+      return;
     }
     if (got.status !== 'ok') throw new BadExport(`${href} answered 304 to an unconditional request`);
-    records.push(parseRecord(href, got.body, id));
-  }
+    fetched[i] = parseRecord(href, got.body, id);
+  });
+  const records = fetched.filter((record): record is ExportedArticle => record !== undefined);
   report.storiesRead = records.length;
 
   // What to write and remove: only files whose content differs from what the site holds.
@@ -170,6 +174,24 @@ async function walkPages(source: ExportSource, from: string): Promise<Map<string
     url = page.next === null ? null : within(from, page.next, url);
   }
   return stories;
+}
+
+/** Runs task(0..count-1) with at most `limit` at a time; the first failure stops the others starting. */
+async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < count) {
+      const index = next++;
+      try {
+        await task(index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
 /** A link in a document must stay on the source pull was pointed at. */
