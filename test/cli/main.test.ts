@@ -37,7 +37,7 @@ describe('--help', () => {
   it('lists the commands at the top level and points at each command\'s help', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['run', 'serve', 'demo']) expect(stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['run', 'serve', 'pull', 'demo']) expect(stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect(stdout.join('\n')).toContain("Run 'npm run syndicate -- <command> --help'");
     expect(stdout.join('\n')).not.toContain('--max');
   });
