@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The synthesized stack run locally has its own command (npm run test:cloud, vitest.cloud.config.ts).
+    exclude: ['test/cloud/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests start real servers on 127.0.0.1 and spawn the CLI; forks isolate them cleanly.

@@ -1,0 +1,406 @@
+// The stack as `cdk deploy` would create it, run locally: one real synth with bundling; the
+// template's queues (redrive policies, FIFO), bucket and topic created in fauxqs; each function's
+// synthesized bundle run by the local Lambda service (lambda-service.ts) with exactly the template's
+// environment and event-source settings, under Node 24 (the Lambda runtime's major) and the
+// machine's Node; the bundled ILO replica as the origin, with faults injected in front of it.
+// schedule -> discover -> ingest queue -> ingest -> publish queue (FIFO) -> publish -> SNS -> a queue
+// subscribed with the README's filter policy.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { METRIC } from '../../functions/handlers/metric-names.js';
+import { CACHE_CONTROL } from '../../functions/pipeline/state/store-keys.js';
+import { readConfig } from '../../lib/config.js';
+import { SyndicationStack } from '../../lib/syndication-stack.js';
+import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import { type CloudFrontStandIn, startCloudFrontStandIn } from '../helpers/cloudfront-standin.js';
+import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { validateJsonFeed11 } from '../helpers/json-feed-rules.js';
+import { RUNTIMES, lambdaNode } from '../helpers/lambda-node.js';
+import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
+import { type MetricAlarm, alarmState } from './alarm-state.js';
+import { LambdaService } from './lambda-service.js';
+import { type Delivered, drainTap, matchesFilterPolicy, readmeFilterPolicy } from './subscription.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const SCHEDULE = 30 * MINUTE;
+const SEED = '/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china';
+const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
+
+/** What the origin does instead of serving the replica: answer a status, or serve a changed file. */
+type OriginFault = { applies: (pathname: string) => boolean } & ({ status: number; headers?: Record<string, string> } | { rewrite: (body: string, pathname: string) => string });
+
+interface Deployment {
+  /** Each deployment has a distribution of its own, so its invalidations can be told apart. */
+  distribution: { id: string; domainName: string };
+  stack: EmulatedStack;
+  service: LambdaService;
+  bucket: string;
+  tapUrl: string;
+  queues: { ingest: string; ingestDeadLetters: string; publishDeadLetters: string; discoverFailures: string };
+}
+
+describe('the synthesized stack, run locally', () => {
+  let replica: ReplicaServer;
+  let fault: OriginFault | undefined;
+  let proxy: ConditionalS3Proxy;
+  let cloudfront: CloudFrontStandIn;
+  let outdir: string;
+  let template: CfnTemplate;
+  let s3: S3Client;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  const deployments: LambdaService[] = [];
+
+  beforeAll(async () => {
+    replica = await startReplicaServer({ hook: (request, response) => injectFault(fault, request, response) });
+    proxy = await startConditionalS3Proxy(fauxqsEndpoint());
+    cloudfront = await startCloudFrontStandIn();
+    s3 = testS3Client(proxy.endpoint);
+    sns = testSnsClient(fauxqsEndpoint());
+    sqs = testSqsClient(fauxqsEndpoint());
+    // One synth with bundling for every scenario. Inside the project, so a bundle resolves the AWS
+    // SDK from node_modules as the Lambda runtime provides it. The origin is the replica (a mirror the
+    // operator runs, so no pacing: originRate 0).
+    outdir = await mkdtemp(path.join(ROOT, 'cdk.out.test-cloud-'));
+    const app = new App({ outdir, context: { origin: replica.origin, originRate: '0', 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new SyndicationStack(app, 'CloudTest', { config: readConfig((key) => app.node.tryGetContext(key)) });
+    template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const service of deployments) await service.close();
+    await replica?.close();
+    await proxy?.close();
+    await cloudfront?.close();
+    s3?.destroy();
+    sns?.destroy();
+    sqs?.destroy();
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  /** The template stood up in fauxqs under a fresh prefix, a tap queue on the topic, and the Lambda service. */
+  async function deploy(nodeBinary: string): Promise<Deployment> {
+    const distribution = { id: `E${randomBytes(6).toString('hex').toUpperCase()}`, domainName: `d${randomBytes(6).toString('hex')}.cloudfront.net` };
+    const stack = await emulateStack(template, { endpoint: proxy.endpoint, prefix: uniqueName('cloud'), distribution });
+    const service = new LambdaService({
+      stack,
+      assemblyDir: outdir,
+      nodeBinary,
+      runtimeEnvironment: { PATH: process.env.PATH ?? '', ...testAwsEnv(proxy.endpoint), AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint },
+      sqsEndpoint: fauxqsEndpoint(),
+    });
+    deployments.push(service);
+    const fns = service.functions;
+    const tapUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('tap') }))).QueueUrl!;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: fns.publish!.environment.TOPIC_ARN, Protocol: 'sqs', Endpoint: Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const ingestQueue = stack.queues.find((q) => q.url === fns.discover!.environment.INGEST_QUEUE_URL)!;
+    const publishQueue = stack.queues.find((q) => q.url === fns.discover!.environment.PUBLISH_QUEUE_URL)!;
+    const failureQueue = stack.queues.find((q) => q !== ingestQueue && q !== publishQueue && !q.redrive && !stack.queues.some((o) => o.redrive?.deadLetterArn === q.arn))!;
+    return {
+      distribution,
+      stack,
+      service,
+      bucket: fns.discover!.environment.STORE_BUCKET!,
+      tapUrl,
+      queues: {
+        ingest: ingestQueue.url,
+        ingestDeadLetters: stack.queueByArn(ingestQueue.redrive!.deadLetterArn).url,
+        publishDeadLetters: stack.queueByArn(publishQueue.redrive!.deadLetterArn).url,
+        discoverFailures: failureQueue.url,
+      },
+    };
+  }
+
+  async function keys(bucket: string, prefix: string): Promise<string[]> {
+    const found: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      found.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return found.sort();
+  }
+
+  async function text(bucket: string, key: string): Promise<string> {
+    return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  }
+
+  async function storedVersions(bucket: string): Promise<Record<string, number>> {
+    const metas = (await keys(bucket, 'articles/')).filter((k) => k.endsWith('/meta.json'));
+    return Object.fromEntries(await Promise.all(metas.map(async (k) => [k.split('/')[1]!, (JSON.parse(await text(bucket, k)) as { version: number }).version] as const)));
+  }
+
+  async function depth(queueUrl: string): Promise<number> {
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
+  }
+
+  /** Each story version announced once, to the tap; and the subset the README's subscription gets. */
+  function announced(delivered: Delivered[]): { keys: string[]; filtered: string[] } {
+    const key = (d: Delivered) => `${d.event.id}@${d.event.version}`;
+    const policy = readmeFilterPolicy();
+    return { keys: delivered.map(key).sort(), filtered: delivered.filter((d) => matchesFilterPolicy(policy, d.attributes)).map(key).sort() };
+  }
+
+  /** The template's alarm on a custom metric, evaluated on what the functions emitted. */
+  function customAlarm(service: LambdaService, metricName: string): ReturnType<typeof alarmState> {
+    const alarm = Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties!.MetricName === metricName)!.Properties as MetricAlarm;
+    return alarmState(alarm, service.metrics, service.now());
+  }
+
+  it('bundles the three functions as small ES modules, each with only the SDK clients it uses', async () => {
+    const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Runtime === 'nodejs24.x');
+    expect(functions).toHaveLength(3);
+    for (const [, fn] of functions) {
+      const asset = path.join(outdir, fn.Metadata!['aws:asset:path']!);
+      expect((await readdir(asset)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect((await stat(path.join(asset, 'index.mjs'))).size).toBeLessThan(1_500_000);
+      const code = await readFile(path.join(asset, 'index.mjs'), 'utf8');
+      expect(code).not.toContain('S3ServiceException.prototype'); // the SDK is the runtime's, not bundled
+      const clients = [...new Set([...code.matchAll(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((m) => m[1]))].sort();
+      const service = fn.Properties!.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
+      expect(clients, service).toEqual(
+        { discover: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], ingest: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], publish: ['@aws-sdk/client-cloudfront', '@aws-sdk/client-s3', '@aws-sdk/client-sns'] }[service],
+      );
+    }
+  });
+
+  it('refuses to start a bundle without its configuration, naming what is missing', async () => {
+    const { service } = await deploy(lambdaNode());
+    for (const fn of Object.values(service.functions)) {
+      const { STORE_BUCKET: _, ...without } = fn.environment;
+      fn.environment = without;
+      const { outcome } = await service.invoke(fn.service, {}, { fresh: true });
+      expect(outcome, fn.service).toMatchObject({ ok: false, kind: 'init', errorMessage: expect.stringContaining('invalid configuration: STORE_BUCKET is not set') });
+    }
+  });
+
+  describe.each(RUNTIMES)('under $name', ({ binary }) => {
+    it('ingests every story of the replica, publishes valid feeds and exports, and announces each version once', async () => {
+      const d = await deploy(binary());
+      const [run] = await d.service.tickSchedule();
+      expect(run!.outcome).toMatchObject({ ok: true, result: { queued: 9 } });
+      await d.service.runUntilIdle();
+
+      // Every story stored, once, at version 1.
+      const versions = await storedVersions(d.bucket);
+      expect(Object.keys(versions)).toHaveLength(6);
+      expect(Object.values(versions).every((v) => v === 1)).toBe(true);
+
+      // Feeds parse strictly; JSON Feed 1.1 is valid; exports validate against the published schema.
+      for (const lang of ['en', 'zh']) {
+        const rss = parseStrictXml(await text(d.bucket, `feeds/${lang}/rss.xml`));
+        expect(findAll(rss, 'item').length).toBeGreaterThan(0);
+        expect(findAll(parseStrictXml(await text(d.bucket, `feeds/${lang}/atom.xml`)), 'entry').length).toBeGreaterThan(0);
+        const jsonFeed = JSON.parse(await text(d.bucket, `feeds/${lang}/feed.json`)) as unknown;
+        expect(validateJsonFeed11(jsonFeed), JSON.stringify(validateJsonFeed11.errors)).toBe(true);
+      }
+      expect(await text(d.bucket, 'feeds/en/rss.xml')).toContain(`https://${d.distribution.domainName}/feeds/en/rss.xml`);
+      const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+      addFormats.default(ajv);
+      const validate = ajv.compile(JSON.parse(await text(d.bucket, 'exports/v1/schema.json')) as object);
+      const exported = await keys(d.bucket, 'exports/v1/articles/');
+      expect(exported).toHaveLength(6);
+      for (const key of exported) expect(validate(JSON.parse(await text(d.bucket, key))), `${key} ${JSON.stringify(validate.errors)}`).toBe(true);
+
+      // One notification per story version; the README's subscription gets the Chinese ones published.
+      const first = announced(await drainTap(sqs, d.tapUrl));
+      expect(first.keys).toEqual(Object.entries(versions).map(([id, v]) => `${id}@${v}`).sort());
+      const chinese = await Promise.all(Object.keys(versions).map(async (id) => [id, (JSON.parse(await text(d.bucket, `articles/${id}/meta.json`)) as { languages: string[] }).languages.includes('zh')] as const));
+      expect(first.filtered).toEqual(chinese.filter(([, zh]) => zh).map(([id]) => `${id}@1`).sort());
+      expect(first.filtered.length).toBeGreaterThan(0);
+
+      // Nothing failed for good; the heartbeats were emitted with the dimensions the alarms watch.
+      for (const queue of [d.queues.ingestDeadLetters, d.queues.publishDeadLetters, d.queues.discoverFailures]) expect(await depth(queue)).toBe(0);
+      expect(d.service.datapoints(METRIC.discoverRuns, 'discover').length).toBe(1);
+      expect(d.service.datapoints(METRIC.storiesStored, 'ingest').reduce((sum, p) => sum + p.value, 0)).toBe(6);
+      expect(d.service.invocations.every((i) => i.outcome.ok)).toBe(true);
+
+      // Logs carry the request id and the cold-start flag (true in each function's first invocation only).
+      const lines = d.service.logs.filter((l) => typeof l.entry.level === 'string');
+      expect(lines.length).toBeGreaterThan(0);
+      const requestIds = new Set(d.service.invocations.map((i) => i.requestId));
+      for (const { entry } of lines) {
+        expect(requestIds.has(entry.function_request_id as string), JSON.stringify(entry)).toBe(true);
+        expect(typeof entry.cold_start).toBe('boolean');
+      }
+      for (const service of ['discover', 'ingest', 'publish']) {
+        const byRequest = d.service.invocations.filter((i) => i.service === service).map((i) => lines.find((l) => l.entry.function_request_id === i.requestId)?.entry.cold_start);
+        expect(byRequest.filter((c) => c !== undefined)[0], service).toBe(true);
+      }
+
+      // CloudFront: the first publish it sees invalidates everything.
+      const invalidations = () => cloudfront.invalidations.filter((i) => i.distributionId === d.distribution.id);
+      expect(invalidations().map((i) => i.paths)).toEqual([['/*']]);
+
+      // A second scheduled run a little later: nothing new, nothing sent, nothing invalidated.
+      const before = invalidations().length;
+      await d.service.advance(SCHEDULE);
+      const [again] = await d.service.tickSchedule();
+      expect(again!.outcome).toMatchObject({ ok: true, result: { queued: 0 } });
+      await d.service.runUntilIdle();
+      expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
+      expect(invalidations().length).toBe(before);
+
+      // The site edits a story: one new version, one notification, and its cached files invalidated.
+      fault = {
+        applies: (pathname) => pathname === '/sitemap.xml' || pathname === SEED,
+        rewrite: (body, pathname) => (pathname === SEED ? body.replaceAll('AI skilling', 'AI skills training') : body.replace('2024-11-12T10:04:31+01:00', '2026-11-20T10:00:00+01:00')),
+      };
+      try {
+        await d.service.advance(SCHEDULE);
+        await d.service.tickSchedule();
+        await d.service.runUntilIdle();
+      } finally {
+        fault = undefined;
+      }
+      expect((await storedVersions(d.bucket))[SEED_ID]).toBe(2);
+      expect(announced(await drainTap(sqs, d.tapUrl)).keys).toEqual([`${SEED_ID}@2`]);
+      const latest = invalidations().at(-1)!;
+      expect(invalidations().length).toBe(before + 1);
+      expect(latest.paths).toEqual([`/articles/${SEED_ID}/*`, `/exports/v1/articles/${SEED_ID}.json`]);
+      // Every file of the story cached longer than the feed lifetime is under those paths.
+      for (const key of await keys(d.bucket, `articles/${SEED_ID}/`)) {
+        const { CacheControl } = await s3.send(new HeadObjectCommand({ Bucket: d.bucket, Key: key }));
+        if (CacheControl === CACHE_CONTROL.article) expect(latest.paths.some((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace('*', '.*')}$`).test(`/${key}`)), key).toBe(true);
+      }
+    });
+  });
+
+  describe('with faults, under Node 24', () => {
+    it('retries pages through an origin outage (503 for a while) and stores them all once it recovers', async () => {
+      const d = await deploy(lambdaNode());
+      expect((await d.service.tickSchedule())[0]!.outcome).toMatchObject({ ok: true, result: { queued: 9 } });
+      // Down for maintenance for 40 minutes (a Retry-After longer than a retry can wait).
+      fault = { applies: (pathname) => pathname !== '/robots.txt', status: 503, headers: { 'retry-after': '600' } };
+      try {
+        await d.service.runUntilIdle({ maxVirtualMs: 40 * MINUTE, scheduleEveryMs: SCHEDULE });
+      } finally {
+        fault = undefined;
+      }
+      expect(await storedVersions(d.bucket)).toEqual({});
+      expect(d.service.deliveries('ingest').filter((r) => r.failed).length).toBeGreaterThanOrEqual(27);
+      // discover's scheduled run in the outage failed: no Lambda retry, its record went to the failure queue.
+      expect(await depth(d.queues.discoverFailures)).toBe(1);
+
+      await d.service.runUntilIdle({ maxVirtualMs: 2 * HOUR, scheduleEveryMs: SCHEDULE });
+      const versions = await storedVersions(d.bucket);
+      expect(Object.keys(versions)).toHaveLength(6);
+      expect(Math.max(...d.service.deliveries('ingest').map((r) => r.receiveCount))).toBeGreaterThanOrEqual(4);
+      expect(announced(await drainTap(sqs, d.tapUrl)).keys).toEqual(Object.keys(versions).map((id) => `${id}@1`).sort());
+      expect(await depth(d.queues.ingestDeadLetters)).toBe(0);
+      expect(await depth(d.queues.publishDeadLetters)).toBe(0);
+      const failure = await sqs.send(new ReceiveMessageCommand({ QueueUrl: d.queues.discoverFailures, MaxNumberOfMessages: 10 }));
+      expect(JSON.parse(failure.Messages![0]!.Body!)).toMatchObject({ requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 1 }, responsePayload: { errorType: 'OriginUnreachable' } });
+    });
+
+    it('dead-letters a poison message after maxReceiveCount receives and does the rest; two publishes at once announce each version once', async () => {
+      const d = await deploy(lambdaNode());
+      await d.service.tickSchedule();
+      const poison = '{"url": "not a story"';
+      await sqs.send(new SendMessageCommand({ QueueUrl: d.queues.ingest, MessageBody: poison }));
+      await d.service.runUntilIdle({ only: ['ingest'] });
+      const maxReceiveCount = d.stack.queues.find((q) => q.url === d.queues.ingest)!.redrive!.maxReceiveCount;
+      expect(maxReceiveCount).toBe(10);
+      expect(d.service.deliveries('ingest').filter((r) => r.body === poison).map((r) => r.receiveCount)).toEqual(Array.from({ length: maxReceiveCount }, (_, i) => i + 1));
+      const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: d.queues.ingestDeadLetters, MaxNumberOfMessages: 10 }));
+      expect(dead.Messages?.map((m) => m.Body)).toEqual([poison]);
+      expect(Object.keys(await storedVersions(d.bucket))).toHaveLength(6);
+
+      // Publish outside its FIFO queue, twice at the same moment in two execution environments.
+      const [a, b] = await Promise.all([d.service.invoke('publish', { Records: [] }, { fresh: true }), d.service.invoke('publish', { Records: [] }, { fresh: true })]);
+      expect([a!.outcome.ok, b!.outcome.ok]).toEqual([true, true]);
+      const sent = [a, b].map((i) => (i!.outcome as { result: { notificationsSent: number } }).result.notificationsSent);
+      expect(sent[0]! + sent[1]!).toBe(6);
+      const delivered = announced(await drainTap(sqs, d.tapUrl)).keys;
+      expect(delivered).toHaveLength(6);
+      expect(new Set(delivered).size).toBe(6);
+      // The publish requests still queued run one at a time and find nothing left to send.
+      await d.service.runUntilIdle();
+      expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
+      expect(await depth(d.queues.publishDeadLetters)).toBe(0);
+    });
+
+    it('loses nothing when the origin refuses us (403 to everything): failures and the missing heartbeat alarm, dead-lettered pages are queued again and stored once it lifts', async () => {
+      const d = await deploy(lambdaNode());
+      expect((await d.service.tickSchedule())[0]!.outcome).toMatchObject({ ok: true, result: { queued: 9 } });
+      fault = { applies: () => true, status: 403 };
+      try {
+        await d.service.runUntilIdle({ maxVirtualMs: 2 * HOUR, scheduleEveryMs: SCHEDULE });
+        expect(customAlarm(d.service, METRIC.ingestFailures)).toBe('ALARM');
+        await d.service.runUntilIdle({ maxVirtualMs: 2.5 * HOUR, scheduleEveryMs: SCHEDULE });
+        expect(customAlarm(d.service, METRIC.discoverRuns)).toBe('ALARM');
+      } finally {
+        fault = undefined;
+      }
+      // Nothing lost: every page waits in the dead-letter queue (its alarm's condition), every failed
+      // discover run in the failure queue, and the state still has the pages as queued, not done.
+      expect(await storedVersions(d.bucket)).toEqual({});
+      expect(await depth(d.queues.ingestDeadLetters)).toBe(9);
+      expect(await depth(d.queues.discoverFailures)).toBe(9);
+      const state = JSON.parse(await text(d.bucket, 'state/crawl.json')) as { urls: Record<string, { outcome?: string; queued?: unknown }> };
+      expect(Object.values(state.urls).filter((u) => u.outcome === 'queued' && u.queued)).toHaveLength(9);
+
+      // The origin answers again: a later discover queues the pages again (their wait is over), no redrive needed.
+      await d.service.runUntilIdle({ maxVirtualMs: 6 * HOUR, scheduleEveryMs: SCHEDULE });
+      const versions = await storedVersions(d.bucket);
+      expect(Object.keys(versions)).toHaveLength(6);
+      expect(announced(await drainTap(sqs, d.tapUrl)).keys).toEqual(Object.keys(versions).map((id) => `${id}@1`).sort());
+      expect(customAlarm(d.service, METRIC.ingestFailures)).toBe('OK');
+      expect(customAlarm(d.service, METRIC.discoverRuns)).toBe('OK');
+
+      // The runbook's redrive of the dead-letter queue afterwards is harmless: nothing new, nothing sent.
+      await redrive(d.queues.ingestDeadLetters, d.queues.ingest);
+      await d.service.runUntilIdle();
+      expect(await depth(d.queues.ingestDeadLetters)).toBe(0);
+      expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
+      expect(await storedVersions(d.bucket)).toEqual(versions);
+    });
+  });
+
+  /** What `aws sqs start-message-move-task` does (fauxqs has no message move tasks): move every message back. */
+  async function redrive(from: string, to: string): Promise<void> {
+    for (;;) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: from, MaxNumberOfMessages: 10 }));
+      if (Messages.length === 0) return;
+      for (const message of Messages) {
+        await sqs.send(new SendMessageCommand({ QueueUrl: to, MessageBody: message.Body! }));
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: from, ReceiptHandle: message.ReceiptHandle! }));
+      }
+    }
+  }
+});
+
+/** Answers for the origin while a fault is set; the replica serves everything else. */
+function injectFault(fault: OriginFault | undefined, request: IncomingMessage, response: ServerResponse): boolean {
+  if (!fault) return false;
+  const url = new URL(request.url ?? '/', 'http://replica');
+  const pathname = decodeURIComponent(url.pathname);
+  const where = url.searchParams.get('page') ? `${pathname}?page=${url.searchParams.get('page')}` : pathname;
+  if (!fault.applies(pathname) && !fault.applies(where)) return false;
+  if ('status' in fault) {
+    response.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers }).end(`injected ${fault.status}`);
+    return true;
+  }
+  void readFile(fileFor(BUNDLED_REPLICA, request.url ?? '/')!, 'utf8').then((body) => {
+    const type = pathname.endsWith('.xml') ? 'application/xml; charset=utf-8' : 'text/html; charset=utf-8';
+    response.writeHead(200, { 'content-type': type }).end(fault.rewrite(body, pathname));
+  });
+  return true;
+}
