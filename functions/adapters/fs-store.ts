@@ -4,9 +4,10 @@
 // exists); "replace if unchanged" holds a lock file while it compares and renames. Reads return
 // regular files of the folder only: a symlink, a FIFO or a device planted in the folder reads as
 // absent (a link may lead out of it; a FIFO would block the reader, and the threads behind it).
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PreconditionFailed } from '../pipeline/errors.js';
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
@@ -14,12 +15,27 @@ import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
 const TEMP_MARK = '.tmp-';
 const LOCK_SUFFIX = '.lock';
 const STALE_LOCK_MS = 30_000;
+/** How long a write waits for a lock before giving up (a live holder keeps one for milliseconds). */
+const LOCK_WAIT_MS = 10_000;
+/** A temporary file this old belongs to no write in progress (a write waits at most LOCK_WAIT_MS). */
+const STALE_TEMP_MS = 60_000;
+const HOST = hostname();
+/** The markers of the folders this process writes to, removed when it exits. */
+const runMarkers = new Set<string>();
 
 /** The data folder cannot be used; the message says why in one line. */
 export class StoreNotWritable extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StoreNotWritable';
+  }
+}
+
+/** Another process held a file's lock for longer than a write may wait; the message says which, in one line. */
+export class StoreBusy extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreBusy';
   }
 }
 
@@ -40,10 +56,14 @@ export class FsStore implements Store {
     readonly root: string,
     /** The folder with every symlink on the way resolved: files must resolve to inside it. */
     private readonly realRoot: string,
+    private readonly lockWaitMs = LOCK_WAIT_MS,
   ) {}
 
-  /** Opens (creating if needed) a data folder, and checks that it can be written. */
-  static async open(root: string): Promise<FsStore> {
+  /**
+   * Opens (creating if needed) a data folder, checks that it can be written, and removes what a
+   * killed run left in it. `lockWaitMs`: how long a write waits for another's lock (tests shorten it).
+   */
+  static async open(root: string, options: { lockWaitMs?: number } = {}): Promise<FsStore> {
     const absolute = path.resolve(root);
     try {
       await mkdir(absolute, { recursive: true });
@@ -56,7 +76,61 @@ export class FsStore implements Store {
       const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOTDIR' || code === 'EEXIST' ? 'not a directory' : (error as Error).message;
       throw new StoreNotWritable(`data folder ${absolute} is not writable: ${why}`);
     }
-    return new FsStore(absolute, await realpath(absolute));
+    const store = new FsStore(absolute, await realpath(absolute), options.lockWaitMs);
+    await store.markRunning();
+    return store;
+  }
+
+  /**
+   * Each process writing to a folder keeps a marker (a file named after its pid, in a folder of the
+   * system's temporary directory named after the data folder) until it exits. A marker whose process
+   * is gone means a run was killed: then, and only then, the data folder is swept for what it left,
+   * so an ordinary run pays one small directory read for this.
+   */
+  private async markRunning(): Promise<void> {
+    const markers = runMarkerFolder(this.realRoot);
+    await mkdir(markers, { recursive: true });
+    const killed = (await readdir(markers)).filter((name) => /^\d+$/.test(name) && !processExists(Number(name)));
+    if (killed.length > 0) {
+      await this.removeLeftovers();
+      for (const name of killed) await rm(path.join(markers, name), { force: true });
+    }
+    const marker = path.join(markers, String(process.pid));
+    if (runMarkers.has(marker)) return;
+    await writeFile(marker, this.realRoot);
+    runMarkers.add(marker);
+    if (runMarkers.size === 1) {
+      process.once('exit', () => {
+        for (const file of runMarkers) rmSync(file, { force: true });
+      });
+    }
+  }
+
+  /**
+   * Removes what a killed run left: temporary files and locks of processes of this machine that no
+   * longer exist, and any older than a write could take. Returns how many were removed.
+   */
+  async removeLeftovers(): Promise<number> {
+    let removed = 0;
+    const visit = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) await visit(file);
+        else if (entry.name.includes(TEMP_MARK) ? await isStaleTemp(file, entry.name) : entry.name.endsWith(LOCK_SUFFIX) && (await isStaleLock(file))) {
+          await rm(file, { force: true });
+          removed++;
+        }
+      }
+    };
+    await visit(this.root);
+    return removed;
   }
 
   /**
@@ -173,23 +247,27 @@ export class FsStore implements Store {
   }
 
   /**
-   * Runs `action` holding `<file>.lock`. The lock file holds a random token, so a lock is only ever
-   * released by its holder, and a stale one (left by a crashed run) is broken by exactly one waiter.
+   * Runs `action` holding `<file>.lock`. The lock file names its holder (pid@host) and a random
+   * token, so a lock is only ever released by its holder, and a stale one (its process gone, or
+   * older than STALE_LOCK_MS) is broken by exactly one waiter.
    */
   private async withLock<T>(target: string, action: () => Promise<T>): Promise<T> {
     const lock = `${target}${LOCK_SUFFIX}`;
-    const token = randomBytes(12).toString('hex');
-    const deadline = Date.now() + 10_000;
+    const mark = `${process.pid}@${HOST} ${randomBytes(12).toString('hex')}`;
+    const deadline = Date.now() + this.lockWaitMs;
     for (;;) {
       try {
         const handle = await open(lock, 'wx');
-        await handle.writeFile(token);
+        await handle.writeFile(mark);
         await handle.close();
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         if (await breakStaleLock(lock)) continue;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${target}`);
+        if (Date.now() > deadline) {
+          const holder = (await readFile(lock, 'utf8').catch(() => '')).split(' ')[0] || 'another process';
+          throw new StoreBusy(`data folder ${this.root} is busy: ${path.relative(this.root, target)} stayed locked by ${holder} for ${this.lockWaitMs / 1000} s; is another run still going?`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
       }
     }
@@ -197,18 +275,18 @@ export class FsStore implements Store {
       return await action();
     } finally {
       const holder = await readFile(lock, 'utf8').catch(() => undefined);
-      if (holder === token) await rm(lock, { force: true });
+      if (holder === mark) await rm(lock, { force: true });
     }
   }
 }
 
 /**
- * Breaks a lock older than STALE_LOCK_MS. The lock is renamed away first (only one waiter's rename
- * can succeed); if what was renamed turns out to be a fresh lock taken meanwhile, it is put back.
+ * Breaks a stale lock. The lock is renamed away first (only one waiter's rename can succeed); if
+ * what was renamed turns out to be a fresh lock taken meanwhile, it is put back.
  */
 async function breakStaleLock(lock: string): Promise<boolean> {
-  const seen = await stat(lock).then((s) => ({ age: Date.now() - s.mtimeMs, token: s.ino }), () => undefined);
-  if (!seen || seen.age <= STALE_LOCK_MS) return false;
+  const seen = await stat(lock).catch(() => undefined);
+  if (!seen || !(await isStaleLock(lock, seen))) return false;
   const aside = `${lock}${TEMP_MARK}stale-${randomBytes(6).toString('hex')}`;
   try {
     await rename(lock, aside);
@@ -216,11 +294,42 @@ async function breakStaleLock(lock: string): Promise<boolean> {
     return false; // another waiter broke it first
   }
   const moved = await stat(aside).catch(() => undefined);
-  if (moved && moved.ino !== seen.token) {
+  if (moved && moved.ino !== seen.ino) {
     await link(aside, lock).catch(() => undefined); // a live lock: restore it unless a newer one exists
   }
   await rm(aside, { force: true });
   return true;
+}
+
+/** A lock whose holder is a process of this machine that no longer exists, or that is older than STALE_LOCK_MS. */
+async function isStaleLock(lock: string, seen?: { mtimeMs: number }): Promise<boolean> {
+  const stats = seen ?? (await stat(lock).catch(() => undefined));
+  if (!stats) return false;
+  if (Date.now() - stats.mtimeMs > STALE_LOCK_MS) return true;
+  const holder = /^(\d+)@(\S+) /.exec(await readFile(lock, 'utf8').catch(() => ''));
+  return holder !== null && holder[2] === HOST && !processExists(Number(holder[1]));
+}
+
+/** A temporary file of a process of this machine that no longer exists, or older than any write. */
+async function isStaleTemp(file: string, name: string): Promise<boolean> {
+  const pid = /\.tmp-(?:probe-)?(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+  if (pid !== undefined && !processExists(Number(pid))) return true;
+  const stats = await stat(file).catch(() => undefined);
+  return stats !== undefined && Date.now() - stats.mtimeMs > STALE_TEMP_MS;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, but not ours to signal
+  }
+}
+
+/** Where the processes writing to a data folder (its real path) keep their markers. */
+export function runMarkerFolder(realRoot: string): string {
+  return path.join(tmpdir(), 'ilo-syndication-runs', createHash('sha256').update(`${HOST}:${realRoot}`).digest('hex').slice(0, 24));
 }
 
 /** A strong ETag from the content, so equal content has an equal ETag in every run. */

@@ -1,14 +1,14 @@
 // The one line a run prints when it cannot go on (exit status 1). Errors the CLI expects carry a
 // sentence of their own; anything else is named in one line too (its stack only with --verbose),
 // so a user never reads an SDK warning and a stack trace to learn that an endpoint is down.
-import { StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
+import { StoreBusy, StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
 import { NotificationFailed } from '../adapters/sns-notifier.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
 import { BadExport } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';
 
-const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, NotificationFailed, CorruptDocument, UsageError, BadExport];
+const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, StoreBusy, NotificationFailed, CorruptDocument, UsageError, BadExport];
 
 export interface FatalError {
   line: string;

@@ -1,9 +1,11 @@
 // The folder-backed Store on real temporary folders: round trips, ETags, conditional writes under
 // contention, listing, key validation, atomic replacement, unusable folders and stale locks.
-import { chmod, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, readdir, realpath, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FsStore, StoreNotWritable, etagOf } from '../../functions/adapters/fs-store.js';
+import { FsStore, StoreBusy, StoreNotWritable, etagOf, runMarkerFolder } from '../../functions/adapters/fs-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
@@ -113,6 +115,64 @@ describe('FsStore: locks', () => {
 
     expect(await store.get('stale.json')).toMatchObject({ body: 'new', etag: result.etag });
     await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+/** The pid of a process that has exited (a run killed with kill -9 leaves such a pid behind). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  return child.pid!;
+}
+
+describe('FsStore: what a killed run leaves', () => {
+  it('breaks at once the lock of a process of this machine that is gone', async () => {
+    const { etag } = await store.put('killed.json', 'old', TEXT);
+    const lock = path.join(store.root, 'killed.json.lock');
+    await writeFile(lock, `${deadPid()}@${hostname()} 0123456789abcdef`);
+    const result = await store.put('killed.json', 'new', { ...TEXT, ifMatch: etag });
+    expect(await store.get('killed.json')).toMatchObject({ body: 'new', etag: result.etag });
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('says in one line which file a live process kept locked, once the wait is over', async () => {
+    const impatient = await FsStore.open(store.root, { lockWaitMs: 50 });
+    await impatient.put('held.json', 'old', TEXT);
+    await writeFile(path.join(store.root, 'held.json.lock'), `${process.pid}@${hostname()} another-writer`);
+    const error = await rejectionOf(impatient.put('held.json', 'new', TEXT));
+    expect(error).toBeInstanceOf(StoreBusy);
+    expect((error as Error).message).toBe(`data folder ${store.root} is busy: held.json stayed locked by ${process.pid}@${hostname()} for 0.05 s; is another run still going?`);
+  });
+
+  it('after a killed run, removes on open the temporary files and locks of gone processes and old ones, keeping those of live writes', async () => {
+    const dead = deadPid();
+    // The killed run's marker: what makes the next run look.
+    const markers = runMarkerFolder(await realpath(store.root));
+    await writeFile(path.join(markers, String(dead)), store.root);
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    const files = {
+      deadTemp: path.join(store.root, 'articles', 'a', `meta.json.tmp-${dead}-a1b2c3d4e5f6`),
+      deadLock: path.join(store.root, 'feeds', 'en', 'rss.xml.lock'),
+      oldTemp: path.join(store.root, `old.json.tmp-${process.pid}-a1b2c3d4e5f6`),
+      oldLock: path.join(store.root, 'old.json.lock'),
+      liveTemp: path.join(store.root, `live.json.tmp-${process.pid}-a1b2c3d4e5f6`),
+      liveLock: path.join(store.root, 'live.json.lock'),
+    };
+    for (const file of Object.values(files)) await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(files.deadTemp, 'half a record');
+    await writeFile(files.deadLock, `${dead}@${hostname()} token`);
+    await writeFile(files.oldTemp, 'x');
+    await writeFile(files.oldLock, '');
+    await utimes(files.oldTemp, longAgo, longAgo);
+    await utimes(files.oldLock, longAgo, longAgo);
+    await writeFile(files.liveTemp, 'x');
+    await writeFile(files.liveLock, `${process.pid}@${hostname()} token`);
+
+    const reopened = await FsStore.open(store.root);
+    const left = await allFiles(reopened.root);
+    for (const gone of [files.deadTemp, files.deadLock, files.oldTemp, files.oldLock]) expect(left).not.toContain(path.relative(store.root, gone));
+    await expect(stat(path.join(markers, String(dead)))).rejects.toMatchObject({ code: 'ENOENT' });
+    for (const kept of [files.liveTemp, files.liveLock]) expect(left).toContain(path.relative(store.root, kept));
+    expect(await reopened.removeLeftovers()).toBe(0);
   });
 });
 

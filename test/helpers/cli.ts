@@ -6,13 +6,17 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process, if one did (a kill -9: SIGKILL). */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** `preload`: a module loaded into the CLI's process before it starts (--import). */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; preload?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}/bin/syndicate.ts`, ...args], {
+    const preload = options.preload ? ['--import', options.preload] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...preload, `${ROOT}/bin/syndicate.ts`, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,6 +26,6 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }

@@ -1,0 +1,39 @@
+// Loaded into a CLI process (runCli's `preload`) by the kill tests: the process kills itself with
+// SIGKILL (kill -9: no handler, no cleanup, no finally) at the point KILL_AT names:
+//   after-put <key prefix> [n]   once the n-th (default first) write of a key with that prefix is done
+//   in-lock <key prefix>         while holding the lock of such a key, its new content in a temporary file
+//   after-notify [n]             once the n-th notification is in the outbox, before its claim records it
+import { FsStore } from '../../functions/adapters/fs-store.js';
+import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
+
+const [point = '', prefix = '', nth = '1'] = (process.env.KILL_AT ?? '').split(' ');
+const kill = (): never => {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+};
+let seen = 0;
+
+if (point === 'after-put' || point === 'in-lock') {
+  const put = FsStore.prototype.put;
+  FsStore.prototype.put = async function (this: FsStore, key, body, options) {
+    const matches = key.startsWith(prefix);
+    if (matches && point === 'in-lock' && options.ifNoneMatch === undefined) {
+      // The lock is taken inside put; kill from within its action, when the temporary file exists too.
+      const self = this as unknown as { withLock: (target: string, action: () => Promise<unknown>) => Promise<unknown> };
+      const withLock = self.withLock;
+      self.withLock = (target, _action) => withLock.call(this, target, async () => kill());
+    }
+    const result = await put.call(this, key, body, options);
+    if (matches && point === 'after-put' && ++seen === Number(nth)) kill();
+    return result;
+  };
+}
+
+if (point === 'after-notify') {
+  const publish = OutboxNotifier.prototype.publish;
+  OutboxNotifier.prototype.publish = async function (this: OutboxNotifier, message) {
+    const result = await publish.call(this, message);
+    if (++seen === Number(prefix || '1')) kill();
+    return result;
+  };
+}
