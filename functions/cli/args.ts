@@ -31,6 +31,10 @@ export interface RunConfig {
   max: number;
   backfill: boolean;
   contentMode: ContentMode;
+  /** Which of publicUrl and contentMode were given (with an S3 store, the others come from the store). */
+  given: { publicUrl: boolean; contentMode: boolean };
+  /** Publish with settings other than those recorded in an S3 store (every public file rendered again). */
+  allowSettingsChange: boolean;
   userAgent?: string;
   /** Requests per second to the origin (0: no pacing, a mirror only; the default is 1, and none on loopback). */
   rate?: number;
@@ -93,6 +97,7 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
       flag('max', 'N', 'At most N pages this run, the rest next run (default 200; 0 = no limit)'),
       flag('backfill', undefined, 'Ingest the whole archive over as many runs as it takes'),
       CONTENT,
+      flag('allow-settings-change', undefined, "With --store s3://: publish with a --public-url or --content other than the one\nrecorded in the store (every public file is rendered again). Without it such a run is refused,\nand the flags left out are taken from the store"),
       flag('user-agent', 'UA', 'User-Agent sent to the origin (name your project and a contact URL)'),
       flag('rate', 'N', 'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)'),
       flag('concurrency', 'N', 'Stories ingested at once (default 2)'),
@@ -205,6 +210,8 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
     max: v.max === undefined ? DEFAULT_OPTIONS.max : integer('--max', v.max, 0, 1_000_000, command),
     backfill: values.backfill === true,
     contentMode: contentMode(v.content, command),
+    given: { publicUrl: v['public-url'] !== undefined, contentMode: v.content !== undefined },
+    allowSettingsChange: values['allow-settings-change'] === true,
     ...(v['user-agent'] !== undefined ? { userAgent: userAgent(v['user-agent'], command) } : {}),
     ...(rate !== undefined ? { rate } : {}),
     concurrency: v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : integer('--concurrency', v.concurrency, 1, 16, command),

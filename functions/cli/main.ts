@@ -14,6 +14,7 @@ import { pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { type NotifySpec, type PullConfig, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import { recordedSettings, resolveSettings } from './deployment-settings.js';
 import { describeFatalError } from './fatal-error.js';
 import { type Terminal, count, progressDisplay } from './progress-display.js';
 import { startPublicServer } from './public-server.js';
@@ -91,7 +92,20 @@ async function run(config: RunConfig, io: Output): Promise<number> {
   try {
     const origin = replica?.origin ?? config.origin;
     const logger = consoleLogger(config.verbose ? 'info' : 'warn', display.line);
-    const store = new WriteRecordingStore(await openStore(config.store));
+    const opened = await openStore(config.store);
+    // A deployment's bucket publishes with the deployment's settings (recorded by its publish).
+    const settings =
+      config.store.kind === 's3'
+        ? resolveSettings(
+            { ...(config.given.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(config.given.contentMode ? { contentMode: config.contentMode } : {}), allowChange: config.allowSettingsChange },
+            await recordedSettings(opened),
+            { publicUrl: config.publicUrl, contentMode: config.contentMode },
+          )
+        : { publicUrl: config.publicUrl, contentMode: config.contentMode };
+    if ('recorded' in settings && settings.recorded && config.verbose) {
+      io.err(`using the store's settings: public URL ${settings.publicUrl}, content ${settings.contentMode}`);
+    }
+    const store = new WriteRecordingStore(opened);
     const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(origin);
     const fetcher = new HttpFetcher({
       origin,
@@ -107,8 +121,8 @@ async function run(config: RunConfig, io: Output): Promise<number> {
       { fetcher, store, notifier, clock: systemClock, tokens: randomTokens, logger, progress: display.listener },
       {
         ...DEFAULT_OPTIONS,
-        publicUrl: config.publicUrl,
-        contentMode: config.contentMode,
+        publicUrl: settings.publicUrl,
+        contentMode: settings.contentMode,
         ...(origin === 'https://www.ilo.org' ? {} : { mirrorOrigin: origin }),
         ...(config.since ? { since: config.since } : {}),
         max: config.max,
@@ -118,7 +132,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
     );
     display.finish();
     const written = store.publicFiles();
-    io.out(config.json ? JSON.stringify({ ...report, publicFilesWritten: written }, null, 2) : formatSummary(report, { ...config, origin }, written));
+    io.out(config.json ? JSON.stringify({ ...report, publicFilesWritten: written }, null, 2) : formatSummary(report, { ...config, ...settings, origin }, written));
     return 0;
   } finally {
     // A run that stops with an error leaves no half-drawn progress line before the message.

@@ -4,7 +4,7 @@
 // that fauxqs lacks (the exactly-once notification claim depends on it).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,27 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const ids = (await drainQueue()).map((m) => deliveredEvent(m.Body!).id);
     expect(ids.sort()).toEqual([...firstRunIds].sort());
+  });
+
+  it("publishes with the deployment's recorded public URL and content mode, and refuses others unless told to", async () => {
+    const store = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`];
+    // The first run recorded its settings (the defaults): a run with others is refused, in one line, before any fetch.
+    const refused = await runCli([...store, '--content', 'summary'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')[0]).toBe(
+      "syndicate: this store was published with other settings: --content summary (the store's is full); leave the flag out to use the store's, or add --allow-settings-change to render every public file again with yours",
+    );
+    // Told to: every public file is rendered with the new public URL.
+    const moved = await runCli([...store, '--public-url', 'https://d111111abcdef8.cloudfront.net', '--allow-settings-change'], { env });
+    expect(moved.code, moved.stderr).toBe(0);
+    const feed = async () => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/feeds/en/rss.xml` }))).Body!.transformToString();
+    expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
+    // Left out, the flags come from the store: the feeds keep the deployment's URL.
+    const plain = await runCli(store, { env });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
+    expect(await feed()).not.toContain('127.0.0.1:8080');
+    await drainQueue();
   });
 
   it('exits 1 with a one-line reason when the bucket does not exist', async () => {

@@ -1,0 +1,44 @@
+// A run against a deployment's bucket (--store s3://...) publishes with the deployment's settings: the
+// public URL (its CloudFront domain) and content mode that publish recorded in the store
+// (state/publish-settings.json). Left out, they are taken from there; given and different, the run is
+// refused unless --allow-settings-change says to render every public file again with the new ones
+// (and, on AWS, invalidate them all on CloudFront).
+import type { ContentMode } from '../pipeline/config.js';
+import { readPublishSettings } from '../pipeline/publish/publish-settings.js';
+import type { Store } from '../pipeline/ports.js';
+import { UsageError } from './args.js';
+
+export interface GivenSettings {
+  /** As given on the command line; undefined when the flag was left out. */
+  publicUrl?: string;
+  contentMode?: ContentMode;
+  allowChange: boolean;
+}
+
+export interface ResolvedSettings {
+  publicUrl: string;
+  contentMode: ContentMode;
+  /** The settings read from the store, when it had some (to say so in the output). */
+  recorded?: { publicUrl: string; contentMode: ContentMode };
+}
+
+/** The settings a run publishes with, from the flags, the store's record and the defaults. */
+export function resolveSettings(given: GivenSettings, recorded: { publicUrl: string; contentMode: ContentMode } | undefined, defaults: { publicUrl: string; contentMode: ContentMode }): ResolvedSettings {
+  if (!recorded) return { publicUrl: given.publicUrl ?? defaults.publicUrl, contentMode: given.contentMode ?? defaults.contentMode };
+  const differs: string[] = [];
+  if (given.publicUrl !== undefined && given.publicUrl !== recorded.publicUrl) differs.push(`--public-url ${given.publicUrl} (the store's is ${recorded.publicUrl})`);
+  if (given.contentMode !== undefined && given.contentMode !== recorded.contentMode) differs.push(`--content ${given.contentMode} (the store's is ${recorded.contentMode})`);
+  if (differs.length > 0 && !given.allowChange) {
+    throw new UsageError(
+      `this store was published with other settings: ${differs.join(', ')}; leave the flag out to use the store's, or add --allow-settings-change to render every public file again with yours`,
+      'run',
+    );
+  }
+  return { publicUrl: given.publicUrl ?? recorded.publicUrl, contentMode: given.contentMode ?? recorded.contentMode, recorded };
+}
+
+/** The settings recorded in a store by its last complete publish, if any. */
+export async function recordedSettings(store: Store): Promise<{ publicUrl: string; contentMode: ContentMode } | undefined> {
+  const { applied } = await readPublishSettings(store);
+  return applied ? { publicUrl: applied.publicUrl, contentMode: applied.contentMode } : undefined;
+}
