@@ -223,7 +223,7 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     expect(record).toMatchObject({
       title: { en: 'ILO and Mongolia sign new Decent Work Country Programme' },
       summary: { en: 'The programme sets out joint priorities for employment, social protection and labour rights in Mongolia until 2029.' },
-      publishedAt: '2025-01-27',
+      publishedAt: '2025-01-27T12:00:00Z', // the page gives a date only
       image: { alt: { en: 'Representatives of the Government, employers, workers and the ILO sign the programme in Ulaanbaatar' }, credit: '© ILO/Batbayar Dorj' },
       topics: [{ slug: 'social-dialogue-and-tripartism', label: { en: 'Social dialogue and tripartism' } }],
       places: [{ slug: 'mongolia', label: { en: 'Mongolia' } }],
@@ -318,7 +318,7 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       expect(counts(result)).toMatchObject({ new: 5, failed: 0 });
       expect((await recordOf(data, STORY.seedEn)).languages).toEqual(['en', 'zh']);
       for (const pathname of [STORY.regionEn, STORY.structuredEn, STORY.tableEn, STORY.olderEn]) await recordOf(data, pathname);
-      expect((await recordOf(data, STORY.olderEn)).publishedAt).toBe('2021-06-03');
+      expect((await recordOf(data, STORY.olderEn)).publishedAt).toBe('2021-06-03T12:00:00Z');
     }
   });
 

@@ -16,7 +16,7 @@ describe('composeRecord', () => {
       id: 'test-story',
       version: 1,
       kind: 'news',
-      publishedAt: '2024-11-12',
+      publishedAt: '2024-11-12T12:00:00Z', // the page gave a date only: 12:00 UTC, as feeds give it
       updatedAt: '2026-11-25T10:00:00Z',
       languages: ['en', 'zh'],
       title: { en: 'Test story', zh: '测试新闻' },
@@ -60,8 +60,26 @@ describe('composeRecord', () => {
       expect(next.change).toBe('updated');
       expect(next.record.version).toBe(2);
       expect(next.record.updatedAt).toBe('2026-11-26T10:00:00Z');
-      expect(next.record.publishedAt).toBe('2024-11-12');
+      expect(next.record.publishedAt).toBe('2024-11-12T12:00:00Z');
     }
+  });
+
+  it('gives a date-only story the instant feeds give it, and keeps a date-time with its offset', () => {
+    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: '2025-05-05' }) }, undefined, now).record.publishedAt).toBe('2025-05-05T12:00:00Z');
+    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: '2024-11-12T10:00:00+01:00' }) }, undefined, now).record.publishedAt).toBe('2024-11-12T10:00:00+01:00');
+    // A record stored before (date only) keeps its day when a new version is made without a page date.
+    const legacy = { ...composeRecord('s', { en: article({ lang: 'en' }) }, undefined, now).record, publishedAt: '2024-11-12' };
+    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: undefined, markdown: 'Edited.' }) }, legacy, later).record.publishedAt).toBe('2024-11-12T12:00:00Z');
+  });
+
+  it('keeps a Chinese page\'s alt text as the Chinese alt only when it is Chinese', () => {
+    const image = (alt: string) => ({ url: 'https://www.ilo.org/sites/default/files/a.webp', alt, credit: '© ILO' });
+    const en = article({ lang: 'en', image: image('Workers at a training') });
+    // Drupal often shows the shared image's English alt on the Chinese page: that is no Chinese alt.
+    const copied = composeRecord('s', { en, zh: article({ lang: 'zh', image: image('Workers at a training') }) }, undefined, now).record;
+    expect(copied.image!.alt).toEqual({ en: 'Workers at a training' });
+    const translated = composeRecord('s', { en, zh: article({ lang: 'zh', image: image('参加培训的工人') }) }, undefined, now).record;
+    expect(translated.image!.alt).toEqual({ en: 'Workers at a training', zh: '参加培训的工人' });
   });
 
   it('hashes the normalized Markdown: same text, same hash', () => {

@@ -46,7 +46,7 @@ describe('RSS 2.0', () => {
     expect(self.attributes).toMatchObject({ rel: 'self', href: 'https://feeds.example.org/feeds/en/rss.xml', type: 'application/rss+xml' });
   });
 
-  it('shows the exact title, a permalink guid, RFC 822 dates, categories and the image in a feed parser', () => {
+  it('shows the exact title, a permalink guid, RFC 822 dates and categories in a feed parser', () => {
     const feed = parseFeed(xml);
     const entry = feed.items[0]!;
     expect(entry.title).toBe(TRICKY);
@@ -55,7 +55,23 @@ describe('RSS 2.0', () => {
     expect(xml).toContain('<guid isPermaLink="true">https://www.ilo.org/resource/news/test-story</guid>');
     expect(xml).toMatch(/<pubDate>Tue, 12 Nov 2024 12:00:00 GMT<\/pubDate>/);
     expect(entry.categories.map((c) => c.label ?? c.term)).toEqual(['Safety & health <at work>']);
-    expect(xml).toContain('<enclosure length="0" type="image/webp" url="https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&amp;b=1"/>');
+  });
+
+  it('puts the lead image at the top of the item, with its alt text (also as title) and credit, and no enclosure', () => {
+    const content = findAll(parseStrictXml(xml), 'content:encoded')[0]!.text;
+    expect(content.startsWith('<figure><p><img src="https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&amp;b=1" alt="A photo" title="A photo" /></p><figcaption>© ILO</figcaption></figure>')).toBe(true);
+    // RSS requires an enclosure's length, which is unknown without fetching the image.
+    expect(xml).not.toContain('<enclosure');
+    // In a Chinese item with no Chinese alt, the English alt is marked as English.
+    const zh = findAll(parseStrictXml(renderRss(channelFor([item], 'zh'))), 'content:encoded')[0]!.text;
+    expect(zh).toContain('alt="A photo" lang="en"');
+  });
+
+  it('gives body images their alt text as title too (text readers show the title)', () => {
+    const withImage = renderRss(channelFor([summaryWith('Pictured', 'Text.\n\n![Two apprentices welding](https://www.ilo.org/sites/default/files/b.webp)\n\n![](https://www.ilo.org/sites/default/files/c.webp)')]));
+    const content = findAll(parseStrictXml(withImage), 'content:encoded')[0]!.text;
+    expect(content).toContain('<img src="https://www.ilo.org/sites/default/files/b.webp" alt="Two apprentices welding" title="Two apprentices welding" />');
+    expect(content).toContain('<img src="https://www.ilo.org/sites/default/files/c.webp" alt="" />');
   });
 
   it('carries sanitized full content: no script element, no javascript: link', () => {
@@ -68,11 +84,14 @@ describe('RSS 2.0', () => {
     expect(encoded).toContain('Body with ]]&gt; and');
   });
 
-  it('leaves the body out in summary mode', () => {
+  it('leaves the body out in summary mode, the item carrying the lead, a link and its own attribution', () => {
     const summaryXml = renderRss(channelFor([item], 'en', 'summary'));
     expect(summaryXml).not.toContain('content:encoded');
     expect(summaryXml).not.toContain('Body with');
-    expect(parseFeed(summaryXml).items[0]!.description).toBe(`Lead: ${TRICKY}`);
+    const description = findAll(parseStrictXml(summaryXml), 'description').at(-1)!.text;
+    expect(description).toContain('<p>Lead: AI &lt;and&gt; work &amp; "Safety" ]]&gt; it’s 国际劳工组织 👷</p>');
+    expect(description).toContain('<a href="https://www.ilo.org/resource/news/test-story" rel="noopener noreferrer">Read the full story on www.ilo.org</a>');
+    expect(description).toMatch(/<small>© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/test-story"/);
   });
 
   it('uses zh-cn as the Chinese channel language', () => {
@@ -84,20 +103,25 @@ describe('Atom 1.0', () => {
   const item = summaryWith(TRICKY, 'Body.');
   const xml = renderAtom(channelFor([item], 'zh'));
 
-  it('is well-formed, declares xml:lang and links itself and the English feed', () => {
+  it('is well-formed, declares xml:lang and links itself and the English feed; its home page is its first link and last alternate', () => {
     const feed = parseStrictXml(xml);
     expect(feed.name).toBe('feed');
     expect(feed.attributes['xml:lang']).toBe('zh-Hans');
     const links = feed.children.filter((c) => c.name === 'link').map((l) => l.attributes);
     expect(links).toContainEqual({ rel: 'self', type: 'application/atom+xml', href: 'https://feeds.example.org/feeds/zh/atom.xml' });
     expect(links).toContainEqual({ rel: 'alternate', type: 'application/atom+xml', hreflang: 'en', href: 'https://feeds.example.org/feeds/en/atom.xml' });
+    const home = 'https://www.ilo.org/zh-hans/resource/news';
+    expect(links[0]).toEqual({ rel: 'alternate', type: 'text/html', hreflang: 'zh-Hans', href: home });
+    expect(links.filter((l) => l.rel === 'alternate').at(-1)).toEqual({ rel: 'alternate', type: 'text/html', href: home });
   });
 
-  it('links each entry to its translation and labels its categories', () => {
+  it('gives each entry one alternate link, its own language, first; the translation is related; no enclosure', () => {
     const entry = findAll(parseStrictXml(xml), 'entry')[0]!;
     const links = entry.children.filter((c) => c.name === 'link').map((l) => l.attributes);
-    expect(links).toContainEqual({ rel: 'alternate', type: 'text/html', hreflang: 'en', href: 'https://www.ilo.org/resource/news/test-story' });
-    expect(links).toContainEqual({ rel: 'enclosure', type: 'image/webp', href: 'https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&b=1' });
+    expect(links).toEqual([
+      { rel: 'alternate', type: 'text/html', hreflang: 'zh-Hans', href: 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95' },
+      { rel: 'related', type: 'text/html', hreflang: 'en', href: 'https://www.ilo.org/resource/news/test-story', title: TRICKY },
+    ]);
     expect(findAll(entry, 'category')[0]!.attributes).toMatchObject({ term: 'safety-health', label: '安全与卫生' });
   });
 
@@ -123,11 +147,12 @@ describe('JSON Feed 1.1', () => {
     expect(feed.items[0].content_html).toContain('<strong>bold</strong>');
   });
 
-  it('carries the lead as content_text in summary mode', () => {
+  it('carries the lead image, the lead, a link and the attribution as content_html in summary mode', () => {
     const feed = JSON.parse(renderJsonFeed(channelFor([summaryWith(TRICKY, 'Body.')], 'en', 'summary')));
     expect(validateJsonFeed11(feed)).toBe(true);
-    expect(feed.items[0].content_html).toBeUndefined();
-    expect(feed.items[0].content_text).toBe(`Lead: ${TRICKY}`);
+    expect(feed.items[0].content_html).not.toContain('Body.');
+    expect(feed.items[0].content_html).toMatch(/^<figure>[\s\S]*<p>Lead: [\s\S]*Read the full story on www\.ilo\.org[\s\S]*© International Labour Organization/);
+    expect(feed.items[0].image).toBe('https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&b=1');
   });
 });
 

@@ -28,7 +28,7 @@ describe('buildNotification', () => {
       id: 'test-story',
       version: 1,
       dedupeKey: 'test-story@1',
-      publishedAt: '2024-11-12',
+      publishedAt: '2024-11-12T12:00:00Z',
       languages: ['en', 'zh'],
       title: r.title,
       url: r.url,

@@ -65,7 +65,7 @@ describe('exports: index, archive and changes', () => {
     all = await walk(json);
     expect(all).toHaveLength(125);
     expect(new Set(all.map((a) => a.id)).size).toBe(125);
-    expect((await json<Page>('exports/v1/index.json')).articles.slice(0, 5).map((a) => a.publishedAt)).toEqual(Array(5).fill('2026-02-01'));
+    expect((await json<Page>('exports/v1/index.json')).articles.slice(0, 5).map((a) => a.publishedAt)).toEqual(Array(5).fill('2026-02-01T12:00:00Z'));
 
     // An edit of an archived story updates it where it is, and heads the changes list.
     await storeSyntheticStory(store, 119, dayOf(119), { edit: ' (corrected)', now: new Date('2026-11-26T08:00:00Z') });
@@ -204,8 +204,11 @@ describe('feeds', () => {
       expect(body, key).not.toContain('content:encoded');
     }
     const jsonFeed = await json<{ items: Record<string, string>[] }>('feeds/en/feed.json');
-    expect(jsonFeed.items[0]!.content_text).toBe('Lead of story 1.');
-    expect(jsonFeed.items[0]!.content_html).toBeUndefined();
+    expect(jsonFeed.items[0]!.content_html).toContain('<p>Lead of story 1.</p>');
+    expect(jsonFeed.items[0]!.content_html).toContain('© International Labour Organization. Source: ');
+    // RSS items carry their own attribution in summary mode too (there is no per-item rights element).
+    const rssItem = parseFeed((await store.get('feeds/en/rss.xml'))!.body).items[0]!;
+    expect(rssItem.description).toMatch(/Lead of story 1\.[\s\S]*© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"/);
     expect((await json<Record<string, unknown>>('exports/v1/articles/story-1.json')).markdown).toBeUndefined();
     expect((await store.get('feeds/en/rss.xml'))!.body).toContain('<copyright>© International Labour Organization</copyright>');
   });
@@ -215,7 +218,7 @@ describe('feeds', () => {
     await storeSyntheticStory(store, 1, '2025-05-05');
     await publish();
     const item = parseFeed((await store.get('feeds/en/rss.xml'))!.body).items[0]!;
-    expect(item.content).toMatch(/© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1">www\.ilo\.org<\/a>/);
+    expect(item.content).toMatch(/© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"[^>]*>www\.ilo\.org<\/a>/);
   });
 });
 

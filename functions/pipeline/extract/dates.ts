@@ -56,11 +56,17 @@ export function datePart(value: IsoDate): string {
 }
 
 /**
- * The instant an ISO value stands for, for feeds that need a timestamp. A date-only value becomes
+ * A date-only value as the one instant every output gives it (records, feeds, Markdown, exports):
  * 12:00 UTC of that day, which is the same calendar day in every time zone from UTC-11 to UTC+11.
+ * A date-time is returned as it is.
  */
+export function publicationInstant(value: IsoDate): IsoDate {
+  return value.length === 10 ? `${value}T12:00:00Z` : value;
+}
+
+/** The instant an ISO value stands for, for feeds that need a timestamp. */
 export function toInstant(value: IsoDate): Date {
-  return new Date(value.length === 10 ? `${value}T12:00:00Z` : value);
+  return new Date(publicationInstant(value));
 }
 
 function monthNumber(name: string): number | undefined {

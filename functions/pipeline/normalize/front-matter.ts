@@ -32,9 +32,7 @@ export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Rec
     ...(Object.keys(translations).length > 0 ? { translations } : {}),
     topics: record.topics.map(label),
     places: record.places.map(label),
-    ...(record.image
-      ? { image: record.image.url, ...(record.image.alt[lang] ? { image_alt: record.image.alt[lang] } : {}), ...(record.image.credit ? { image_credit: record.image.credit } : {}) }
-      : {}),
+    ...(record.image ? { image: record.image.url, ...imageAlt(record.image.alt, lang), ...(record.image.credit ? { image_credit: record.image.credit } : {}) } : {}),
     rights: record.rights,
     source: 'International Labour Organization (ILO)',
   };
@@ -45,4 +43,14 @@ export function yamlFrontMatter(fields: Record<string, unknown>): string {
   // Strings always quoted: a title like "No: 2025" or "yes" must stay a string in every YAML reader.
   const yaml = stringify(fields, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
   return `---\n${yaml}---\n`;
+}
+
+/**
+ * `image_alt`: the alt text in the file's language; where the image has none in it, the other
+ * language's, with `image_alt_lang` naming that language (for `<img alt=... lang=...>`).
+ */
+function imageAlt(alt: Partial<Record<LanguageKey, string>>, lang: LanguageKey): Record<string, string> {
+  if (alt[lang]) return { image_alt: alt[lang]! };
+  const other = LANGUAGES.find((l) => l !== lang && alt[l]);
+  return other ? { image_alt: alt[other]!, image_alt_lang: LANGUAGE_TAG[other] } : {};
 }

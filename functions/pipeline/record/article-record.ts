@@ -1,7 +1,7 @@
 // The bilingual article record (meta.json, exports/v1/articles/<id>.json): the public contract of
 // docs/ARCHITECTURE.md. One place decides what a story's record is and whether it is a new version.
 import { createHash } from 'node:crypto';
-import type { IsoDate } from '../extract/dates.js';
+import { type IsoDate, publicationInstant } from '../extract/dates.js';
 import type { ExtractedArticle } from '../extract/extract-article.js';
 import type { PageTag } from '../extract/tags.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
@@ -86,7 +86,10 @@ export function composeRecord(
     id,
     version: (previous?.version ?? 0) + 1,
     kind: 'news',
-    publishedAt: pages.en?.publishedAt ?? pages.zh?.publishedAt ?? previous?.publishedAt ?? fallbackPublishedAt ?? now.toISOString().slice(0, 10),
+    // A page that gives only a date gets the instant feeds give it, so the record, the Markdown, the
+    // exports and the feeds all say the same instant (Hugo, Jekyll and JSON readers would each
+    // read a bare date at their own midnight).
+    publishedAt: publicationInstant(pages.en?.publishedAt ?? pages.zh?.publishedAt ?? previous?.publishedAt ?? fallbackPublishedAt ?? now.toISOString().slice(0, 10)),
     updatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     languages,
     title: localize(languages, (lang) => pages[lang]!.title),
@@ -102,11 +105,21 @@ export function composeRecord(
   if (image) {
     record.image = {
       url: image.url,
-      alt: localize(languages, (lang) => pages[lang]!.image?.alt),
+      alt: localize(languages, (lang) => altIn(lang, pages[lang]!.image?.alt)),
       ...(image.credit ? { credit: image.credit } : {}),
     };
   }
   return { record, change: previous ? 'updated' : 'new' };
+}
+
+/**
+ * A page's alt text as the alt of its language: Chinese pages often carry the English alt of a
+ * shared image, which is no Chinese alt (zh.md and the Chinese feeds then fall back to the English
+ * one, marked as English, instead of presenting it as Chinese).
+ */
+function altIn(lang: LanguageKey, alt: string | undefined): string | undefined {
+  if (alt === undefined || lang !== 'zh') return alt;
+  return /\p{Script=Han}/u.test(alt) ? alt : undefined;
 }
 
 function sameContent(previous: ArticleRecord, languages: LanguageKey[], hashes: Localized<string>): boolean {

@@ -1,8 +1,13 @@
 // Atom 1.0, written with xml-js (the serializer the `feed` package uses) from a document we build
-// ourselves. `feed`'s own Atom output has no xml:lang, no hreflang alternates (to the other language's
-// feed and to each entry's translation), no category labels and guessed enclosure types; amending it
-// meant parsing it back, which took most of a publish. Titles are `type="text"`: every reader shows
-// exactly the title, whatever characters it holds.
+// ourselves. `feed`'s own Atom output has no xml:lang, no hreflang links, no category labels and
+// guessed enclosure types; amending it meant parsing it back, which took most of a publish. Titles
+// are `type="text"`: every reader shows exactly the title, whatever characters it holds.
+//
+// Links, as readers pick them (docs/NOTES.md, "Feed readers and links"): feed-extractor takes an
+// entry's first link, rss-parser the first rel="alternate", newsboat the last, python and npm
+// feedparser the last text/html alternate. So an entry's only alternate is its own language and comes
+// first; its translation is rel="related". The feed's home page is its first link and also its last
+// alternate (the other language's feed, an alternate too, sits between them).
 import { type ElementCompact, js2xml } from 'xml-js';
 import { LANGUAGE_TAG } from '../../normalize/front-matter.js';
 import type { FeedChannel, FeedEntry } from './feed-model.js';
@@ -10,8 +15,16 @@ import { cdataSafe } from './rss.js';
 
 const AUTHOR = { name: { _text: 'International Labour Organization' }, uri: { _text: 'https://www.ilo.org/' } };
 
+/**
+ * Attributes with '&', '<' and '>' escaped. xml-js escapes only '"' in attribute values, and does so
+ * before any attributeValueFn, so escaping there would turn a '"' into "&amp;quot;".
+ */
+function attributes(values: Record<string, string>): { _attributes: Record<string, string> } {
+  return { _attributes: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')])) };
+}
+const link = attributes;
+
 export function renderAtom(channel: FeedChannel): string {
-  const link = (attributes: Record<string, string>) => ({ _attributes: attributes });
   const document: ElementCompact = {
     _declaration: { _attributes: { version: '1.0', encoding: 'utf-8' } },
     feed: {
@@ -23,39 +36,36 @@ export function renderAtom(channel: FeedChannel): string {
       generator: { _text: channel.generator },
       author: AUTHOR,
       link: [
-        link({ rel: 'alternate', type: 'text/html', href: channel.homeUrl }),
+        // Two text/html alternates may coexist only with different hreflang (RFC 4287 4.1.1).
+        link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: channel.homeUrl }),
         link({ rel: 'self', type: 'application/atom+xml', href: channel.self.atom }),
         link({ rel: 'alternate', type: 'application/atom+xml', hreflang: LANGUAGE_TAG[channel.alternate.lang], href: channel.alternate.urls.atom }),
+        link({ rel: 'alternate', type: 'text/html', href: channel.homeUrl }),
       ],
       rights: { _text: channel.rights },
       ...(channel.entries.length > 0 ? { entry: channel.entries.map((entry) => atomEntry(entry, channel)) } : {}),
     },
   };
-  return js2xml(document, {
-    compact: true,
-    spaces: 4,
-    // xml-js escapes text, but only '"' in attribute values: '&', '<' and '>' are ours to escape.
-    attributeValueFn: (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-  });
+  return js2xml(document, { compact: true, spaces: 4 });
 }
 
 function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
-  const link = (attributes: Record<string, string>) => ({ _attributes: attributes });
   return {
     title: { _attributes: { type: 'text' }, _text: entry.title },
     id: { _text: entry.id },
     link: [
       link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: entry.url }),
-      ...entry.translations.map((translation) => link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[translation.lang], href: translation.url })),
-      ...(entry.image ? [link({ rel: 'enclosure', type: entry.image.type, href: entry.image.url })] : []),
+      ...entry.translations.map((translation) =>
+        link({ rel: 'related', type: 'text/html', hreflang: LANGUAGE_TAG[translation.lang], href: translation.url, ...(translation.title ? { title: translation.title } : {}) }),
+      ),
     ],
     updated: { _text: entry.updated.toISOString() },
     published: { _text: entry.published.toISOString() },
     ...(entry.summary ? { summary: { _attributes: { type: 'text' }, _text: entry.summary } } : {}),
-    ...(entry.contentHtml ? { content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.contentHtml) } } : {}),
+    content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.contentHtml ?? entry.summaryHtml) },
     author: AUTHOR,
     ...(entry.categories.length > 0
-      ? { category: entry.categories.map((category) => ({ _attributes: { term: category.term, scheme: category.scheme, label: category.label } })) }
+      ? { category: entry.categories.map((category) => attributes({ term: category.term, scheme: category.scheme, label: category.label })) }
       : {}),
     rights: { _text: entry.rights },
   };

@@ -8,12 +8,14 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';
 import { ILO_ORIGIN, type LanguageKey } from '../../site/ilo-urls.js';
 import { type FeedFormat, keys } from '../../state/store-keys.js';
-import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
+import { cleanLine, cleanText } from '../../text/clean-text.js';
 import { markdownToHtml } from '../markdown-html.js';
+import { fullItemHtml, summaryItemHtml } from './item-html.js';
 
 export interface FeedLink {
   lang: LanguageKey;
   url: string;
+  title?: string;
 }
 
 export interface FeedChannel {
@@ -38,12 +40,15 @@ export interface FeedEntry {
   url: string;
   title: string;
   summary?: string;
-  /** Sanitized HTML of the body; absent in summary mode. */
+  /** Sanitized HTML of the whole item in full mode (lead image, body, attribution); absent in summary mode. */
   contentHtml?: string;
+  /** Sanitized HTML of the item as summary mode shows it (lead image, lead, link, attribution). */
+  summaryHtml: string;
   published: Date;
   updated: Date;
   categories: { term: string; label: string; scheme: string }[];
-  image?: { url: string; type: string; alt?: string };
+  /** The lead image (also at the top of the item's HTML). */
+  image?: { url: string; alt?: string };
   /** This story in the other language. */
   translations: FeedLink[];
   rights: string;
@@ -58,7 +63,6 @@ const CHANNEL_TEXT: Record<LanguageKey, { title: string; description: string }> 
 };
 
 const NEWS_HOME: Record<LanguageKey, string> = { en: `${ILO_ORIGIN}/resource/news`, zh: `${ILO_ORIGIN}/zh-hans/resource/news` };
-const IMAGE_TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', avif: 'image/avif' };
 
 export interface FeedScope {
   lang: LanguageKey;
@@ -76,15 +80,15 @@ export interface FeedSettings {
 export type FeedWindowEntry = ArticleSummary & { content?: Partial<Record<LanguageKey, string>> };
 
 /**
- * The entry's body for feeds, rendered once when the story version enters the windows (not at every
- * publish): sanitized HTML from the Markdown, ending with the attribution and a link to the original.
+ * The entry's HTML for feeds, rendered once when the story version enters the windows (not at every
+ * publish): the lead image, the sanitized body from the Markdown, the attribution and links.
  */
 export function withContent(summary: ArticleSummary, markdown: Partial<Record<LanguageKey, string>> | undefined): FeedWindowEntry {
   if (!markdown) return summary;
   const content: Partial<Record<LanguageKey, string>> = {};
   for (const lang of summary.languages) {
     const text = markdown[lang];
-    if (text && summary.url[lang]) content[lang] = `${markdownToHtml(text)}\n${attributionHtml(summary.rights, summary.url[lang]!, lang)}`;
+    if (text && summary.url[lang]) content[lang] = fullItemHtml(summary, lang, markdownToHtml(text));
   }
   return { ...summary, content };
 }
@@ -116,36 +120,26 @@ function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedS
   const url = summary.url[lang]!;
   const contentHtml = settings.contentMode === 'full' ? summary.content?.[lang] : undefined;
   const label = (term: { label: Partial<Record<LanguageKey, string>> }) => cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
-  const image = summary.image ? imageOf(summary.image.url, summary.image.alt[lang]) : undefined;
+  const alt = summary.image?.alt[lang];
   return {
     id: url,
     url,
     title: cleanLine(summary.title[lang] ?? ''),
     ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
     ...(contentHtml ? { contentHtml } : {}),
+    summaryHtml: summaryItemHtml(summary, lang),
     published: toInstant(summary.publishedAt),
     updated: toInstant(summary.updatedAt),
     categories: [
       ...summary.topics.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/topics-and-sectors` })),
       ...summary.places.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/regions-and-countries` })),
     ].filter((category) => category.label !== ''),
-    ...(image ? { image } : {}),
-    translations: (['en', 'zh'] as const).filter((l) => l !== lang && summary.url[l]).map((l) => ({ lang: l, url: summary.url[l]! })),
+    ...(summary.image ? { image: { url: summary.image.url, ...(alt ? { alt: cleanLine(alt) } : {}) } } : {}),
+    translations: (['en', 'zh'] as const)
+      .filter((l) => l !== lang && summary.url[l])
+      .map((l) => ({ lang: l, url: summary.url[l]!, ...(summary.title[l] ? { title: cleanLine(summary.title[l]!) } : {}) })),
     rights: summary.rights,
   };
 }
 
-function imageOf(url: string, alt: string | undefined): FeedEntry['image'] {
-  const extension = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-  const type = extension ? IMAGE_TYPES[extension] : undefined;
-  return type ? { url, type, ...(alt ? { alt: cleanLine(alt) } : {}) } : undefined;
-}
-
 export { LANGUAGE_TAG };
-
-const SOURCE_LABEL: Record<LanguageKey, string> = { en: 'Source', zh: '来源' };
-
-/** Every full-text item ends with its attribution and a link to the original. */
-function attributionHtml(rights: string, url: string, lang: LanguageKey): string {
-  return `<p><small>${escapeXml(rights)}. ${SOURCE_LABEL[lang]}: <a href="${escapeXml(url)}">www.ilo.org</a></small></p>`;
-}

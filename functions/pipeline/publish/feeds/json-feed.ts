@@ -51,8 +51,8 @@ export function renderJsonFeed(channel: FeedChannel): string {
       id: entry.id,
       url: entry.url,
       title: entry.title,
-      // Every item needs content: the body in full mode, the lead (or title) in summary mode.
-      ...(entry.contentHtml ? { content_html: entry.contentHtml } : { content_text: entry.summary ?? entry.title }),
+      // Every item needs content: the whole item in full mode, lead image, lead, link and attribution in summary mode.
+      content_html: entry.contentHtml ?? entry.summaryHtml,
       ...(entry.summary ? { summary: entry.summary } : {}),
       ...(entry.image ? { image: entry.image.url } : {}),
       date_published: entry.published.toISOString(),

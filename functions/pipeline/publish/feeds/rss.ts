@@ -27,10 +27,13 @@ export function renderRss(channel: FeedChannel): string {
       link: entry.url,
       date: entry.updated,
       published: entry.published,
-      description: cdataSafe(escapeXml(entry.summary ?? entry.title)),
+      // Full mode: the lead as text, the whole item in content:encoded. Summary mode: the item (lead
+      // image, lead, link, attribution) is the description, so it carries its own attribution.
+      description: cdataSafe(entry.contentHtml ? escapeXml(entry.summary ?? entry.title) : entry.summaryHtml),
       ...(entry.contentHtml ? { content: cdataSafe(entry.contentHtml) } : {}),
       category: entry.categories.map((category) => ({ name: category.label, domain: category.scheme })),
-      ...(entry.image ? { enclosure: { url: entry.image.url, type: entry.image.type, length: 0 } } : {}),
+      // No enclosure: its length is unknown without fetching the image, and RSS requires it (the
+      // lead image is at the top of the item's HTML instead).
       // `feed` puts titles in CDATA; an extension of the same name replaces it with escaped text.
       extensions: [{ name: 'title', objects: { _text: entry.title } }],
     });

@@ -1,0 +1,57 @@
+// The HTML of one feed item in one language, in either content mode: the lead image at the top (with
+// its alt text and credit: readers show item HTML, and newsboat never shows an enclosure), then the
+// body (full mode) or the lead and a link to the story (summary mode), then the attribution, the
+// link to the original and the story in its other language. Every part is sanitized.
+import type { ArticleSummary } from '../../record/export-article.js';
+import type { LanguageKey } from '../../site/ilo-urls.js';
+import { escapeXml } from '../../text/clean-text.js';
+import { LANGUAGE_TAG } from '../../normalize/front-matter.js';
+import { sanitizeHtmlFragment } from '../markdown-html.js';
+
+const TEXT: Record<LanguageKey, { source: string; readMore: string; otherLanguage: string }> = {
+  en: { source: 'Source', readMore: 'Read the full story on www.ilo.org', otherLanguage: 'Also in Chinese' },
+  zh: { source: '来源', readMore: '在 www.ilo.org 阅读全文', otherLanguage: '英文版' },
+};
+
+/** Full mode: the item around the body's sanitized HTML (rendered once, as the version enters its windows). */
+export function fullItemHtml(summary: ArticleSummary, lang: LanguageKey, bodyHtml: string): string {
+  return itemHtml(summary, lang, bodyHtml);
+}
+
+/** Summary mode: title, lead, link and attribution only (and the lead image, as in full mode). */
+export function summaryItemHtml(summary: ArticleSummary, lang: LanguageKey): string {
+  const lead = summary.summary[lang];
+  const url = summary.url[lang]!;
+  const main = `${lead ? `<p>${escapeXml(lead)}</p>\n` : ''}<p><a href="${escapeXml(url)}">${TEXT[lang].readMore}</a></p>`;
+  return itemHtml(summary, lang, sanitizeHtmlFragment(main));
+}
+
+function itemHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
+  const image = leadImageHtml(summary, lang, mainHtml);
+  return [image, mainHtml, footerHtml(summary, lang)].filter((part) => part !== '').join('\n');
+}
+
+/**
+ * The lead image as a figure: alt text in the item's language (else the other language's, marked
+ * with its language), the credit as caption. Left out when the body already shows the same image.
+ */
+function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
+  const image = summary.image;
+  if (!image || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url)) return '';
+  const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
+  const alt = image.alt[lang] ?? image.alt[other];
+  const altLang = image.alt[lang] === undefined && alt !== undefined ? ` lang="${LANGUAGE_TAG[other]}"` : '';
+  const caption = image.credit ? `<figcaption>${escapeXml(image.credit)}</figcaption>` : '';
+  // The image in a paragraph of its own, so text readers put the credit on a line of its own.
+  return sanitizeHtmlFragment(`<figure><p><img src="${escapeXml(image.url)}" alt="${escapeXml(alt ?? '')}"${altLang}></p>${caption}</figure>`);
+}
+
+function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
+  const text = TEXT[lang];
+  const url = summary.url[lang]!;
+  const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
+  const translation = summary.url[other] && summary.title[other]
+    ? `<br>${text.otherLanguage}: <a href="${escapeXml(summary.url[other]!)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}">${escapeXml(summary.title[other]!)}</a>`
+    : '';
+  return sanitizeHtmlFragment(`<p><small>${escapeXml(summary.rights)}. ${text.source}: <a href="${escapeXml(url)}">www.ilo.org</a>${translation}</small></p>`);
+}
