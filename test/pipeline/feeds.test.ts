@@ -64,7 +64,7 @@ describe('RSS 2.0', () => {
     expect(xml).not.toContain('<enclosure');
     // In a Chinese item with no Chinese alt, the English alt is marked as English.
     const zh = findAll(parseStrictXml(renderRss(channelFor([item], 'zh'))), 'content:encoded')[0]!.text;
-    expect(zh).toContain('alt="A photo" lang="en"');
+    expect(zh).toContain('alt="A photo" title="A photo" lang="en"');
   });
 
   it('gives body images their alt text as title too (text readers show the title)', () => {
@@ -89,7 +89,7 @@ describe('RSS 2.0', () => {
     expect(summaryXml).not.toContain('content:encoded');
     expect(summaryXml).not.toContain('Body with');
     const description = findAll(parseStrictXml(summaryXml), 'description').at(-1)!.text;
-    expect(description).toContain('<p>Lead: AI &lt;and&gt; work &amp; "Safety" ]]&gt; it’s 国际劳工组织 👷</p>');
+    expect(description).toContain('<p>Lead: AI &lt;and&gt; work &amp; &quot;Safety&quot; ]]&gt; it’s 国际劳工组织 👷</p>');
     expect(description).toContain('<a href="https://www.ilo.org/resource/news/test-story" rel="noopener noreferrer">Read the full story on www.ilo.org</a>');
     expect(description).toMatch(/<small>© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/test-story"/);
   });

@@ -1,12 +1,13 @@
 // The HTML of one feed item in one language, in either content mode: the lead image at the top (with
 // its alt text and credit: readers show item HTML, and newsboat never shows an enclosure), then the
 // body (full mode) or the lead and a link to the story (summary mode), then the attribution, the
-// link to the original and the story in its other language. Every part is sanitized.
+// link to the original and the story in its other language. The body is sanitized HTML; the parts
+// around it are built here from escaped text and checked http(s) URLs only, which is also what keeps
+// them cheap: summary-mode items are built at every publish.
 import type { ArticleSummary } from '../../record/export-article.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
-import { escapeXml } from '../../text/clean-text.js';
+import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
 import { LANGUAGE_TAG } from '../../normalize/front-matter.js';
-import { sanitizeHtmlFragment } from '../markdown-html.js';
 
 const TEXT: Record<LanguageKey, { source: string; readMore: string; otherLanguage: string }> = {
   en: { source: 'Source', readMore: 'Read the full story on www.ilo.org', otherLanguage: 'Also in Chinese' },
@@ -22,8 +23,8 @@ export function fullItemHtml(summary: ArticleSummary, lang: LanguageKey, bodyHtm
 export function summaryItemHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const lead = summary.summary[lang];
   const url = summary.url[lang]!;
-  const main = `${lead ? `<p>${escapeXml(lead)}</p>\n` : ''}<p><a href="${escapeXml(url)}">${TEXT[lang].readMore}</a></p>`;
-  return itemHtml(summary, lang, sanitizeHtmlFragment(main));
+  const main = `${lead ? `<p>${escapeXml(cleanText(lead))}</p>\n` : ''}${link(url) ? `<p>${link(url, TEXT[lang].readMore)}</p>` : ''}`;
+  return itemHtml(summary, lang, main);
 }
 
 function itemHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
@@ -37,21 +38,35 @@ function itemHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string):
  */
 function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
   const image = summary.image;
-  if (!image || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url)) return '';
+  if (!image || !isWebUrl(image.url) || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url)) return '';
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const alt = image.alt[lang] ?? image.alt[other];
   const altLang = image.alt[lang] === undefined && alt !== undefined ? ` lang="${LANGUAGE_TAG[other]}"` : '';
-  const caption = image.credit ? `<figcaption>${escapeXml(image.credit)}</figcaption>` : '';
-  // The image in a paragraph of its own, so text readers put the credit on a line of its own.
-  return sanitizeHtmlFragment(`<figure><p><img src="${escapeXml(image.url)}" alt="${escapeXml(alt ?? '')}"${altLang}></p>${caption}</figure>`);
+  const caption = image.credit ? `<figcaption>${escapeXml(cleanLine(image.credit))}</figcaption>` : '';
+  // The image in a paragraph of its own, so text readers put the credit on a line of its own; the alt
+  // text is the title too (text readers show the title, markdown-html.ts does the same for the body).
+  const text = escapeXml(cleanLine(alt ?? ''));
+  return `<figure><p><img src="${escapeXml(image.url)}" alt="${text}"${text ? ` title="${text}"` : ''}${altLang} /></p>${caption}</figure>`;
 }
 
 function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const text = TEXT[lang];
   const url = summary.url[lang]!;
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
-  const translation = summary.url[other] && summary.title[other]
-    ? `<br>${text.otherLanguage}: <a href="${escapeXml(summary.url[other]!)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}">${escapeXml(summary.title[other]!)}</a>`
+  const otherUrl = summary.url[other];
+  const otherTitle = summary.title[other];
+  const translation = otherUrl && otherTitle && isWebUrl(otherUrl)
+    ? `<br />${text.otherLanguage}: <a href="${escapeXml(otherUrl)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}" rel="noopener noreferrer">${escapeXml(cleanLine(otherTitle))}</a>`
     : '';
-  return sanitizeHtmlFragment(`<p><small>${escapeXml(summary.rights)}. ${text.source}: <a href="${escapeXml(url)}">www.ilo.org</a>${translation}</small></p>`);
+  return `<p><small>${escapeXml(cleanLine(summary.rights))}. ${text.source}: ${link(url, 'www.ilo.org') ?? 'www.ilo.org'}${translation}</small></p>`;
+}
+
+/** A link as the body's links are (markdown-html.ts): the original site, no referrer, no opener. */
+function link(url: string, label?: string): string | undefined {
+  if (!isWebUrl(url)) return undefined;
+  return `<a href="${escapeXml(url)}" rel="noopener noreferrer">${escapeXml(label ?? url)}</a>`;
+}
+
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s"<>]+$/i.test(url);
 }
