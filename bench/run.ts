@@ -33,6 +33,7 @@ interface ExtractionResult {
   peakRssMb: number;
   chromeLeaks: number | null;
   floorMedianMs?: number;
+  outputKb?: number;
 }
 
 async function extraction(stack: string, set: string): Promise<ExtractionResult> {
@@ -66,6 +67,9 @@ for (const stack of ['ours', 'peer']) {
   results[`memory/${stack}`] = runs[1]!;
   console.log(`  ${stack.padEnd(5)} peak RSS ${fmt(runs[1]!.peakRssMb, 0)} MB (runs: ${runs.map((run) => fmt(run.peakRssMb, 0)).join(', ')}; Node itself is about 40 MB of it)`);
 }
+// The body limits (docs/ARCHITECTURE.md, "Limits"): a 6 MB page costs what a long story does.
+const huge = await extraction('ours', 'huge');
+console.log(`\nA 6 MB page (${huge.pageKb} KB), ours: ${fmt(huge.medianMs, 0)} ms, peak RSS ${fmt(huge.peakRssMb, 0)} MB, Markdown out ${huge.outputKb} KB`);
 const r = (set: string, stack: string) => results[`${set}/${stack}`]!;
 const replicaSpeedup = r('replica', 'ours').pagesPerSecond / r('replica', 'peer').pagesPerSecond;
 const largeSpeedup = r('large', 'ours').pagesPerSecond / r('large', 'peer').pagesPerSecond;

@@ -115,6 +115,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
 
   progress({ stage: 'publish' });
   const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
+  report.warnings.push(...publish.warnings);
   return { ...report, pendingPages: pending, setAsidePages: setAside, publish, durationMs: ports.clock.now().getTime() - started };
 }
 

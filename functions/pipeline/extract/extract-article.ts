@@ -3,8 +3,8 @@
 // (canonical, og:, JSON-LD, description). Layer 3: a generic main-content fallback for the body.
 import { type LanguageKey, canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine, detectLanguage } from '../text/clean-text.js';
-import { type CleanContext, type CleanNode, cleanBody, figureCredit, hasText, plainTextOf, safeImageUrl } from '../normalize/clean-body.js';
-import { toMarkdown } from '../normalize/markdown.js';
+import { BODY_LIMITS, type CleanContext, type CleanNode, cleanBodyWithin, figureCredit, hasText, plainTextOf, safeImageUrl } from '../normalize/clean-body.js';
+import { capMarkdown, toMarkdown } from '../normalize/markdown.js';
 import { type IsoDate, datePart, parseIloDate } from './dates.js';
 import { findMainContent } from './main-content.js';
 import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
@@ -40,6 +40,8 @@ export interface ExtractedArticle {
   translations: TranslationLink[];
   /** Which layer found the title and the body: anything but "site" is markup drift. */
   layers: { title: ExtractionLayer; body: ExtractionLayer };
+  /** What the body limits did (clean-body.ts BODY_LIMITS): cut a long body, flattened deep nesting. */
+  limits?: { cut: boolean; flattened: boolean };
   /** The canonical URL the page declares about itself, when it declares one. */
   declaredCanonical?: string;
 }
@@ -51,10 +53,17 @@ export interface ExtractOptions {
   mirrorOrigin?: string;
 }
 
+// The link that ends a body cut at the size limit.
+const CONTINUED: Record<LanguageKey, string> = { en: 'The story continues on www.ilo.org', zh: '全文请见国际劳工组织网站' };
+
 export async function extractArticle(html: string, options: ExtractOptions): Promise<ExtractedArticle> {
   const { markdownFrom, ...page } = await readPage(html, options);
   // The page's DOM is out of reach here, so it can be collected while turndown works on the body.
-  return { ...page, markdown: toMarkdown(markdownFrom) } as ExtractedArticle;
+  let markdown = toMarkdown(markdownFrom);
+  const capped = capMarkdown(markdown, BODY_LIMITS.maxSize);
+  const limits = { cut: page.limits?.cut === true || capped !== markdown, flattened: page.limits?.flattened === true };
+  if (limits.cut) markdown = `${capped}\n\n[${CONTINUED[options.lang]}](${options.url})`;
+  return { ...page, markdown, limits } as ExtractedArticle;
 }
 
 /** Everything read from the page's DOM; the body comes as cleaned nodes, Markdown is made after. */
@@ -68,7 +77,7 @@ async function readPage(html: string, options: ExtractOptions): Promise<Omit<Ext
   };
   const hero = index.byClass('ilo--hero-card')[0] ?? index.byClass('ilo--hero')[0];
   const title = readTitle(index, hero, head);
-  const { nodes: body, layer: bodyLayer, text: bodyText } = await readBody(index, context, html);
+  const { nodes: body, layer: bodyLayer, text: bodyText, cut, flattened } = await readBody(index, context, html);
   const summary = readSummary(index, hero, head);
   return {
     url: options.url,
@@ -83,6 +92,7 @@ async function readPage(html: string, options: ExtractOptions): Promise<Omit<Ext
     tags: readTags(index, options.url, options.mirrorOrigin),
     translations: findTranslationLinks(index, head, options.url, options.lang, options.mirrorOrigin),
     layers: { title: title.layer, body: bodyLayer },
+    limits: { cut, flattened },
     ...optional('declaredCanonical', head.canonical ? canonicalUrl(head.canonical, options.url, options.mirrorOrigin) : undefined),
   };
 }
@@ -105,11 +115,14 @@ const NOT_IN_HEADING = new Set(['p', 'div', 'ul', 'ol', 'nav', 'section', 'figur
 function inlineTextOf(heading: Element | undefined): string {
   if (!heading) return '';
   const parts: string[] = [];
-  const visit = (node: Element['children'][number]) => {
+  const stack = [...heading.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (isText(node)) parts.push(node.data);
-    else if (isTag(node) && !NOT_IN_HEADING.has(node.name) && node.name !== 'script' && node.name !== 'style') node.children.forEach(visit);
-  };
-  heading.children.forEach(visit);
+    else if (isTag(node) && !NOT_IN_HEADING.has(node.name) && node.name !== 'script' && node.name !== 'style') {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
   return parts.join('');
 }
 
@@ -121,17 +134,22 @@ function readSummary(index: PageIndex, hero: Element | undefined, head: HeadMeta
   return fromHead ? cleanLine(fromHead) || undefined : undefined;
 }
 
-async function readBody(index: PageIndex, context: CleanContext, html: string): Promise<{ nodes: CleanNode[]; layer: ExtractionLayer; text: string }> {
+const READABILITY_MAX_DEPTH = 200;
+
+type BodyRead = { nodes: CleanNode[]; layer: ExtractionLayer; text: string; cut: boolean; flattened: boolean };
+
+async function readBody(index: PageIndex, context: CleanContext, html: string): Promise<BodyRead> {
   const richtexts = index.byClass('ilo--richtext').filter(
     (element) => !hasAncestor(element, (a) => /ilo--richtext|ilo--card|ilo--footer|ilo--header/.test(a.attribs.class ?? '') || ['footer', 'header', 'nav', 'aside'].includes(a.name)),
   );
-  const site = cleanBody(richtexts, context);
-  const siteText = plainTextOf(site);
-  if (hasText(siteText)) return { nodes: site, layer: 'site', text: siteText };
+  const site = cleanBodyWithin(richtexts, context);
+  const siteText = plainTextOf(site.nodes);
+  if (hasText(siteText)) return { ...site, layer: 'site', text: siteText };
   // Markup drift: Readability finds the main content; failing that, the densest text block does.
   // Loaded on first use: Readability and its DOM weigh more than the rest of extraction together.
-  const { readableContent } = await import('./readability-fallback.js');
-  const readable = readableContent(html);
+  // Readability's scoring takes seconds on a deeply nested page (13 s at 10,000 levels): past
+  // READABILITY_MAX_DEPTH only the densest-block search (iterative) looks for the body.
+  const readable = index.maxDepth <= READABILITY_MAX_DEPTH ? (await import('./readability-fallback.js')).readableContent(html) : undefined;
   const readableDoc = readable ? parseHtml(readable.html) : undefined;
   // Readability's content first; the densest block only if that yields nothing.
   function* candidates(): Generator<Element[]> {
@@ -147,11 +165,11 @@ async function readBody(index: PageIndex, context: CleanContext, html: string): 
       ...all('.hero, .ilo--hero, .ilo--hero-card, .field__label', roots),
       ...(readableDoc && roots[0]?.parent === readableDoc ? alsoAvailableBlocks(indexPage(readableDoc)) : []),
     ];
-    const nodes = cleanBody(roots, { ...context, dropLandmarks: true, skip: new Set([...(context.skip ?? []), ...notBody]) });
-    const text = plainTextOf(nodes);
-    if (hasText(text)) return { nodes, layer: 'fallback', text };
+    const cleaned = cleanBodyWithin(roots, { ...context, dropLandmarks: true, skip: new Set([...(context.skip ?? []), ...notBody]) });
+    const text = plainTextOf(cleaned.nodes);
+    if (hasText(text)) return { ...cleaned, layer: 'fallback', text };
   }
-  return { nodes: [], layer: 'none', text: '' };
+  return { nodes: [], layer: 'none', text: '', cut: false, flattened: false };
 }
 
 function dates(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {

@@ -57,16 +57,23 @@ const BLOCKS = new Set([
   'article', 'header', 'footer', 'figure', 'figcaption', 'blockquote', 'time', 'dd', 'dt',
 ]);
 
-function collectText(node: AnyNode, parts: string[]): void {
-  if (isText(node)) {
-    parts.push(node.data);
-  } else if (isTag(node)) {
-    if (NO_TEXT.has(node.name)) return;
-    const block = BLOCKS.has(node.name);
-    if (block) parts.push(' ');
-    for (const child of node.children) collectText(child, parts);
-    if (block) parts.push(' ');
-  } else if ('children' in node) {
-    for (const child of node.children) collectText(child, parts);
+/** Without recursion: a page may nest elements thousands deep. `null` marks a block's edge. */
+function collectText(root: AnyNode, parts: string[]): void {
+  const stack: (AnyNode | null)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === null) {
+      parts.push(' ');
+    } else if (isText(node)) {
+      parts.push(node.data);
+    } else if (isTag(node)) {
+      if (NO_TEXT.has(node.name)) continue;
+      const block = BLOCKS.has(node.name);
+      if (block) parts.push(' ');
+      if (block) stack.push(null);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    } else if ('children' in node) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
   }
 }

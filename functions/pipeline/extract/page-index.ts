@@ -15,6 +15,8 @@ export interface PageIndex {
   byTag(name: string): Element[];
   /** Elements whose own text is the "Content also available in" label. */
   alsoAvailableLabels: Element[];
+  /** How deep elements nest in the page (outside templates, scripts and styles). */
+  maxDepth: number;
 }
 
 const NONE: Element[] = [];
@@ -37,16 +39,23 @@ export function indexPage(doc: Document): PageIndex {
     else map.set(key, [element]);
   };
   const stack: AnyNode[] = [...doc.children].reverse();
+  const depths: number[] = stack.map(() => 1);
+  let maxDepth = 0;
   while (stack.length > 0) {
     const node = stack.pop()!;
+    const depth = depths.pop()!;
     if (isTag(node)) {
+      if (depth > maxDepth) maxDepth = depth;
       if (INDEXED_TAGS.has(node.name)) push(tags, node.name, node);
       const classAttribute = node.attribs.class;
       if (classAttribute) {
         for (const name of classAttribute.split(' ')) if (INDEXED_CLASSES.has(name)) push(classes, name, node);
       }
       if (node.name === 'template' || node.name === 'script' || node.name === 'style') continue;
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (let i = node.children.length - 1; i >= 0; i--) {
+        stack.push(node.children[i]!);
+        depths.push(depth + 1);
+      }
     } else if (isText(node)) {
       const text = node.data;
       // A cheap look first: the regular expression runs on few text nodes.
@@ -60,6 +69,7 @@ export function indexPage(doc: Document): PageIndex {
     byClass: (name) => classes.get(name) ?? NONE,
     byTag: (name) => tags.get(name) ?? NONE,
     alsoAvailableLabels,
+    maxDepth,
   };
 }
 

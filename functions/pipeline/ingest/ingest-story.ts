@@ -6,6 +6,7 @@ import { FetchFailure, PreconditionFailed } from '../errors.js';
 import type { Candidate } from '../discover/discover-stories.js';
 import type { FetchConditions, PipelinePorts } from '../ports.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
+import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
 import { fullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
@@ -72,7 +73,7 @@ async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candid
   if (article.title === '' || article.markdown === '') {
     throw new EmptyStory(requested.url, article.title === '' ? 'no title found' : 'no body text found');
   }
-  const warnings = driftWarnings(article);
+  const warnings = extractionWarnings(article);
 
   const pages: StoryPages = { [article.lang]: article };
   const loaded: Loaded[] = [primary];
@@ -81,7 +82,7 @@ async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candid
   if (twin) {
     pages[twinLang] = twin.article;
     loaded.push(twin);
-    warnings.push(...driftWarnings(twin.article));
+    warnings.push(...extractionWarnings(twin.article));
   }
 
   const id = await resolveId(ports, pages, knownId);
@@ -312,8 +313,10 @@ async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pa
   }
 }
 
-function driftWarnings(article: ExtractedArticle): string[] {
+function extractionWarnings(article: ExtractedArticle): string[] {
   const warnings: string[] = [];
+  if (article.limits?.cut) warnings.push(`body limit: ${article.url} holds more than ${BODY_LIMITS.maxSize / 1024} K characters of Markdown; kept that much, the rest is linked to the original`);
+  if (article.limits?.flattened) warnings.push(`body limit: ${article.url} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`);
   if (article.layers.title !== 'site') warnings.push(`markup drift: title of ${article.url} found by the ${article.layers.title} layer`);
   if (article.layers.body !== 'site') warnings.push(`markup drift: body of ${article.url} found by the ${article.layers.body} layer`);
   return warnings;

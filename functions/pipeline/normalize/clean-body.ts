@@ -44,30 +44,137 @@ const CHROME_CLASS =
   /(^|\s)(ilo--(breadcrumb|social-?media|share|tags?|card|cardgroup|language-toggle|notification|pagination|localnav|navigation|nav|footer|header|readmore|contextmenu|search|tooltip|modal|tableofcontents)\b[\w-]*|visually-hidden|sr-only|element-invisible|eu-cookie[\w-]*|(cookie|share|social|related|breadcrumb|print-link)(-[\w-]+)?)(\s|$)/i;
 const ALLOWED_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
 
+/**
+ * Limits that hold whatever the page: elements nested deeper than `maxDepth` are flattened to their
+ * text (a body of 10,000 nested elements overflowed the stack of every recursive step after this
+ * one: cleaning, turndown, text extraction), and cleaning stops once the content would make about
+ * `maxSize` characters of Markdown (text, plus link targets and a little per element), so a 5-8 MB
+ * page costs no more than a long story downstream. docs/ARCHITECTURE.md, "Limits".
+ */
+export interface BodyLimits {
+  maxDepth: number;
+  maxSize: number;
+}
+
+export const BODY_LIMITS: BodyLimits = { maxDepth: 64, maxSize: 256 * 1024 };
+
+export interface CleanedBody {
+  nodes: CleanNode[];
+  /** Cleaning stopped at `maxSize`: the page holds more than the nodes. */
+  cut: boolean;
+  /** Some content was nested deeper than `maxDepth` and was kept as plain text. */
+  flattened: boolean;
+}
+
+interface Walk {
+  context: CleanContext;
+  limits: BodyLimits;
+  size: number;
+  cut: boolean;
+  flattened: boolean;
+}
+
 /** Cleans the given body roots (in document order) into content nodes. */
 export function cleanBody(roots: Element[], context: CleanContext): CleanNode[] {
-  return tidy(roots.flatMap((root) => cleanChildren(root, context)));
+  return cleanBodyWithin(roots, context).nodes;
 }
 
-function cleanChildren(parent: Element, context: CleanContext): CleanNode[] {
-  return parent.children.flatMap((child) => cleanNode(child, context));
+/** cleanBody, saying whether the limits cut or flattened anything. */
+export function cleanBodyWithin(roots: Element[], context: CleanContext, limits: BodyLimits = BODY_LIMITS): CleanedBody {
+  const walk: Walk = { context, limits, size: 0, cut: false, flattened: false };
+  const nodes: CleanNode[] = [];
+  for (const root of roots) appendAll(nodes, cleanChildren(root, walk, 1));
+  return { nodes: tidy(nodes), cut: walk.cut, flattened: walk.flattened };
 }
 
-function cleanNode(node: AnyNode, context: CleanContext): CleanNode[] {
-  if (isText(node)) return node.data === '' ? [] : [cleanText(node.data)];
+function cleanChildren(parent: Element, walk: Walk, depth: number): CleanNode[] {
+  const out: CleanNode[] = [];
+  for (const child of parent.children) {
+    if (walk.cut) break;
+    appendAll(out, cleanNode(child, walk, depth));
+  }
+  return out;
+}
+
+/** push(...items) without spreading: a spread of a very long array overflows the stack too. */
+function appendAll<T>(target: T[], items: T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/** Counts `size` against the budget; false (and the walk marked cut) when it does not fit. */
+function spend(walk: Walk, size: number): boolean {
+  if (walk.size + size > walk.limits.maxSize) {
+    walk.cut = true;
+    return false;
+  }
+  walk.size += size;
+  return true;
+}
+
+/** As much of a text as the budget allows, cut at a space where there is one. */
+function budgetedText(data: string, walk: Walk): string {
+  const left = walk.limits.maxSize - walk.size;
+  if (data.length <= left) {
+    walk.size += data.length;
+    return data;
+  }
+  walk.cut = true;
+  const cut = data.slice(0, Math.max(0, left));
+  const space = cut.lastIndexOf(' ');
+  walk.size = walk.limits.maxSize;
+  return space > left / 2 ? cut.slice(0, space) : cut;
+}
+
+// Elements whose edges separate words when a subtree is flattened to text.
+const FLAT_BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'section', 'article', 'blockquote', 'figure', 'figcaption', 'dd', 'dt', 'table', 'pre']);
+
+/** The text of a subtree, without recursion, skipping what cleaning would drop. */
+function flattenedText(root: Element, walk: Walk): CleanNode[] {
+  walk.flattened = true;
+  const parts: string[] = [];
+  const stack: (AnyNode | null)[] = [root];
+  while (stack.length > 0 && !walk.cut) {
+    const node = stack.pop();
+    if (node === null) {
+      parts.push(' ');
+      continue;
+    }
+    if (node === undefined) break;
+    if (isText(node)) {
+      parts.push(budgetedText(node.data, walk));
+      continue;
+    }
+    if (!isTag(node)) continue;
+    const name = RENAME[node.name] ?? node.name;
+    if (DROP.has(name) || isHidden(node) || isChrome(node) || walk.context.skip?.has(node)) continue;
+    if (walk.context.dropLandmarks && LANDMARKS.has(name)) continue;
+    const block = FLAT_BLOCKS.has(name);
+    if (block) stack.push(null);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    if (block) stack.push(null);
+  }
+  const text = cleanText(parts.join('')).replace(/\s+/g, ' ');
+  return text.trim() === '' ? [] : [{ tag: 'p', children: [text.trim()] }];
+}
+
+function cleanNode(node: AnyNode, walk: Walk, depth: number): CleanNode[] {
+  const { context } = walk;
+  if (isText(node)) return node.data === '' ? [] : [cleanText(budgetedText(node.data, walk))];
   if (!isTag(node)) return [];
   const name = RENAME[node.name] ?? node.name;
   if (DROP.has(name) || isHidden(node) || isChrome(node)) return [];
   if (context.dropLandmarks && LANDMARKS.has(name)) return [];
+  if (!spend(walk, 8)) return [];
   if (name === 'iframe' || name === 'video') return embedAsLink(node, context);
-  if (name === 'figure') return cleanFigure(node, context);
+  if (name === 'figure') return cleanFigure(node, walk, depth);
   if (name === 'img') return cleanImage(node, context);
   if (context.skip?.has(node)) return [];
+  if (depth >= walk.limits.maxDepth) return flattenedText(node, walk);
 
-  const children = cleanChildren(node, context);
+  const children = cleanChildren(node, walk, depth + 1);
   if (name === 'a') {
     const href = safeUrl(attr(node, 'href'), context);
-    if (!href) return children; // javascript:, data:, or no href: keep the words, drop the link
+    if (!href || !spend(walk, href.length)) return children; // javascript:, data:, or no href: keep the words, drop the link
     return [{ tag: 'a', attrs: { href }, children }];
   }
   if (!KEEP.has(name)) return children; // div, span, section, font, unknown: keep what is inside
@@ -128,11 +235,11 @@ function cleanImage(img: Element, context: CleanContext): CleanNode[] {
  * A figure: the image, then one caption line with the credit printed once (the design system prints
  * each credit twice, in a tooltip and in a label).
  */
-function cleanFigure(figure: Element, context: CleanContext): CleanNode[] {
+function cleanFigure(figure: Element, walk: Walk, depth: number): CleanNode[] {
+  const { context } = walk;
   const images = all('img', figure).flatMap((img) => cleanImage(img, context));
   if (images.length === 0) {
-    const rest = cleanChildren(figure, context);
-    return rest;
+    return cleanChildren(figure, walk, depth + 1);
   }
   const caption = cleanLine(textOf(all('figcaption', figure).find((c) => !isCreditElement(c))));
   const credit = figureCredit(figure);
@@ -265,14 +372,16 @@ function hasContent(node: CleanNode): boolean {
  */
 export function plainTextOf(nodes: CleanNode[]): string {
   const parts: string[] = [];
-  const visit = (node: CleanNode) => {
+  // Iterative: cleaned content is depth-limited, but nothing here should depend on that.
+  const stack: CleanNode[] = [...nodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (typeof node === 'string') parts.push(node);
     else {
       parts.push(' ');
-      for (const child of node.children) visit(child);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
-  };
-  for (const node of nodes) visit(node);
+  }
   return parts.join('');
 }
 

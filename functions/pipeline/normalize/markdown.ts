@@ -78,6 +78,19 @@ export function escapeMarkdownText(text: string): string {
   return turndown.escape(text);
 }
 
+/**
+ * Markdown of at most `max` characters, cut at the last paragraph (else line) break before the
+ * limit, so no construct is left half open. Unchanged when it fits.
+ */
+export function capMarkdown(markdown: string, max: number): string {
+  if (markdown.length <= max) return markdown;
+  const head = markdown.slice(0, max);
+  const paragraph = head.lastIndexOf('\n\n');
+  const line = head.lastIndexOf('\n');
+  const end = paragraph >= max / 2 ? paragraph : line >= max / 2 ? line : head.lastIndexOf(' ') >= max / 2 ? head.lastIndexOf(' ') : max;
+  return markdown.slice(0, end).trimEnd();
+}
+
 /** turndown's own output for a DOM tree (ours, or a reference DOM in tests), before tidying. */
 export function turndownRaw(root: object): string {
   return turndown.turndown(root as unknown as TurndownService.Node);

@@ -135,13 +135,13 @@ export class LightElement extends LightNode {
   getElementsByTagName(name: string): LightElement[] {
     const wanted = name.toUpperCase();
     const found: LightElement[] = [];
-    const visit = (element: LightElement) => {
-      for (const child of element.children) {
-        if (wanted === '*' || child.nodeName === wanted) found.push(child);
-        visit(child);
-      }
-    };
-    visit(this);
+    const stack: LightElement[] = [...this.children].reverse();
+    while (stack.length > 0) {
+      const element = stack.pop()!;
+      if (wanted === '*' || element.nodeName === wanted) found.push(element);
+      const children = element.children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
     return found;
   }
   /** Only plain tag-name selectors are needed (the GFM plugin asks for a table's caption). */
@@ -184,16 +184,19 @@ class LightRoot extends LightElement {
 export function toTurndownDom(nodes: CleanNode[]): LightElement {
   const version: TextVersion = { edits: 0 };
   const root = new LightRoot('x-turndown', {}, version);
-  const add = (parent: LightElement, node: CleanNode) => {
+  // Built without recursion, in document order (each parent's children appended left to right).
+  const stack: [LightElement, CleanNode][] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) stack.push([root, nodes[i]!]);
+  while (stack.length > 0) {
+    const [parent, node] = stack.pop()!;
     if (typeof node === 'string') {
       parent.appendChild(new LightText(node, version));
-      return;
+      continue;
     }
     const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {}, version);
     parent.appendChild(element);
-    for (const child of node.children) add(element, child);
-  };
-  for (const node of nodes) add(root, node);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([element, node.children[i]!]);
+  }
   return root;
 }
 

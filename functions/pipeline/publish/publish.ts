@@ -14,6 +14,7 @@ import { recordChanges, relinkChanges } from './changes-list.js';
 import { exportSchema } from './export-schema.js';
 import { type PublishSettings, commitSettings, noteRerenderProgress, readPublishSettings, rerenderResumesAfter, sameSettings } from './publish-settings.js';
 import { publishWindows } from './publish-windows.js';
+import { FEED_ITEM_MAX, feedBodyCut } from './feeds/feed-model.js';
 import { rerenderArticles } from './rerender-articles.js';
 
 export type { PublishSettings } from './publish-settings.js';
@@ -27,6 +28,8 @@ export interface PublishReport {
   /** Stories whose public files were rendered again because the content mode or public URL changed. */
   rerendered: number;
   filesWritten: string[];
+  /** Limits that changed what was published (a feed item cut to FEED_ITEM_MAX). */
+  warnings: string[];
 }
 
 interface Pending {
@@ -37,7 +40,7 @@ interface Pending {
 
 export async function publishPending(ports: PipelinePorts, settings: PublishSettings): Promise<PublishReport> {
   const { store } = ports;
-  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, notificationsWaiting: 0, rerendered: 0, filesWritten: [] };
+  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, notificationsWaiting: 0, rerendered: 0, filesWritten: [], warnings: [] };
   const pending = await listPending(ports);
   const settingsState = await readPublishSettings(store);
   const settingsChanged = !sameSettings(settingsState.applied, settings);
@@ -52,6 +55,11 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     if (!article) continue;
     articles.set(id, article);
     report.filesWritten.push(...(await writeArticleFiles(store, article, settings)));
+    if (settings.contentMode === 'full') {
+      for (const [lang, markdown] of Object.entries(article.markdown)) {
+        if (markdown && feedBodyCut(markdown)) report.warnings.push(`feed limit: ${id} (${lang}) is longer than ${FEED_ITEM_MAX / 1024} K characters; feeds carry that much and a link to the story`);
+      }
+    }
   }
 
   // 2. After a change of content mode or public URL, every other story's files too (resumable).

@@ -8,7 +8,8 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';
 import { ILO_ORIGIN, type LanguageKey } from '../../site/ilo-urls.js';
 import { type FeedFormat, keys } from '../../state/store-keys.js';
-import { cleanLine, cleanText } from '../../text/clean-text.js';
+import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
+import { capMarkdown } from '../../normalize/markdown.js';
 import { markdownToHtml } from '../markdown-html.js';
 import { fullItemHtml, summaryItemHtml } from './item-html.js';
 
@@ -88,10 +89,29 @@ export function withContent(summary: ArticleSummary, markdown: Partial<Record<La
   const content: Partial<Record<LanguageKey, string>> = {};
   for (const lang of summary.languages) {
     const text = markdown[lang];
-    if (text && summary.url[lang]) content[lang] = fullItemHtml(summary, lang, markdownToHtml(text));
+    const url = summary.url[lang];
+    if (!text || !url) continue;
+    const cut = feedBodyCut(text);
+    const more = cut ? `
+<p><a href="${escapeXml(url)}">${CONTINUED[lang]}</a></p>` : '';
+    content[lang] = fullItemHtml(summary, lang, `${markdownToHtml(cut ? capMarkdown(text, FEED_ITEM_MAX) : text)}${more}`);
   }
   return { ...summary, content };
 }
+
+/**
+ * A feed item carries at most this many characters of a story's Markdown, then a link to the story:
+ * a feed holds 50 items in every format and topic, so a few long stories made 13 MB feeds. With the
+ * cap a feed file stays under about 4 MB. docs/ARCHITECTURE.md, "Limits".
+ */
+export const FEED_ITEM_MAX = 48 * 1024;
+
+/** True when a body is longer than a feed item carries. */
+export function feedBodyCut(markdown: string): boolean {
+  return markdown.length > FEED_ITEM_MAX;
+}
+
+const CONTINUED: Record<LanguageKey, string> = { en: 'Continue reading on www.ilo.org', zh: '在国际劳工组织网站继续阅读' };
 
 /** The feed of one language (or one topic in one language) from window entries, newest first. */
 export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[], settings: FeedSettings): FeedChannel {
