@@ -79,3 +79,46 @@ export class FaultyStore implements Store {
     return 'at' in trigger ? this.operations === trigger.at : trigger.match(operation);
   }
 }
+
+/**
+ * A store that fails like a flaky S3: each operation, with probability `rate` (from a seeded
+ * generator), throws before doing it or does it and then loses the reply. Counts what it injected.
+ */
+export class FlakyStore implements Store {
+  injected = 0;
+
+  constructor(
+    private readonly inner: Store,
+    private readonly random: () => number,
+    private readonly rate: number,
+  ) {}
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.step({ kind: 'get', key }, () => this.inner.get(key));
+  }
+
+  put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
+    return this.step({ kind: 'put', key }, () => this.inner.put(key, body, options));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.step({ kind: 'delete', key }, () => this.inner.delete(key));
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const keys = await this.step({ kind: 'list', key: prefix }, async () => {
+      const all: string[] = [];
+      for await (const key of this.inner.list(prefix)) all.push(key);
+      return all;
+    });
+    yield* keys;
+  }
+
+  private async step<T>(operation: StoreOperation, action: () => Promise<T>): Promise<T> {
+    if (this.random() >= this.rate) return action();
+    this.injected++;
+    if (this.random() < 0.5) throw new InjectedFault(operation, 'failed');
+    await action();
+    throw new InjectedFault(operation, 'reply lost');
+  }
+}
