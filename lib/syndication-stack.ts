@@ -23,7 +23,7 @@ export class SyndicationStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.content = new ContentStore(this, 'Content', { removalPolicy: config.removalPolicy });
-    this.topics = new SubscriberTopics(this, 'Topics', { subscriberEmails: config.subscriberEmails, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
+    this.topics = new SubscriberTopics(this, 'Topics', { subscriberEmails: config.subscriberEmails, removalPolicy: config.removalPolicy, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
     this.site = new PublicDistribution(this, 'Public', { bucket: this.content.bucket, logBucket: this.content.logBucket });
     const publicUrl = `https://${this.site.distribution.distributionDomainName}`;
     const { distribution } = this.site;
@@ -48,6 +48,8 @@ export class SyndicationStack extends Stack {
     new CfnOutput(this, 'FeedUrlChinese', { description: 'Chinese RSS feed (atom.xml and feed.json beside it)', value: `${publicUrl}/feeds/zh/rss.xml` });
     new CfnOutput(this, 'ExportUrl', { description: 'Partner export index', value: `${publicUrl}/exports/v1/index.json` });
     new CfnOutput(this, 'TopicArn', { description: 'Subscribe here for notifications', value: this.topics.notifications.topicArn });
+    new CfnOutput(this, 'TopicKeyArn', { description: 'The KMS key of the topics: publishing from a laptop needs kms:GenerateDataKey* and kms:Decrypt on it', value: this.topics.key.keyArn });
+    new CfnOutput(this, 'LogBucketName', { description: 'S3 server access logs and CloudFront logs (kept 90 days)', value: this.content.logBucket.bucketName });
     new CfnOutput(this, 'BucketName', { description: 'The content bucket (use with --store s3://...)', value: this.content.bucket.bucketName });
     new CfnOutput(this, 'PublicUrl', { description: 'Where the public files are served (use with --public-url)', value: publicUrl });
     new CfnOutput(this, 'DistributionId', { description: 'The CloudFront distribution (for invalidations by hand)', value: distribution.distributionId });

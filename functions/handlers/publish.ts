@@ -4,7 +4,7 @@
 // one run; a failure fails the batch, which SQS retries (the group waits meanwhile).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { CloudFrontInvalidator, createCloudFrontClient } from '../adapters/cloudfront-invalidator.js';
+import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { publishPending } from '../pipeline/publish/publish.js';
 import { GENERATOR } from '../pipeline/run-pipeline.js';
@@ -15,7 +15,7 @@ import { createRuntime, startInvocation } from './runtime.js';
 
 const runtime = createRuntime('publish', REQUIRED_SETTINGS.publish);
 const ports = { ...runtime.ports, notifier: new SnsNotifier({ topicArn: runtime.config.topicArn, client: createSnsClient() }) };
-const cdn = new CloudFrontInvalidator(runtime.config.distributionId, createCloudFrontClient());
+const cdn = new CloudFrontInvalidator(runtime.config.distributionId);
 
 export interface PublishResult {
   versions: number;

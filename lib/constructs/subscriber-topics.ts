@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 export interface SubscriberTopicsProps {
   subscriberEmails: string[];
   alarmEmail?: string;
+  /** `retain` keeps the key when the stack is deleted; `destroy` schedules its deletion (30 days). */
+  removalPolicy: 'retain' | 'destroy';
 }
 
 export class SubscriberTopics extends Construct {
@@ -22,7 +24,9 @@ export class SubscriberTopics extends Construct {
     this.key = new Key(this, 'Key', {
       description: 'Encrypts the ILO syndication SNS topics at rest',
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The key protects no stored data (SNS keeps no messages): it goes with the stack when the
+      // archive does.
+      removalPolicy: props.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     // CloudWatch alarms publish to the alarm topic: they need the key too.
     this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');

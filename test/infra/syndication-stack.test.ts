@@ -130,6 +130,13 @@ describe('SNS', () => {
     expect(emails).toEqual(['desk@example.org', 'news@example.org', 'ops@example.org']);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
+
+  it('keeps the buckets and the key on stack deletion by default, and deletes them with removalPolicy=destroy', () => {
+    const deletionPolicies = (t: typeof template) =>
+      Object.fromEntries(['AWS::S3::Bucket', 'AWS::KMS::Key'].map((type) => [type, Object.values(t.findResources(type)).map((r) => r.DeletionPolicy)]));
+    expect(deletionPolicies(template)).toEqual({ 'AWS::S3::Bucket': ['Retain', 'Retain'], 'AWS::KMS::Key': ['Retain'] });
+    expect(deletionPolicies(synthStack({ removalPolicy: 'destroy' }).template())).toEqual({ 'AWS::S3::Bucket': ['Delete', 'Delete'], 'AWS::KMS::Key': ['Delete'] });
+  });
 });
 
 describe('Lambdas, queues and schedule', () => {
@@ -261,8 +268,8 @@ describe('alarms and outputs', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual([
       'BucketName', 'DiscoverFailureQueueArn', 'DiscoverFunctionName', 'DiscoverLogGroup', 'DistributionId', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish',
-      'IngestDeadLetterQueueArn', 'IngestFunctionName', 'IngestLogGroup', 'IngestQueueArn', 'PublicUrl',
-      'PublishDeadLetterQueueArn', 'PublishFunctionName', 'PublishLogGroup', 'PublishQueueArn', 'TopicArn',
+      'IngestDeadLetterQueueArn', 'IngestFunctionName', 'IngestLogGroup', 'IngestQueueArn', 'LogBucketName', 'PublicUrl',
+      'PublishDeadLetterQueueArn', 'PublishFunctionName', 'PublishLogGroup', 'PublishQueueArn', 'TopicArn', 'TopicKeyArn',
     ]);
     expect(outputs.IngestDeadLetterQueueArn!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.pipeline.ingestDeadLetters), 'Arn'] });
     expect(outputs.PublishFunctionName!.Value).toEqual({ Ref: logicalId(stack.pipeline.publish) });
