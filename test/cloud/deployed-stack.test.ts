@@ -16,7 +16,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { App } from 'aws-cdk-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { METRIC } from '../../functions/handlers/metric-names.js';
 import { CACHE_CONTROL } from '../../functions/pipeline/state/store-keys.js';
@@ -80,6 +80,10 @@ describe('the synthesized stack, run locally', () => {
     const stack = new SyndicationStack(app, 'CloudTest', { config: readConfig((key) => app.node.tryGetContext(key)) });
     template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
   }, 180_000);
+
+  afterEach(() => {
+    fault = undefined;
+  });
 
   afterAll(async () => {
     for (const service of deployments) await service.close();
@@ -173,11 +177,13 @@ describe('the synthesized stack, run locally', () => {
       expect((await stat(path.join(asset, 'index.mjs'))).size).toBeLessThan(1_500_000);
       const code = await readFile(path.join(asset, 'index.mjs'), 'utf8');
       expect(code).not.toContain('S3ServiceException.prototype'); // the SDK is the runtime's, not bundled
-      const clients = [...new Set([...code.matchAll(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((m) => m[1]))].sort();
+      // Loaded at start (static imports), and on first use (dynamic imports).
+      const clients = (pattern: RegExp) => [...new Set([...code.matchAll(pattern)].map((m) => m[1]))].sort();
       const service = fn.Properties!.Environment.Variables.POWERTOOLS_SERVICE_NAME as string;
-      expect(clients, service).toEqual(
-        { discover: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], ingest: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], publish: ['@aws-sdk/client-cloudfront', '@aws-sdk/client-s3', '@aws-sdk/client-sns'] }[service],
+      expect(clients(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g), service).toEqual(
+        { discover: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], ingest: ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'], publish: ['@aws-sdk/client-s3', '@aws-sdk/client-sns'] }[service],
       );
+      expect(clients(/import\(\s*"(@aws-sdk\/[a-z0-9-]+)"\s*\)/g), service).toEqual(service === 'publish' ? ['@aws-sdk/client-cloudfront'] : []);
     }
   });
 
@@ -258,18 +264,15 @@ describe('the synthesized stack, run locally', () => {
       expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
       expect(invalidations().length).toBe(before);
 
-      // The site edits a story: one new version, one notification, and its cached files invalidated.
+      // The site edits a story (and keeps it edited): one new version, one notification, and its cached
+      // files invalidated.
       fault = {
         applies: (pathname) => pathname === '/sitemap.xml' || pathname === SEED,
         rewrite: (body, pathname) => (pathname === SEED ? body.replaceAll('AI skilling', 'AI skills training') : body.replace('2024-11-12T10:04:31+01:00', '2026-11-20T10:00:00+01:00')),
       };
-      try {
-        await d.service.advance(SCHEDULE);
-        await d.service.tickSchedule();
-        await d.service.runUntilIdle();
-      } finally {
-        fault = undefined;
-      }
+      await d.service.advance(SCHEDULE);
+      await d.service.tickSchedule();
+      await d.service.runUntilIdle();
       expect((await storedVersions(d.bucket))[SEED_ID]).toBe(2);
       expect(announced(await drainTap(sqs, d.tapUrl)).keys).toEqual([`${SEED_ID}@2`]);
       const latest = invalidations().at(-1)!;
@@ -280,6 +283,18 @@ describe('the synthesized stack, run locally', () => {
         const { CacheControl } = await s3.send(new HeadObjectCommand({ Bucket: d.bucket, Key: key }));
         if (CacheControl === CACHE_CONTROL.article) expect(latest.paths.some((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace('*', '.*')}$`).test(`/${key}`)), key).toBe(true);
       }
+
+      // The operator switches the content mode (cdk deploy -c contentMode=summary): the next publish
+      // renders every public file in summary mode and invalidates everything on CloudFront.
+      d.service.redeploy((fn) => ({ ...fn.environment, CONTENT_MODE: 'summary' }));
+      await d.service.advance(SCHEDULE);
+      await d.service.tickSchedule();
+      await d.service.runUntilIdle();
+      expect(invalidations().at(-1)!.paths).toEqual(['/*']);
+      expect(invalidations().length).toBe(before + 2);
+      for (const key of await keys(d.bucket, 'exports/v1/articles/')) expect(JSON.parse(await text(d.bucket, key)), key).not.toHaveProperty('markdown');
+      expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
+      fault = undefined;
     });
   });
 

@@ -145,6 +145,13 @@ export class LambdaService {
     }
   }
 
+  /** A deployment that changes the functions' configuration: new environments, every container replaced. */
+  redeploy(environment: (fn: LambdaFunction) => Record<string, string>): void {
+    for (const fn of Object.values(this.functions)) fn.environment = environment(fn);
+    for (const containers of this.containers.values()) for (const container of containers) container.child.kill('SIGKILL');
+    this.containers.clear();
+  }
+
   /** Invokes a function synchronously (in an idle container, or a new one). */
   async invoke(service: string, event: unknown, options: { fresh?: boolean } = {}): Promise<Invocation> {
     const fn = this.fn(service);
