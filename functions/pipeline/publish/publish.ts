@@ -16,6 +16,7 @@ import { type PublishSettings, commitSettings, noteRerenderProgress, readPublish
 import { publishWindows } from './publish-windows.js';
 import { FEED_ITEM_MAX, feedBodyCut } from './feeds/feed-model.js';
 import { rerenderArticles } from './rerender-articles.js';
+import { writeLandingFiles } from './landing/landing-files.js';
 
 export type { PublishSettings } from './publish-settings.js';
 
@@ -81,6 +82,9 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   if (await writeIfChanged(store, keys.exportSchema(), stringifyJson(exportSchema(settings.publicUrl)), CONTENT_TYPES.json, CACHE_CONTROL.article)) {
     report.filesWritten.push(keys.exportSchema());
   }
+
+  // 4b. The landing page and the OPML of every feed (after the windows they list).
+  report.filesWritten.push(...(await writeLandingFiles(store, summaries, settings.publicUrl)));
 
   // 5. Every public file is in the new settings now.
   if (settingsChanged) await commitSettings(store, settings);

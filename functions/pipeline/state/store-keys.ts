@@ -29,6 +29,8 @@ export const keys = {
   // a story is rendered from it, so a change of content mode can render them all again.
   fullArticle: (id: string) => `state/articles/${id}.json`,
   windowPrefix: () => 'state/windows/',
+  /** Every topic feed and its labels, for the landing page and the OPML. */
+  feedDirectory: () => 'state/feed-directory.json',
   window: (name: string) => `state/windows/${name}.json`,
   archiveMonths: () => 'state/archive-months.json',
   publishSettings: () => 'state/publish-settings.json',

@@ -63,7 +63,13 @@ const CHANNEL_TEXT: Record<LanguageKey, { title: string; description: string }> 
   zh: { title: '国际劳工组织新闻', description: '国际劳工组织（ILO）新闻，转载自 www.ilo.org，并注明出处。' },
 };
 
-const NEWS_HOME: Record<LanguageKey, string> = { en: `${ILO_ORIGIN}/resource/news`, zh: `${ILO_ORIGIN}/zh-hans/resource/news` };
+/** The ILO news page a language's feeds mirror. */
+export const NEWS_HOME: Record<LanguageKey, string> = { en: `${ILO_ORIGIN}/resource/news`, zh: `${ILO_ORIGIN}/zh-hans/resource/news` };
+
+/** A feed's title, as its channel, the landing page and the OPML give it. */
+export function feedTitle(lang: LanguageKey, topicLabel?: string): string {
+  return topicLabel ? `${CHANNEL_TEXT[lang].title}: ${cleanLine(topicLabel)}` : CHANNEL_TEXT[lang].title;
+}
 
 export interface FeedScope {
   lang: LanguageKey;
@@ -124,7 +130,7 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
   const updated = entries.reduce((newest, entry) => (entry.updated > newest ? entry.updated : newest), new Date(0));
   return {
     lang,
-    title: scope.topic ? `${text.title}: ${cleanLine(scope.topic.label)}` : text.title,
+    title: feedTitle(lang, scope.topic?.label),
     description: text.description,
     homeUrl: NEWS_HOME[lang],
     self: { rss: feedKey(lang, 'rss'), atom: feedKey(lang, 'atom'), json: feedKey(lang, 'json') },

@@ -1,0 +1,67 @@
+// The directory of every topic feed (state/feed-directory.json): which topics have feeds in which
+// language, under which labels. The landing page and the OPML list every feed from it, so a publish
+// reads one small document instead of every topic window. Updated with compare-and-swap from the
+// stories each publish brings; made once from the windows themselves where it is missing (a store
+// published before it existed).
+import type { Store } from '../../ports.js';
+import type { ArticleSummary } from '../../record/export-article.js';
+import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
+import { readJson, updateJson } from '../../state/json-objects.js';
+import { keys } from '../../state/store-keys.js';
+import type { FeedWindow } from '../feed-window.js';
+
+export interface FeedDirectory {
+  schema: 'ilo-syndication/feed-directory@1';
+  /** By topic slug: its label in each language, and the languages it has a feed in. */
+  topics: Record<string, { label: Partial<Record<LanguageKey, string>>; languages: LanguageKey[] }>;
+}
+
+/** The directory with the topics of these stories added; written only when something is new. */
+export async function updateFeedDirectory(store: Store, summaries: ArticleSummary[]): Promise<FeedDirectory> {
+  const stored = await readJson<FeedDirectory>(store, keys.feedDirectory());
+  const seed = stored ? undefined : await directoryFromWindows(store);
+  const updated = await updateJson<FeedDirectory>(store, keys.feedDirectory(), (current) => {
+    const next = addTopics(current ?? seed ?? emptyDirectory(), summaries);
+    return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+  });
+  return updated ?? emptyDirectory();
+}
+
+export function emptyDirectory(): FeedDirectory {
+  return { schema: 'ilo-syndication/feed-directory@1', topics: {} };
+}
+
+/** Pure: the directory with every (topic, language) of the stories, labels as the newest story gives them. */
+export function addTopics(directory: FeedDirectory, summaries: ArticleSummary[]): FeedDirectory {
+  const topics = structuredClone(directory.topics);
+  for (const summary of summaries) {
+    for (const topic of summary.topics) {
+      const entry = (topics[topic.slug] ??= { label: {}, languages: [] });
+      for (const lang of LANGUAGES) if (topic.label[lang]) entry.label[lang] = topic.label[lang];
+      for (const lang of summary.languages) if (!entry.languages.includes(lang)) entry.languages.push(lang);
+      entry.languages.sort();
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(topics).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...directory, topics: sorted };
+}
+
+/** Every topic window's slug, language and label: what the directory would hold had it always existed. */
+async function directoryFromWindows(store: Store): Promise<FeedDirectory> {
+  const directory = emptyDirectory();
+  const prefix = keys.windowPrefix();
+  for await (const key of store.list(prefix)) {
+    const match = /^(en|zh)\/topics\/([a-z0-9-]+)\.json$/.exec(key.slice(prefix.length));
+    if (!match) continue;
+    const lang = match[1] as LanguageKey;
+    const slug = match[2]!;
+    const window = (await readJson<FeedWindow>(store, key))?.value;
+    const term = window?.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
+    if (!term) continue;
+    const entry = (directory.topics[slug] ??= { label: {}, languages: [] });
+    Object.assign(entry.label, term.label);
+    if (!entry.languages.includes(lang)) entry.languages.push(lang);
+    entry.languages.sort();
+  }
+  return addTopics(directory, []);
+}

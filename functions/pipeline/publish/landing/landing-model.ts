@@ -1,0 +1,74 @@
+// What the landing page (index.html) and the OPML (feeds.opml) show: the newest stories of each
+// language and every feed, with their titles as the feeds give them. Built from the language windows
+// and the feed directory; pure.
+import { toInstant } from '../../extract/dates.js';
+import type { ArticleSummary } from '../../record/export-article.js';
+import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
+import { type FeedFormat, keys } from '../../state/store-keys.js';
+import { cleanLine } from '../../text/clean-text.js';
+import { NEWS_HOME, feedTitle } from '../feeds/feed-model.js';
+import type { FeedDirectory } from './feed-directory.js';
+
+/** How many of each language's newest stories the landing page lists. */
+export const LATEST_STORIES = 10;
+
+export interface LandingStory {
+  title: string;
+  url: string;
+  /** The story's own day (YYYY-MM-DD), as the ILO page gives it. */
+  day: string;
+}
+
+export interface LandingFeed {
+  lang: LanguageKey;
+  title: string;
+  /** The topic's label, for a topic feed. */
+  topic?: { slug: string; label: string };
+  /** Store keys of the feed's formats (public paths). */
+  paths: Record<FeedFormat, string>;
+  /** The ILO page the feed mirrors. */
+  htmlUrl: string;
+}
+
+export interface LandingModel {
+  latest: Record<LanguageKey, LandingStory[]>;
+  /** Each language's feed first, then its topic feeds by label. */
+  feeds: Record<LanguageKey, LandingFeed[]>;
+  /** The newest update of any story listed: the files change only when a story does. */
+  updated?: Date;
+}
+
+const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
+
+export function buildLandingModel(windows: Record<LanguageKey, ArticleSummary[]>, directory: FeedDirectory): LandingModel {
+  const latest = {} as LandingModel['latest'];
+  const feeds = {} as LandingModel['feeds'];
+  let updated: Date | undefined;
+  for (const lang of LANGUAGES) {
+    const stories = windows[lang].filter((summary) => summary.languages.includes(lang) && /^https?:\/\//.test(summary.url[lang] ?? '') && summary.title[lang]);
+    latest[lang] = stories.slice(0, LATEST_STORIES).map((summary) => ({ title: cleanLine(summary.title[lang]!), url: summary.url[lang]!, day: summary.publishedAt.slice(0, 10) }));
+    for (const summary of windows[lang]) {
+      const instant = toInstant(summary.updatedAt);
+      if (!updated || instant > updated) updated = instant;
+    }
+    const topics = Object.entries(directory.topics)
+      .filter(([, topic]) => topic.languages.includes(lang))
+      .map(([slug, topic]) => ({ slug, label: cleanLine(topic.label[lang] ?? topic.label.en ?? topic.label.zh ?? slug) }))
+      .sort((a, b) => a.label.localeCompare(b.label, lang === 'zh' ? 'zh-Hans' : 'en'));
+    feeds[lang] = [
+      { lang, title: feedTitle(lang), paths: paths((format) => keys.feed(lang, format)), htmlUrl: NEWS_HOME[lang] },
+      ...topics.map((topic) => ({
+        lang,
+        title: feedTitle(lang, topic.label),
+        topic,
+        paths: paths((format) => keys.topicFeed(lang, topic.slug, format)),
+        htmlUrl: NEWS_HOME[lang],
+      })),
+    ];
+  }
+  return { latest, feeds, ...(updated ? { updated } : {}) };
+}
+
+function paths(of: (format: FeedFormat) => string): Record<FeedFormat, string> {
+  return Object.fromEntries(FORMATS.map((format) => [format, of(format)])) as Record<FeedFormat, string>;
+}

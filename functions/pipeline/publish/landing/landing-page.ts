@@ -1,0 +1,208 @@
+// index.html: the page a person finds at the site's root, in English and Chinese: what this is, the
+// newest stories of each language, every feed (with <link rel="alternate"> autodiscovery for the
+// language feeds), the exports for partner sites, and email subscriptions. One static file: no
+// script, no external asset (a Content-Security-Policy says so to the browser), every text escaped,
+// links relative to the page for our own files so it works wherever it is served.
+import { createHash } from 'node:crypto';
+import type { LanguageKey } from '../../site/ilo-urls.js';
+import type { FeedFormat } from '../../state/store-keys.js';
+import { keys } from '../../state/store-keys.js';
+import { escapeXml } from '../../text/clean-text.js';
+import { LANGUAGE_TAG } from '../feeds/feed-model.js';
+import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+interface PageText {
+  heading: string;
+  intro: string[];
+  latest: string;
+  noStories: string;
+  feeds: string;
+  feedsIntro: string;
+  feedColumn: string;
+  formatsColumn: string;
+  allStories: string;
+  opml: string;
+  partners: string;
+  partnersIntro: string;
+  exports: [key: string, description: string][];
+  pull: string;
+  email: string;
+  emailText: string[];
+  date: (day: string) => string;
+}
+
+const TEXT: Record<LanguageKey, PageText> = {
+  en: {
+    heading: 'English',
+    intro: [
+      'News from the International Labour Organization (ILO), republished from <a href="https://www.ilo.org/resource/news">www.ilo.org</a> with attribution, for feed readers, partner sites and email subscribers. The ILO publishes no feed of its own; this service reads its news pages and republishes each story as it appears or changes.',
+      'Every story links to the original on www.ilo.org. © International Labour Organization.',
+    ],
+    latest: 'Latest stories',
+    noStories: 'No stories yet.',
+    feeds: 'Feeds',
+    feedsIntro: 'Subscribe in any feed reader. Each feed holds the newest 50 stories; the topic feeds hold those of one topic.',
+    feedColumn: 'Feed',
+    formatsColumn: 'Formats',
+    allStories: 'All English stories',
+    opml: 'Every feed in one file, to import into a reader:',
+    partners: 'For partner sites',
+    partnersIntro: 'Plain JSON, readable from any site (CORS), with ETag and Last-Modified for conditional requests:',
+    exports: [
+      ['exports/v1/index.json', 'the newest stories, then older ones by month (follow next)'],
+      ['exports/v1/changes.json', 'what changed, newest first, with a seq number to resume from'],
+      ['exports/v1/schema.json', 'the JSON Schema of every document'],
+    ],
+    pull: 'Each story is also Markdown with front matter (articles/&lt;id&gt;/en.md, zh.md). <code>npm run syndicate -- pull --from &lt;this site&gt; --site hugo|jekyll --out DIR</code> keeps a Hugo or Jekyll site up to date.',
+    email: 'By email',
+    emailText: [
+      'Subscribers receive one short email per new or updated story, in English and Chinese: title, date, lead and links.',
+      'Email subscriptions are kept by whoever runs this service (Amazon SNS): ask them to add your address, then confirm from the email Amazon sends you. Every message has a link to unsubscribe.',
+    ],
+    date: (day) => {
+      const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+      return `${date} ${MONTHS[month - 1]} ${year}`;
+    },
+  },
+  zh: {
+    heading: '中文',
+    intro: [
+      '国际劳工组织（ILO）新闻，转载自 <a href="https://www.ilo.org/zh-hans/resource/news">www.ilo.org</a> 并注明出处，供订阅源阅读器、合作网站和电子邮件订阅者使用。国际劳工组织网站本身不提供订阅源；本服务读取其新闻页面，并在每篇新闻发布或更新时转载。',
+      '每篇新闻均链接到 www.ilo.org 上的原文。© 国际劳工组织。',
+    ],
+    latest: '最新新闻',
+    noStories: '暂无新闻。',
+    feeds: '订阅源',
+    feedsIntro: '可用任何订阅源阅读器订阅。每个订阅源包含最新的 50 篇新闻；主题订阅源只包含该主题的新闻。',
+    feedColumn: '订阅源',
+    formatsColumn: '格式',
+    allStories: '全部中文新闻',
+    opml: '全部订阅源的汇总文件，可导入阅读器：',
+    partners: '合作网站',
+    partnersIntro: '纯 JSON 格式，任何网站均可读取（CORS），支持 ETag 和 Last-Modified 条件请求：',
+    exports: [
+      ['exports/v1/index.json', '最新新闻，较早的新闻按月分页（沿 next 链接读取）'],
+      ['exports/v1/changes.json', '最近的更改，按时间倒序，附 seq 序号以便续读'],
+      ['exports/v1/schema.json', '所有文档的 JSON Schema'],
+    ],
+    pull: '每篇新闻另有带前置元数据的 Markdown 文件（articles/&lt;id&gt;/en.md、zh.md）。使用 <code>npm run syndicate -- pull --from &lt;本站地址&gt; --site hugo|jekyll --out DIR</code> 可让 Hugo 或 Jekyll 网站保持同步。',
+    email: '电子邮件订阅',
+    emailText: [
+      '订阅者每收到一篇新的或更新的新闻，就会收到一封中英双语的简短邮件：标题、日期、导语和链接。',
+      '电子邮件订阅由本服务的运营方（通过 Amazon SNS）管理：请联系运营方添加您的邮箱地址，然后在 Amazon 发给您的邮件中确认。每封邮件都附有退订链接。',
+    ],
+    date: (day) => {
+      const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+      return `${year}年${month}月${date}日`;
+    },
+  },
+};
+
+const FORMAT_LABEL: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
+const MEDIA_TYPE: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
+
+// Readable from a 320 px phone to a desktop: one column, system fonts, tables that wrap.
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #555555; --link: #0b4f9c; --line: #d0d7de; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #141414; --muted: #b0b0b0; --link: #8cc4ff; --line: #3a3f44; } }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--fg); background: var(--bg); font: 1rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; }
+header, main, footer { max-width: 48rem; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: 1.5rem; }
+h1 { font-size: 1.6rem; line-height: 1.3; margin: 0 0 .5rem; }
+h2 { font-size: 1.4rem; margin: 2.5rem 0 .5rem; padding-top: 1rem; border-top: 2px solid var(--line); }
+h3 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
+a { color: var(--link); text-underline-offset: .15em; }
+a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
+nav ul { list-style: none; padding: 0; margin: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
+ul.stories { list-style: none; padding: 0; }
+ul.stories li { margin: 0 0 .75rem; }
+time, .muted { color: var(--muted); font-size: .9rem; }
+ul.stories time { display: block; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .4rem .5rem .4rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+td.formats a { margin-right: .6rem; white-space: nowrap; }
+code { font-size: .9em; overflow-wrap: anywhere; }
+footer { margin: 3rem auto 2rem; color: var(--muted); font-size: .9rem; }
+`;
+
+export function renderLandingPage(model: LandingModel): string {
+  const styleHash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
+  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'`;
+  const discovery = (['en', 'zh'] as const).flatMap((lang) =>
+    (['rss', 'atom', 'json'] as const).map(
+      (format) =>
+        `<link rel="alternate" type="${MEDIA_TYPE[format]}" hreflang="${LANGUAGE_TAG[lang]}" title="${escapeXml(`${model.feeds[lang][0]!.title} (${FORMAT_LABEL[format]})`)}" href="${escapeXml(model.feeds[lang][0]!.paths[format])}">`,
+    ),
+  );
+  const updated = model.updated ? model.updated.toISOString().slice(0, 10) : undefined;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>ILO News feeds · 国际劳工组织新闻订阅</title>
+<meta name="description" content="News from the International Labour Organization, in English and Chinese: feeds, exports for partner sites, email.">
+${discovery.join('\n')}
+<link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="${keys.opml()}">
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>ILO News feeds <span lang="zh-Hans">· 国际劳工组织新闻订阅</span></h1>
+<nav aria-label="Language / 语言"><ul><li><a href="#en" hreflang="en">English</a></li><li><a href="#zh" hreflang="zh-Hans" lang="zh-Hans">中文</a></li></ul></nav>
+</header>
+<main>
+${(['en', 'zh'] as const).map((lang) => section(model, lang)).join('\n')}
+</main>
+<footer>
+<p>© International Labour Organization · <span lang="zh-Hans">国际劳工组织</span>. Source / <span lang="zh-Hans">来源</span>: <a href="https://www.ilo.org/">www.ilo.org</a>${updated ? ` · Updated / <span lang="zh-Hans">更新于</span> <time datetime="${updated}">${updated}</time>` : ''}</p>
+</footer>
+</body>
+</html>
+`;
+}
+
+function section(model: LandingModel, lang: LanguageKey): string {
+  const text = TEXT[lang];
+  const id = (name: string) => (lang === 'en' ? name : `${name}-${lang}`);
+  const stories = model.latest[lang];
+  return `<section id="${lang}" lang="${LANGUAGE_TAG[lang]}" aria-labelledby="${lang}-heading">
+<h2 id="${lang}-heading">${text.heading}</h2>
+${text.intro.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
+<h3 id="${id('latest')}">${text.latest}</h3>
+${stories.length > 0 ? `<ul class="stories">\n${stories.map((story) => storyItem(story, text)).join('\n')}\n</ul>` : `<p>${text.noStories}</p>`}
+<h3 id="${id('feeds')}">${text.feeds}</h3>
+<p>${text.feedsIntro}</p>
+<table>
+<thead><tr><th scope="col">${text.feedColumn}</th><th scope="col">${text.formatsColumn}</th></tr></thead>
+<tbody>
+${model.feeds[lang].map((feed) => feedRow(feed, text)).join('\n')}
+</tbody>
+</table>
+<p>${text.opml} <a href="${keys.opml()}">feeds.opml</a> (OPML)</p>
+<h3 id="${id('exports')}">${text.partners}</h3>
+<p>${text.partnersIntro}</p>
+<ul>
+${text.exports.map(([key, description]) => `<li><a href="${key}">${key}</a>: ${description}</li>`).join('\n')}
+</ul>
+<p>${text.pull}</p>
+<h3 id="${id('email')}">${text.email}</h3>
+${text.emailText.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
+</section>`;
+}
+
+function storyItem(story: LandingStory, text: PageText): string {
+  return `<li><a href="${escapeXml(story.url)}">${escapeXml(story.title)}</a> <time datetime="${escapeXml(story.day)}">${escapeXml(text.date(story.day))}</time></li>`;
+}
+
+function feedRow(feed: LandingFeed, text: PageText): string {
+  const name = feed.topic ? escapeXml(feed.topic.label) : text.allStories;
+  const links = (['rss', 'atom', 'json'] as const)
+    .map((format) => `<a href="${escapeXml(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXml(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`)
+    .join(' ');
+  return `<tr><th scope="row">${name}</th><td class="formats">${links}</td></tr>`;
+}

@@ -1,0 +1,104 @@
+// The landing page (index.html) and the OPML (feeds.opml) that publish writes: what they list, that a
+// rerun leaves them alone, that every text is escaped, and that the feed directory they come from is
+// rebuilt from the windows where it is missing.
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import type { PipelinePorts } from '../../functions/pipeline/ports.js';
+import { publishPending } from '../../functions/pipeline/publish/publish.js';
+import { type FeedDirectory, addTopics, emptyDirectory } from '../../functions/pipeline/publish/landing/feed-directory.js';
+import { renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
+import { renderOpml } from '../../functions/pipeline/publish/landing/opml.js';
+import { buildLandingModel } from '../../functions/pipeline/publish/landing/landing-model.js';
+import { summarize } from '../../functions/pipeline/record/export-article.js';
+import { keys } from '../../functions/pipeline/state/store-keys.js';
+import { record } from '../helpers/articles.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+import { testTokens } from '../helpers/pipeline-harness.js';
+import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
+import { PUBLIC_URL, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+
+function harness() {
+  const store = new MemoryStore();
+  const ports: PipelinePorts = {
+    store,
+    notifier: { publish: async () => ({ messageId: 'm' }) },
+    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    clock: { now: () => new Date('2026-11-25T12:00:00Z') },
+    tokens: testTokens(),
+    logger: { info() {}, warn() {}, error() {} },
+  };
+  const publish = () => publishPending(ports, { publicUrl: PUBLIC_URL, contentMode: 'full', generator: 'test' });
+  const text = async (key: string) => (await store.get(key))?.body;
+  return { store, publish, text };
+}
+
+const rssUrls = (opml: string) => findAll(parseStrictXml(opml), 'outline').map((o) => o.attributes.xmlUrl).filter(Boolean).sort();
+
+describe('index.html and feeds.opml', () => {
+  it('are written by publish, list every feed and the newest stories, and are left alone by a rerun', async () => {
+    const { store, publish, text } = harness();
+    for (const n of [1, 2, 3]) await storeSyntheticStory(store, n, `2025-0${n}-10`);
+    const report = await publish();
+    expect(report.filesWritten).toEqual(expect.arrayContaining(['index.html', 'feeds.opml']));
+
+    const opml = (await text('feeds.opml'))!;
+    expect(parseStrictXml(opml).attributes.version).toBe('2.0');
+    // Stories 1 and 2 are bilingual (topics 1, 2), story 3 English only (topic 3).
+    expect(rssUrls(opml)).toEqual(
+      ['feeds/en/rss.xml', 'feeds/zh/rss.xml', 'feeds/en/topics/topic-1/rss.xml', 'feeds/en/topics/topic-2/rss.xml', 'feeds/en/topics/topic-3/rss.xml', 'feeds/zh/topics/topic-1/rss.xml', 'feeds/zh/topics/topic-2/rss.xml']
+        .map((key) => `${PUBLIC_URL}/${key}`)
+        .sort(),
+    );
+    for (const url of rssUrls(opml)) expect((await store.get(url!.slice(PUBLIC_URL.length + 1)))?.body, url).toContain('<rss');
+
+    const { document } = parseHTML((await text('index.html'))!);
+    expect([...document.querySelectorAll('#en ul.stories a')].map((a) => a.textContent)).toEqual([3, 2, 1].map((n) => `Story number ${n} about decent work`));
+    expect([...document.querySelectorAll('#zh ul.stories time')].map((t) => t.textContent)).toEqual(['2025年2月10日', '2025年1月10日']);
+    expect([...document.querySelectorAll('#en ul.stories time')].map((t) => t.textContent)).toEqual(['10 March 2025', '10 February 2025', '10 January 2025']);
+    expect([...document.querySelectorAll('#zh table th[scope="row"]')].map((th) => th.textContent)).toEqual(['全部中文新闻', '主题1', '主题2']);
+
+    // Nothing new: nothing written. A later story with a new topic: both files again, with it.
+    const before = { html: await store.get('index.html'), opml: await store.get('feeds.opml') };
+    expect((await publish()).filesWritten).toEqual([]);
+    await storeSyntheticStory(store, 4, '2025-04-10');
+    const again = await publish();
+    expect(again.filesWritten).toEqual(expect.arrayContaining(['index.html', 'feeds.opml']));
+    expect(rssUrls((await text('feeds.opml'))!)).toContain(`${PUBLIC_URL}/feeds/zh/topics/topic-4/rss.xml`);
+    expect((await store.get('index.html'))!.etag).not.toBe(before.html!.etag);
+  });
+
+  it('list the topics of stories published before the feed directory existed', async () => {
+    const { store, publish, text } = harness();
+    for (const n of [1, 2]) await storeSyntheticStory(store, n, `2025-0${n}-10`);
+    await publish();
+    await store.delete(keys.feedDirectory());
+    await storeSyntheticStory(store, 6, '2025-06-10'); // topic-1 again: topic-2 is known only from its window
+    await publish();
+    expect(rssUrls((await text('feeds.opml'))!)).toContain(`${PUBLIC_URL}/feeds/en/topics/topic-2/rss.xml`);
+    const directory = JSON.parse((await text(keys.feedDirectory()))!) as FeedDirectory;
+    expect(directory.topics['topic-2']).toEqual({ label: { en: 'Topic 2', zh: '主题2' }, languages: ['en', 'zh'] });
+  });
+
+  it('escape every text: a hostile title or topic label stays text, in HTML and in OPML', () => {
+    const hostile = '<script>alert(1)</script> "quoted" & <b>bold</b>';
+    const summary = summarize(
+      record({
+        title: { en: hostile, zh: `中文${hostile}` },
+        url: { en: 'https://www.ilo.org/resource/news/x', zh: 'javascript:alert(1)' },
+        topics: [{ slug: 'evil', label: { en: hostile, zh: hostile } }],
+      }),
+      PUBLIC_URL,
+    );
+    const model = buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary]));
+    const html = renderLandingPage(model);
+    const { document } = parseHTML(html);
+    expect(document.querySelectorAll('script, b').length).toBe(0);
+    expect(document.querySelector('#en ul.stories a')!.textContent).toBe(hostile);
+    expect(document.querySelector('#en table tbody tr:nth-child(2) th')!.textContent).toBe(hostile);
+    // A story whose link is not http(s) is not listed.
+    expect(document.querySelectorAll('#zh ul.stories a').length).toBe(0);
+    expect([...document.querySelectorAll('a')].every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? ''))).toBe(true);
+    const opml = parseStrictXml(renderOpml(model, PUBLIC_URL));
+    expect(findAll(opml, 'outline').map((o) => o.attributes.title)).toContain(`ILO News: ${hostile}`);
+  });
+});
