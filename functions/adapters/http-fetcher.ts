@@ -6,7 +6,8 @@ import pRetry from 'p-retry';
 import { FetchFailure } from '../pipeline/errors.js';
 import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
-import { decodeBody } from './http/decode-body.js';
+import { decodeText } from './http/decode-body.js';
+import { unfinishedDocument } from './http/document-end.js';
 import { type PacerClock, RequestPacer, systemPacerClock } from './http/request-pacer.js';
 import { ALLOW_ALL, type RobotsRules, parseRobots, unreachableRobots } from './http/robots-policy.js';
 
@@ -197,10 +198,19 @@ export class HttpFetcher implements Fetcher {
     }
     const contentType = response.headers.get('content-type') ?? undefined;
     const bytes = await this.readBody(url, response);
+    const decoded = decodeText(bytes, contentType);
+    if (decoded.damaged) {
+      // Not retried in this run (the same bytes would come back); the page stays pending for the next.
+      throw new FetchFailure(url, 'bad-content', `bytes not valid in ${decoded.label}${decoded.label === 'gb18030' ? '' : ' nor in GB18030'}: not stored, to keep U+FFFD out of the outputs`);
+    }
+    if (decoded.mislabelled) this.options.logger?.warn('charset label is wrong', { url, label: decoded.label, readAs: decoded.charset });
+    // A body cut short where nothing says how long it is (no Content-Length, a closed connection).
+    const cut = unfinishedDocument(decoded.text);
+    if (cut) throw new RetryableFailure(url, 'truncated', `body ended after ${bytes.length} bytes without ${cut}`);
     return {
       status: 'ok',
       url: canonical,
-      body: decodeBody(bytes, contentType),
+      body: decoded.text,
       ...(contentType ? { contentType } : {}),
       ...optionalHeader('etag', response.headers.get('etag')),
       ...optionalHeader('lastModified', response.headers.get('last-modified')),

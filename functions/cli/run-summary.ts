@@ -20,11 +20,13 @@ export function formatSummary(report: RunReport, config: RunConfig, written: str
     `  ingested    ${count(report.candidates, 'page')} to check -> ${report.newStories.length} new, ${report.updatedStories.length} updated, ${report.unchanged} unchanged` +
       (stored === 0 && report.candidates === 0 ? ' (nothing changed on the site)' : ''),
   );
+  if (d.sitemapPagesUnread > 0) lines.push(`              ${count(d.sitemapPagesUnread, 'sitemap page')} failed or held no sitemap (read again next run)`);
   if (report.coveredByTwin > 0) lines.push(`              ${count(report.coveredByTwin, 'page')} came with ${plural(report.coveredByTwin, 'its', 'their')} other-language twin`);
   if (report.pendingPages > 0) lines.push(`  pending     ${pendingLine(report.pendingPages, report.setAsidePages)}`);
   if (report.gone.length > 0) lines.push(`  gone        ${count(report.gone.length, 'page')} answered 404/410 (recorded, not fetched again until ${plural(report.gone.length, 'it changes', 'they change')})`);
   for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
   lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
+  if (report.suspectPages > 0) lines.push(`              ${count(report.suspectPages, 'page')} came back damaged (cut short or undecodable): nothing of ${plural(report.suspectPages, 'it', 'them')} stored`);
   for (const failure of report.failed) lines.push(`              ${failure.reason}`);
   if (report.markupDrift > 0) {
     const n = report.markupDrift;

@@ -35,6 +35,12 @@ export interface RunReport {
   warnings: string[];
   /** Pages that needed a fallback extraction layer: the site's markup changed. */
   markupDrift: number;
+  /**
+   * Pages whose content came back damaged (cut short, or bytes no charset reads): nothing of them was
+   * stored; they stay pending and are fetched again next run. Their stories are listed in `failed`
+   * (a story fails when its twin's page is damaged, rather than being stored without it).
+   */
+  suspectPages: number;
   publish: PublishReport;
   durationMs: number;
 }
@@ -56,8 +62,10 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     failed: [],
     warnings: [],
     markupDrift: 0,
+    suspectPages: 0,
   };
   const covered = new Set<string>();
+  const damaged = new Set<string>();
   const settings = options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {};
 
   // English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
@@ -78,6 +86,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     } catch (error) {
       // One story's failure never stops the run; it stays pending and is retried next run.
       const reason = describeFailure(error);
+      if (error instanceof FetchFailure && SUSPECT_CONTENT.has(error.reason)) damaged.add(error.url);
       report.failed.push({ url: candidate.url, reason });
       ports.logger.warn('story failed', { url: candidate.url, reason });
       return { outcome: 'failed', reason };
@@ -116,8 +125,12 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
   progress({ stage: 'publish' });
   const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
   report.warnings.push(...publish.warnings);
+  report.suspectPages = damaged.size;
   return { ...report, pendingPages: pending, setAsidePages: setAside, publish, durationMs: ports.clock.now().getTime() - started };
 }
+
+// Failures that mean the page's content arrived damaged: worth fetching again, never storing.
+const SUSPECT_CONTENT = new Set(['truncated', 'bad-content']);
 
 export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';
 

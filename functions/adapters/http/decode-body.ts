@@ -1,22 +1,142 @@
-// Bytes to text with the right charset: the HTTP header's, else the page's <meta charset> (or an
-// XML declaration's), else UTF-8. Legacy Chinese encodings (GBK, GB2312, GB18030, Big5) decode
-// through the WHATWG decoders Node ships, so CJK text is never corrupted.
+// Bytes to text with the right charset, checked against the bytes rather than trusted: the label
+// (the HTTP header's, else the page's <meta charset> or XML declaration, else UTF-8) can be wrong.
+// A wrong label lost Chinese versions, published mojibake ("鍥介檯…") and U+FFFD, and made English
+// pages read as Chinese. The rules, in order:
+//   1. a byte order mark decides (as in browsers);
+//   2. bytes that are valid UTF-8 and hold non-ASCII characters are UTF-8, whatever the label says:
+//      text in a legacy encoding is practically never valid UTF-8; likewise ASCII bytes labelled
+//      UTF-16 (real UTF-16 markup is full of NUL bytes);
+//   3. otherwise the first legacy encoding that decodes every byte: GB18030 first when the label is a
+//      single-byte Latin one and GB18030 reads the bytes as Chinese, then the label, the page's own
+//      declaration, GB18030;
+//   4. when nothing decodes every byte the text is damaged: the caller must not publish it.
+// Legacy Chinese encodings (GBK, GB2312, GB18030, Big5) decode through the WHATWG decoders Node ships.
 
-export function charsetOf(contentType: string | undefined, head: Uint8Array): string {
-  const fromHeader = contentType ? /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType)?.[1] : undefined;
-  if (fromHeader && isSupported(fromHeader)) return fromHeader.toLowerCase();
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
-  // The first 1024 bytes are enough by the HTML spec; ASCII-compatible encodings read them as latin1.
-  const prefix = Buffer.from(head.subarray(0, 1024)).toString('latin1');
-  const declared =
-    /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(prefix)?.[1] ?? /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(prefix)?.[1];
-  if (declared && isSupported(declared)) return declared.toLowerCase();
-  return 'utf-8';
+export interface DecodedBody {
+  text: string;
+  /** The encoding the text was read in. */
+  charset: string;
+  /** What the response said (header, else the document's declaration, else the UTF-8 default). */
+  label: string;
+  /** The label was wrong: another encoding read the bytes and the label's did not (or read them as mojibake). */
+  mislabelled: boolean;
+  /** No encoding tried reads every byte: the text has U+FFFD where bytes were invalid. */
+  damaged: boolean;
 }
 
+export function charsetOf(contentType: string | undefined, head: Uint8Array): string {
+  return bomCharset(head) ?? headerCharset(contentType) ?? declaredCharset(head) ?? 'utf-8';
+}
+
+/** The text of a response body (see DecodedBody for what else is known about it). */
+export function decodeText(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
+  const bom = bomCharset(bytes);
+  if (bom) return { text: new TextDecoder(bom).decode(bytes), charset: bom, label: bom, mislabelled: false, damaged: false };
+  const declared = declaredCharset(bytes);
+  const label = headerCharset(contentType) ?? declared ?? 'utf-8';
+  const result = (charset: string, text: string): DecodedBody => ({ text, charset, label, mislabelled: canonicalName(charset) !== canonicalName(label), damaged: false });
+
+  const nonAscii = bytes.some((byte) => byte >= 0x80);
+  const utf8 = strictDecode(bytes, 'utf-8');
+  if (utf8 !== undefined && (nonAscii || (isUtf16(label) && !looksUtf16(bytes)))) return result('utf-8', utf8);
+  if (!nonAscii && !isUtf16(label)) return result(label, new TextDecoder(label).decode(bytes));
+  if (isUtf16(label) && looksUtf16(bytes)) {
+    const utf16 = strictDecode(bytes, label);
+    if (utf16 !== undefined) return result(label, utf16);
+  }
+
+  const gb18030 = strictDecode(bytes, 'gb18030');
+  if (gb18030 !== undefined && isSingleByte(label) && mostlyHan(gb18030)) return result('gb18030', gb18030);
+  for (const candidate of unique([label, declared, 'gb18030'])) {
+    if (!candidate || canonicalName(candidate) === 'utf-8' || isUtf16(candidate)) continue;
+    const text = candidate === 'gb18030' ? gb18030 : strictDecode(bytes, candidate);
+    if (text !== undefined) return result(candidate, text);
+  }
+  const fallback = isUtf16(label) ? 'utf-8' : label;
+  return { text: new TextDecoder(fallback).decode(bytes), charset: fallback, label, mislabelled: false, damaged: true };
+}
+
+/** The text of a response body. */
 export function decodeBody(bytes: Uint8Array, contentType: string | undefined): string {
-  const charset = charsetOf(contentType, bytes);
-  return new TextDecoder(charset).decode(bytes);
+  return decodeText(bytes, contentType).text;
+}
+
+function bomCharset(head: Uint8Array): string | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+function headerCharset(contentType: string | undefined): string | undefined {
+  const label = contentType ? /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType)?.[1] : undefined;
+  return label && isSupported(label) ? label.toLowerCase() : undefined;
+}
+
+/** The charset the document declares in its first 1024 bytes (<meta charset>, an XML declaration). */
+function declaredCharset(head: Uint8Array): string | undefined {
+  // ASCII-compatible encodings read the first bytes as latin1, which is enough to find the declaration.
+  const prefix = Buffer.from(head.subarray(0, 1024)).toString('latin1');
+  const declared = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(prefix)?.[1] ?? /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(prefix)?.[1];
+  return declared && isSupported(declared) ? declared.toLowerCase() : undefined;
+}
+
+function strictDecode(bytes: Uint8Array, charset: string): string | undefined {
+  try {
+    return new TextDecoder(charset, { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function canonicalName(label: string): string {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return label;
+  }
+}
+
+function isUtf16(label: string): boolean {
+  return canonicalName(label).startsWith('utf-16');
+}
+
+/** UTF-16 markup has a NUL byte beside every ASCII character. */
+function looksUtf16(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  let nul = 0;
+  for (const byte of sample) if (byte === 0) nul++;
+  return sample.length > 0 && nul / sample.length > 0.2;
+}
+
+/** Encodings with one byte per character (windows-1252, iso-8859-*, koi8...), where any byte decodes. */
+function isSingleByte(label: string): boolean {
+  const name = canonicalName(label);
+  return name.startsWith('windows-125') || name.startsWith('iso-8859') || name.startsWith('koi8') || name === 'macintosh' || name === 'ibm866' || name === 'x-mac-cyrillic';
+}
+
+/** Most non-ASCII characters are Han (or CJK punctuation and full-width forms). */
+function mostlyHan(text: string): boolean {
+  let han = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x3400 && c <= 0x4dbf)) han++;
+    else other++;
+  }
+  return han > 0 && han >= other * 4;
+}
+
+function unique(values: (string | undefined)[]): (string | undefined)[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    if (!value) return false;
+    const name = canonicalName(value);
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
 }
 
 function isSupported(label: string): boolean {

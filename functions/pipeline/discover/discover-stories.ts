@@ -21,6 +21,13 @@ export interface DiscoveryResult {
   sitemapPagesFetched: number;
   sitemapPagesNotModified: number;
   sitemapPagesGone: number;
+  /**
+   * Sitemap pages that failed or held no sitemap (cut short, not XML, no entries): their URLs are
+   * not known this run; no validators are kept for them, so the next run reads them again.
+   */
+  sitemapPagesUnread: number;
+  /** Every sitemap page was read (or answered 304): the site's whole list of news pages is known. */
+  complete: boolean;
 }
 
 /** The site could not be read at all: neither the sitemap nor the listing answered. */
@@ -38,7 +45,7 @@ export async function discoverNewsPages(
   logger: Logger,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
-  const result: DiscoveryResult = { source: 'sitemap', listed: 0, sitemapPagesFetched: 0, sitemapPagesNotModified: 0, sitemapPagesGone: 0 };
+  const result: DiscoveryResult = { source: 'sitemap', listed: 0, sitemapPagesFetched: 0, sitemapPagesNotModified: 0, sitemapPagesGone: 0, sitemapPagesUnread: 0, complete: false };
   let pages: string[];
   try {
     pages = await readSitemapIndex(fetcher, state, options);
@@ -55,7 +62,9 @@ export async function discoverNewsPages(
       response = await fetcher.fetch(page, state.sitemaps[page]);
     } catch (error) {
       // One broken sitemap page must not stop the others; its URLs stay as they were.
-      logger.warn('sitemap page failed', { url: page, reason: (error as Error).message });
+      logger.warn('sitemap page failed: read again next run', { url: page, reason: (error as Error).message });
+      result.sitemapPagesUnread++;
+      delete state.sitemaps[page];
       continue;
     }
     if (response.status === 'not-modified') {
@@ -70,14 +79,20 @@ export async function discoverNewsPages(
     result.sitemapPagesFetched++;
     let entries: SitemapEntry[];
     try {
-      entries = parseSitemap(response.body).entries;
+      const parsed = parseSitemap(response.body);
+      if (parsed.kind !== 'urlset' || parsed.entries.length === 0) throw new Error(parsed.kind !== 'urlset' ? 'a sitemap index where a page of URLs was expected' : 'it lists no URLs');
+      entries = parsed.entries;
     } catch (error) {
-      logger.warn('sitemap page is not a sitemap', { url: page, reason: (error as Error).message });
+      // Garbage accepted here was garbage for good: its validators would make every later run get a 304.
+      logger.warn('sitemap page is not a usable sitemap: read again next run', { url: page, reason: (error as Error).message });
+      result.sitemapPagesUnread++;
+      delete state.sitemaps[page];
       continue;
     }
     result.listed += recordEntries(state, entries, options);
     state.sitemaps[page] = validators(response);
   }
+  result.complete = result.sitemapPagesUnread === 0;
   return result;
 }
 
@@ -87,6 +102,7 @@ async function readSitemapIndex(fetcher: Fetcher, state: DiscoveryState, options
   if (response.status === 'not-modified' && known?.pages) return known.pages;
   if (response.status !== 'ok') throw new Error(`sitemap index answered ${response.status === 'gone' ? response.httpStatus : 304}`);
   const parsed = parseSitemap(response.body);
+  if (parsed.entries.length === 0) throw new Error('the sitemap index lists nothing');
   if (parsed.kind === 'urlset') {
     // A plain sitemap where an index was expected: read it as the only page.
     state.sitemaps[SITEMAP_URL] = { pages: [] };

@@ -48,10 +48,21 @@ export interface DiscoveryState {
   schema: typeof DISCOVERY_SCHEMA;
   sitemaps: Record<string, SitemapState>;
   urls: Record<string, UrlState>;
+  /**
+   * False until one discovery has read every sitemap page: until then each run is a first run (takes
+   * the newest pages only). A first run that met a garbage or failing sitemap knew only part of the
+   * site, and the next run took everything instead. Absent in state written before: read as true.
+   */
+  wholeSiteSeen?: boolean;
 }
 
 export function emptyDiscoveryState(): DiscoveryState {
-  return { schema: DISCOVERY_SCHEMA, sitemaps: {}, urls: {} };
+  return { schema: DISCOVERY_SCHEMA, sitemaps: {}, urls: {}, wholeSiteSeen: false };
+}
+
+/** Whether this run is a first run: no state yet, or no discovery has seen the whole site. */
+export function isFirstRun(state: DiscoveryState | undefined): boolean {
+  return state === undefined || state.wholeSiteSeen === false;
 }
 
 export function isPending(state: UrlState): boolean {
@@ -133,7 +144,12 @@ export function requeueDelayMs(times: number): number {
  * recent handling win, so overlapping runs never undo each other's work.
  */
 export function mergeDiscoveryStates(theirs: DiscoveryState, ours: DiscoveryState): DiscoveryState {
-  const merged: DiscoveryState = { schema: DISCOVERY_SCHEMA, sitemaps: { ...theirs.sitemaps, ...ours.sitemaps }, urls: { ...theirs.urls } };
+  const merged: DiscoveryState = {
+    schema: DISCOVERY_SCHEMA,
+    sitemaps: { ...theirs.sitemaps, ...ours.sitemaps },
+    urls: { ...theirs.urls },
+    ...(!isFirstRun(theirs) || !isFirstRun(ours) ? {} : { wholeSiteSeen: false }),
+  };
   for (const [url, ownState] of Object.entries(ours.urls)) {
     const mine = normalizeUrlState(ownState);
     const stored = theirs.urls[url];

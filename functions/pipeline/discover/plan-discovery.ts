@@ -5,7 +5,7 @@ import type { PipelinePorts, Store } from '../ports.js';
 import { readJson, updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
 import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
-import { type DiscoveryState, emptyDiscoveryState, mergeDiscoveryStates } from './discovery-state.js';
+import { type DiscoveryState, emptyDiscoveryState, isFirstRun, mergeDiscoveryStates } from './discovery-state.js';
 import { confirmQueuedPages } from './ingest-receipts.js';
 
 export interface DiscoveryPlan {
@@ -27,7 +27,12 @@ export async function planDiscovery(
   // Before the site is read: a page is confirmed at the lastmod it was queued for.
   const confirmedQueued = await confirmQueuedPages(ports.store, state);
   const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
-  const candidates = selectCandidates(state, stored === undefined, {
+  // A first run lasts until one discovery has seen every sitemap page: a first run that met a garbage
+  // sitemap (or only the listing) knew part of the site, and the next run must not take all the rest.
+  const firstRun = isFirstRun(stored?.value);
+  if (firstRun && !discovery.complete) state.wholeSiteSeen = false;
+  else delete state.wholeSiteSeen;
+  const candidates = selectCandidates(state, firstRun, {
     ...(options.since ? { since: options.since } : {}),
     max: options.max,
     backfill: options.backfill,
