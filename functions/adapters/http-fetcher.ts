@@ -7,7 +7,7 @@ import { FetchFailure } from '../pipeline/errors.js';
 import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { decodeText } from './http/decode-body.js';
-import { unfinishedDocument } from './http/document-end.js';
+import { unfinishedDocument } from '../pipeline/extract/document-end.js';
 import { type PacerClock, RequestPacer, systemPacerClock } from './http/request-pacer.js';
 import { ALLOW_ALL, type RobotsRules, parseRobots, unreachableRobots } from './http/robots-policy.js';
 

@@ -3,7 +3,7 @@
 // Whether a document is whole: HTML ends with </html>, XML with its root's end tag.
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../../functions/adapters/http/decode-body.js';
-import { unfinishedDocument } from '../../functions/adapters/http/document-end.js';
+import { unfinishedDocument } from '../../functions/pipeline/extract/document-end.js';
 import { VARIANTS } from '../helpers/replica.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

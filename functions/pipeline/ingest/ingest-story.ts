@@ -5,6 +5,7 @@
 import { FetchFailure, PreconditionFailed } from '../errors.js';
 import type { Candidate } from '../discover/discover-stories.js';
 import type { FetchConditions, PipelinePorts } from '../ports.js';
+import { unfinishedDocument } from '../extract/document-end.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
@@ -166,13 +167,17 @@ async function loadArticle(
   if (response.status === 'not-modified') {
     // The snapshot is read only on a 304; if it is missing or not the one vouched for, fetch it again.
     const snapshot = conditional ? await ports.store.get(keys.raw(id!, lang)) : undefined;
-    if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot) {
+    // A snapshot stored cut short (before cut bodies were detected) is fetched again, not reused.
+    if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot && !unfinishedDocument(snapshot.body)) {
       return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: conditional! };
     }
     response = await ports.fetcher.fetch(url);
     if (response.status === 'not-modified') throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
   }
   if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
+  // Whatever fetched it: a page cut short is never extracted into a shorter story.
+  const missing = unfinishedDocument(response.body);
+  if (missing) throw new FetchFailure(url, 'truncated', `the page ends without ${missing}`);
   // A redirect may land on the story's current alias; the page is known by where it landed.
   const landed = newsPage(response.url);
   const finalUrl = landed && landed.lang === lang ? landed.url : url;

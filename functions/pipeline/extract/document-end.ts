@@ -1,7 +1,9 @@
 // Whether a fetched document is whole. A body cut short on a connection without Content-Length (or
 // with chunked encoding ended early by a proxy) reads as a shorter document; stored, it was a shorter
 // story. A full HTML document ends with </html>; an XML document with the end tag of its root.
-// Fragments and other text are not judged.
+// Fragments and other text are not judged. The HTTP fetcher checks every response; ingest checks
+// every page it extracts, stored snapshots included. (The design system's footer is not required:
+// a redesign without it would then stop every ingest.)
 
 /** What a cut document lacks ("</html>", "</urlset>"), or undefined when it looks whole. */
 export function unfinishedDocument(text: string): string | undefined {
