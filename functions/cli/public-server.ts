@@ -77,7 +77,7 @@ async function handle(store: Store, bodies: SharedBodies, request: IncomingMessa
     return;
   }
   const body = await bodies.read(store, key);
-  if (!body) return sendStatus(response, 404, 'not found');
+  if (!body) return sendStatus(response, 404, key === ROOT_KEY ? 'not found: no landing page yet (no run has published into this folder)' : 'not found');
   await sendFile(request, response, {
     body: body.bytes,
     compressed: body.compressed,

@@ -139,6 +139,19 @@ describe('serve', () => {
     if (method === 'OPTIONS' && 'status' in answer && answer.status === 204) expect(got.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
+  it('says why "/" is a 404 in a folder nothing was published into yet', async () => {
+    const empty = await tempDir();
+    const bare = await startPublicServer(await FsStore.open(empty.dir), 0);
+    try {
+      const answer = await get(bare, '/');
+      expect(answer.status).toBe(404);
+      expect(answer.body).toBe('not found: no landing page yet (no run has published into this folder)\n');
+    } finally {
+      await bare.close();
+      await empty.cleanup();
+    }
+  });
+
   it('sends Last-Modified and answers If-Modified-Since with 304 when the file is not newer', async () => {
     const first = await get(server, '/articles/a-story/en.md');
     expect(first.headers['last-modified']).toBe(FILE_TIME.toUTCString());

@@ -1,6 +1,6 @@
 // The feeds as real readers show them, served by `serve` after a real run over the replica: every
 // entry of a language's feed opens that language in every reader (python feedparser, newsboat, npm
-// feedparser, rss-parser, feed-extractor, feedsmith, @rowanmanning/feed-parser), the lead image is
+// feedparser, rss-parser, feed-extractor, feedsmith, @rowanmanning/feed-parser, gofeed), the lead image is
 // at the top of the item with its alt text and credit, language tags are RSS's and BCP 47's, a
 // date-only story has one instant everywhere, and summary-mode items carry their attribution.
 import { execFile } from 'node:child_process';
@@ -14,6 +14,7 @@ import { type PublicServer, startPublicServer } from '../../functions/cli/public
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { runCli } from '../helpers/cli.js';
 import { NPM_READERS } from '../helpers/feed-readers.js';
+import { gofeed, hasGofeed } from '../helpers/gofeed.js';
 import { articleScreen, cacheRows, subscribe } from '../helpers/newsboat.js';
 import { DEBIAN_PYTHON, hasClient, hasPythonModules, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,6 +23,7 @@ const run = promisify(execFile);
 const python = requireClient('python3-feedparser', hasPythonModules('feedparser'));
 const newsboat = requireClient('newsboat', hasClient('newsboat'));
 const script = requireClient('script (util-linux)', hasClient('script', ['--version']));
+const goParser = requireClient('gofeed (golang-go, golang-github-mmcdole-gofeed-dev)', hasGofeed());
 
 const HOME = { en: 'https://www.ilo.org/resource/news', zh: 'https://www.ilo.org/zh-hans/resource/news' } as const;
 /** An ILO URL in the language of a feed: Chinese pages live under /zh-hans/, English ones do not. */
@@ -121,6 +123,18 @@ describe('feeds in real readers', () => {
       }
     });
   });
+
+  it.runIf(goParser)('opens each entry, and each feed, in its language in gofeed (RSS, Atom, JSON Feed)', async () => {
+    const urls = (['en', 'zh'] as const).flatMap((lang) => ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `${fullServer.url}/feeds/${lang}/${file}`));
+    const views = await gofeed(urls);
+    expect(views).toHaveLength(6);
+    for (const view of views) {
+      const lang = view.url.includes('/feeds/zh/') ? 'zh' : 'en';
+      expect(view.link, view.url).toBe(HOME[lang]);
+      expect(view.language, view.url).toBe(lang === 'en' ? 'en' : view.url.endsWith('rss.xml') ? 'zh-cn' : 'zh-Hans');
+      expect([...view.items].sort(), view.url).toEqual(storiesIn(lang).map((story) => story.url[lang]).sort());
+    }
+  }, 120_000);
 
   it.runIf(python)('puts the lead image at the top of each item with its alt text and credit (python feedparser)', async () => {
     for (const lang of ['en', 'zh'] as const) {
