@@ -62,7 +62,7 @@ function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
     updated: { _text: entry.updated.toISOString() },
     published: { _text: entry.published.toISOString() },
     ...(entry.summary ? { summary: { _attributes: { type: 'text' }, _text: entry.summary } } : {}),
-    content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.contentHtml ?? entry.summaryHtml) },
+    content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.html) },
     author: AUTHOR,
     ...(entry.categories.length > 0
       ? { category: entry.categories.map((category) => attributes({ term: category.term, scheme: category.scheme, label: category.label })) }

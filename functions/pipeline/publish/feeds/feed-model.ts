@@ -41,10 +41,13 @@ export interface FeedEntry {
   url: string;
   title: string;
   summary?: string;
-  /** Sanitized HTML of the whole item in full mode (lead image, body, attribution); absent in summary mode. */
-  contentHtml?: string;
-  /** Sanitized HTML of the item as summary mode shows it (lead image, lead, link, attribution). */
-  summaryHtml: string;
+  /**
+   * The item's HTML (publish/feeds/item-html.ts): lead image, then the body in full mode or the lead
+   * and a link in summary mode, then the attribution and links.
+   */
+  html: string;
+  /** True when `html` carries the story's body (full mode). */
+  fullText: boolean;
   published: Date;
   updated: Date;
   categories: { term: string; label: string; scheme: string }[];
@@ -152,8 +155,8 @@ function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedS
     url,
     title: cleanLine(summary.title[lang] ?? ''),
     ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
-    ...(contentHtml ? { contentHtml } : {}),
-    summaryHtml: summaryItemHtml(summary, lang),
+    html: contentHtml ?? summaryItemHtml(summary, lang),
+    fullText: contentHtml !== undefined,
     published: toInstant(summary.publishedAt),
     updated: toInstant(summary.updatedAt),
     categories: [

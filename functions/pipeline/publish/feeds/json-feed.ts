@@ -52,7 +52,7 @@ export function renderJsonFeed(channel: FeedChannel): string {
       url: entry.url,
       title: entry.title,
       // Every item needs content: the whole item in full mode, lead image, lead, link and attribution in summary mode.
-      content_html: entry.contentHtml ?? entry.summaryHtml,
+      content_html: entry.html,
       ...(entry.summary ? { summary: entry.summary } : {}),
       ...(entry.image ? { image: entry.image.url } : {}),
       date_published: entry.published.toISOString(),

@@ -29,8 +29,8 @@ export function renderRss(channel: FeedChannel): string {
       published: entry.published,
       // Full mode: the lead as text, the whole item in content:encoded. Summary mode: the item (lead
       // image, lead, link, attribution) is the description, so it carries its own attribution.
-      description: cdataSafe(entry.contentHtml ? escapeXml(entry.summary ?? entry.title) : entry.summaryHtml),
-      ...(entry.contentHtml ? { content: cdataSafe(entry.contentHtml) } : {}),
+      description: cdataSafe(entry.fullText ? escapeXml(entry.summary ?? entry.title) : entry.html),
+      ...(entry.fullText ? { content: cdataSafe(entry.html) } : {}),
       category: entry.categories.map((category) => ({ name: category.label, domain: category.scheme })),
       // No enclosure: its length is unknown without fetching the image, and RSS requires it (the
       // lead image is at the top of the item's HTML instead).
