@@ -111,6 +111,8 @@ describe('demo in process', () => {
     expect(summary).toContain('sitemap: 2 pages read');
     expect(summary).toContain('3 pages came with their other-language twin');
     expect(summary).not.toMatch(/\b1 \w+s\b/);
+    // A first run has no earlier settings: nothing is "rendered again".
+    expect(summary).not.toContain('rendered again');
   });
 
   it('prints no progress lines for a run of 10 pages or fewer when stderr is not a terminal', () => {

@@ -112,6 +112,25 @@ describe('a change of content mode', () => {
     expect(await publicFiles(store)).toEqual(full);
   });
 
+  it('renders each story once on a first publish: there were no earlier settings, so nothing is rendered again', async () => {
+    const store = new MemoryStore();
+    const articlePuts = new Map<string, number>();
+    const counting: Store = {
+      get: (key) => store.get(key),
+      list: (prefix) => store.list(prefix),
+      delete: (key) => store.delete(key),
+      put: (key, body, options) => {
+        if (key.startsWith('state/articles/') || key.startsWith('articles/') || key.startsWith('exports/v1/articles/')) articlePuts.set(key, (articlePuts.get(key) ?? 0) + 1);
+        return store.put(key, body, options);
+      },
+    };
+    const first = await pipelineHarness({ store: counting }).run({ contentMode: 'full' });
+    expect(first.publish.versions).toBe(6);
+    expect(first.publish.rerendered).toBe(0);
+    expect(articlePuts.size).toBeGreaterThan(20);
+    for (const [key, puts] of articlePuts) expect(puts, key).toBe(1);
+  });
+
   it('resumes a re-render stopped half-way, and leaves no full text once it is done', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 120; i++) await storeSyntheticStory(store, i, dayOf(i));

@@ -1,8 +1,13 @@
 // Whole runs in process (fixture fetcher over the bundled replica, memory store): what a sequence of
-// runs with different flags fetches, and what the run report says is left.
+// runs with different flags fetches, what the run report says is left, and what a later version of a
+// story takes out of the feeds.
+import { unlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../functions/pipeline/ports.js';
+import { FaultyStore } from '../helpers/faulty-store.js';
 import { pipelineHarness } from '../helpers/pipeline-harness.js';
 import { STORY, canonical } from '../helpers/replica.js';
+import { SiteCopy } from '../helpers/replica-site.js';
 
 describe('pages set aside', () => {
   it('stay pending: an earlier --since and --backfill take them later, --max at a time, and the report counts them', async () => {
@@ -30,5 +35,71 @@ describe('pages set aside', () => {
     expect(fetcher.requests).toContain(canonical(STORY.olderEn));
     expect(backfill).toMatchObject({ pendingPages: 0, setAsidePages: 0 });
     expect(backfill.publish.notificationsSent).toBe(1);
+  });
+});
+
+describe('a story that loses a topic or a language in a later version', () => {
+  /** Every topic feed's stories, as `<lang>/topics/<slug>: id, id...`. */
+  async function topicFeeds(store: Store): Promise<Map<string, string[]>> {
+    const feeds = new Map<string, string[]>();
+    for await (const key of store.list('feeds/')) {
+      const name = /^feeds\/([a-z]+\/topics\/[a-z0-9-]+)\/feed\.json$/.exec(key)?.[1];
+      if (!name) continue;
+      const feed = JSON.parse((await store.get(key))!.body) as { items: { url: string }[] };
+      feeds.set(name, feed.items.map((item) => item.url));
+    }
+    return feeds;
+  }
+
+  it('leaves the topic feeds of that topic and of that language, also when the version in between was never published', async () => {
+    const site = await SiteCopy.create();
+    try {
+      const { run, store } = pipelineHarness({ root: site.root });
+      await run();
+      const seed = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
+      const seedUrl = { en: canonical(STORY.seedEn), zh: canonical(STORY.seedZh) };
+      const regionZhUrl = canonical(STORY.regionZh);
+      const before = await topicFeeds(store);
+      expect(before.get('en/topics/artificial-intelligence')).toContain(seedUrl.en);
+      expect(before.get('zh/topics/artificial-intelligence')).toContain(seedUrl.zh);
+      expect(before.get('zh/topics/youth-employment')).toContain(regionZhUrl);
+
+      // v2 of the seed story, ingested but never published (its publish stopped before anything): it
+      // drops the AI topic in both languages. Then v3, with new text again, is published.
+      const dropTopic = (html: string) => html.replace(/<li class="ilo--tag--item">\s*<a class="ilo--tag ilo--tag--anchor" href="(\/zh-hans)?\/topics-and-sectors\/artificial-intelligence">[\s\S]*?<\/li>\s*/, '');
+      await site.editPage(STORY.seedEn, (html) => dropTopic(html).replace('<div class="ilo--richtext">', '<div class="ilo--richtext">\n<p>A new first paragraph.</p>'));
+      await site.editPage(STORY.seedZh, dropTopic);
+      await site.setLastmod(STORY.seedEn, '2026-11-20T10:00:00+00:00');
+      await site.setLastmod(STORY.seedZh, '2026-11-20T10:00:00+00:00');
+      const stopped = new FaultyStore(store, { trigger: { match: (op) => op.kind === 'put' && op.key.startsWith('exports/') }, mode: 'fail' });
+      await expect(pipelineHarness({ root: site.root, store: stopped }).run()).rejects.toThrow(/injected fault/);
+      expect(JSON.parse((await store.get(`state/articles/${seed}.json`))!.body)).toMatchObject({ version: 2, retiredTopicFeeds: ['en/topics/artificial-intelligence', 'zh/topics/artificial-intelligence'] });
+      await site.editPage(STORY.seedEn, (html) => html.replace('<p>A new first paragraph.</p>', '<p>Another first paragraph.</p>'));
+      await site.setLastmod(STORY.seedEn, '2026-11-21T10:00:00+00:00');
+      // The region story loses its Chinese version.
+      await unlink(site.file(STORY.regionZh));
+      await site.setLastmod(STORY.regionEn, '2026-11-21T10:00:00+00:00');
+
+      const later = await run();
+      expect(later.updatedStories.sort()).toEqual([seed, 'youth-employment-rebounds-asia-pacific-but-informality-persists']);
+      const after = await topicFeeds(store);
+      expect(after.get('en/topics/artificial-intelligence')).not.toContain(seedUrl.en);
+      expect(after.get('zh/topics/artificial-intelligence')).not.toContain(seedUrl.zh);
+      expect(after.get('en/topics/skills-and-lifelong-learning')).toContain(seedUrl.en);
+      for (const topic of ['youth-employment', 'informal-economy']) expect(after.get(`zh/topics/${topic}`), topic).not.toContain(regionZhUrl);
+      // Every topic feed lists exactly the stories whose current record has that topic and language.
+      for (const [name, urls] of after) {
+        const [lang, , slug] = name.split('/') as ['en' | 'zh', string, string];
+        const expected: string[] = [];
+        for await (const key of store.list('articles/')) {
+          if (!key.endsWith('/meta.json')) continue;
+          const record = JSON.parse((await store.get(key))!.body) as { languages: string[]; topics: { slug: string }[]; url: Record<string, string> };
+          if (record.languages.includes(lang) && record.topics.some((topic) => topic.slug === slug)) expected.push(record.url[lang]!);
+        }
+        expect(urls.sort(), name).toEqual(expected.sort());
+      }
+    } finally {
+      await site.cleanup();
+    }
   });
 });

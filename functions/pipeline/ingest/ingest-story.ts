@@ -9,7 +9,7 @@ import { unfinishedDocument } from '../extract/document-end.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
-import { fullArticle } from '../record/full-article.js';
+import { type FullArticle, fullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
 import { readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
@@ -94,9 +94,9 @@ async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candid
   const current = id === knownId ? source : await readSource(store, id);
   const sourceEtag = await commitSource(ports, id, loaded, rejected, current);
 
-  const { record, change } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined, sourceEtag);
+  const { record, change, previous } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined, sourceEtag);
   if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
-    await writeDerivedFiles(ports, record, pages);
+    await writeDerivedFiles(ports, record, pages, previous);
   }
   for (const message of warnings) logger.warn(message, { id });
   const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
@@ -269,10 +269,10 @@ async function commitRecord(
   pages: StoryPages,
   fallbackDate: string | undefined,
   sourceEtag: string,
-): Promise<{ record: ArticleRecord; change: RecordChange }> {
+): Promise<{ record: ArticleRecord; change: RecordChange; previous?: ArticleRecord }> {
   for (let attempt = 1; ; attempt++) {
     const previous = await readJson<ArticleRecord>(ports.store, keys.articleMeta(id));
-    const result = composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10));
+    const result = { ...composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10)), ...(previous ? { previous: previous.value } : {}) };
     if (result.change === 'unchanged') return result;
     if ((await ports.store.get(keys.source(id)))?.etag !== sourceEtag) throw new SourceMoved(id);
     try {
@@ -298,15 +298,19 @@ async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord):
 /**
  * The story's full copy (record and Markdown of every language), then the outbox entry that tells
  * publish a version is new. Publish renders the public files from the copy, in its content mode.
+ * The copy it replaces (or, in a folder from before full copies, the previous record) tells which
+ * topic feeds the story leaves; the copy, not the record, because a run stopped after the record
+ * was committed leaves the copy at the version publish last saw.
  */
-async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages): Promise<void> {
+async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages, previousRecord: ArticleRecord | undefined): Promise<void> {
   const { store } = ports;
   const bodies: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
     const page = pages[lang];
     if (page) bodies[lang] = markdownBody(page);
   }
-  const body = stringifyJson(fullArticle(record, bodies));
+  const previous = (await readJson<FullArticle>(store, keys.fullArticle(record.id)))?.value ?? previousRecord;
+  const body = stringifyJson(fullArticle(record, bodies, previous));
   await writeIfNotNewer(store, keys.fullArticle(record.id), body, record.version, (stored) => (JSON.parse(stored) as { version: number }).version, CONTENT_TYPES.json);
   try {
     await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {

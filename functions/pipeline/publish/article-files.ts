@@ -7,7 +7,7 @@ import { escapeMarkdownText } from '../normalize/markdown.js';
 import type { Store } from '../ports.js';
 import type { ArticleRecord } from '../record/article-record.js';
 import { type ExportedArticle, exportArticle } from '../record/export-article.js';
-import type { FullArticle } from '../record/full-article.js';
+import { type FullArticle, recordOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
@@ -51,8 +51,7 @@ export async function writeArticleFiles(store: Store, article: FullArticle, sett
       written.push(key);
     }
   }
-  const { markdown: _markdown, ...record } = article;
-  const exported = stringifyJson(exportArticle(record, bodies, settings));
+  const exported = stringifyJson(exportArticle(recordOf(article), bodies, settings));
   if (await writeIfNotNewer(store, keys.exportArticle(article.id), exported, article.version, jsonVersion, CONTENT_TYPES.json, CACHE_CONTROL.article)) {
     written.push(keys.exportArticle(article.id));
   }

@@ -9,7 +9,7 @@ import { FEED_SIZE } from '../config.js';
 import { PreconditionFailed } from '../errors.js';
 import type { Store } from '../ports.js';
 import { type ArticleSummary, publicLink, summarize } from '../record/export-article.js';
-import type { FullArticle } from '../record/full-article.js';
+import { type FullArticle, topicFeedsOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
@@ -39,8 +39,9 @@ export async function publishWindows(store: Store, articles: FullArticle[], sett
   // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
   // window alone, however many stories the archive holds.
   const withBodies = articles.map((article) => windowEntry(article, settings, true));
-  const existing = rebuild ? await existingWindowNames(store) : [];
-  for (const scope of windowScopes(summaries, existing)) {
+  // Topic feeds the stories left (a topic or a language an earlier version had) are visited too.
+  const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? [])];
+  for (const scope of windowScopes(summaries, alsoVisit)) {
     if (scope.name === ALL) {
       await commitWindow(store, scope, summaries, rebuild ? settings : undefined, async (update) => {
         written.push(...(await writeIndexAndArchive(store, update, summaries, settings.publicUrl, rebuild)));
@@ -118,18 +119,16 @@ async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettin
 }
 
 /**
- * The windows a publish touches: everything (the export index), each language, and the topic feeds
- * of the topics the stories being published carry (`<lang>/topics/<slug>`).
+ * The windows a publish touches: everything (the export index), each language, the topic feeds of
+ * the topics the stories being published carry (`<lang>/topics/<slug>`), and `alsoTopics`.
  */
 function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): WindowScope[] {
   const scopes: WindowScope[] = [
     { name: ALL, matches: () => true },
     ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
   ];
-  const topics = new Set<string>(alsoTopics.filter((name) => name.includes('/topics/')));
-  for (const summary of summaries) {
-    for (const lang of summary.languages) for (const topic of summary.topics) topics.add(`${lang}/topics/${topic.slug}`);
-  }
+  const topics = new Set<string>(alsoTopics.filter((name) => /^[a-z]+\/topics\/[a-z0-9-]+$/.test(name) && (LANGUAGES as readonly string[]).includes(name.split('/')[0]!)));
+  for (const summary of summaries) for (const name of topicFeedsOf(summary)) topics.add(name);
   for (const name of [...topics].sort()) {
     const [lang, , slug] = name.split('/') as [LanguageKey, string, string];
     scopes.push({ name, matches: (summary) => summary.languages.includes(lang) && summary.topics.some((topic) => topic.slug === slug) });

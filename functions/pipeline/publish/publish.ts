@@ -64,8 +64,9 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   }
 
   // 2. After a change of content mode or public URL, every other story's files too (resumable).
+  // The stories of step 1 are already in the new settings: on a first publish that is all of them.
   if (settingsChanged) {
-    const rerender = await rerenderArticles(store, settings, rerenderResumesAfter(settingsState, settings), (after) =>
+    const rerender = await rerenderArticles(store, settings, rerenderResumesAfter(settingsState, settings), new Set(articles.keys()), (after) =>
       noteRerenderProgress(store, settings, after),
     );
     report.rerendered = rerender.stories;

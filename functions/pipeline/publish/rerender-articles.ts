@@ -16,12 +16,14 @@ export async function rerenderArticles(
   store: Store,
   settings: ArticleFileSettings,
   resumeAfter: string,
+  /** Stories whose files this publish has written already, in these settings. */
+  done: ReadonlySet<string>,
   noteProgress: (after: string) => Promise<void>,
 ): Promise<RerenderResult> {
   const ids: string[] = [];
   for await (const key of store.list('articles/')) {
     const id = /^articles\/([^/]+)\/meta\.json$/.exec(key)?.[1];
-    if (id !== undefined && id > resumeAfter) ids.push(id);
+    if (id !== undefined && id > resumeAfter && !done.has(id)) ids.push(id);
   }
   const written: string[] = [];
   for (let start = 0; start < ids.length; start += BATCH) {

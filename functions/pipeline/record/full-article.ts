@@ -5,8 +5,28 @@ import type { ArticleRecord, Localized } from './article-record.js';
 
 export interface FullArticle extends ArticleRecord {
   markdown: Localized<string>;
+  /**
+   * Topic feeds (`<lang>/topics/<slug>`) that an earlier version of the story was in and this one is
+   * not (a topic or a language it lost): publish visits them too, so the story leaves them. Kept
+   * from version to version, so a version that is never published passes them on.
+   */
+  retiredTopicFeeds?: string[];
 }
 
-export function fullArticle(record: ArticleRecord, markdown: Localized<string>): FullArticle {
-  return { ...record, markdown };
+/** The full copy of a version; `previous` is the copy (or, in folders from before copies, the record) it replaces. */
+export function fullArticle(record: ArticleRecord, markdown: Localized<string>, previous?: ArticleRecord & { retiredTopicFeeds?: string[] }): FullArticle {
+  const current = new Set(topicFeedsOf(record));
+  const retired = [...new Set([...(previous?.retiredTopicFeeds ?? []), ...(previous ? topicFeedsOf(previous) : [])])].filter((name) => !current.has(name)).sort();
+  return { ...record, markdown, ...(retired.length > 0 ? { retiredTopicFeeds: retired } : {}) };
+}
+
+/** The topic feeds a version is in, named as their windows are: `<lang>/topics/<slug>`. */
+export function topicFeedsOf(record: Pick<ArticleRecord, 'languages' | 'topics'>): string[] {
+  return record.languages.flatMap((lang) => record.topics.map((topic) => `${lang}/topics/${topic.slug}`));
+}
+
+/** The record part of a full copy: what its public files publish. */
+export function recordOf(article: FullArticle): ArticleRecord {
+  const { markdown: _markdown, retiredTopicFeeds: _retired, ...record } = article;
+  return record;
 }
