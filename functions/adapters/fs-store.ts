@@ -255,21 +255,27 @@ export class FsStore implements Store {
     const lock = `${target}${LOCK_SUFFIX}`;
     const mark = `${process.pid}@${HOST} ${randomBytes(12).toString('hex')}`;
     const deadline = Date.now() + this.lockWaitMs;
-    for (;;) {
-      try {
-        const handle = await open(lock, 'wx');
-        await handle.writeFile(mark);
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (await breakStaleLock(lock)) continue;
-        if (Date.now() > deadline) {
-          const holder = (await readFile(lock, 'utf8').catch(() => '')).split(' ')[0] || 'another process';
-          throw new StoreBusy(`data folder ${this.root} is busy: ${path.relative(this.root, target)} stayed locked by ${holder} for ${this.lockWaitMs / 1000} s; is another run still going?`);
+    // The lock appears with its holder already in it (a hard link of a finished temporary file): a
+    // run killed while taking it leaves at most a temporary file, never a lock naming nobody.
+    const holder = `${lock}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
+    await writeFile(holder, mark, { flag: 'wx' });
+    try {
+      for (;;) {
+        try {
+          await link(holder, lock);
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (await breakStaleLock(lock)) continue;
+          if (Date.now() > deadline) {
+            const other = (await readFile(lock, 'utf8').catch(() => '')).split(' ')[0] || 'another process';
+            throw new StoreBusy(`data folder ${this.root} is busy: ${path.relative(this.root, target)} stayed locked by ${other} for ${this.lockWaitMs / 1000} s; is another run still going?`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
         }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
       }
+    } finally {
+      await rm(holder, { force: true });
     }
     try {
       return await action();
@@ -301,12 +307,19 @@ async function breakStaleLock(lock: string): Promise<boolean> {
   return true;
 }
 
-/** A lock whose holder is a process of this machine that no longer exists, or that is older than STALE_LOCK_MS. */
-async function isStaleLock(lock: string, seen?: { mtimeMs: number }): Promise<boolean> {
+/**
+ * A lock whose holder is a process of this machine that no longer exists, or that is older than
+ * STALE_LOCK_MS, or that names no holder at all: locks are created with their holder in them, so an
+ * empty one was left by a release that wrote the holder after creating the file and was killed between.
+ */
+async function isStaleLock(lock: string, seen?: { mtimeMs: number; size: number }): Promise<boolean> {
   const stats = seen ?? (await stat(lock).catch(() => undefined));
   if (!stats) return false;
   if (Date.now() - stats.mtimeMs > STALE_LOCK_MS) return true;
-  const holder = /^(\d+)@(\S+) /.exec(await readFile(lock, 'utf8').catch(() => ''));
+  const content = await readFile(lock, 'utf8').catch(() => undefined);
+  if (content === undefined) return false; // gone meanwhile
+  if (content === '') return true;
+  const holder = /^(\d+)@(\S+) /.exec(content);
   return holder !== null && holder[2] === HOST && !processExists(Number(holder[1]));
 }
 

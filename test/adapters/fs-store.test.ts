@@ -89,7 +89,7 @@ describe('FsStore: locks', () => {
   it('honours a fresh lock: an ifMatch put waits until the lock is released', async () => {
     const { etag } = await store.put('locked.json', 'old', TEXT);
     const lock = path.join(store.root, 'locked.json.lock');
-    await writeFile(lock, '');
+    await writeFile(lock, `${process.pid}@${hostname()} another-writer`);
 
     let settled = false;
     const put = store.put('locked.json', 'new', { ...TEXT, ifMatch: etag }).finally(() => {
@@ -131,6 +131,16 @@ describe('FsStore: what a killed run leaves', () => {
     await writeFile(lock, `${deadPid()}@${hostname()} 0123456789abcdef`);
     const result = await store.put('killed.json', 'new', { ...TEXT, ifMatch: etag });
     expect(await store.get('killed.json')).toMatchObject({ body: 'new', etag: result.etag });
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('breaks at once an empty lock, which only a run killed while taking it (in an earlier release) leaves', async () => {
+    const impatient = await FsStore.open(store.root, { lockWaitMs: 50 });
+    const { etag } = await impatient.put('half-taken.json', 'old', TEXT);
+    const lock = path.join(store.root, 'half-taken.json.lock');
+    await writeFile(lock, '');
+    await impatient.put('half-taken.json', 'new', { ...TEXT, ifMatch: etag });
+    expect((await impatient.get('half-taken.json'))?.body).toBe('new');
     await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 

@@ -49,6 +49,7 @@ describe('a run killed with kill -9, then run again', () => {
   it.each([
     ['the moment exports/v1/index.json is written', 'after-put exports/v1/index.json'],
     ['holding the lock of a feed it rewrites', 'in-lock feeds/en/rss.xml'],
+    ['taking the lock of a feed', 'taking-lock feeds/en/rss.xml'],
     ['between appending a notification and recording it', 'after-notify 2'],
   ])('killed %s: the next run repairs everything', async (_when, killAt) => {
     const data = await tempDir('kill-');

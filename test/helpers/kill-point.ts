@@ -3,6 +3,8 @@
 //   after-put <key prefix> [n]   once the n-th (default first) write of a key with that prefix is done
 //   in-lock <key prefix>         while holding the lock of such a key, its new content in a temporary file
 //   after-notify [n]             once the n-th notification is in the outbox, before its claim records it
+//   taking-lock <key prefix>     the moment the lock file of such a key appears, before anything else runs
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
 
@@ -36,4 +38,22 @@ if (point === 'after-notify') {
     if (++seen === Number(prefix || '1')) kill();
     return result;
   };
+}
+
+if (point === 'taking-lock') {
+  // Whatever call creates the lock file (open 'wx', or link of a finished file), die as it returns:
+  // what is on disk then is all a run killed while taking the lock leaves.
+  const fs = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  const isTarget = (file: unknown) => typeof file === 'string' && file.endsWith('.lock') && file.replaceAll('\\', '/').includes(`/${prefix}`);
+  const { open, link } = fs;
+  fs.open = (async (file: Parameters<typeof open>[0], ...rest: unknown[]) => {
+    const handle = await (open as (...args: unknown[]) => ReturnType<typeof open>)(file, ...rest);
+    if (isTarget(file) && rest[0] === 'wx') kill();
+    return handle;
+  }) as typeof open;
+  fs.link = (async (existing: Parameters<typeof link>[0], target: Parameters<typeof link>[1]) => {
+    await link(existing, target);
+    if (isTarget(target)) kill();
+  }) as typeof link;
+  syncBuiltinESMExports();
 }
