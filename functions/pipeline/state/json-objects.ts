@@ -32,7 +32,9 @@ export function stringifyJson(value: unknown): string {
 
 /**
  * Read-modify-write with compare-and-swap: `update` gets the current value (or undefined) and
- * returns the new one, or undefined to leave it as it is. Retried when another writer got there first.
+ * returns the new one, or undefined to leave it as it is. Retried at once when another writer got
+ * there first: a failed compare-and-swap means that writer succeeded, so the retries make progress
+ * without a backoff (and the core keeps no timer or randomness of its own).
  */
 export async function updateJson<T>(
   store: Store,
@@ -53,7 +55,6 @@ export async function updateJson<T>(
       return next;
     } catch (error) {
       if (!(error instanceof PreconditionFailed) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }
