@@ -331,7 +331,8 @@ async function isStaleTemp(file: string, name: string): Promise<boolean> {
   return stats !== undefined && Date.now() - stats.mtimeMs > STALE_TEMP_MS;
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process of this machine exists (one that is not ours to signal does). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

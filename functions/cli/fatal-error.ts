@@ -2,13 +2,14 @@
 // sentence of their own; anything else is named in one line too (its stack only with --verbose),
 // so a user never reads an SDK warning and a stack trace to learn that an endpoint is down.
 import { StoreBusy, StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
+import { PullBusy } from '../adapters/site-folder-lock.js';
 import { NotificationFailed } from '../adapters/sns-notifier.js';
 import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
 import { BadExport } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';
 
-const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, StoreBusy, NotificationFailed, CorruptDocument, UsageError, BadExport];
+const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, StoreBusy, NotificationFailed, CorruptDocument, UsageError, BadExport, PullBusy];
 
 export interface FatalError {
   line: string;

@@ -3,6 +3,7 @@ import { consoleLogger } from '../adapters/console-logger.js';
 import { FsStore, StoreNotWritable } from '../adapters/fs-store.js';
 import { HttpExportSource } from '../adapters/http-export-source.js';
 import { LocalSiteFolder } from '../adapters/site-folder.js';
+import { lockSiteFolder } from '../adapters/site-folder-lock.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
@@ -143,7 +144,13 @@ async function run(config: RunConfig, io: Output): Promise<number> {
 
 async function pull(config: PullConfig, io: Output): Promise<number> {
   const source = new HttpExportSource({ from: config.from, timeoutMs: config.timeoutMs });
-  const report = await pullExports(source, new LocalSiteFolder(config.out), { from: config.from, site: config.site });
+  const lock = await lockSiteFolder(config.out);
+  let report;
+  try {
+    report = await pullExports(source, new LocalSiteFolder(config.out), { from: config.from, site: config.site });
+  } finally {
+    await lock.release();
+  }
   const where = displayPath(config.out);
   if (config.verbose) {
     for (const file of report.written) io.err(`wrote   ${file}`);
@@ -156,7 +163,8 @@ async function pull(config: PullConfig, io: Output): Promise<number> {
   const stories = report.storiesRemoved.length > 0 ? `, ${count(report.storiesRemoved.length, 'story', 'stories')} removed at the source` : '';
   io.out(
     `Pulled ${config.from} into ${where} (${config.site}${report.walked ? ', every page walked' : ''}): ` +
-      `${count(report.storiesRead, 'story', 'stories')} read${stories}, ${count(report.written.length, 'file')} written, ${count(report.removed.length, 'file')} removed; cursor at seq ${report.seq}.`,
+      `${count(report.storiesRead, 'story', 'stories')} read${stories}, ${count(report.written.length, 'file')} written, ${count(report.removed.length, 'file')} removed; cursor at seq ${report.seq}.` +
+      (report.movedFrom ? ` The folder was pulled from ${report.movedFrom} until now: its stories carry over.` : ''),
   );
   return 0;
 }

@@ -5,12 +5,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '../../functions/adapters/fs-store.js';
+import { lockSiteFolder } from '../../functions/adapters/site-folder-lock.js';
 import { type Output, main } from '../../functions/cli/main.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
@@ -29,6 +31,9 @@ const REGION = 'youth-employment-rebounds-asia-pacific-but-informality-persists'
 const J = '\u2060';
 // Text on an ILO page that Hugo, Liquid and kramdown would read as markup.
 const TEMPLATE_TEXT = '{{&lt; nope &gt;}} {{% nope %}} {% include nope.html %} {{ site.title }} {: onclick="alert(1)"}';
+const MARKUP_TITLE = '&lt;img src=x onerror=alert(3)&gt;';
+/** An element with an event handler attribute, anywhere in a built page. */
+const SCRIPTED_ELEMENT = /<[a-z][^>]*\son[a-z]+=/i;
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -71,6 +76,9 @@ describe('partner sites from `syndicate pull`', () => {
     await site.editPage(STORY.seedEn, (html) =>
       html.replace('<div class="ilo--richtext">', `<div class="ilo--richtext">\n<p>Template text: ${TEMPLATE_TEXT}</p>\n<p>A line<br>{: onclick="alert(2)"}</p>`),
     );
+    // A title with text that reads as markup (escaped on the page): plain text in the front matter,
+    // so the partner's templates must escape it (ours, the documented examples, do).
+    await site.editPage(STORY.structuredEn, (html) => html.replace('close gender gaps</h', `close gender gaps ${MARKUP_TITLE}</h`));
     replica = await startReplicaServer({ root: site.root });
     work = await tempDir('partner-sites-');
     data = path.join(work.dir, 'data');
@@ -160,6 +168,10 @@ describe('partner sites from `syndicate pull`', () => {
     // Template syntax in the story is text on the page, not markup, and fails nothing.
     expect(text(en)).toContain(TEMPLATE_TEXT.replace('&lt;', '<').replace('&gt;', '>'));
     expect(en).not.toMatch(/<[^>]+onclick/);
+    for (const file of (await filesUnder(path.join(hugoDir, 'public'))).filter((name) => name.endsWith('.html'))) {
+      expect(await readFile(path.join(hugoDir, 'public', file), 'utf8'), file).not.toMatch(SCRIPTED_ELEMENT);
+    }
+    expect(text(await readFile(path.join(hugoDir, 'public/news/ilo-forum-calls-investment-care-economy-close-gender-gaps/index.html'), 'utf8'))).toContain('<img src=x onerror=alert(3)>');
     // The Chinese-only story is in Chinese only.
     const chineseOnly = (await filesUnder(path.join(hugoDir, 'public'))).filter((file) => file.includes('/zh-') && file.endsWith('index.html'));
     expect(chineseOnly).toHaveLength(1);
@@ -187,6 +199,10 @@ describe('partner sites from `syndicate pull`', () => {
     expect(text(en)).toContain(TEMPLATE_TEXT.replace('&lt;', '<').replace('&gt;', '>'));
     expect(en).not.toMatch(/<[^>]+onclick/);
     expect((await readFile(path.join(jekyllDir, '_site/index.html'), 'utf8')).match(/<li lang=/g)).toHaveLength(9);
+    for (const file of html.filter((name) => name.endsWith('.html'))) {
+      expect(await readFile(path.join(jekyllDir, '_site', file), 'utf8'), file).not.toMatch(SCRIPTED_ELEMENT);
+    }
+    expect(text(await readFile(path.join(jekyllDir, '_site/2025/05/05/ilo-forum-calls-investment-care-economy-close-gender-gaps.html'), 'utf8'))).toContain('<img src=x onerror=alert(3)>');
   });
 
   it('writes no file on a second pull when nothing changed (changes.json answers 304)', async () => {
@@ -197,6 +213,19 @@ describe('partner sites from `syndicate pull`', () => {
       expect(again.out).toMatch(/is up to date with .* \(changes\.json not modified\): nothing written\.$/);
       expect(await fingerprint(dir)).toEqual(before);
     }
+  });
+
+  it('refuses a pull into a folder another pull is writing, in one line, and leaves the folder alone', async () => {
+    const before = await fingerprint(hugoDir);
+    const other = await lockSiteFolder(hugoDir);
+    try {
+      const refused = await cli(['pull', '--from', serve.url, '--site', 'hugo', '--out', hugoDir]);
+      expect(refused).toMatchObject({ code: 1, out: '' });
+      expect(refused.err).toBe(`syndicate: another pull into ${hugoDir} is running (pid ${process.pid} on ${hostname()}); wait for it to finish, or remove ${path.join(hugoDir, '.syndicate-pull.lock')} if it is not running`);
+    } finally {
+      await other.release();
+    }
+    expect(await fingerprint(hugoDir)).toEqual(before);
   });
 
   it('rewrites only what changed and removes what the source removed, and the sites still build', async () => {

@@ -21,15 +21,18 @@ class StoreSource implements ExportSource {
   /** A URL answered with this instead (a broken source). */
   readonly override = new Map<string, ExportResponse | Error>();
 
-  constructor(private readonly store: MemoryStore) {}
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly root = PUBLIC_URL,
+  ) {}
 
   async get(url: string, etag?: string): Promise<ExportResponse> {
     this.requests.push(url);
     const forced = this.override.get(url);
     if (forced instanceof Error) throw forced;
     if (forced) return forced;
-    if (!url.startsWith(`${PUBLIC_URL}/`)) throw new Error(`the fake source was asked for ${url}`);
-    const object = await this.store.get(url.slice(PUBLIC_URL.length + 1));
+    if (!url.startsWith(`${this.root}/`)) throw new Error(`the fake source was asked for ${url}`);
+    const object = await this.store.get(url.slice(this.root.length + 1));
     if (!object) return { status: 'gone' };
     if (etag === object.etag) return { status: 'not-modified' };
     return { status: 'ok', body: object.body, etag: object.etag };
@@ -232,6 +235,31 @@ describe('pullExports', () => {
       expect(folder.writes, name).toEqual([]);
       expect(folder.snapshot(), name).toEqual(before);
     }
+  });
+
+  it('follows a source that moved to another address: every page walked, only what changed rewritten, then the cursor again', async () => {
+    const { store, folder, publish, pull } = harness();
+    for (let i = 0; i < 5; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    await pull();
+    const before = folder.snapshot();
+    // The deployment moves to a new domain (every public file rendered again on it), and one story is new.
+    const moved = 'https://news.example.net';
+    await storeSyntheticStory(store, 5, dayOf(5));
+    await publishPending(
+      { store, notifier: { publish: async () => ({ messageId: 'm' }) }, fetcher: { fetch: async () => { throw new Error('no fetch'); } }, clock: { now: () => new Date('2026-11-26T12:00:00Z') }, logger: { info() {}, warn() {}, error() {} }, tokens: testTokens() },
+      { publicUrl: moved, contentMode: 'full', generator: 'test' },
+    );
+    folder.writes = [];
+    const source = new StoreSource(store, moved);
+    const report = await pullExports(source, folder, { from: moved, site: 'hugo' });
+    expect(report).toMatchObject({ movedFrom: PUBLIC_URL, walked: true, storiesRead: 1, removed: [], seq: 6 });
+    expect(folder.writes.sort()).toEqual([PULL_STATE_FILE, 'content/news/story-5/index.en.md', 'content/news/story-5/index.zh-hans.md'].sort());
+    for (const [path, content] of Object.entries(before)) if (path !== PULL_STATE_FILE) expect(folder.files.get(path), path).toBe(content);
+    expect(folder.state()).toMatchObject({ from: moved, seq: 6 });
+    source.requests.length = 0;
+    expect(await pullExports(source, folder, { from: moved, site: 'hugo' })).toMatchObject({ upToDate: true });
+    expect(source.requests).toEqual([`${moved}/exports/v1/changes.json`]);
   });
 
   it('refuses a folder that holds another kind of pull', async () => {

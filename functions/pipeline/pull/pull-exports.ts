@@ -6,7 +6,9 @@
 // The cursor is the highest changes.json `seq` seen. A pull reads changes.json conditionally (ETag):
 // unchanged, nothing is read or written. Otherwise it fetches the records of the changes after the
 // cursor, newer than what the site has. It walks the index and archive pages instead on its first
-// pull, when changes have scrolled out of the list past the cursor, or when the list restarted.
+// pull, when changes have scrolled out of the list past the cursor, when the list restarted, or when
+// the source moved to another address (a new CDN domain: same stories, a cursor that means nothing
+// there); story ids and versions carry over, so a move rewrites nothing that did not change.
 import type { ExportSource, SiteFolder } from '../ports.js';
 import type { ChangesList } from '../publish/changes-list.js';
 import type { ExportedArticle } from '../record/export-article.js';
@@ -40,6 +42,8 @@ export interface PullOptions {
 export interface PullReport {
   /** changes.json answered 304: nothing read beyond it, nothing written. */
   upToDate: boolean;
+  /** The address the folder was pulled from before, when this pull's source is another one. */
+  movedFrom?: string;
   /** Whether the index and archive pages were walked (first pull, or the cursor fell behind). */
   walked: boolean;
   /** Stories whose records were read. */
@@ -58,19 +62,20 @@ interface Wanted {
 export async function pullExports(source: ExportSource, folder: SiteFolder, options: PullOptions): Promise<PullReport> {
   const from = options.from.replace(/\/+$/, '');
   const state = await readState(folder, options.site, from);
-  const report: PullReport = { upToDate: false, walked: false, storiesRead: 0, storiesRemoved: [], written: [], removed: [], seq: state?.seq ?? 0 };
+  const movedFrom = state && state.from !== from ? state.from : undefined;
+  const report: PullReport = { upToDate: false, ...(movedFrom ? { movedFrom } : {}), walked: false, storiesRead: 0, storiesRemoved: [], written: [], removed: [], seq: state?.seq ?? 0 };
 
   // Phase 1: read and check everything.
   const changesUrl = `${from}/exports/v1/changes.json`;
-  const answer = await source.get(changesUrl, state?.changesEtag);
-  if (answer.status === 'not-modified' && state) return { ...report, upToDate: true };
+  const answer = await source.get(changesUrl, movedFrom ? undefined : state?.changesEtag);
+  if (answer.status === 'not-modified' && state && !movedFrom) return { ...report, upToDate: true };
   const changes = answer.status === 'ok' ? parseChanges(changesUrl, answer.body) : undefined;
   for (const change of changes?.changes ?? []) within(from, change.href, changesUrl);
   const newest = Math.max(0, ...(changes?.changes.map((change) => change.seq) ?? []));
 
   const wanted: Wanted[] = [];
   const removedIds = new Set<string>();
-  if (mustWalk(state, changes)) {
+  if (movedFrom || mustWalk(state, changes)) {
     report.walked = true;
     const listed = await walkPages(source, from);
     for (const story of listed.values()) if (state?.stories[story.id]?.version !== story.version) wanted.push({ id: story.id, href: story.href });
@@ -221,7 +226,7 @@ async function readState(folder: SiteFolder, site: SiteKind, from: string): Prom
   if (state.schema !== PULL_STATE_SCHEMA || typeof state.seq !== 'number' || !state.stories) {
     throw new BadExport(`${PULL_STATE_FILE} in the site folder is not a pull state: remove it to pull everything again`);
   }
-  if (state.site !== site || state.from !== from) {
+  if (state.site !== site) {
     throw new BadExport(`this folder holds a ${state.site} pull from ${state.from}: pull ${site} from ${from} into another folder`);
   }
   return state;
