@@ -39,7 +39,7 @@ export function formatSummary(report: RunReport, config: RunConfig, written: str
     .filter(([n]) => n > 0)
     .map(([n, word]) => count(n, word));
   lines.push(`  published   ${count(c.total, 'file')} written${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${count(report.publish.notificationsSent, 'notification')} sent (${notifyTarget})`);
-  if (report.publish.rerendered > 0) lines.push(`              ${count(report.publish.rerendered, 'story', 'stories')} rendered again in the new content mode or public URL`);
+  if (report.publish.rerendered > 0) lines.push(`              ${count(report.publish.rerendered, 'story', 'stories')} rendered again (a new content mode or public URL, or a release that renders files differently)`);
   if (report.publish.notificationsWaiting > 0) {
     lines.push(`              ${count(report.publish.notificationsWaiting, 'notification')} left queued: another run holds ${report.publish.notificationsWaiting === 1 ? 'its claim' : 'their claims'} (sent by a later run if that one stopped)`);
   }

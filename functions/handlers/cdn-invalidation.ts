@@ -1,8 +1,8 @@
 // After a publish, the cached copies CloudFront must drop. Feeds and indexes are cached for the feed
 // lifetime (5 minutes) and need nothing; article files (articles/<id>/*, exports/v1/articles/<id>.json)
 // are cached for an hour, so every story with a new version since the last invalidation is
-// invalidated, and a change of content mode or public URL (every public file rendered again)
-// invalidates everything. What was invalidated is recorded after the request (by the changes list's
+// invalidated, and a change of content mode, public URL or public format (every public file rendered
+// again) invalidates everything. What was invalidated is recorded after the request (by the changes list's
 // `seq` and the settings), so a publish that stopped before invalidating is made good by the next
 // one, and a retried request repeats the same caller reference (a no-op for CloudFront).
 import { createHash } from 'node:crypto';
@@ -25,8 +25,8 @@ export interface CdnState {
   schema: typeof CDN_STATE_SCHEMA;
   /** Every change up to this `seq` of exports/v1/changes.json has been invalidated. */
   seq: number;
-  /** The settings the invalidated files were rendered with. */
-  settings: { publicUrl: string; contentMode: string } | null;
+  /** The settings (and the release's public format, when it recorded one) the invalidated files were rendered with. */
+  settings: { publicUrl: string; contentMode: string; format?: number } | null;
 }
 
 export interface Invalidation {
@@ -36,10 +36,10 @@ export interface Invalidation {
 }
 
 /** What to invalidate, given what was invalidated before, the changes list and the applied settings. */
-export function planInvalidation(done: CdnState | undefined, changes: ChangesList | undefined, applied: { publicUrl: string; contentMode: string } | undefined): Invalidation {
+export function planInvalidation(done: CdnState | undefined, changes: ChangesList | undefined, applied: { publicUrl: string; contentMode: string; format?: number } | undefined): Invalidation {
   const entries = changes?.changes ?? [];
   const maxSeq = entries.reduce((max, change) => Math.max(max, change.seq), done?.seq ?? 0);
-  const settings = applied ? { publicUrl: applied.publicUrl, contentMode: applied.contentMode } : null;
+  const settings = applied ? { publicUrl: applied.publicUrl, contentMode: applied.contentMode, ...(applied.format !== undefined ? { format: applied.format } : {}) } : null;
   const next: CdnState = { schema: CDN_STATE_SCHEMA, seq: maxSeq, settings };
   const reference = `ilo-${done?.seq ?? 'none'}-${maxSeq}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12)}`;
   let paths: string[];
@@ -61,8 +61,8 @@ export function planInvalidation(done: CdnState | undefined, changes: ChangesLis
 export async function invalidateChangedPaths(store: Store, invalidator: CdnInvalidator): Promise<string[]> {
   const done = (await readJson<CdnState>(store, CDN_STATE_KEY))?.value;
   const changes = (await readJson<ChangesList>(store, keys.exportChanges()))?.value;
-  const { applied } = await readPublishSettings(store);
-  const plan = planInvalidation(done, changes, applied);
+  const { applied, format } = await readPublishSettings(store);
+  const plan = planInvalidation(done, changes, applied && { ...applied, ...(format !== undefined ? { format } : {}) });
   if (plan.paths.length > 0) await invalidator.invalidate(plan.paths, plan.callerReference);
   if (JSON.stringify(plan.next) !== JSON.stringify(done)) {
     await store.put(CDN_STATE_KEY, stringifyJson(plan.next), { contentType: CONTENT_TYPES.json });

@@ -24,6 +24,12 @@ describe('planInvalidation', () => {
     expect(planInvalidation(done(1), changes([[1, 'a']]), { ...settings, publicUrl: 'https://news.example.org' }).paths).toEqual(['/*']);
   });
 
+  it('invalidates everything once after an upgrade rendered every public file again in a new format', () => {
+    const upgraded = planInvalidation(done(1), changes([[1, 'a']]), { ...settings, format: 2 });
+    expect(upgraded.paths).toEqual(['/*']);
+    expect(planInvalidation(upgraded.next, changes([[1, 'a']]), { ...settings, format: 2 }).paths).toEqual([]);
+  });
+
   it('invalidates the files of each story with a new version since the last invalidation', () => {
     const plan = planInvalidation(done(2), changes([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'c'], [5, 'd']]), settings);
     expect(plan.paths).toEqual(['/articles/c/*', '/exports/v1/articles/c.json', '/articles/d/*', '/exports/v1/articles/d.json']);

@@ -150,6 +150,35 @@ describe('a change of content mode', () => {
     expect((await publishPending(ports(store), SUMMARY)).filesWritten).toEqual([]);
   });
 
+  it('renders every public file again after an upgrade from a release that rendered them differently', async () => {
+    const { run, store } = pipelineHarness();
+    await run();
+    const current = await publicFiles(store);
+    // What the previous release left: its settings without a format, a changes list without seq,
+    // Markdown with a lang: key, older feeds and schema, no landing page, no full copies.
+    const settings = JSON.parse((await store.get('state/publish-settings.json'))!.body) as { applied: object };
+    await store.put('state/publish-settings.json', JSON.stringify(settings.applied), { contentType: 'application/json' });
+    const changes = JSON.parse((await store.get('exports/v1/changes.json'))!.body) as { changes: { seq?: number }[] };
+    for (const change of changes.changes) delete change.seq;
+    await store.put('exports/v1/changes.json', JSON.stringify(changes), { contentType: 'application/json' });
+    for await (const key of store.list('articles/')) {
+      if (key.endsWith('.md')) await store.put(key, (await store.get(key))!.body.replace('---\n', '---\nlang: en\n'), { contentType: 'text/markdown' });
+    }
+    await store.put('feeds/en/atom.xml', '<feed>older</feed>', { contentType: 'application/atom+xml' });
+    await store.put('feeds/zh/topics/artificial-intelligence/rss.xml', '<rss>older</rss>', { contentType: 'application/rss+xml' });
+    await store.put('exports/v1/schema.json', '{}', { contentType: 'application/json' });
+    await store.delete('index.html');
+    for await (const key of store.list('state/articles/')) await store.delete(key);
+
+    const upgraded = await run();
+    expect(upgraded.candidates).toBe(0); // nothing changed on the site, nothing fetched
+    expect(upgraded.publish.rerendered).toBe(6);
+    const files = await publicFiles(store);
+    expect(files).toEqual(current);
+    expect((JSON.parse((await store.get('exports/v1/changes.json'))!.body) as { changes: { seq: number }[] }).changes.map((change) => change.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect((await run()).publish.filesWritten).toEqual([]); // once
+  });
+
   it('puts every link on a new public URL, the archive pages and the changes list included', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 60; i++) await storeSyntheticStory(store, i, dayOf(i));

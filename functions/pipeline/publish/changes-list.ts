@@ -37,11 +37,14 @@ export async function recordChanges(store: Store, summaries: ArticleSummary[]): 
   await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries));
 }
 
-/** After the public URL changed: every change's `href` on the new one. */
+/**
+ * After the public URL or the release changed: every change's `href` on the current URL, and a list
+ * written before `seq` existed numbered (partners can then keep a cursor before anything new comes).
+ */
 export async function relinkChanges(store: Store, publicUrl: string): Promise<void> {
   await updateJson<ChangesList>(store, keys.exportChanges(), (current) => {
     if (!current) return undefined;
-    const changes = current.changes.map((change) => ({ ...change, href: publicLink(publicUrl, keys.exportArticle(change.id)) }));
+    const changes = withSeq(current.changes).map((change) => ({ ...change, href: publicLink(publicUrl, keys.exportArticle(change.id)) }));
     return JSON.stringify(changes) === JSON.stringify(current.changes) ? undefined : { ...current, changes };
   });
 }

@@ -12,7 +12,7 @@ import { buildNotification } from '../notify/notification-message.js';
 import { loadFullArticle, writeArticleFiles } from './article-files.js';
 import { recordChanges, relinkChanges } from './changes-list.js';
 import { exportSchema } from './export-schema.js';
-import { type PublishSettings, commitSettings, noteRerenderProgress, readPublishSettings, rerenderResumesAfter, sameSettings } from './publish-settings.js';
+import { type PublishSettings, commitSettings, noteRerenderProgress, readPublishSettings, rerenderResumesAfter, settingsApplied } from './publish-settings.js';
 import { publishWindows } from './publish-windows.js';
 import { FEED_ITEM_MAX, feedBodyCut } from './feeds/feed-model.js';
 import { rerenderArticles } from './rerender-articles.js';
@@ -26,7 +26,7 @@ export interface PublishReport {
   notificationsSkipped: number;
   /** Versions whose claim another run holds (it may be sending them): left queued for the next publish. */
   notificationsWaiting: number;
-  /** Stories whose public files were rendered again because the content mode or public URL changed. */
+  /** Stories whose public files were rendered again: the content mode, the public URL or the release's PUBLIC_FORMAT changed. */
   rerendered: number;
   filesWritten: string[];
   /** Limits that changed what was published (a feed item cut to FEED_ITEM_MAX). */
@@ -44,7 +44,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, notificationsWaiting: 0, rerendered: 0, filesWritten: [], warnings: [] };
   const pending = await listPending(ports);
   const settingsState = await readPublishSettings(store);
-  const settingsChanged = !sameSettings(settingsState.applied, settings);
+  const settingsChanged = !settingsApplied(settingsState, settings);
   if (pending.length === 0 && !settingsChanged) return report;
   report.versions = pending.length;
 

@@ -1,6 +1,7 @@
-// After a change of content mode or public URL: every story's own public files rendered again from
-// its full copy, in id order, a batch at a time, noting after each batch how far it got. A run
-// stopped half-way (a timeout, a kill) resumes after the last batch it noted instead of starting over.
+// After a change of content mode, public URL or public format: every story's own public files
+// rendered again from its full copy, in id order, a batch at a time, noting after each batch how far
+// it got. A run stopped half-way (a timeout, a kill) resumes after the last batch it noted instead of
+// starting over.
 import type { Store } from '../ports.js';
 import { type ArticleFileSettings, loadFullArticle, writeArticleFiles } from './article-files.js';
 
