@@ -67,6 +67,41 @@ describe('index.html and feeds.opml', () => {
     expect((await store.get('index.html'))!.etag).not.toBe(before.html!.etag);
   });
 
+  it('link only files that exist: before the first story, and while a language has none yet', async () => {
+    const { store, publish, text } = harness();
+    /** The store keys index.html links (relative links) and feeds.opml subscribes to. */
+    const linked = async () => {
+      const { document } = parseHTML((await text('index.html'))!);
+      const hrefs = [...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')!);
+      const own = hrefs.filter((href) => !/^(https?:|#)/.test(href)).map((href) => href.replace(/#.*$/, ''));
+      return [...new Set([...own, ...rssUrls((await text('feeds.opml'))!).map((url) => url!.slice(PUBLIC_URL.length + 1))])].sort();
+    };
+    const itemsIn = (key: string, body: string) =>
+      key.endsWith('.json') ? (JSON.parse(body) as { items?: unknown[]; articles?: unknown[]; changes?: unknown[] }) : parseStrictXml(body);
+
+    // A first publish with no story at all: the language feeds, the export index and the changes list
+    // exist, empty (a reader can subscribe now and get the stories as they come).
+    await publish();
+    const before = await linked();
+    expect(before).toEqual(expect.arrayContaining(['feeds/en/rss.xml', 'feeds/zh/atom.xml', 'feeds/zh/feed.json', 'exports/v1/index.json', 'exports/v1/changes.json', 'feeds.opml']));
+    for (const key of before) {
+      const body = (await store.get(key))?.body;
+      expect(body, key).toBeDefined();
+      expect(() => itemsIn(key, body!), key).not.toThrow();
+    }
+    expect(JSON.parse((await text('feeds/zh/feed.json'))!).items).toEqual([]);
+    expect(JSON.parse((await text('exports/v1/index.json'))!)).toMatchObject({ articles: [], next: null });
+    expect(JSON.parse((await text('exports/v1/changes.json'))!)).toMatchObject({ complete: true, changes: [] });
+
+    // English stories only: the Chinese feeds the page and the OPML list are there, still empty.
+    await storeSyntheticStory(store, 3, '2025-03-10');
+    await publish();
+    for (const key of await linked()) expect((await store.get(key))?.body, key).toBeDefined();
+    expect(findAll(parseStrictXml((await text('feeds/zh/rss.xml'))!), 'item')).toHaveLength(0);
+    expect(findAll(parseStrictXml((await text('feeds/en/rss.xml'))!), 'item')).toHaveLength(1);
+    expect(JSON.parse((await text('exports/v1/changes.json'))!).changes).toHaveLength(1);
+  });
+
   it('list the topics of stories published before the feed directory existed', async () => {
     const { store, publish, text } = harness();
     for (const n of [1, 2]) await storeSyntheticStory(store, n, `2025-0${n}-10`);

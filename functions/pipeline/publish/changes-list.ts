@@ -32,9 +32,16 @@ export interface ChangesList {
   changes: ChangeEntry[];
 }
 
+/**
+ * Adds the versions published. The list exists from the first publish on, empty until a story comes
+ * (the landing page links it, and a partner can start from it before the first story).
+ */
 export async function recordChanges(store: Store, summaries: ArticleSummary[]): Promise<void> {
-  if (summaries.length === 0) return;
-  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries));
+  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries) ?? (current ? undefined : emptyChangesList()));
+}
+
+function emptyChangesList(): ChangesList {
+  return { schema: CHANGES_SCHEMA, generatedAt: '1970-01-01T00:00:00Z', complete: true, changes: [] };
 }
 
 /**
@@ -54,7 +61,7 @@ export async function relinkChanges(store: Store, publicUrl: string): Promise<vo
  * compare-and-swap can run it again on whatever another run wrote meanwhile.
  */
 export function appendChanges(current: ChangesList | undefined, summaries: ArticleSummary[]): ChangesList | undefined {
-  const list = current ?? { schema: CHANGES_SCHEMA, generatedAt: '1970-01-01T00:00:00Z', complete: true, changes: [] };
+  const list = current ?? emptyChangesList();
   const existing = withSeq(list.changes);
   const seen = new Set(existing.map((change) => `${change.id}@${change.version}`));
   const fresh = summaries

@@ -26,6 +26,12 @@ const ALL = 'all';
 interface WindowScope {
   name: string;
   matches: (summary: ArticleSummary) => boolean;
+  /**
+   * Its files exist from the first publish, empty until a story comes (the export index and the
+   * language feeds: the landing page and the OPML link them, and a reader may subscribe before the
+   * first story of a language). A topic feed exists only once a story carries the topic.
+   */
+  alwaysPublished?: boolean;
 }
 
 /**
@@ -69,7 +75,11 @@ async function commitWindow(
     let base = stored?.value ?? emptyWindow(scope.name, FEED_SIZE);
     if (rebuildWith) base = await rebuildWindow(store, base, rebuildWith, scope.name !== ALL);
     const update = upsertWindow(base, entries, scope.matches);
-    if (!stored && update.window.entries.length === 0) return; // nothing to show, nothing to keep
+    if (!stored && update.window.entries.length === 0) {
+      // Nothing to keep; the files of an always-published window are written all the same.
+      if (scope.alwaysPublished) await writeFiles(update);
+      return;
+    }
     await writeFiles(update);
     if (stored && stringifyJson(stored.value) === stringifyJson(update.window)) return;
     try {
@@ -124,8 +134,8 @@ async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettin
  */
 function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): WindowScope[] {
   const scopes: WindowScope[] = [
-    { name: ALL, matches: () => true },
-    ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang) })),
+    { name: ALL, matches: () => true, alwaysPublished: true },
+    ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang), alwaysPublished: true })),
   ];
   const topics = new Set<string>(alsoTopics.filter((name) => /^[a-z]+\/topics\/[a-z0-9-]+$/.test(name) && (LANGUAGES as readonly string[]).includes(name.split('/')[0]!)));
   for (const summary of summaries) for (const name of topicFeedsOf(summary)) topics.add(name);
