@@ -1,8 +1,8 @@
-// A run against a deployment's bucket (--store s3://...) publishes with the deployment's settings: the
-// public URL (its CloudFront domain) and content mode that publish recorded in the store
-// (state/publish-settings.json). Left out, they are taken from there; given and different, the run is
-// refused unless --allow-settings-change says to render every public file again with the new ones
-// (and, on AWS, invalidate them all on CloudFront).
+// A run publishes with the settings its store recorded (state/publish-settings.json): the public URL
+// and content mode of its last publish. Left out, they are taken from there (so a folder or a
+// deployment switched to summary stays in summary). Given and different: a local folder switches; a
+// deployment's bucket (--store s3://...) is refused unless --allow-settings-change says to render
+// every public file again with the new ones (and, on AWS, invalidate them all on CloudFront).
 import type { ContentMode } from '../pipeline/config.js';
 import { readPublishSettings } from '../pipeline/publish/publish-settings.js';
 import type { Store } from '../pipeline/ports.js';

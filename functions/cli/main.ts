@@ -94,15 +94,18 @@ async function run(config: RunConfig, io: Output): Promise<number> {
     const origin = replica?.origin ?? config.origin;
     const logger = consoleLogger(config.verbose ? 'info' : 'warn', display.line);
     const opened = await openStore(config.store);
-    // A deployment's bucket publishes with the deployment's settings (recorded by its publish).
-    const settings =
-      config.store.kind === 's3'
-        ? resolveSettings(
-            { ...(config.given.publicUrl ? { publicUrl: config.publicUrl } : {}), ...(config.given.contentMode ? { contentMode: config.contentMode } : {}), allowChange: config.allowSettingsChange },
-            await recordedSettings(opened),
-            { publicUrl: config.publicUrl, contentMode: config.contentMode },
-          )
-        : { publicUrl: config.publicUrl, contentMode: config.contentMode };
+    // A store publishes with the settings its last publish recorded unless told otherwise, so a run
+    // that leaves out --content summary never puts full text back. A flag that differs switches a
+    // folder; a deployment's bucket only with --allow-settings-change.
+    const settings = resolveSettings(
+      {
+        ...(config.given.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        ...(config.given.contentMode ? { contentMode: config.contentMode } : {}),
+        allowChange: config.store.kind === 'fs' || config.allowSettingsChange,
+      },
+      await recordedSettings(opened),
+      { publicUrl: config.publicUrl, contentMode: config.contentMode },
+    );
     if ('recorded' in settings && settings.recorded && config.verbose) {
       io.err(`using the store's settings: public URL ${settings.publicUrl}, content ${settings.contentMode}`);
     }

@@ -1,6 +1,6 @@
 // The command line in process, through main(argv, io): per-command help, range messages, what demo
 // refuses, the progress it draws on a terminal (or not), and a summary that counts every file.
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../functions/cli/args.js';
@@ -113,6 +113,20 @@ describe('demo in process', () => {
     expect(summary).not.toMatch(/\b1 \w+s\b/);
     // A first run has no earlier settings: nothing is "rendered again".
     expect(summary).not.toContain('rendered again');
+  });
+
+  it('keeps a folder in the content mode it was last published in when --content is left out, until a run asks for another', async () => {
+    const folder = path.join(data.dir, 'modes');
+    const body = 'Srinivas Reddy, Chief of ILO’s Skills and Employability Branch';
+    const seedEn = path.join(folder, 'articles/ilo-partners-microsoft-strengthen-ai-skilling-china/en.md');
+    expect((await cli(['demo', '--data', folder, '--content', 'summary'])).code).toBe(0);
+    expect(await readFile(seedEn, 'utf8')).not.toContain(body);
+    const forgotten = await cli(['demo', '--data', folder]);
+    expect(forgotten.stdout.join('\n')).toContain('  published   0 files written');
+    expect(await readFile(seedEn, 'utf8')).not.toContain(body);
+    const back = await cli(['demo', '--data', folder, '--content', 'full']);
+    expect(back.stdout.join('\n')).toMatch(/6 stories rendered again/);
+    expect(await readFile(seedEn, 'utf8')).toContain(body);
   });
 
   it('prints no progress lines for a run of 10 pages or fewer when stderr is not a terminal', () => {
