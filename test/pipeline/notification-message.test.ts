@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNotification, notificationEvent, notificationSubject } from '../../functions/pipeline/notify/notification-message.js';
+import { EVENT_SUMMARY_MAX, EVENT_TITLE_MAX, buildNotification, notificationEvent, notificationSubject } from '../../functions/pipeline/notify/notification-message.js';
 import { formatDate } from '../../functions/pipeline/notify/notification-email.js';
 import { record } from '../helpers/articles.js';
 
@@ -69,6 +69,23 @@ describe('buildNotification', () => {
     expect(email.startsWith('Edited story with a break\n\nPublished: 12 November 2024 (Updated story, v3)\n')).toBe(true);
     expect(email).not.toContain('发布日期'); // no Chinese block for an English-only story
     expect(email).toContain('Reference: test-story@3');
+  });
+
+  it('stays under SNS\'s 256 KiB whatever the page gives as title and lead, cutting them with an ellipsis', () => {
+    const long = (unit: string) => unit.repeat(120_000);
+    const r = record({ title: { en: long('Title words '), zh: long('标题') }, summary: { en: long('Lead words '), zh: long('导语') } });
+    const envelope = buildNotification(r, PUBLIC_URL, 'article.published');
+    const attributes = Object.entries(envelope.MessageAttributes).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType) + Buffer.byteLength(value.StringValue), 0);
+    expect(Buffer.byteLength(envelope.Message) + attributes).toBeLessThan(256 * 1024);
+    const event = notificationEvent(envelope);
+    for (const lang of ['en', 'zh'] as const) {
+      expect(event.title[lang]!.length).toBeLessThanOrEqual(EVENT_TITLE_MAX);
+      expect(event.title[lang]).toMatch(/…$/);
+      expect(event.summary[lang]!.length).toBeLessThanOrEqual(EVENT_SUMMARY_MAX);
+    }
+    const email = perProtocol(envelope.Message).email!;
+    expect(email.split('\n')[0]!.length).toBeLessThanOrEqual(300);
+    expect(envelope.Subject.length).toBeLessThan(100);
   });
 
   it('sends no topics attribute for a story without topics', () => {

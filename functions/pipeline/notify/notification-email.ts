@@ -9,6 +9,7 @@ import type { NotificationType } from './notification-message.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const LEAD_MAX = 600;
+const TITLE_MAX = 300;
 
 const WORDS = {
   en: { published: 'Published: ', updated: 'Updated story', read: 'Read it on ilo.org: ', copy: 'Our copy (Markdown): ' },
@@ -20,7 +21,7 @@ export function notificationEmail(record: ArticleRecord, links: ArticleLinks, ty
   for (const lang of LANGUAGES) {
     if (!record.languages.includes(lang) || !record.title[lang]) continue;
     const words = WORDS[lang];
-    const lines = [cleanLine(record.title[lang]!), ''];
+    const lines = [truncate(cleanLine(record.title[lang]!), TITLE_MAX), ''];
     lines.push(`${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`);
     const lead = record.summary[lang] ? truncate(cleanLine(record.summary[lang]!), LEAD_MAX) : '';
     if (lead) lines.push('', lead);

@@ -5,6 +5,7 @@ import type { NotificationEnvelope } from '../ports.js';
 import type { ArticleRecord, Localized } from '../record/article-record.js';
 import { type ArticleLinks, articleLinks } from '../record/export-article.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
+import { truncate } from '../text/clean-text.js';
 import { notificationEmail } from './notification-email.js';
 
 export type NotificationType = 'article.published' | 'article.updated';
@@ -33,6 +34,13 @@ export interface MessagePerProtocol {
 }
 
 const SUBJECT_MAX = 99;
+/**
+ * Longest title and summary a message carries, per language (the record keeps them whole). SNS
+ * refuses a message over 256 KiB, and this one holds the event four times and the email text: a
+ * page with an overlong title or lead would otherwise fail its publish on every run.
+ */
+export const EVENT_TITLE_MAX = 1000;
+export const EVENT_SUMMARY_MAX = 2000;
 
 export function dedupeKey(id: string, version: number): string {
   return `${id}@${version}`;
@@ -49,9 +57,9 @@ export function buildNotification(record: ArticleRecord, publicUrl: string, type
     dedupeKey: key,
     publishedAt: record.publishedAt,
     languages: record.languages,
-    title: record.title,
+    title: capped(record.title, EVENT_TITLE_MAX),
     url: record.url,
-    summary: record.summary,
+    summary: capped(record.summary, EVENT_SUMMARY_MAX),
     links,
   };
   const event = JSON.stringify(message);
@@ -69,6 +77,12 @@ export function buildNotification(record: ArticleRecord, publicUrl: string, type
       dedupeKey: { DataType: 'String', StringValue: key },
     },
   };
+}
+
+function capped(text: Localized<string>, max: number): Localized<string> {
+  const out: Localized<string> = {};
+  for (const [lang, value] of Object.entries(text) as [LanguageKey, string][]) out[lang] = truncate(value, max);
+  return out;
 }
 
 /**
