@@ -120,8 +120,9 @@ export class PipelineFunctions extends Construct {
     // Ingest keeps a story's record and private full copy; publish renders every public file from them.
     allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);
     allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/articles/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*/meta.json']);
-    allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*']);
-    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/cdn-invalidated.json', 'state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*']);
+    // The landing page and the OPML (index.html, feeds.opml) are read back to be written only when they change.
+    allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*', 'index.html', 'feeds.opml']);
+    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/cdn-invalidated.json', 'state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'state/feed-directory.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*', 'index.html', 'feeds.opml']);
     allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*']);
     for (const fn of [this.discover, this.ingest, this.publish]) {
       // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.

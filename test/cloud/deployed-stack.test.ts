@@ -30,6 +30,7 @@ import { validateJsonFeed11 } from '../helpers/json-feed-rules.js';
 import { RUNTIMES, lambdaNode } from '../helpers/lambda-node.js';
 import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
 import { type MetricAlarm, alarmState } from './alarm-state.js';
+import { IamGate } from './iam-gate.js';
 import { LambdaService } from './lambda-service.js';
 import { type Delivered, drainTap, matchesFilterPolicy, readmeFilterPolicy } from './subscription.js';
 
@@ -58,6 +59,8 @@ describe('the synthesized stack, run locally', () => {
   let fault: OriginFault | undefined;
   let proxy: ConditionalS3Proxy;
   let cloudfront: CloudFrontStandIn;
+  // IAM as the template's roles grant it, for every request a function makes (iam-gate.ts).
+  const iam = new IamGate();
   let outdir: string;
   let template: CfnTemplate;
   let s3: S3Client;
@@ -68,7 +71,9 @@ describe('the synthesized stack, run locally', () => {
   beforeAll(async () => {
     replica = await startReplicaServer({ hook: (request, response) => injectFault(fault, request, response) });
     proxy = await startConditionalS3Proxy(fauxqsEndpoint());
+    proxy.gate(iam.check);
     cloudfront = await startCloudFrontStandIn();
+    cloudfront.gate(iam.check);
     s3 = testS3Client(proxy.endpoint);
     sns = testSnsClient(fauxqsEndpoint());
     sqs = testSqsClient(fauxqsEndpoint());
@@ -97,15 +102,16 @@ describe('the synthesized stack, run locally', () => {
   });
 
   /** The template stood up in fauxqs under a fresh prefix, a tap queue on the topic, and the Lambda service. */
-  async function deploy(nodeBinary: string): Promise<Deployment> {
+  async function deploy(nodeBinary: string, deployed: CfnTemplate = template): Promise<Deployment> {
     const distribution = { id: `E${randomBytes(6).toString('hex').toUpperCase()}`, domainName: `d${randomBytes(6).toString('hex')}.cloudfront.net` };
-    const stack = await emulateStack(template, { endpoint: proxy.endpoint, prefix: uniqueName('cloud'), distribution });
+    const stack = await emulateStack(deployed, { endpoint: proxy.endpoint, prefix: uniqueName('cloud'), distribution });
     const service = new LambdaService({
       stack,
       assemblyDir: outdir,
       nodeBinary,
       runtimeEnvironment: { PATH: process.env.PATH ?? '', ...testAwsEnv(proxy.endpoint), AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint },
       sqsEndpoint: fauxqsEndpoint(),
+      iam,
     });
     deployments.push(service);
     const fns = service.functions;
@@ -128,6 +134,12 @@ describe('the synthesized stack, run locally', () => {
         discoverFailures: failureQueue.url,
       },
     };
+  }
+
+  /** What the emulated IAM refused the functions of a deployment. */
+  function denied(d: Deployment): string[] {
+    const names = Object.values(d.service.functions).map((fn) => `/${fn.name}`);
+    return iam.denied.filter((x) => names.some((n) => x.principal.endsWith(n))).map((x) => `${x.permission.action} ${x.permission.resource}`);
   }
 
   async function keys(bucket: string, prefix: string): Promise<string[]> {
@@ -197,6 +209,18 @@ describe('the synthesized stack, run locally', () => {
     }
   });
 
+  it("refuses a function what its role does not grant, as IAM would: publish without the landing page's grant fails", async () => {
+    // The role as it was before the landing page (index.html) was granted: publish wrote it and failed.
+    const narrowed = structuredClone(template);
+    const publishPolicy = Object.values(narrowed.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!.Roles).includes('PublishRole'))!;
+    const puts = (publishPolicy.Properties!.PolicyDocument.Statement as { Action: unknown; Resource: unknown[] }[]).find((st) => st.Action === 's3:PutObject')!;
+    puts.Resource = puts.Resource.filter((r) => !JSON.stringify(r).includes('/index.html'));
+    const d = await deploy(lambdaNode(), narrowed);
+    const { outcome } = await d.service.invoke('publish', { Records: [] });
+    expect(outcome).toMatchObject({ ok: false, kind: 'error', errorMessage: expect.stringMatching(/not authorized to perform: s3:PutObject/) });
+    expect(denied(d)).toEqual([`s3:PutObject arn:aws:s3:::${d.bucket}/index.html`]);
+  });
+
   describe.each(RUNTIMES)('under $name', ({ binary }) => {
     it('ingests every story of the replica, publishes valid feeds and exports, and announces each version once', async () => {
       const d = await deploy(binary());
@@ -236,7 +260,9 @@ describe('the synthesized stack, run locally', () => {
       for (const queue of [d.queues.ingestDeadLetters, d.queues.publishDeadLetters, d.queues.discoverFailures]) expect(await depth(queue)).toBe(0);
       expect(d.service.datapoints(METRIC.discoverRuns, 'discover').length).toBe(1);
       expect(d.service.datapoints(METRIC.storiesStored, 'ingest').reduce((sum, p) => sum + p.value, 0)).toBe(6);
-      expect(d.service.invocations.every((i) => i.outcome.ok)).toBe(true);
+      expect(d.service.invocations.filter((i) => !i.outcome.ok).map((i) => [i.service, i.outcome])).toEqual([]);
+      // Every request each function made was one its role allows (none refused and then tolerated).
+      expect(denied(d)).toEqual([]);
 
       // Logs carry the request id and the cold-start flag (true in each function's first invocation only).
       const lines = d.service.logs.filter((l) => typeof l.entry.level === 'string');
@@ -294,6 +320,7 @@ describe('the synthesized stack, run locally', () => {
       expect(invalidations().length).toBe(before + 2);
       for (const key of await keys(d.bucket, 'exports/v1/articles/')) expect(JSON.parse(await text(d.bucket, key)), key).not.toHaveProperty('markdown');
       expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
+      expect(denied(d)).toEqual([]);
       fault = undefined;
     });
   });

@@ -8,7 +8,9 @@
 //   maxReceiveCount (its redrive policy is honoured: docs/NOTES.md);
 // - the EventBridge schedule: an asynchronous invocation of discover with the function's
 //   EventInvokeConfig (retry attempts, on-failure destination record sent to its queue);
-// - timeouts: an invocation still running at the function's timeout is killed, its container too.
+// - timeouts: an invocation still running at the function's timeout is killed, its container too;
+// - IAM (with `iam`): each function signs with credentials of its own and gets only what its role's
+//   policies allow (iam-gate.ts), and the service checks the roles for what it does on their behalf.
 // Time is virtual: `advance` moves the clock (the functions see it through the bootstrap's shifted
 // Date) and lets visibility timeouts run out without waiting for them. Logs are kept per function;
 // embedded-format metrics (EMF) are read from them as CloudWatch would.
@@ -25,7 +27,8 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { TEST_AWS } from '../helpers/aws-clients.js';
-import { type CfnTemplate, type EmulatedQueue, type EmulatedStack, EMULATED_REGION } from '../helpers/emulated-stack.js';
+import { type CfnTemplate, type EmulatedQueue, type EmulatedStack, EMULATED_ACCOUNT, EMULATED_REGION } from '../helpers/emulated-stack.js';
+import { type IamGate, type Statement, credentialsFor, isAllowed, permissionsFor, roleStatements } from './iam-gate.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
 
@@ -40,6 +43,8 @@ export interface LambdaFunction {
   bundle: string;
   /** The template's variables, resolved: nothing added. */
   environment: Record<string, string>;
+  /** The execution role's identity policies, resolved (what the emulated IAM evaluates). */
+  statements: Statement[];
 }
 
 export type InvocationOutcome =
@@ -93,6 +98,11 @@ export interface LambdaServiceOptions {
   runtimeEnvironment: Record<string, string>;
   /** The SQS endpoint the service polls (fauxqs). */
   sqsEndpoint: string;
+  /**
+   * The emulated IAM the proxy consults: each function then signs with credentials of its own and
+   * gets only what its role's policies allow; the service's own deliveries check the roles too.
+   */
+  iam?: IamGate;
 }
 
 export class LambdaService {
@@ -122,12 +132,35 @@ export class LambdaService {
             memoryMb: Number(r.Properties!.MemorySize ?? 128),
             bundle: path.join(options.assemblyDir, r.Metadata!['aws:asset:path']!, 'index.mjs'),
             environment: options.stack.environmentOf(id),
+            statements: roleStatements(template, options.stack, roleOf(r.Properties!.Role)),
           };
           return [fn.service, fn];
         }),
     );
     this.mappings = mappingsOf(template, options.stack, Object.values(this.functions));
     this.sqs = new SQSClient({ ...TEST_AWS, endpoint: options.sqsEndpoint });
+    if (options.iam) {
+      const { stack } = options;
+      const topicKeys = new Map(
+        Object.entries(template.Resources)
+          .filter(([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties?.KmsMasterKeyId !== undefined)
+          .map(([id, r]) => [stack.resolve({ Ref: id }), stack.resolve(r.Properties!.KmsMasterKeyId)] as const),
+      );
+      const names = { queueArn: (url: string) => stack.queues.find((q) => q.url === url)?.arn ?? `arn:unknown-queue:${url}`, topicKeyArn: (arn: string) => topicKeys.get(arn) };
+      for (const fn of Object.values(this.functions)) {
+        options.iam.register(credentialsFor(fn.name).AWS_ACCESS_KEY_ID, {
+          arn: `arn:aws:sts::${EMULATED_ACCOUNT}:assumed-role/${stack.resolve({ Ref: roleOf(template.Resources[fn.logicalId]!.Properties!.Role) })}/${fn.name}`,
+          statements: fn.statements,
+          permissionsFor: (request) => permissionsFor(request, names),
+        });
+      }
+      // Lambda polls a queue and deletes what succeeded with the function's role: it must allow that.
+      for (const mapping of this.mappings) {
+        for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) {
+          if (!isAllowed(mapping.fn.statements, { action, resource: mapping.queue.arn })) throw new Error(`the ${mapping.fn.service} role does not allow ${action} on its event source ${mapping.queue.arn}`);
+        }
+      }
+    }
   }
 
   /** The virtual time: real time plus how far the clock was moved. */
@@ -198,6 +231,10 @@ export class LambdaService {
       const target = schedule.Properties!.Target;
       const fn = Object.values(this.functions).find((f) => f.arn === this.options.stack.resolve(target.Arn));
       if (!fn) throw new Error(`the schedule targets ${JSON.stringify(target.Arn)}, which is not a bundled function`);
+      // The scheduler invokes with its own role.
+      if (this.options.iam && !isAllowed(roleStatements(template, this.options.stack, roleOf(target.RoleArn)), { action: 'lambda:InvokeFunction', resource: fn.arn })) {
+        throw new Error(`the schedule's role does not allow lambda:InvokeFunction on ${fn.arn}`);
+      }
       const config = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && this.options.stack.resolve(r.Properties!.FunctionName) === fn.name)?.Properties;
       const retries = Number(config?.MaximumRetryAttempts ?? 2);
       const event = target.Input ? JSON.parse(target.Input) : {};
@@ -210,6 +247,10 @@ export class LambdaService {
       const destination = config?.DestinationConfig?.OnFailure?.Destination;
       if (!invocation.outcome.ok && destination) {
         const queue = this.options.stack.queueByArn(this.options.stack.resolve(destination));
+        // Lambda sends the failure record with the function's role.
+        if (this.options.iam && !isAllowed(fn.statements, { action: 'sqs:SendMessage', resource: queue.arn })) {
+          throw new Error(`the ${fn.service} role does not allow sqs:SendMessage on its on-failure destination ${queue.arn}: the record would be lost`);
+        }
         const { outcome } = invocation;
         await this.sqs.send(
           new SendMessageCommand({
@@ -336,6 +377,7 @@ export class LambdaService {
       cwd: path.dirname(fn.bundle),
       env: {
         ...this.options.runtimeEnvironment,
+        ...(this.options.iam ? credentialsFor(fn.name) : {}),
         ...fn.environment,
         AWS_REGION: EMULATED_REGION,
         AWS_DEFAULT_REGION: EMULATED_REGION,
@@ -418,6 +460,13 @@ export class LambdaService {
       }
     }
   }
+}
+
+/** The logical id of a function's role: its Role property is {Fn::GetAtt: [Role, Arn]}. */
+function roleOf(role: unknown): string {
+  const id = (role as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0];
+  if (!id) throw new Error(`a function's role is not a role of the template: ${JSON.stringify(role)}`);
+  return id;
 }
 
 function mappingsOf(template: CfnTemplate, stack: EmulatedStack, functions: LambdaFunction[]): EventSourceMapping[] {

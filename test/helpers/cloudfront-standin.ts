@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { type Refusal, type SignedRequest, signer } from './fauxqs.js';
 
 export interface RecordedInvalidation {
   id: string;
@@ -21,6 +22,8 @@ export interface CloudFrontStandIn {
   invalidations: RecordedInvalidation[];
   /** Answer the next requests with an error (e.g. 503 throttling) until set to undefined. */
   failWith(status: number | undefined): void;
+  /** Checks every request first (the emulated IAM of test/cloud/iam-gate.ts), as the S3 proxy's gate. */
+  gate(check: ((request: SignedRequest) => Refusal | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -29,11 +32,15 @@ const NS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 export async function startCloudFrontStandIn(): Promise<CloudFrontStandIn> {
   const invalidations: RecordedInvalidation[] = [];
   let failure: number | undefined;
+  let gatekeeper: ((request: SignedRequest) => Refusal | undefined) | undefined;
   const parser = new XMLParser({ isArray: (name) => name === 'Path' });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    const url = new URL(request.url ?? '/', 'http://cloudfront');
+    const refusal = gatekeeper?.({ method: request.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: request.headers, ...signer(request), body: Buffer.concat(chunks) });
+    if (refusal) return void response.writeHead(refusal.status, refusal.headers).end(refusal.body);
     const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/.exec(request.url ?? '');
     if (request.method !== 'POST' || !match) return error(response, 404, 'NoSuchResource', `not emulated: ${request.method} ${request.url}`);
     if (failure !== undefined) return error(response, failure, 'ServiceUnavailable', 'injected failure');
@@ -69,6 +76,9 @@ export async function startCloudFrontStandIn(): Promise<CloudFrontStandIn> {
     invalidations,
     failWith: (status) => {
       failure = status;
+    },
+    gate: (check) => {
+      gatekeeper = check;
     },
     close: async () => {
       server.closeAllConnections();

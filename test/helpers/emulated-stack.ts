@@ -4,6 +4,7 @@
 // function's environment is then exactly what the template gives it, nothing added by hand.
 // CloudFront and Lambda are not in fauxqs: a distribution resolves to the id and domain the caller
 // provides (the test's CloudFront stand-in), a function to its name and ARN.
+import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -100,6 +101,28 @@ export async function emulateStack(template: CfnTemplate, options: EmulateOption
         case 'AWS::Lambda::Function': {
           const name = `${options.prefix}-${short(id)}`.slice(0, 64);
           emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:lambda:${EMULATED_REGION}:${EMULATED_ACCOUNT}:function:${name}` } });
+          break;
+        }
+        // Names only (nothing to create): roles for the emulated IAM (test/cloud/iam-gate.ts), keys
+        // for the KMS permissions it checks, log groups named by the roles, the schedule for the outputs.
+        case 'AWS::IAM::Role': {
+          const name = `${options.prefix}-${short(id)}`.slice(0, 64);
+          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:iam::${EMULATED_ACCOUNT}:role/${name}`, RoleId: `AROA${short(id).toUpperCase()}` } });
+          break;
+        }
+        case 'AWS::KMS::Key': {
+          const keyId = randomUUID();
+          emulated.set(id, { ref: keyId, attributes: { Arn: `arn:aws:kms:${EMULATED_REGION}:${EMULATED_ACCOUNT}:key/${keyId}`, KeyId: keyId } });
+          break;
+        }
+        case 'AWS::Logs::LogGroup': {
+          const name = `/aws/lambda/${options.prefix}-${short(id)}`;
+          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:logs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:log-group:${name}:*` } });
+          break;
+        }
+        case 'AWS::Scheduler::Schedule': {
+          const name = `${options.prefix}-${short(id)}`.slice(0, 64);
+          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:scheduler:${EMULATED_REGION}:${EMULATED_ACCOUNT}:schedule/default/${name}` } });
           break;
         }
       }

@@ -43,12 +43,34 @@ export interface InjectedError {
   message: string;
 }
 
+/** A request as an access check sees it: who signed it, for which service, and its body. */
+export interface SignedRequest extends ProxiedRequest {
+  /** From the SigV4 Authorization header's credential scope ('' when unsigned). */
+  accessKeyId: string;
+  /** s3, sqs, sns... (the credential scope's service). */
+  service: string;
+  /** The body, read whole for every service but S3 (whose object bodies stream through). */
+  body?: Buffer;
+}
+
+/** A refusal, in the wire format of the service refusing (status, headers, body). */
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface ConditionalS3Proxy {
   endpoint: string;
   /** Every request the proxy received, in order (its own HEADs upstream are not listed). */
   requests: ProxiedRequest[];
   /** Answer matching requests with an S3 error instead of forwarding them; undefined to stop. */
   inject(answer: ((request: ProxiedRequest) => InjectedError | undefined) | undefined): void;
+  /**
+   * Checks every request before anything else (the emulated IAM of test/cloud/iam-gate.ts): a
+   * refusal is sent as is, and the request goes no further. Undefined to stop.
+   */
+  gate(check: ((request: SignedRequest) => Refusal | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +94,7 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
   const locks = new Map<string, Promise<void>>();
   const requests: ProxiedRequest[] = [];
   let injector: ((request: ProxiedRequest) => InjectedError | undefined) | undefined;
+  let gatekeeper: ((request: SignedRequest) => Refusal | undefined) | undefined;
 
   async function withKeyLock(key: string, action: () => Promise<void>): Promise<void> {
     const previous = locks.get(key) ?? Promise.resolve();
@@ -88,7 +111,8 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
     }
   }
 
-  function forward(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Forwards the request upstream and its answer back; `body` when the request was already read. */
+  function forward(incoming: IncomingMessage, response: ServerResponse, body?: Buffer): Promise<void> {
     return new Promise((resolve) => {
       const headers: IncomingHttpHeaders = {};
       for (const [name, value] of Object.entries(incoming.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
@@ -115,7 +139,8 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
       });
       // A client that goes away must not hold the key's lock forever.
       response.on('close', resolve);
-      incoming.pipe(outgoing);
+      if (body) outgoing.end(body);
+      else incoming.pipe(outgoing);
     });
   }
 
@@ -143,8 +168,29 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
     const path = decodeURIComponent(url.pathname);
     const seen: ProxiedRequest = { method: incoming.method ?? 'GET', path, query: url.searchParams, headers: incoming.headers };
     requests.push(seen);
+    let body: Buffer | undefined;
+    if (gatekeeper) {
+      const { accessKeyId, service } = signer(incoming);
+      if (service !== 's3' || incoming.method === 'POST') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of incoming) chunks.push(chunk as Buffer);
+        body = Buffer.concat(chunks);
+      }
+      const refusal = gatekeeper({ ...seen, accessKeyId, service, ...(body ? { body } : {}) });
+      if (refusal) {
+        if (!body) {
+          incoming.resume();
+          if (!incoming.readableEnded) await once(incoming, 'end');
+        }
+        response.writeHead(refusal.status, { ...refusal.headers, 'content-length': Buffer.byteLength(refusal.body) });
+        response.end(refusal.body);
+        return;
+      }
+    }
     const injected = injector?.(seen);
     if (injected) return refuse(incoming, response, injected);
+    // Read already (by the gate): neither an object PUT nor a DELETE, which take the key's lock below.
+    if (body) return forward(incoming, response, body);
 
     const objectPath = /^\/[^/]+\/.+/.test(path) && !url.searchParams.has('uploadId') && incoming.headers['x-amz-copy-source'] === undefined;
     if (!objectPath || (incoming.method !== 'PUT' && incoming.method !== 'DELETE')) return forward(incoming, response);
@@ -182,6 +228,9 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
     inject: (answer) => {
       injector = answer;
     },
+    gate: (check) => {
+      gatekeeper = check;
+    },
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -202,6 +251,12 @@ function sendS3Error(response: ServerResponse, error: InjectedError): void {
     `<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message><RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
   response.writeHead(error.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
   response.end(body);
+}
+
+/** The access key and service of a SigV4 signature: `Credential=AKID/date/region/service/aws4_request`. */
+export function signer(incoming: IncomingMessage): { accessKeyId: string; service: string } {
+  const match = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(header(incoming, 'authorization') ?? '');
+  return { accessKeyId: match?.[1] ?? '', service: match?.[2] ?? '' };
 }
 
 function header(incoming: IncomingMessage, name: string): string | undefined {
