@@ -6,7 +6,8 @@ export interface PublicRequestCase {
   method: 'GET' | 'HEAD' | 'OPTIONS';
   path: string;
   /** 'file': the request goes on to the object with this key (CloudFront) and it is served (serve). */
-  answer: { file: string } | { status: 301; location: string } | { status: 204 | 404 };
+  /** A redirect names where it lands on the site (a fragment of the landing page). */
+  answer: { file: string } | { status: 301; lands: string } | { status: 204 | 404 };
   /** CORS headers on the answer. */
   cors: boolean;
 }
@@ -15,9 +16,9 @@ export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
   { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: false },
   { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: false },
   { method: 'GET', path: '/feeds.opml', answer: { file: 'feeds.opml' }, cors: false },
-  { method: 'GET', path: '/feeds/', answer: { status: 301, location: '/#feeds' }, cors: false },
-  { method: 'GET', path: '/feeds', answer: { status: 301, location: '/#feeds' }, cors: false },
-  { method: 'GET', path: '/exports/', answer: { status: 301, location: '/#exports' }, cors: false },
+  { method: 'GET', path: '/feeds/', answer: { status: 301, lands: '#feeds' }, cors: false },
+  { method: 'GET', path: '/feeds', answer: { status: 301, lands: '#feeds' }, cors: false },
+  { method: 'GET', path: '/exports/', answer: { status: 301, lands: '#exports' }, cors: false },
   { method: 'GET', path: '/feeds/zh/atom.xml', answer: { file: 'feeds/zh/atom.xml' }, cors: true },
   { method: 'GET', path: '/exports/v1/index.json', answer: { file: 'exports/v1/index.json' }, cors: true },
   { method: 'GET', path: '/articles/a-story/en.md', answer: { file: 'articles/a-story/en.md' }, cors: true },
@@ -32,3 +33,16 @@ export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
   { method: 'GET', path: '/raw/a-story/en.html', answer: { status: 404 }, cors: false },
   { method: 'GET', path: '/notifications.jsonl', answer: { status: 404 }, cors: false },
 ];
+
+/**
+ * Where a redirect's Location takes a browser that asked for `path` on a site served at the root of
+ * its host and on one served under a path prefix (a proxy publishing it at /ilo/): the landing page
+ * of that same site, both times.
+ */
+export function redirectTargets(location: string, path: string): { atRoot: string; underPrefix: string } {
+  return { atRoot: new URL(location, `https://feeds.example.org${path}`).href, underPrefix: new URL(location, `https://example.org/ilo${path}`).href };
+}
+
+export function expectedRedirectTargets(lands: string): { atRoot: string; underPrefix: string } {
+  return { atRoot: `https://feeds.example.org/${lands}`, underPrefix: `https://example.org/ilo/${lands}` };
+}

@@ -18,8 +18,12 @@ export function isPublicKey(key: string): boolean {
 /** The site root is the landing page (CloudFront's default root object does the same for "/"). */
 export const ROOT_KEY = 'index.html';
 
-/** Paths a person may type that are no file: each leads to the part of the landing page it means. */
-export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = { feeds: '/#feeds', 'feeds/': '/#feeds', exports: '/#exports', 'exports/': '/#exports' };
+/**
+ * Paths a person may type that are no file: each leads to the part of the landing page it means.
+ * Relative, so they stay on the site when it is served under a path prefix (a proxy publishing it
+ * at https://example.org/ilo/: /ilo/feeds/ leads to /ilo/#feeds, not to the host's own root).
+ */
+export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = { feeds: './#feeds', 'feeds/': '../#feeds', exports: './#exports', 'exports/': '../#exports' };
 
 /**
  * Cross-origin reads by partner sites: the feeds, the exports and the files the exports link to (the
