@@ -21,7 +21,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CORS_KEY_PATTERN, CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
+import { CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
 
 export interface PublicDistributionProps {
   bucket: Bucket;
@@ -45,8 +45,8 @@ export class PublicDistribution extends Construct {
       frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
     };
-    const plainHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', { securityHeadersBehavior: security });
-    // Partner sites read feeds, exports and the article files they link to from the browser.
+    // Every public file is readable from any origin (functions/pipeline/state/public-paths.ts, isCorsKey):
+    // partner sites read feeds, exports and the article files they link to; browser readers the OPML.
     const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', {
       securityHeadersBehavior: security,
       corsBehavior: {
@@ -80,7 +80,7 @@ export class PublicDistribution extends Construct {
       comment: 'ILO news syndication: public feeds, exports and articles',
       // The function below maps "/" to the landing page as well: it sees the URI before this applies.
       defaultRootObject: ROOT_KEY,
-      defaultBehavior: behavior(shortLived, plainHeaders),
+      defaultBehavior: behavior(shortLived, corsHeaders),
       additionalBehaviors: {
         'feeds/*': behavior(shortLived, corsHeaders),
         'exports/v1/articles/*': behavior(longLived, corsHeaders),
@@ -128,7 +128,6 @@ export function publicPathsFunctionCode(): string {
   const preflight = Object.fromEntries(Object.entries({ allow: 'GET, HEAD, OPTIONS', ...corsHeaders(true) }).map(([name, value]) => [name, { value }]));
   return `
 var PUBLIC = new RegExp(${JSON.stringify(PUBLIC_KEY_PATTERN)});
-var CORS = new RegExp(${JSON.stringify(CORS_KEY_PATTERN)});
 var REDIRECTS = ${JSON.stringify(PUBLIC_REDIRECTS)};
 var PREFLIGHT = ${JSON.stringify(preflight)};
 function handler(event) {
@@ -140,7 +139,7 @@ function handler(event) {
   var key = path === '' ? ${JSON.stringify(ROOT_KEY)} : path;
   if (!PUBLIC.test(key)) return { statusCode: 404, statusDescription: 'Not Found' };
   if (request.method === 'OPTIONS') {
-    return { statusCode: 204, statusDescription: 'No Content', headers: CORS.test(key) ? PREFLIGHT : { allow: PREFLIGHT.allow } };
+    return { statusCode: 204, statusDescription: 'No Content', headers: PREFLIGHT };
   }
   request.uri = '/' + key;
   return request;

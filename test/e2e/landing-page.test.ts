@@ -3,6 +3,8 @@
 // and the OPML of every feed, imported into newsboat. The screenshots are kept (their paths are
 // printed) for a person to look at.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -221,6 +223,46 @@ describe.runIf(browser && chineseFonts)('the landing page in Chromium', () => {
     await page.locator('nav a[href="#zh"]').click();
     expect(page.url()).toBe(`${server.url}/#zh`);
     await page.close();
+  });
+
+  it('lets a partner site read every kind of public file from its own origin, and revalidate it (CORS)', async () => {
+    // The partner's page, on another origin (another port of 127.0.0.1).
+    const partner = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>partner</title>'));
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const page = await context.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${(partner.address() as AddressInfo).port}/`);
+      const index = JSON.parse(await readFile(path.join(data.dir, 'exports/v1/index.json'), 'utf8')) as { articles: { id: string; languages: string[] }[] };
+      const story = index.articles.find((a) => a.languages.length === 2)!;
+      const topic = (await readdir(path.join(data.dir, 'feeds/zh/topics')))[0]!;
+      const paths = [
+        '/', 'feeds.opml', 'feeds/en/rss.xml', 'feeds/zh/atom.xml', 'feeds/en/feed.json', `feeds/zh/topics/${topic}/rss.xml`,
+        'exports/v1/index.json', 'exports/v1/changes.json', 'exports/v1/schema.json', `exports/v1/articles/${story.id}.json`,
+        `articles/${story.id}/en.md`, `articles/${story.id}/zh.md`, `articles/${story.id}/meta.json`,
+      ].map((p) => `${server.url}/${p.replace(/^\//, '')}`);
+      const answers = await page.evaluate(async (urls) => {
+        const results: { url: string; status: number | string; etag?: string | null; byEtag?: number; bySince?: number }[] = [];
+        for (const url of urls) {
+          try {
+            const first = await fetch(url, { cache: 'no-store' });
+            const etag = first.headers.get('etag');
+            const since = first.headers.get('last-modified');
+            await first.text();
+            const byEtag = (await fetch(url, { cache: 'no-store', headers: { 'If-None-Match': etag ?? '' } })).status;
+            const bySince = (await fetch(url, { cache: 'no-store', headers: { 'If-Modified-Since': since ?? '' } })).status;
+            results.push({ url, status: first.status, etag, byEtag, bySince });
+          } catch (error) {
+            results.push({ url, status: String(error) });
+          }
+        }
+        return results;
+      }, paths);
+      for (const answer of answers) expect(answer, answer.url).toMatchObject({ status: 200, etag: expect.stringMatching(/^(W\/)?"[0-9a-f]+"$/), byEtag: 304, bySince: 304 });
+    } finally {
+      await page.close();
+      partner.closeAllConnections();
+      await new Promise((resolve) => partner.close(resolve));
+    }
   });
 
   it('leads /feeds/ to the list of feeds on the landing page', async () => {

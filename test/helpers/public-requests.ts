@@ -13,9 +13,9 @@ export interface PublicRequestCase {
 }
 
 export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
-  { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: false },
-  { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: false },
-  { method: 'GET', path: '/feeds.opml', answer: { file: 'feeds.opml' }, cors: false },
+  { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: true },
+  { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: true },
+  { method: 'GET', path: '/feeds.opml', answer: { file: 'feeds.opml' }, cors: true },
   { method: 'GET', path: '/feeds/', answer: { status: 301, lands: '#feeds' }, cors: false },
   { method: 'GET', path: '/feeds', answer: { status: 301, lands: '#feeds' }, cors: false },
   { method: 'GET', path: '/exports/', answer: { status: 301, lands: '#exports' }, cors: false },
@@ -27,7 +27,8 @@ export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
   { method: 'OPTIONS', path: '/articles/a-story/en.md', answer: { status: 204 }, cors: true },
   { method: 'OPTIONS', path: '/articles/a-story/meta.json', answer: { status: 204 }, cors: true },
   { method: 'OPTIONS', path: '/exports/v1/index.json', answer: { status: 204 }, cors: true },
-  { method: 'OPTIONS', path: '/index.html', answer: { status: 204 }, cors: false },
+  { method: 'OPTIONS', path: '/index.html', answer: { status: 204 }, cors: true },
+  { method: 'OPTIONS', path: '/feeds.opml', answer: { status: 204 }, cors: true },
   { method: 'OPTIONS', path: '/state/crawl.json', answer: { status: 404 }, cors: false },
   { method: 'GET', path: '/state/crawl.json', answer: { status: 404 }, cors: false },
   { method: 'GET', path: '/raw/a-story/en.html', answer: { status: 404 }, cors: false },

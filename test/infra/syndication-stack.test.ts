@@ -99,7 +99,7 @@ describe('CloudFront', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
   });
 
-  it('gives feeds and indexes short cache lifetimes, articles longer, and CORS to feeds, exports and article files', () => {
+  it('gives feeds and indexes short cache lifetimes, articles longer, and CORS to every public file', () => {
     const policies = resources('AWS::CloudFront::CachePolicy').map(([, r]) => r.Properties.CachePolicyConfig);
     expect(policies.map((p) => p.DefaultTTL).sort((a: number, b: number) => a - b)).toEqual([300, 3600]);
     const cors = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![1].Properties.ResponseHeadersPolicyConfig;
@@ -116,6 +116,8 @@ describe('CloudFront', () => {
       const behavior = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === pattern);
       expect(behavior.ResponseHeadersPolicyId, pattern).toEqual({ Ref: corsId });
     }
+    // The landing page and the OPML (the default behavior) too: a browser app reads the OPML.
+    expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: corsId });
   });
 });
 

@@ -26,14 +26,14 @@ export const ROOT_KEY = 'index.html';
 export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = { feeds: './#feeds', 'feeds/': '../#feeds', exports: './#exports', 'exports/': '../#exports' };
 
 /**
- * Cross-origin reads by partner sites: the feeds, the exports and the files the exports link to (the
- * Markdown and meta.json under articles/). Revalidation headers are allowed and readable, so a
- * browser can ask "changed since?" and see the answer's validators.
+ * Cross-origin reads: every public file, from any origin. Partner sites read the feeds, the exports
+ * and the files the exports link to (the Markdown and meta.json under articles/); a browser feed
+ * reader imports the OPML or finds the feeds in the landing page's <link rel="alternate">. All of
+ * it is public and no request carries credentials, so `*` gives nothing away. Revalidation headers
+ * are allowed and readable, so a browser can ask "changed since?" and see the answer's validators.
  */
-export const CORS_KEY_PATTERN = '^(feeds|exports|articles)\\/';
-
 export function isCorsKey(key: string): boolean {
-  return new RegExp(CORS_KEY_PATTERN).test(key) && isPublicKey(key);
+  return isPublicKey(key);
 }
 
 export const CORS_RULES = {
