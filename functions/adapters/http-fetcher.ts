@@ -47,6 +47,18 @@ export const DEFAULT_HTTP_OPTIONS: Omit<HttpFetcherOptions, 'origin'> = {
 
 const MAX_REDIRECTS = 5;
 
+/**
+ * AbortSignal.timeout, on the global timers: the cut at the deadline then runs on the same clock as
+ * the deadline itself (Date.now), which a test's virtual clock moves for both (test/handlers/).
+ */
+function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError')), ms);
+  // Like AbortSignal.timeout's, the timer never keeps the process alive.
+  (timer as { unref?: () => void }).unref?.();
+  return controller.signal;
+}
+
 /** A failure worth another try, with the server's Retry-After when it gave one. */
 class RetryableFailure extends FetchFailure {
   retryAfterMs?: number;
@@ -163,7 +175,7 @@ export class HttpFetcher implements Fetcher {
     // Cut at the deadline too: a page that hangs must not outlive the invocation.
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()));
     try {
-      return await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(target, { headers, redirect: 'manual', signal: timeoutSignal(timeoutMs) });
     } catch (error) {
       throw this.networkFailure(url, target, error);
     }
