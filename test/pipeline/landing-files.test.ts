@@ -137,3 +137,22 @@ describe('index.html and feeds.opml', () => {
     expect(findAll(opml, 'outline').map((o) => o.attributes.title)).toContain(`ILO News: ${hostile}`);
   });
 });
+
+describe('a topic label in the other language', () => {
+  it('is marked with its language, so a screen reader reads it in the right voice', () => {
+    const summary = summarize(
+      record({
+        topics: [
+          { slug: 'rural-economy', label: { zh: '农村经济' } },
+          { slug: 'care-economy', label: { en: 'Care economy' } },
+          { slug: 'youth-employment', label: { en: 'Youth employment', zh: '青年就业' } },
+        ],
+      }),
+      PUBLIC_URL,
+    );
+    const { document } = parseHTML(renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary]))));
+    const rows = (lang: string) => [...document.querySelectorAll(`#${lang} table tbody th[scope="row"]`)].map((th) => [th.textContent, th.getAttribute('lang')]);
+    expect(rows('en')).toEqual([['All English stories', null], ['Care economy', null], ['Youth employment', null], ['农村经济', 'zh-Hans']]);
+    expect(rows('zh')).toEqual([['全部中文新闻', null], ['农村经济', null], ['青年就业', null], ['Care economy', 'en']]);
+  });
+});

@@ -22,8 +22,11 @@ export interface LandingStory {
 export interface LandingFeed {
   lang: LanguageKey;
   title: string;
-  /** The topic's label, for a topic feed. */
-  topic?: { slug: string; label: string };
+  /**
+   * The topic's label, for a topic feed; `labelLang` when the label is in the other language (the
+   * topic has no label in the feed's own).
+   */
+  topic?: { slug: string; label: string; labelLang?: LanguageKey };
   /** Store keys of the feed's formats (public paths). */
   paths: Record<FeedFormat, string>;
   /** The ILO page the feed mirrors. */
@@ -53,7 +56,10 @@ export function buildLandingModel(windows: Record<LanguageKey, ArticleSummary[]>
     }
     const topics = Object.entries(directory.topics)
       .filter(([, topic]) => topic.languages.includes(lang))
-      .map(([slug, topic]) => ({ slug, label: cleanLine(topic.label[lang] ?? topic.label.en ?? topic.label.zh ?? slug) }))
+      .map(([slug, topic]) => {
+        const labelLang = [lang, ...LANGUAGES].find((l) => topic.label[l]);
+        return { slug, label: cleanLine((labelLang && topic.label[labelLang]) ?? slug), ...(labelLang && labelLang !== lang ? { labelLang } : {}) };
+      })
       .sort((a, b) => a.label.localeCompare(b.label, lang === 'zh' ? 'zh-Hans' : 'en'));
     feeds[lang] = [
       { lang, title: feedTitle(lang), paths: paths((format) => keys.feed(lang, format)), htmlUrl: NEWS_HOME[lang] },

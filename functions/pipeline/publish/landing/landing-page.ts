@@ -204,5 +204,6 @@ function feedRow(feed: LandingFeed, text: PageText): string {
   const links = (['rss', 'atom', 'json'] as const)
     .map((format) => `<a href="${escapeXml(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXml(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`)
     .join(' ');
-  return `<tr><th scope="row">${name}</th><td class="formats">${links}</td></tr>`;
+  const lang = feed.topic?.labelLang ? ` lang="${LANGUAGE_TAG[feed.topic.labelLang]}"` : '';
+  return `<tr><th scope="row"${lang}>${name}</th><td class="formats">${links}</td></tr>`;
 }
