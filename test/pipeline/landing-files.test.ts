@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { PipelinePorts } from '../../functions/pipeline/ports.js';
 import { publishPending } from '../../functions/pipeline/publish/publish.js';
 import { type FeedDirectory, addTopics, emptyDirectory } from '../../functions/pipeline/publish/landing/feed-directory.js';
-import { renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
+import { TOPICS_SHOWN_OPEN, renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
 import { renderOpml } from '../../functions/pipeline/publish/landing/opml.js';
 import { buildLandingModel } from '../../functions/pipeline/publish/landing/landing-model.js';
 import { summarize } from '../../functions/pipeline/record/export-article.js';
@@ -129,7 +129,7 @@ describe('index.html and feeds.opml', () => {
     const { document } = parseHTML(html);
     expect(document.querySelectorAll('script, b').length).toBe(0);
     expect(document.querySelector('#en ul.stories a')!.textContent).toBe(hostile);
-    expect(document.querySelector('#en table tbody tr:nth-child(2) th')!.textContent).toBe(hostile);
+    expect(document.querySelectorAll('#en table tbody th[scope="row"]')[1]!.textContent).toBe(hostile);
     // A story whose link is not http(s) is not listed.
     expect(document.querySelectorAll('#zh ul.stories a').length).toBe(0);
     expect([...document.querySelectorAll('a')].every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? ''))).toBe(true);
@@ -154,5 +154,25 @@ describe('a topic label in the other language', () => {
     const rows = (lang: string) => [...document.querySelectorAll(`#${lang} table tbody th[scope="row"]`)].map((th) => [th.textContent, th.getAttribute('lang')]);
     expect(rows('en')).toEqual([['All English stories', null], ['Care economy', null], ['Youth employment', null], ['农村经济', 'zh-Hans']]);
     expect(rows('zh')).toEqual([['全部中文新闻', null], ['农村经济', null], ['青年就业', null], ['Care economy', 'en']]);
+  });
+});
+
+describe('many topics', () => {
+  it('fold the topic feeds after the language feed, so the exports, email and the other language stay near; a few stay open', () => {
+    const page = (topics: number) => {
+      const summary = summarize(record({ topics: Array.from({ length: topics }, (_, i) => ({ slug: `topic-${i}`, label: { en: `Topic ${i}`, zh: `主题${i}` } })) }), PUBLIC_URL);
+      return parseHTML(renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary])))).document;
+    };
+    const many = page(TOPICS_SHOWN_OPEN + 1);
+    for (const lang of ['en', 'zh']) {
+      // The language's own feed is outside the fold; every topic feed is inside it, none left out.
+      expect(many.querySelector(`#${lang} > table a[href="feeds/${lang}/rss.xml"]`)).not.toBeNull();
+      const fold = many.querySelector(`#${lang} details.topics`)!;
+      expect(fold.hasAttribute('open')).toBe(false);
+      expect(fold.querySelectorAll('a[href$="/rss.xml"]').length).toBe(TOPICS_SHOWN_OPEN + 1);
+    }
+    expect(many.querySelector('#en details.topics summary')!.textContent).toBe(`Topic feeds (${TOPICS_SHOWN_OPEN + 1})`);
+    expect(many.querySelector('#zh details.topics summary')!.textContent).toBe(`主题订阅源（${TOPICS_SHOWN_OPEN + 1} 个）`);
+    expect(page(3).querySelector('#en details.topics')!.hasAttribute('open')).toBe(true);
   });
 });

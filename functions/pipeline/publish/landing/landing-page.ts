@@ -23,6 +23,7 @@ interface PageText {
   feedColumn: string;
   formatsColumn: string;
   allStories: string;
+  topicFeeds: (count: number) => string;
   opml: string;
   partners: string;
   partnersIntro: string;
@@ -47,6 +48,7 @@ const TEXT: Record<LanguageKey, PageText> = {
     feedColumn: 'Feed',
     formatsColumn: 'Formats',
     allStories: 'All English stories',
+    topicFeeds: (count) => `Topic feeds (${count})`,
     opml: 'Every feed in one file, to import into a reader:',
     partners: 'For partner sites',
     partnersIntro: 'Plain JSON, readable from any site (CORS), with ETag and Last-Modified for conditional requests:',
@@ -79,6 +81,7 @@ const TEXT: Record<LanguageKey, PageText> = {
     feedColumn: '订阅源',
     formatsColumn: '格式',
     allStories: '全部中文新闻',
+    topicFeeds: (count) => `主题订阅源（${count} 个）`,
     opml: '全部订阅源的汇总文件，可导入阅读器：',
     partners: '合作网站',
     partnersIntro: '纯 JSON 格式，任何网站均可读取（CORS），支持 ETag 和 Last-Modified 条件请求：',
@@ -121,9 +124,12 @@ ul.stories { list-style: none; padding: 0; }
 ul.stories li { margin: 0 0 .75rem; }
 time, .muted { color: var(--muted); font-size: .9rem; }
 ul.stories time { display: block; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th[scope="col"]:last-child { width: 40%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem .4rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 td.formats a { margin-right: .6rem; white-space: nowrap; }
+details.topics { margin: 1rem 0; }
+details.topics summary { cursor: pointer; color: var(--link); font-weight: bold; padding: .4rem 0; }
 code { font-size: .9em; overflow-wrap: anywhere; }
 footer { margin: 3rem auto 2rem; color: var(--muted); font-size: .9rem; }
 `;
@@ -177,12 +183,8 @@ ${text.intro.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
 ${stories.length > 0 ? `<ul class="stories">\n${stories.map((story) => storyItem(story, text)).join('\n')}\n</ul>` : `<p>${text.noStories}</p>`}
 <h3 id="${id('feeds')}">${text.feeds}</h3>
 <p>${text.feedsIntro}</p>
-<table>
-<thead><tr><th scope="col">${text.feedColumn}</th><th scope="col">${text.formatsColumn}</th></tr></thead>
-<tbody>
-${model.feeds[lang].map((feed) => feedRow(feed, text)).join('\n')}
-</tbody>
-</table>
+${feedTable(model.feeds[lang].filter((feed) => !feed.topic), text)}
+${topicFeeds(model.feeds[lang].filter((feed) => feed.topic), text)}
 <p>${text.opml} <a href="${keys.opml()}">feeds.opml</a> (OPML)</p>
 <h3 id="${id('exports')}">${text.partners}</h3>
 <p>${text.partnersIntro}</p>
@@ -197,6 +199,30 @@ ${text.emailText.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
 
 function storyItem(story: LandingStory, text: PageText): string {
   return `<li><a href="${escapeXml(story.url)}">${escapeXml(story.title)}</a> <time datetime="${escapeXml(story.day)}">${escapeXml(text.date(story.day))}</time></li>`;
+}
+
+/**
+ * Topic feeds listed in full up to this many; beyond, the list is folded (one tap, and the browser's
+ * find-in-page still opens it), so the exports, email and the other language stay near on a phone.
+ */
+export const TOPICS_SHOWN_OPEN = 12;
+
+function topicFeeds(feeds: LandingFeed[], text: PageText): string {
+  if (feeds.length === 0) return '';
+  const open = feeds.length <= TOPICS_SHOWN_OPEN ? ' open' : '';
+  return `<details class="topics"${open}>
+<summary>${text.topicFeeds(feeds.length)}</summary>
+${feedTable(feeds, text)}
+</details>`;
+}
+
+function feedTable(feeds: LandingFeed[], text: PageText): string {
+  return `<table>
+<thead><tr><th scope="col">${text.feedColumn}</th><th scope="col">${text.formatsColumn}</th></tr></thead>
+<tbody>
+${feeds.map((feed) => feedRow(feed, text)).join('\n')}
+</tbody>
+</table>`;
 }
 
 function feedRow(feed: LandingFeed, text: PageText): string {
