@@ -26,15 +26,16 @@ export function syntheticPage(lang: 'en' | 'zh', n: number, day: string, edit = 
   };
 }
 
-/** Writes story `n` (English, and Chinese for two in three) as ingest would. `edit` changes its title. */
+/** Writes story `n` (English, and Chinese for two in three, or `languages`) as ingest would. `edit` changes its title. */
 export async function storeSyntheticStory(
   store: Store,
   n: number,
   day: string,
-  options: { now?: Date; edit?: string } = {},
+  options: { now?: Date; edit?: string; languages?: ('en' | 'zh')[] } = {},
 ): Promise<ArticleRecord> {
   const now = options.now ?? new Date('2026-11-25T12:00:00Z');
-  const pages = n % 3 === 0 ? { en: syntheticPage('en', n, day, options.edit) } : { en: syntheticPage('en', n, day, options.edit), zh: syntheticPage('zh', n, day, options.edit) };
+  const languages = options.languages ?? (n % 3 === 0 ? ['en'] : ['en', 'zh']);
+  const pages = Object.fromEntries(languages.map((lang) => [lang, syntheticPage(lang, n, day, options.edit)]));
   const previous = await store.get(keys.articleMeta(`story-${n}`));
   const { record } = composeRecord(`story-${n}`, pages, previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined, now);
   const bodies = Object.fromEntries(Object.entries(pages).map(([lang, page]) => [lang, page.markdown]));

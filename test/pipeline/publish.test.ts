@@ -193,6 +193,37 @@ describe('feeds', () => {
     expect(zh.items).toHaveLength(2); // story-2 and story-7 both have Chinese (n % 3 !== 0)
   });
 
+  it('links each feed to the same feed in the other language only where there is one, and adds the link when it appears', async () => {
+    const { store, publish } = harness();
+    /** Every link of every Atom feed to our own files, with whether the file exists. */
+    const ownLinks = async () => {
+      const links: { feed: string; href: string; exists: boolean }[] = [];
+      for await (const key of store.list('feeds/')) {
+        if (!key.endsWith('atom.xml')) continue;
+        for (const [, href] of (await store.get(key))!.body.matchAll(/<link [^>]*href="([^"]+)"/g)) {
+          if (href!.startsWith(`${PUBLIC_URL}/`)) links.push({ feed: key, href: href!, exists: (await store.get(href!.slice(PUBLIC_URL.length + 1))) !== undefined });
+        }
+      }
+      return links;
+    };
+    const linksOf = async (feed: string) => (await ownLinks()).filter((link) => link.feed === feed).map((link) => link.href);
+    // topic-3: an English-only story (3 % 3 === 0); topic-1: a bilingual one.
+    await storeSyntheticStory(store, 3, '2025-03-10');
+    await storeSyntheticStory(store, 1, '2025-01-10');
+    await publish();
+    expect((await ownLinks()).filter((link) => !link.exists)).toEqual([]);
+    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toEqual([`${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`]);
+    expect(await linksOf('feeds/en/topics/topic-1/atom.xml')).toContain(`${PUBLIC_URL}/feeds/zh/topics/topic-1/atom.xml`);
+
+    // A Chinese-only story brings topic-3 to the Chinese feeds: both topic feeds now link each other,
+    // the English one too, though no English story changed.
+    await storeSyntheticStory(store, 8, '2025-08-10', { languages: ['zh'] });
+    await publish();
+    expect((await ownLinks()).filter((link) => !link.exists)).toEqual([]);
+    expect(await linksOf('feeds/zh/topics/topic-3/atom.xml')).toContain(`${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`);
+    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toContain(`${PUBLIC_URL}/feeds/zh/topics/topic-3/atom.xml`);
+  });
+
   it('leaves bodies out of every feed and export in summary mode, keeping the lead and attribution', async () => {
     const { store, publish, json } = harness('summary');
     await storeSyntheticStory(store, 1, '2025-05-05');

@@ -20,6 +20,7 @@ import { type FeedScope, type FeedSettings, type FeedWindowEntry, buildFeedChann
 import { renderAtom } from './feeds/atom.js';
 import { renderJsonFeed } from './feeds/json-feed.js';
 import { renderRss } from './feeds/rss.js';
+import { type DirectoryUpdate, type FeedDirectory, hasTopicFeed } from './landing/feed-directory.js';
 
 const ALL = 'all';
 
@@ -39,14 +40,15 @@ interface WindowScope {
  * a change of settings): every existing window is visited and its entries made again from the
  * stories' full copies, and every archive page is written again. Returns the keys written.
  */
-export async function publishWindows(store: Store, articles: FullArticle[], settings: FeedSettings, rebuild: boolean): Promise<string[]> {
+export async function publishWindows(store: Store, articles: FullArticle[], settings: FeedSettings, rebuild: boolean, topicFeeds: DirectoryUpdate): Promise<string[]> {
   const written: string[] = [];
   const summaries = articles.map((article) => summarize(article, settings.publicUrl));
   // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
   // window alone, however many stories the archive holds.
   const withBodies = articles.map((article) => windowEntry(article, settings, true));
-  // Topic feeds the stories left (a topic or a language an earlier version had) are visited too.
-  const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? [])];
+  // Topic feeds the stories left (a topic or a language an earlier version had) are visited too, and
+  // those whose topic now has a feed in the other language (to link it).
+  const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? []), ...topicFeeds.joined];
   for (const scope of windowScopes(summaries, alsoVisit)) {
     if (scope.name === ALL) {
       await commitWindow(store, scope, summaries, rebuild ? settings : undefined, async (update) => {
@@ -54,7 +56,7 @@ export async function publishWindows(store: Store, articles: FullArticle[], sett
       });
     } else {
       await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, async (update) => {
-        written.push(...(await writeFeeds(store, update.window, settings)));
+        written.push(...(await writeFeeds(store, update.window, settings, topicFeeds.directory)));
       });
     }
   }
@@ -111,9 +113,10 @@ async function writeIndexAndArchive(store: Store, update: WindowUpdate, summarie
   return written;
 }
 
-async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettings): Promise<string[]> {
-  const scope = scopeOf(window);
-  if (!scope) return [];
+async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettings, directory: FeedDirectory): Promise<string[]> {
+  const found = scopeOf(window);
+  if (!found) return [];
+  const scope: FeedScope = found.topic ? { ...found, otherLanguageFeed: hasTopicFeed(directory, found.topic.slug, found.lang === 'en' ? 'zh' : 'en') } : found;
   const channel = buildFeedChannel(scope, window.entries, settings);
   const files: [FeedFormat, string, string][] = [
     ['rss', renderRss(channel), CONTENT_TYPES.rss],

@@ -17,6 +17,7 @@ import { publishWindows } from './publish-windows.js';
 import { FEED_ITEM_MAX, feedBodyCut } from './feeds/feed-model.js';
 import { rerenderArticles } from './rerender-articles.js';
 import { writeLandingFiles } from './landing/landing-files.js';
+import { updateFeedDirectory } from './landing/feed-directory.js';
 
 export type { PublishSettings } from './publish-settings.js';
 
@@ -73,11 +74,13 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     report.filesWritten.push(...rerender.written);
   }
 
-  // 3. Windows and their files: feeds, the export index and archive pages (files first, then the window).
-  report.filesWritten.push(...(await publishWindows(store, [...articles.values()], settings, settingsChanged)));
+  // 3. The feed directory (which topic feeds exist in which language), then the windows and their
+  // files: feeds, the export index and archive pages (files first, then the window).
+  const summaries = [...articles.values()].map((article) => summarize(article, settings.publicUrl));
+  const topicFeeds = await updateFeedDirectory(store, summaries);
+  report.filesWritten.push(...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds)));
 
   // 4. The changes list and the schema.
-  const summaries = [...articles.values()].map((article) => summarize(article, settings.publicUrl));
   await recordChanges(store, summaries);
   if (settingsChanged) await relinkChanges(store, settings.publicUrl);
   if (await writeIfChanged(store, keys.exportSchema(), stringifyJson(exportSchema(settings.publicUrl)), CONTENT_TYPES.json, CACHE_CONTROL.article)) {
@@ -85,7 +88,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   }
 
   // 4b. The landing page and the OPML of every feed (after the windows they list).
-  report.filesWritten.push(...(await writeLandingFiles(store, summaries, settings.publicUrl)));
+  report.filesWritten.push(...(await writeLandingFiles(store, topicFeeds.directory, settings.publicUrl)));
 
   // 5. Every public file is in the new settings now.
   if (settingsChanged) await commitSettings(store, settings);

@@ -39,7 +39,7 @@ export function renderAtom(channel: FeedChannel): string {
         // Two text/html alternates may coexist only with different hreflang (RFC 4287 4.1.1).
         link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: channel.homeUrl }),
         link({ rel: 'self', type: 'application/atom+xml', href: channel.self.atom }),
-        link({ rel: 'alternate', type: 'application/atom+xml', hreflang: LANGUAGE_TAG[channel.alternate.lang], href: channel.alternate.urls.atom }),
+        ...(channel.alternate ? [link({ rel: 'alternate', type: 'application/atom+xml', hreflang: LANGUAGE_TAG[channel.alternate.lang], href: channel.alternate.urls.atom })] : []),
         link({ rel: 'alternate', type: 'text/html', href: channel.homeUrl }),
       ],
       rights: { _text: channel.rights },

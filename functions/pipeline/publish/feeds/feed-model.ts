@@ -26,8 +26,8 @@ export interface FeedChannel {
   /** The ILO news page this feed mirrors. */
   homeUrl: string;
   self: Record<FeedFormat, string>;
-  /** The same feed in the other language. */
-  alternate: { lang: LanguageKey; urls: Record<FeedFormat, string> };
+  /** The same feed in the other language, where there is one. */
+  alternate?: { lang: LanguageKey; urls: Record<FeedFormat, string> };
   /** Newest updatedAt of the entries: the feed changes only when an entry does. */
   updated: Date;
   rights: string;
@@ -78,6 +78,11 @@ export interface FeedScope {
   lang: LanguageKey;
   /** A topic feed: its slug and label. */
   topic?: { slug: string; label: string };
+  /**
+   * False when the other language has no such feed (a topic only this language's stories carry):
+   * the feed then does not link it. A language feed always has its twin.
+   */
+  otherLanguageFeed?: boolean;
 }
 
 export interface FeedSettings {
@@ -137,7 +142,7 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
     description: text.description,
     homeUrl: NEWS_HOME[lang],
     self: { rss: feedKey(lang, 'rss'), atom: feedKey(lang, 'atom'), json: feedKey(lang, 'json') },
-    alternate: { lang: other, urls: { rss: feedKey(other, 'rss'), atom: feedKey(other, 'atom'), json: feedKey(other, 'json') } },
+    ...(scope.otherLanguageFeed === false ? {} : { alternate: { lang: other, urls: { rss: feedKey(other, 'rss'), atom: feedKey(other, 'atom'), json: feedKey(other, 'json') } } }),
     updated,
     rights: RIGHTS,
     generator: settings.generator,

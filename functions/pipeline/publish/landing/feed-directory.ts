@@ -1,6 +1,7 @@
 // The directory of every topic feed (state/feed-directory.json): which topics have feeds in which
-// language, under which labels. The landing page and the OPML list every feed from it, so a publish
-// reads one small document instead of every topic window. Updated with compare-and-swap from the
+// language, under which labels. The landing page and the OPML list every feed from it, and a topic
+// feed links its twin in the other language only where the directory has one, so a publish reads
+// one small document instead of every topic window. Updated with compare-and-swap from the
 // stories each publish brings; made once from the windows themselves where it is missing (a store
 // published before it existed).
 import type { Store } from '../../ports.js';
@@ -16,15 +17,42 @@ export interface FeedDirectory {
   topics: Record<string, { label: Partial<Record<LanguageKey, string>>; languages: LanguageKey[] }>;
 }
 
+export interface DirectoryUpdate {
+  directory: FeedDirectory;
+  /**
+   * Topic feeds that were there before whose topic now has a feed in another language too
+   * (`<lang>/topics/<slug>`): rendered again, they link their new twin.
+   */
+  joined: string[];
+}
+
 /** The directory with the topics of these stories added; written only when something is new. */
-export async function updateFeedDirectory(store: Store, summaries: ArticleSummary[]): Promise<FeedDirectory> {
+export async function updateFeedDirectory(store: Store, summaries: ArticleSummary[]): Promise<DirectoryUpdate> {
   const stored = await readJson<FeedDirectory>(store, keys.feedDirectory());
   const seed = stored ? undefined : await directoryFromWindows(store);
+  let joined: string[] = [];
   const updated = await updateJson<FeedDirectory>(store, keys.feedDirectory(), (current) => {
-    const next = addTopics(current ?? seed ?? emptyDirectory(), summaries);
+    const before = current ?? seed ?? emptyDirectory();
+    const next = addTopics(before, summaries);
+    joined = joinedFeeds(before, next);
     return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
   });
-  return updated ?? emptyDirectory();
+  return { directory: updated ?? emptyDirectory(), joined };
+}
+
+/** Pure: the topic feeds of `before` whose topic has a language in `after` it lacked in `before`. */
+export function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string[] {
+  const joined: string[] = [];
+  for (const [slug, topic] of Object.entries(after.topics)) {
+    const had = before.topics[slug]?.languages ?? [];
+    if (had.length > 0 && topic.languages.some((lang) => !had.includes(lang))) joined.push(...had.map((lang) => `${lang}/topics/${slug}`));
+  }
+  return joined;
+}
+
+/** True when the topic has a feed in this language. */
+export function hasTopicFeed(directory: FeedDirectory, slug: string, lang: LanguageKey): boolean {
+  return directory.topics[slug]?.languages.includes(lang) ?? false;
 }
 
 export function emptyDirectory(): FeedDirectory {

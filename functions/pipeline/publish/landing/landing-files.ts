@@ -7,14 +7,13 @@ import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
 import { readJson, writeIfChanged } from '../../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../../state/store-keys.js';
 import type { FeedWindow } from '../feed-window.js';
-import { updateFeedDirectory } from './feed-directory.js';
+import type { FeedDirectory } from './feed-directory.js';
 import { renderLandingPage } from './landing-page.js';
 import { renderOpml } from './opml.js';
 import { buildLandingModel } from './landing-model.js';
 
-/** Brings the landing page and the OPML up to date with `summaries` published; returns the keys written. */
-export async function writeLandingFiles(store: Store, summaries: ArticleSummary[], publicUrl: string): Promise<string[]> {
-  const directory = await updateFeedDirectory(store, summaries);
+/** Brings the landing page and the OPML up to date with the windows and the feed directory; returns the keys written. */
+export async function writeLandingFiles(store: Store, directory: FeedDirectory, publicUrl: string): Promise<string[]> {
   const windows = {} as Record<LanguageKey, ArticleSummary[]>;
   for (const lang of LANGUAGES) windows[lang] = (await readJson<FeedWindow>(store, keys.window(lang)))?.value.entries ?? [];
   const model = buildLandingModel(windows, directory);
