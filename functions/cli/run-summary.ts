@@ -51,8 +51,10 @@ export function formatSummary(report: RunReport, config: RunConfig, written: str
     lines.push(`Exports:  ${path.join(base, 'exports/v1/index.json')} (and changes.json, articles/<id>.json, schema.json)`);
     lines.push(`Articles: ${path.join(base, 'articles')}/<id>/{meta.json,en.md,zh.md}`);
     lines.push('');
-    lines.push(`To read the feeds in a feed reader: npm run syndicate -- serve --data ${base}`);
-    lines.push(`then subscribe to ${config.publicUrl}/feeds/en/rss.xml (or .../zh/atom.xml, .../en/feed.json).`);
+    const site = `${config.publicUrl.replace(/\/+$/, '')}/`;
+    lines.push(`To look at the site: npm run syndicate -- serve --data ${base}`);
+    lines.push(`then open ${site} in a browser (the landing page: every feed, feeds.opml, the exports),`);
+    lines.push(`or subscribe a feed reader to ${site}feeds/en/rss.xml (or .../zh/atom.xml, .../en/feed.json).`);
   }
   lines.push(`Done in ${(report.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');

@@ -12,6 +12,14 @@ describe('formatSummary', () => {
     expect(text).toContain('pending     6 pages set aside (older than this run\'s window or --since: take them with --backfill or an earlier --since)');
   });
 
+  it('tells a person where to open the site: the landing page, and the feeds to subscribe to', async () => {
+    const report = await pipelineHarness().run();
+    const text = formatSummary(report, parseCommand(['run', '--data', '/tmp/x', '--public-url', 'https://example.org/ilo/']) as RunConfig);
+    expect(text).toContain('npm run syndicate -- serve --data /tmp/x');
+    expect(text).toContain('open https://example.org/ilo/ in a browser (the landing page: every feed, feeds.opml, the exports)');
+    expect(text).toContain('subscribe a feed reader to https://example.org/ilo/feeds/en/rss.xml');
+  });
+
   it('says nothing about pending pages when none are', async () => {
     const report = await pipelineHarness().run();
     const text = formatSummary(report, parseCommand(['run', '--data', '/tmp/x']) as RunConfig);
