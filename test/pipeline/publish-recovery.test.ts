@@ -179,6 +179,22 @@ describe('a change of content mode', () => {
     expect((await run()).publish.filesWritten).toEqual([]); // once
   });
 
+  it('renders the feeds again after an upgrade from format 2, whose topic feeds linked a twin that was not there', async () => {
+    const { run, store } = pipelineHarness();
+    await run();
+    const current = await publicFiles(store);
+    // Format 2 linked every topic feed to the same topic in the other language, existing or not.
+    const settings = JSON.parse((await store.get('state/publish-settings.json'))!.body) as { format: number };
+    await store.put('state/publish-settings.json', JSON.stringify({ ...settings, format: 2 }), { contentType: 'application/json' });
+    const englishOnly = 'feeds/en/topics/care-economy/atom.xml';
+    expect(await store.get('feeds/zh/topics/care-economy/atom.xml')).toBeUndefined();
+    const broken = (await store.get(englishOnly))!.body.replace('<rights>', '<link rel="alternate" type="application/atom+xml" hreflang="zh-Hans" href="http://127.0.0.1:8080/feeds/zh/topics/care-economy/atom.xml"/>\n    <rights>');
+    await store.put(englishOnly, broken, { contentType: 'application/atom+xml' });
+
+    await run();
+    expect(await publicFiles(store)).toEqual(current);
+  });
+
   it('puts every link on a new public URL, the archive pages and the changes list included', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 60; i++) await storeSyntheticStory(store, i, dayOf(i));

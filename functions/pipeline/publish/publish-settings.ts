@@ -21,8 +21,9 @@ export interface PublishSettings {
  * page): the first publish after an upgrade then renders every public file again, as after a change
  * of content mode, instead of leaving the old ones until each story changes. 2: the release with
  * `seq`, `$defs`, no `lang:` key, inert Markdown, the landing page (releases before stored none).
+ * 3: a topic feed links its twin in the other language only where there is one (2 linked it always).
  */
-export const PUBLIC_FORMAT = 2;
+export const PUBLIC_FORMAT = 3;
 
 export interface PublishSettingsState {
   /** What every public file is rendered with; absent before the first publish. */
