@@ -39,6 +39,7 @@ export class SyndicationStack extends Stack {
       functions: { discover: pipeline.discover, ingest: pipeline.ingest, publish: pipeline.publish },
       workQueues: { ingest: pipeline.ingestQueue, publish: pipeline.publishQueue },
       deadLetterQueues: pipeline.deadLetterQueues,
+      discoverFailures: pipeline.discoverFailures,
       heartbeatHours: config.heartbeatHours,
       storyHeartbeatDays: config.storyHeartbeatDays,
       ...(this.topics.alarms ? { alarmTopic: this.topics.alarms } : {}),
@@ -62,6 +63,7 @@ export class SyndicationStack extends Stack {
       ['DiscoverFailureQueueArn', 'Failed discover invocations (Lambda on-failure destination and scheduler DLQ)', pipeline.discoverFailures],
     ];
     for (const [name, description, queue] of queues) new CfnOutput(this, name, { description, value: queue.queueArn });
+    new CfnOutput(this, 'DiscoverScheduleName', { description: 'The EventBridge Scheduler schedule that runs discover (default group)', value: pipeline.discoverSchedule.scheduleName });
     for (const [name, fn] of [['DiscoverFunctionName', pipeline.discover], ['IngestFunctionName', pipeline.ingest], ['PublishFunctionName', pipeline.publish]] as const) {
       new CfnOutput(this, name, { description: `The ${fn.node.id.toLowerCase()} Lambda function`, value: fn.functionName });
       new CfnOutput(this, name.replace('FunctionName', 'LogGroup'), { description: `Log group of the ${fn.node.id.toLowerCase()} function`, value: fn.logGroup.logGroupName });

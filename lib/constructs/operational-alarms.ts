@@ -1,5 +1,5 @@
 // What tells an operator something is wrong, including the failures that make no error: messages in a
-// dead-letter queue or in the discover failure queue, pages failing again and again, no successful
+// dead-letter queue, discover runs failing hour after hour, pages failing again and again, no successful
 // discover run for hours or no story stored for days (heartbeats: missing data is breaching), work
 // waiting too long in a queue, functions failing or throttled, and markup drift (the ILO site
 // changed and extraction fell back to a weaker layer). Alarms need a condition to hold over several
@@ -18,8 +18,13 @@ export interface OperationalAlarmsProps {
   functions: { discover: NodejsFunction; ingest: NodejsFunction; publish: NodejsFunction };
   /** The work queues: an old message in one means work is stuck. */
   workQueues: { ingest: Queue; publish: Queue };
-  /** Queues that hold what failed for good: any message in them is an alarm. */
+  /** Queues that hold what failed every retry: any message in them is an alarm. */
   deadLetterQueues: Queue[];
+  /**
+   * Failed discover runs (Lambda's on-failure records, the scheduler's undelivered events). One is
+   * no alarm: the next scheduled run does the same work. Failures that keep coming are.
+   */
+  discoverFailures: Queue;
   heartbeatHours: number;
   storyHeartbeatDays: number;
   alarmTopic?: Topic;
@@ -60,6 +65,19 @@ export class OperationalAlarms extends Construct {
       );
     }
 
+    // Not "any message", which would page for one transient failure and stay in alarm until someone
+    // purged the queue: failed runs in 2 of the last 3 hours (DiscoverHeartbeat covers no success at all).
+    add(
+      new Alarm(this, 'DiscoverFailuresRepeated', {
+        alarmDescription: `Discover runs failed in 2 of the last 3 hours (their records wait in ${props.discoverFailures.node.id} for 14 days): see docs/RUNBOOK.md.`,
+        metric: props.discoverFailures.metricNumberOfMessagesSent({ period: Duration.hours(1), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
     add(
       new Alarm(this, 'IngestFailures', {
         alarmDescription: `Ingest keeps failing pages (at least ${ALARM_LIMITS.ingestFailuresPerHour} an hour in 2 of the last 3 hours): the origin may be refusing us (403) or down. See the ingest logs.`,

@@ -62,7 +62,10 @@ export class PipelineFunctions extends Construct {
   readonly publishDeadLetters: Queue;
   /** Discover invocations that failed (Lambda's on-failure destination and the scheduler's DLQ). */
   readonly discoverFailures: Queue;
+  /** The queues' dead-letter queues: a message there failed every retry. */
   readonly deadLetterQueues: Queue[];
+  /** What runs discover (the runbook's `aws scheduler get-schedule` names it). */
+  readonly discoverSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
@@ -86,7 +89,7 @@ export class PipelineFunctions extends Construct {
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter destination: failed discover invocations (Lambda on-failure destination and the scheduler DLQ).',
     });
-    this.deadLetterQueues = [this.ingestDeadLetters, this.publishDeadLetters, this.discoverFailures];
+    this.deadLetterQueues = [this.ingestDeadLetters, this.publishDeadLetters];
 
     const environment = {
       STORE_BUCKET: bucket.bucketName,
@@ -148,11 +151,11 @@ export class PipelineFunctions extends Construct {
     // failures go to a queue; the scheduler retries only a delivery that failed (throttling), twice,
     // then puts the event in the same queue. The next scheduled run repeats the work anyway.
     this.discover.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(this.discoverFailures) });
-    const schedule = new Schedule(this, 'DiscoverSchedule', {
+    const schedule = (this.discoverSchedule = new Schedule(this, 'DiscoverSchedule', {
       description: 'Runs ILO news discovery',
       schedule: ScheduleExpression.rate(Duration.minutes(config.scheduleMinutes)),
       target: new LambdaInvoke(this.discover, { retryAttempts: 2, maxEventAge: Duration.minutes(15), deadLetterQueue: this.discoverFailures }),
-    });
+    }));
     const discoverArn = `<${Stack.of(this).getLogicalId(this.discover.node.defaultChild as CfnFunction)}.Arn>`;
     Validations.of(Stack.of(schedule)).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${discoverArn}:*]`,

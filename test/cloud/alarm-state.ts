@@ -1,8 +1,8 @@
-// CloudWatch's evaluation of a metric alarm from the template, over the datapoints the functions
-// emitted (EMF, with the functions' virtual timestamps): the last EvaluationPeriods whole periods,
-// Sum per period, missing periods treated as the alarm says, ALARM when DatapointsToAlarm of them
-// breach. For the custom metrics only: the AWS/* metrics (Errors, queue depth) come from the
-// service itself and are checked directly.
+// CloudWatch's evaluation of a metric alarm from the template (its dimensions resolved), over the
+// datapoints the functions emitted (EMF, with the functions' virtual timestamps) and those the local
+// Lambda service reports for AWS (lambda-service.ts): the last EvaluationPeriods whole periods, Sum
+// or Maximum per period, missing periods treated as the alarm says, ALARM when DatapointsToAlarm of
+// them breach. Not emulated: queue age, throttles (the local service never throttles).
 import type { Datapoint } from './lambda-service.js';
 
 export interface MetricAlarm {
@@ -19,7 +19,7 @@ export interface MetricAlarm {
 }
 
 export function alarmState(alarm: MetricAlarm, datapoints: Datapoint[], at: number): 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' {
-  if (alarm.Statistic !== 'Sum') throw new Error(`statistic ${alarm.Statistic} not emulated`);
+  if (alarm.Statistic !== 'Sum' && alarm.Statistic !== 'Maximum') throw new Error(`statistic ${alarm.Statistic} not emulated`);
   const periodMs = alarm.Period * 1000;
   const matching = datapoints.filter(
     (d) => d.namespace === alarm.Namespace && d.name === alarm.MetricName && (alarm.Dimensions ?? []).every((dim) => d.dimensions[dim.Name] === dim.Value),
@@ -35,8 +35,8 @@ export function alarmState(alarm: MetricAlarm, datapoints: Datapoint[], at: numb
       if (alarm.TreatMissingData === 'breaching') breaching++;
       continue;
     }
-    const sum = inPeriod.reduce((total, d) => total + d.value, 0);
-    if (compare(alarm.ComparisonOperator, sum, alarm.Threshold)) breaching++;
+    const value = alarm.Statistic === 'Sum' ? inPeriod.reduce((total, d) => total + d.value, 0) : Math.max(...inPeriod.map((d) => d.value));
+    if (compare(alarm.ComparisonOperator, value, alarm.Threshold)) breaching++;
   }
   if (missing === alarm.EvaluationPeriods && (alarm.TreatMissingData ?? 'missing') === 'missing') return 'INSUFFICIENT_DATA';
   return breaching >= (alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods) ? 'ALARM' : 'OK';

@@ -174,10 +174,22 @@ describe('the synthesized stack, run locally', () => {
     return { keys: delivered.map(key).sort(), filtered: delivered.filter((d) => matchesFilterPolicy(policy, d.attributes)).map(key).sort() };
   }
 
-  /** The template's alarm on a custom metric, evaluated on what the functions emitted. */
-  function customAlarm(service: LambdaService, metricName: string): ReturnType<typeof alarmState> {
-    const alarm = Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties!.MetricName === metricName)!.Properties as MetricAlarm;
-    return alarmState(alarm, service.metrics, service.now());
+  /**
+   * The state of the template's alarm (by its construct id, e.g. 'IngestFailures', 'DiscoverErrors',
+   * 'IngestDeadLettersNotEmpty') now, on what the functions and the local Lambda service reported.
+   * Queue depths are sampled first, and, since SQS reports them every minute, the current period counts.
+   */
+  async function alarm(d: Deployment, id: string): Promise<ReturnType<typeof alarmState>> {
+    const found = Object.entries(d.stack.template.Resources).filter(([logicalId, r]) => r.Type === 'AWS::CloudWatch::Alarm' && new RegExp(`^Alarms${id}[0-9A-F]{8}$`).test(logicalId));
+    expect(found.map(([logicalId]) => logicalId), `the alarm ${id}`).toHaveLength(1);
+    const properties = found[0]![1].Properties as MetricAlarm;
+    const resolved: MetricAlarm = { ...properties, Dimensions: (properties.Dimensions ?? []).map((dim) => ({ Name: dim.Name, Value: d.stack.resolve(dim.Value) })) };
+    let at = d.service.now();
+    if (resolved.MetricName === 'ApproximateNumberOfMessagesVisible') {
+      await d.service.sampleQueueDepths();
+      at = Math.ceil((at + 1) / (resolved.Period * 1000)) * resolved.Period * 1000;
+    }
+    return alarmState(resolved, d.service.metrics, at);
   }
 
   it('bundles the three functions as small ES modules, each with only the SDK clients it uses', async () => {
@@ -340,6 +352,8 @@ describe('the synthesized stack, run locally', () => {
       expect(d.service.deliveries('ingest').filter((r) => r.failed).length).toBeGreaterThanOrEqual(27);
       // discover's scheduled run in the outage failed: no Lambda retry, its record went to the failure queue.
       expect(await depth(d.queues.discoverFailures)).toBe(1);
+      // One failed run (the next one does the same work) and 40 minutes of failing pages page no one.
+      for (const id of ['DiscoverFailuresRepeated', 'DiscoverErrors', 'IngestErrors', 'IngestDeadLettersNotEmpty']) expect(await alarm(d, id), id).toBe('OK');
 
       await d.service.runUntilIdle({ maxVirtualMs: 2 * HOUR, scheduleEveryMs: SCHEDULE });
       const versions = await storedVersions(d.bucket);
@@ -385,9 +399,12 @@ describe('the synthesized stack, run locally', () => {
       fault = { applies: () => true, status: 403 };
       try {
         await d.service.runUntilIdle({ maxVirtualMs: 2 * HOUR, scheduleEveryMs: SCHEDULE });
-        expect(customAlarm(d.service, METRIC.ingestFailures)).toBe('ALARM');
+        expect(await alarm(d, 'IngestFailures')).toBe('ALARM');
         await d.service.runUntilIdle({ maxVirtualMs: 2.5 * HOUR, scheduleEveryMs: SCHEDULE });
-        expect(customAlarm(d.service, METRIC.discoverRuns)).toBe('ALARM');
+        // No discover run succeeds, hour after hour; every page failed every retry.
+        for (const id of ['DiscoverHeartbeat', 'DiscoverFailuresRepeated', 'DiscoverErrors', 'IngestDeadLettersNotEmpty']) expect(await alarm(d, id), id).toBe('ALARM');
+        // Pages failing are failures of pages, not of the function (partial batch responses).
+        expect(await alarm(d, 'IngestErrors')).toBe('OK');
       } finally {
         fault = undefined;
       }
@@ -404,13 +421,17 @@ describe('the synthesized stack, run locally', () => {
       const versions = await storedVersions(d.bucket);
       expect(Object.keys(versions)).toHaveLength(6);
       expect(announced(await drainTap(sqs, d.tapUrl)).keys).toEqual(Object.keys(versions).map((id) => `${id}@1`).sort());
-      expect(customAlarm(d.service, METRIC.ingestFailures)).toBe('OK');
-      expect(customAlarm(d.service, METRIC.discoverRuns)).toBe('OK');
+      for (const id of ['IngestFailures', 'DiscoverHeartbeat', 'DiscoverFailuresRepeated', 'DiscoverErrors']) expect(await alarm(d, id), id).toBe('OK');
+      // The dead letters stay (and their alarm with them) until someone redrives or removes them.
+      expect(await alarm(d, 'IngestDeadLettersNotEmpty')).toBe('ALARM');
 
       // The runbook's redrive of the dead-letter queue afterwards is harmless: nothing new, nothing sent.
       await redrive(d.queues.ingestDeadLetters, d.queues.ingest);
       await d.service.runUntilIdle();
       expect(await depth(d.queues.ingestDeadLetters)).toBe(0);
+      // The alarm clears once a whole period (its Maximum) has seen the queue empty.
+      await d.service.advance(5 * MINUTE);
+      expect(await alarm(d, 'IngestDeadLettersNotEmpty')).toBe('OK');
       expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
       expect(await storedVersions(d.bucket)).toEqual(versions);
     });

@@ -13,7 +13,9 @@
 //   policies allow (iam-gate.ts), and the service checks the roles for what it does on their behalf.
 // Time is virtual: `advance` moves the clock (the functions see it through the bootstrap's shifted
 // Date) and lets visibility timeouts run out without waiting for them. Logs are kept per function;
-// embedded-format metrics (EMF) are read from them as CloudWatch would.
+// embedded-format metrics (EMF) are read from them as CloudWatch would, and the service adds the AWS
+// metrics the alarms watch: AWS/Lambda Invocations and Errors, SQS's sends to the on-failure queue
+// (only this service sends there) and, sampled on demand, every queue's visible messages.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -21,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SQSClient,
@@ -215,14 +218,19 @@ export class LambdaService {
     }
     const invocation: Invocation = { service, requestId, event, at, outcome };
     this.invocations.push(invocation);
+    // What Lambda reports to CloudWatch for every invocation (AWS/Lambda, by function name).
+    for (const [name, value] of [['Invocations', 1], ['Errors', outcome.ok ? 0 : 1]] as const) {
+      this.metrics.push({ namespace: 'AWS/Lambda', name, dimensions: { FunctionName: fn.name }, value, timestamp: at });
+    }
     return invocation;
   }
 
   /**
    * What EventBridge Scheduler does at each tick: invoke the target asynchronously. An invocation
-   * that fails is retried as the function's EventInvokeConfig says, then its failure record goes
-   * to the on-failure destination. (The scheduler's own retries are for a delivery Lambda refused,
-   * which the local service never does.)
+   * that fails sends its failure record to the function's on-failure destination (EventInvokeConfig).
+   * The scheduler's own retries are for a delivery Lambda refused (throttled API, service error),
+   * which the local service never does: accepted asynchronous invocations are not refused in AWS
+   * either, even without concurrency to run them (Lambda queues them), so they are left out.
    */
   async tickSchedule(): Promise<Invocation[]> {
     const template = this.options.stack.template;
@@ -231,19 +239,26 @@ export class LambdaService {
       const target = schedule.Properties!.Target;
       const fn = Object.values(this.functions).find((f) => f.arn === this.options.stack.resolve(target.Arn));
       if (!fn) throw new Error(`the schedule targets ${JSON.stringify(target.Arn)}, which is not a bundled function`);
-      // The scheduler invokes with its own role.
-      if (this.options.iam && !isAllowed(roleStatements(template, this.options.stack, roleOf(target.RoleArn)), { action: 'lambda:InvokeFunction', resource: fn.arn })) {
-        throw new Error(`the schedule's role does not allow lambda:InvokeFunction on ${fn.arn}`);
+      // The scheduler invokes with its own role, and with it puts an undelivered event in its
+      // dead-letter queue, which must be a standard queue.
+      if (this.options.iam) {
+        const schedulerRole = roleStatements(template, this.options.stack, roleOf(target.RoleArn));
+        if (!isAllowed(schedulerRole, { action: 'lambda:InvokeFunction', resource: fn.arn })) throw new Error(`the schedule's role does not allow lambda:InvokeFunction on ${fn.arn}`);
+        if (target.DeadLetterConfig?.Arn) {
+          const deadLetters = this.options.stack.queueByArn(this.options.stack.resolve(target.DeadLetterConfig.Arn));
+          if (deadLetters.fifo) throw new Error(`the schedule's dead-letter queue ${deadLetters.arn} is FIFO, which EventBridge Scheduler does not deliver to`);
+          if (!isAllowed(schedulerRole, { action: 'sqs:SendMessage', resource: deadLetters.arn })) throw new Error(`the schedule's role does not allow sqs:SendMessage on its dead-letter queue ${deadLetters.arn}`);
+        }
       }
       const config = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && this.options.stack.resolve(r.Properties!.FunctionName) === fn.name)?.Properties;
       const retries = Number(config?.MaximumRetryAttempts ?? 2);
+      // Lambda retries a failed asynchronous invocation after 1, then 2 minutes, while the rest of
+      // the pipeline goes on: not modelled here, so a template that turns them on is refused rather
+      // than run with retries that come at once (this one turns them off: the next run retries).
+      if (retries > 0) throw new Error(`Lambda's asynchronous retries (${retries} for ${fn.service}) are not emulated: their delays are not modelled`);
       const event = target.Input ? JSON.parse(target.Input) : {};
-      let invocation!: Invocation;
-      for (let attempt = 0; attempt <= retries; attempt++) {
-        invocation = await this.invoke(fn.service, event);
-        made.push(invocation);
-        if (invocation.outcome.ok) break;
-      }
+      const invocation = await this.invoke(fn.service, event);
+      made.push(invocation);
       const destination = config?.DestinationConfig?.OnFailure?.Destination;
       if (!invocation.outcome.ok && destination) {
         const queue = this.options.stack.queueByArn(this.options.stack.resolve(destination));
@@ -265,6 +280,8 @@ export class LambdaService {
             }),
           }),
         );
+        // Nothing else sends to the on-failure queue: its SQS metric is this service's to report.
+        this.metrics.push({ namespace: 'AWS/SQS', name: 'NumberOfMessagesSent', dimensions: { QueueName: queue.name }, value: 1, timestamp: this.now() });
       }
     }
     return made;
@@ -301,6 +318,17 @@ export class LambdaService {
         await this.tickSchedule();
         nextTick += options.scheduleEveryMs!;
       }
+    }
+  }
+
+  /**
+   * What SQS reports every minute for each queue, taken now: ApproximateNumberOfMessagesVisible (the
+   * dead-letter alarms' metric). Call before evaluating an alarm on it.
+   */
+  async sampleQueueDepths(): Promise<void> {
+    for (const queue of this.options.stack.queues) {
+      const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      this.metrics.push({ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queue.name }, value: Number(Attributes?.ApproximateNumberOfMessages ?? 0), timestamp: this.now() });
     }
   }
 

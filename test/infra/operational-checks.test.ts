@@ -46,6 +46,15 @@ const MUTATIONS: [string, CheckName, (template: CfnTemplate) => void][] = [
     const alarm = ofType(t, 'AWS::CloudWatch::Alarm').find((a) => a.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible')!;
     alarm.Properties!.Threshold = 5;
   }],
+  ['the discover failure queue alarmed on any message (one transient failure pages, until someone purges)', 'failed discover runs alarm when they repeat, not for one (the next run does the same work)', (t) => {
+    const alarm = ofType(t, 'AWS::CloudWatch::Alarm').find((a) => a.Properties!.MetricName === 'NumberOfMessagesSent')!;
+    Object.assign(alarm.Properties!, { MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Period: 300, EvaluationPeriods: 1 });
+    delete alarm.Properties!.DatapointsToAlarm;
+  }],
+  ['the discover failure alarm on every failed run', 'failed discover runs alarm when they repeat, not for one (the next run does the same work)', (t) => {
+    const alarm = ofType(t, 'AWS::CloudWatch::Alarm').find((a) => a.Properties!.MetricName === 'NumberOfMessagesSent')!;
+    Object.assign(alarm.Properties!, { EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+  }],
   ['publish losing TOPIC_ARN', 'every function gets every variable its handler needs', (t) => {
     delete pipelineFunctions(t).publish[1].Properties!.Environment.Variables.TOPIC_ARN;
   }],

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORS_RULES } from '../../functions/pipeline/state/public-paths.js';
 import { PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
@@ -245,7 +246,8 @@ describe('alarms and outputs', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const by = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(alarms).toHaveLength(15);
-    expect(by('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(by('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(by('NumberOfMessagesSent')).toEqual([expect.objectContaining({ Namespace: 'AWS/SQS', Period: 3600, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 0 })]);
     expect(by('ApproximateAgeOfOldestMessage')).toHaveLength(2);
     expect(by('Errors')).toHaveLength(3);
     expect(by('Throttles')).toHaveLength(3);
@@ -273,12 +275,25 @@ describe('alarms and outputs', () => {
   it('outputs the feed URLs, the export URL, the topic ARN, the bucket, and the queues and functions the runbook names', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual([
-      'BucketName', 'DiscoverFailureQueueArn', 'DiscoverFunctionName', 'DiscoverLogGroup', 'DistributionId', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish',
+      'BucketName', 'DiscoverFailureQueueArn', 'DiscoverFunctionName', 'DiscoverLogGroup', 'DiscoverScheduleName', 'DistributionId', 'ExportUrl', 'FeedUrlChinese', 'FeedUrlEnglish',
       'IngestDeadLetterQueueArn', 'IngestFunctionName', 'IngestLogGroup', 'IngestQueueArn', 'LogBucketName', 'PublicUrl',
       'PublishDeadLetterQueueArn', 'PublishFunctionName', 'PublishLogGroup', 'PublishQueueArn', 'TopicArn', 'TopicKeyArn',
     ]);
     expect(outputs.IngestDeadLetterQueueArn!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.pipeline.ingestDeadLetters), 'Arn'] });
     expect(outputs.PublishFunctionName!.Value).toEqual({ Ref: logicalId(stack.pipeline.publish) });
     expect(JSON.stringify(outputs.FeedUrlEnglish!.Value)).toContain('/feeds/en/rss.xml');
+    expect(outputs.DiscoverScheduleName!.Value).toEqual({ Ref: logicalId(stack.pipeline.discoverSchedule) });
+  });
+
+  it("names in the runbook only outputs the stack has, and lists every one of them", () => {
+    const runbook = readFileSync(new URL('../../docs/RUNBOOK.md', import.meta.url), 'utf8');
+    const outputs = Object.keys(template.findOutputs('*'));
+    // `out NAME` in its commands, and the first column of its table of outputs.
+    const used = [...runbook.matchAll(/\bout (\w+)/g)].map((m) => m[1]!);
+    const section = runbook.split(/^## /m).find((part) => part.startsWith("The stack's outputs"))!;
+    const table = section.split('\n').filter((line) => line.startsWith('| `')).flatMap((line) => [...line.split('|')[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!));
+    expect(used.length).toBeGreaterThan(10);
+    for (const name of [...used, ...table]) expect(outputs, name).toContain(name);
+    for (const name of outputs) expect(table, `the runbook's table of outputs lists ${name}`).toContain(name);
   });
 });
