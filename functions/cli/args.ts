@@ -77,8 +77,8 @@ interface FlagSpec {
 const flag = (name: string, value: string | undefined, help: string): FlagSpec => (value ? { name, type: 'string', value, help } : { name, type: 'boolean', help });
 
 const DATA = flag('data', 'DIR', 'Local store folder (default ./data)');
-const CONTENT = flag('content', 'full|summary', 'Full text in feeds and exports, or title, lead and link only (default: what the\nstore was last published with, else full)');
-const PUBLIC_URL = flag('public-url', 'URL', 'Where the public files are served; feed self links and notification links use it\n(default: what the store was last published with, else http://127.0.0.1:8080,\nwhere `serve` listens)');
+const CONTENT = flag('content', 'full|summary', 'Full text in feeds and exports, or title, lead and link only (default: what the\nstore was last published with, else full; an s3:// store that records none needs it)');
+const PUBLIC_URL = flag('public-url', 'URL', 'Where the public files are served; feed self links and notification links use it\n(default: what the store was last published with, else http://127.0.0.1:8080,\nwhere `serve` listens; an s3:// store that records none needs it)');
 const VERBOSE = flag('verbose', undefined, 'Log every page and every step on stderr');
 const JSON_REPORT = flag('json', undefined, 'Print the run report as JSON instead of the summary');
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', short: 'h', help: 'This help' };

@@ -102,6 +102,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
         ...(config.given.publicUrl ? { publicUrl: config.publicUrl } : {}),
         ...(config.given.contentMode ? { contentMode: config.contentMode } : {}),
         allowChange: config.store.kind === 'fs' || config.allowSettingsChange,
+        explicitWhenUnrecorded: config.store.kind === 's3',
       },
       await recordedSettings(opened),
       { publicUrl: config.publicUrl, contentMode: config.contentMode },

@@ -17,6 +17,9 @@ import { deliveredEvent } from '../helpers/sns-delivery.js';
 
 const PREFIX = 'ilo/prod';
 
+/** A first run into a bucket says what it publishes with (here, the local defaults). */
+const FIRST_SETTINGS = ['--public-url', 'http://127.0.0.1:8080', '--content', 'full'];
+
 describe('syndicate run --store s3://... --notify sns:...', () => {
   let replica: ReplicaServer;
   let proxy: ConditionalS3Proxy;
@@ -71,7 +74,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
 
     // The same run into S3/SNS and into a local folder, side by side.
     [first, localRun] = await Promise.all([
-      runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`], { env }),
+      runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS], { env }),
       runCli(['run', '--origin', replica.origin, '--data', local.dir]),
     ]);
   });
@@ -129,7 +132,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     // Both runs race for every story; only the conditional-write claim keeps them from both sending
     // (against fauxqs without the proxy, this sends 12 messages).
     const prefix = uniqueName('overlap');
-    const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`];
+    const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS];
     const runs = await Promise.all([runCli(args, { env }), runCli(args, { env })]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const ids = (await drainQueue()).map((m) => deliveredEvent(m.Body!).id);
@@ -138,7 +141,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
 
   it("publishes with the deployment's recorded public URL and content mode, and refuses others unless told to", async () => {
     const store = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`];
-    // The first run recorded its settings (the defaults): a run with others is refused, in one line, before any fetch.
+    // The first run recorded its settings (given as the local defaults): a run with others is refused, in one line, before any fetch.
     const refused = await runCli([...store, '--content', 'summary'], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')[0]).toBe(
@@ -155,6 +158,17 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
     expect(await feed()).not.toContain('127.0.0.1:8080');
     await drainQueue();
+  });
+
+  it('refuses, before fetching or sending anything, a bucket nothing was published to without the settings to publish with', async () => {
+    const fresh = uniqueName('fresh');
+    const refused = await runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${fresh}`, '--notify', `sns:${topicArn}`, '--content', 'full'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')[0]).toBe(
+      'syndicate: this store records no settings yet (nothing was published there): give --public-url as the deployment has them (its PublicUrl output; the contentMode it was deployed with)',
+    );
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${fresh}/` }))).KeyCount ?? 0).toBe(0);
+    expect(await drainQueue()).toEqual([]);
   });
 
   it('exits 1 with a one-line reason when the bucket does not exist', async () => {
