@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { COLD_IMPORT_TARGET_MS, benchColdImports } from './cold-import.js';
+import { printColdImports } from './cold-import.js';
 import { benchPublish } from './publish-bench.js';
 
 const run = promisify(execFile);
@@ -100,9 +100,4 @@ const timeRatio = big.medianMs / small.medianMs;
 const opsRatio = (big.counts.get + big.counts.put + big.counts.listed + big.counts.delete) / (small.counts.get + small.counts.put + small.counts.listed + small.counts.delete);
 console.log(`\n  10,000 vs 100: time ${fmt(timeRatio, 2)}x, store operations ${fmt(opsRatio, 2)}x  [<= 1.5x]  ${verdict(timeRatio <= 1.5 && opsRatio <= 1.5)}`);
 
-console.log('\nCold import of each Lambda bundle under Node 24 (fresh process each time, 5 each, interleaved)');
-console.log('function   median ms   samples ms');
-const cold = await benchColdImports();
-for (const { service, medianMs, samplesMs } of cold) {
-  console.log(`${service.padEnd(9)} ${fmt(medianMs, 1).padStart(10)}   ${samplesMs.map((ms) => fmt(ms, 0)).join(', ')}  [< ${COLD_IMPORT_TARGET_MS} ms] ${verdict(medianMs < COLD_IMPORT_TARGET_MS)}`);
-}
+await printColdImports(verdict);

@@ -201,6 +201,9 @@ function lambda(
       platform: 'node',
       minify: true,
       sourceMap: true,
+      // Stack traces map to the sources without their text in the map: with --enable-source-maps Node
+      // reads the map at start, and the text was three quarters of it (docs/NOTES.md, cold start).
+      sourcesContent: false,
       mainFields: ['module', 'main'],
       // The Lambda runtime provides the AWS SDK v3; bundling it would only grow the package.
       externalModules: ['@aws-sdk/*'],
