@@ -55,6 +55,9 @@ const MUTATIONS: [string, CheckName, (template: CfnTemplate) => void][] = [
     const alarm = ofType(t, 'AWS::CloudWatch::Alarm').find((a) => a.Properties!.MetricName === 'NumberOfMessagesSent')!;
     Object.assign(alarm.Properties!, { EvaluationPeriods: 1, DatapointsToAlarm: 1 });
   }],
+  ['a queue-age alarm over 100 periods of 15 minutes', "every alarm's evaluation range is one CloudWatch accepts (a deploy fails otherwise)", (t) => {
+    Object.assign(ofType(t, 'AWS::CloudWatch::Alarm').find((a) => a.Properties!.MetricName === 'ApproximateAgeOfOldestMessage')!.Properties!, { EvaluationPeriods: 100 });
+  }],
   ['publish losing TOPIC_ARN', 'every function gets every variable its handler needs', (t) => {
     delete pipelineFunctions(t).publish[1].Properties!.Environment.Variables.TOPIC_ARN;
   }],
@@ -87,6 +90,11 @@ describe('operational checks of the synthesized template', () => {
     const mutated = structuredClone(synthesized);
     mutate(mutated);
     expect(() => CHECKS[check](mutated)).toThrow();
+  });
+
+  it('keeps alarm ranges CloudWatch accepts at the largest context values too', () => {
+    const largest = synthStack({ schedule: '1440', heartbeatHours: '168', storyHeartbeatDays: '7' }).template().toJSON() as CfnTemplate;
+    expect(() => CHECKS["every alarm's evaluation range is one CloudWatch accepts (a deploy fails otherwise)"](largest)).not.toThrow();
   });
 
   it('covers every check with at least one change it catches', () => {

@@ -117,6 +117,14 @@ export const CHECKS = {
     expect(alarms.map((a) => a.MetricName), `alarms on ${failures}`).toEqual(['NumberOfMessagesSent']);
     expect(alarms[0]).toMatchObject({ Statistic: 'Sum', Period: 3600, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   },
+  "every alarm's evaluation range is one CloudWatch accepts (a deploy fails otherwise)": (template: CfnTemplate) => {
+    for (const [id, { Properties: a }] of resources(template, 'AWS::CloudWatch::Alarm')) {
+      const range = Number(a!.Period) * Number(a!.EvaluationPeriods);
+      // PutMetricAlarm: at most 7 days in all, and 1 day for periods under an hour.
+      expect(range, `${id}: ${a!.EvaluationPeriods} x ${a!.Period} s`).toBeLessThanOrEqual(Number(a!.Period) < 3600 ? 86_400 : 604_800);
+      expect(Number(a!.DatapointsToAlarm ?? a!.EvaluationPeriods), id).toBeLessThanOrEqual(Number(a!.EvaluationPeriods));
+    }
+  },
   'every function gets every variable its handler needs': (template: CfnTemplate) => {
     for (const [name, [, fn]] of Object.entries(pipelineFunctions(template)) as [FunctionName, [string, CfnResource]][]) {
       const variables = Object.keys(fn.Properties!.Environment?.Variables ?? {});
