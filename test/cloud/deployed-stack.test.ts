@@ -5,11 +5,14 @@
 // machine's Node; the bundled ILO replica as the origin, with faults injected in front of it.
 // schedule -> discover -> ingest queue -> ingest -> publish queue (FIFO) -> publish -> SNS -> a queue
 // subscribed with the README's filter policy.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -77,10 +80,13 @@ describe('the synthesized stack, run locally', () => {
     s3 = testS3Client(proxy.endpoint);
     sns = testSnsClient(fauxqsEndpoint());
     sqs = testSqsClient(fauxqsEndpoint());
-    // One synth with bundling for every scenario. Inside the project, so a bundle resolves the AWS
-    // SDK from node_modules as the Lambda runtime provides it. The origin is the replica (a mirror the
-    // operator runs, so no pacing: originRate 0).
-    outdir = await mkdtemp(path.join(ROOT, 'cdk.out.test-cloud-'));
+    // One synth with bundling for every scenario, outside the project, beside a node_modules that
+    // holds the AWS SDK and nothing else: what the Lambda runtime provides. A bundle that imports any
+    // other package at run time fails here as it would in Lambda, instead of finding the project's.
+    // The origin is the replica (a mirror the operator runs, so no pacing: originRate 0).
+    outdir = await mkdtemp(path.join(tmpdir(), 'cdk.out.test-cloud-'));
+    await mkdir(path.join(outdir, 'node_modules'));
+    await symlink(path.join(ROOT, 'node_modules', '@aws-sdk'), path.join(outdir, 'node_modules', '@aws-sdk'), 'dir');
     const app = new App({ outdir, context: { origin: replica.origin, originRate: '0', 'aws:cdk:enable-asset-metadata': true } });
     const stack = new SyndicationStack(app, 'CloudTest', { config: readConfig((key) => app.node.tryGetContext(key)) });
     template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
@@ -191,6 +197,15 @@ describe('the synthesized stack, run locally', () => {
     }
     return alarmState(resolved, d.service.metrics, at);
   }
+
+  it('runs the bundles where only the AWS SDK can be imported, as in the Lambda runtime', async () => {
+    const probe = (specifier: string) => path.join(outdir, `probe-${specifier.replace(/\W/g, '-')}.mjs`);
+    for (const specifier of ['@aws-sdk/client-s3', 'yaml']) await writeFile(probe(specifier), `await import(${JSON.stringify(specifier)});\n`);
+    const load = (specifier: string) => promisify(execFile)(lambdaNode(), [probe(specifier)], { cwd: outdir }).then(() => 'loaded', (e: Error) => e.message);
+    expect(await load('@aws-sdk/client-s3')).toBe('loaded');
+    // A package the project has but the runtime does not: not found from where the bundles run.
+    expect(await load('yaml')).toMatch(/Cannot find package 'yaml'/);
+  });
 
   it('bundles the three functions as small ES modules, each with only the SDK clients it uses', async () => {
     const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Runtime === 'nodejs24.x');
@@ -333,6 +348,8 @@ describe('the synthesized stack, run locally', () => {
       for (const key of await keys(d.bucket, 'exports/v1/articles/')) expect(JSON.parse(await text(d.bucket, key)), key).not.toHaveProperty('markdown');
       expect(await drainTap(sqs, d.tapUrl)).toEqual([]);
       expect(denied(d)).toEqual([]);
+      // Nothing was written beside the code, which is read-only in Lambda (/var/task).
+      for (const fn of Object.values(d.service.functions)) expect((await readdir(path.dirname(fn.bundle))).sort(), fn.service).toEqual(['index.mjs', 'index.mjs.map']);
       fault = undefined;
     });
   });
