@@ -1,5 +1,5 @@
 // The ILO syndication stack: a list of intentions. Each construct brings its secure defaults.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { SyndicationConfig } from './config.js';
 import { ContentStore } from './constructs/content-store.js';
@@ -22,6 +22,13 @@ export class SyndicationStack extends Stack {
   constructor(scope: Construct, id: string, props: SyndicationStackProps) {
     super(scope, id, props);
     const { config } = props;
+    // Context given with -c lasts one deploy: a later deploy without it drops the alarm subscription.
+    if (!config.alarmEmail) {
+      Annotations.of(this).addWarningV2(
+        'ilo-syndication:noAlarmEmail',
+        "no context 'alarmEmail': the alarms notify no one (they show in the CloudWatch console only). Keep a deployment's context values in cdk.json: -c values last one deploy.",
+      );
+    }
     this.content = new ContentStore(this, 'Content', { removalPolicy: config.removalPolicy });
     this.topics = new SubscriberTopics(this, 'Topics', { subscriberEmails: config.subscriberEmails, removalPolicy: config.removalPolicy, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
     this.site = new PublicDistribution(this, 'Public', { bucket: this.content.bucket, logBucket: this.content.logBucket });

@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORS_RULES } from '../../functions/pipeline/state/public-paths.js';
@@ -264,6 +264,12 @@ describe('alarms and outputs', () => {
     ]);
     expect(by('MarkupDrift')).toEqual([expect.objectContaining({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }] })]);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.topics.alarms!) }]);
+  });
+
+  it('warns at synth when the alarms would notify no one', () => {
+    const warning = Match.stringLikeRegexp("no context 'alarmEmail'");
+    Annotations.fromStack(synthStack().stack).hasWarning('*', warning);
+    Annotations.fromStack(stack).hasNoWarning('*', warning);
   });
 
   it('takes the heartbeat periods from the context', () => {
