@@ -3,16 +3,18 @@
 import { compile, selectAll, selectOne } from 'css-select';
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { boundNesting } from './bounded-nesting.js';
 
 export type { AnyNode, Document, Element } from 'domhandler';
 export { isTag, isText } from 'domhandler';
 
+/** The DOM of a page, nested at most MAX_PARSE_DEPTH deep (bounded-nesting.ts says why). */
 export function parseHtml(html: string): Document {
-  return parseDocument(html, { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
+  return parseDocument(boundNesting(html, { xmlMode: false }), { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
 }
 
 export function parseXml(xml: string): Document {
-  return parseDocument(xml, { xmlMode: true, decodeEntities: true });
+  return parseDocument(boundNesting(xml, { xmlMode: true }), { xmlMode: true, decodeEntities: true });
 }
 
 type Query = ReturnType<typeof compile<AnyNode, Element>>;
