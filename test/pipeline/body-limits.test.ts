@@ -39,6 +39,21 @@ describe('10,000 nested elements', () => {
     expect(deepestQuote).toBeLessThanOrEqual(BODY_LIMITS.maxDepth);
   });
 
+  it('in JSON-LD in the head (arrays, @graph and image lists): read without overflowing the stack', async () => {
+    const deep = (open: string, inner: string, close: string) => open.repeat(10_000) + inner + close.repeat(10_000);
+    const article = { '@type': 'NewsArticle', headline: 'From JSON-LD', datePublished: '2024-11-12T10:00:00+01:00' };
+    const scripts = [
+      deep('[', JSON.stringify(article), ']'),
+      deep('{"@graph":', JSON.stringify(article), '}'),
+      `${JSON.stringify(article).slice(0, -1)},"image":${deep('[', '"https://www.ilo.org/sites/default/files/a.jpg"', ']')}}`,
+    ];
+    for (const script of scripts) {
+      const page = seed.replace('</head>', `<script type="application/ld+json">${script}</script></head>`);
+      const extracted = await extractArticle(page, { url: canonical(STORY.seedEn), lang: 'en' });
+      expect(extracted.title).toContain('ILO partners with Microsoft');
+    }
+  });
+
   it('through the whole pipeline: the story is stored, the run report says what was flattened', async () => {
     const site = await SiteCopy.create();
     cleanups.push(site.cleanup);

@@ -84,28 +84,43 @@ function readJsonLd(json: string): JsonLdArticle[] {
     return [];
   }
   const found: JsonLdArticle[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (!value || typeof value !== 'object') return;
-    const node = value as Record<string, unknown>;
-    if (node['@graph']) visit(node['@graph']);
-    const types = ([] as unknown[]).concat(node['@type'] ?? []).filter((t): t is string => typeof t === 'string');
-    const type = types.find((t) => ARTICLE_TYPES.has(t));
-    if (type) {
-      found.push({
-        type,
-        headline: stringOf(node.headline) ?? stringOf(node.name),
-        description: stringOf(node.description),
-        datePublished: stringOf(node.datePublished),
-        dateModified: stringOf(node.dateModified),
-        image: imageOf(node.image),
-        inLanguage: stringOf(node.inLanguage),
-      });
+  // Without recursion (JSON.parse reads arrays nested 10,000 deep; a recursive walk overflowed the
+  // stack on them, and the story failed on every run). Each node is read after its @graph, in
+  // document order.
+  const pending: ({ value: unknown } | { node: Record<string, unknown> })[] = [{ value: data }];
+  while (pending.length > 0) {
+    const item = pending.pop()!;
+    if ('node' in item) {
+      const article = articleOf(item.node);
+      if (article) found.push(article);
+      continue;
     }
-  };
-  visit(data);
+    const { value } = item;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i] });
+    } else if (value && typeof value === 'object') {
+      const node = value as Record<string, unknown>;
+      pending.push({ node });
+      if (node['@graph']) pending.push({ value: node['@graph'] });
+    }
+  }
   // Prefer real articles over a generic WebPage.
   return found.sort((a, b) => Number(a.type === 'WebPage') - Number(b.type === 'WebPage'));
+}
+
+function articleOf(node: Record<string, unknown>): JsonLdArticle | undefined {
+  const types = ([] as unknown[]).concat(node['@type'] ?? []).filter((t): t is string => typeof t === 'string');
+  const type = types.find((t) => ARTICLE_TYPES.has(t));
+  if (!type) return undefined;
+  return {
+    type,
+    headline: stringOf(node.headline) ?? stringOf(node.name),
+    description: stringOf(node.description),
+    datePublished: stringOf(node.datePublished),
+    dateModified: stringOf(node.dateModified),
+    image: imageOf(node.image),
+    inLanguage: stringOf(node.inLanguage),
+  };
 }
 
 function stringOf(value: unknown): string | undefined {
@@ -113,9 +128,10 @@ function stringOf(value: unknown): string | undefined {
 }
 
 function imageOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return stringOf(value);
-  if (Array.isArray(value)) return imageOf(value[0]);
-  if (value && typeof value === 'object') return stringOf((value as Record<string, unknown>).url);
+  let first = value;
+  while (Array.isArray(first)) first = first[0]; // a list of images: the first (lists of lists too)
+  if (typeof first === 'string') return stringOf(first);
+  if (first && typeof first === 'object') return stringOf((first as Record<string, unknown>).url);
   return undefined;
 }
 
