@@ -291,6 +291,13 @@ describe('alarms and outputs', () => {
     expect(outputs.DiscoverScheduleName!.Value).toEqual({ Ref: logicalId(stack.pipeline.discoverSchedule) });
   });
 
+  it("lists in the README's deploy section exactly the outputs the stack has", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const paragraph = /^Outputs: [\s\S]*?\n\n/m.exec(readme)?.[0] ?? '';
+    const named = [...paragraph.matchAll(/`([A-Z]\w+)`/g)].map((m) => m[1]!).sort();
+    expect(named).toEqual(Object.keys(template.findOutputs('*')).sort());
+  });
+
   it("names in the runbook only outputs the stack has, and lists every one of them", () => {
     const runbook = readFileSync(new URL('../../docs/RUNBOOK.md', import.meta.url), 'utf8');
     const outputs = Object.keys(template.findOutputs('*'));
