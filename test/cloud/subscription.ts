@@ -36,8 +36,9 @@ export function matchesFilterPolicy(policy: FilterPolicy, attributes: Attributes
       if ('exists' in operator) return operator.exists === (attribute !== undefined);
       if ('prefix' in operator) return values.some((v) => v.startsWith(String(operator.prefix)));
       if ('anything-but' in operator) {
+        // SNS: values "that don't include any of the policy values": every element of an array.
         const excluded = ([] as unknown[]).concat(operator['anything-but']).map(String);
-        return attribute !== undefined && values.some((v) => !excluded.includes(v));
+        return attribute !== undefined && values.every((v) => !excluded.includes(v));
       }
       throw new Error(`filter operator not emulated: ${JSON.stringify(condition)}`);
     });
