@@ -27,6 +27,42 @@ describe('decodeText', () => {
     expect(decodeText(new Uint8Array(Buffer.from(ENGLISH, 'utf16le')), 'text/html; charset=utf-16le')).toMatchObject({ text: ENGLISH, mislabelled: false });
   });
 
+  it.each([
+    ['UTF-16BE labelled UTF-16LE', 'utf16be', 'text/html; charset=utf-16le'],
+    ['UTF-16BE labelled UTF-8', 'utf16be', 'text/html; charset=utf-8'],
+    ['UTF-16LE labelled UTF-8', 'utf16le', 'text/html; charset=utf-8'],
+    ['UTF-16LE without a label', 'utf16le', 'text/html'],
+    ['UTF-16BE without a label', 'utf16be', undefined],
+  ] as const)('reads markup in %s (no BOM) in the byte order its NUL bytes show', (_, order, contentType) => {
+    for (const page of [ENGLISH.replace('ILO News', 'ILO News – Genève'), CHINESE]) {
+      const le = Buffer.from(page, 'utf16le');
+      const bytes = order === 'utf16le' ? le : Buffer.from(le).swap16();
+      expect(decodeText(new Uint8Array(bytes), contentType)).toMatchObject({ text: page, charset: order === 'utf16le' ? 'utf-16le' : 'utf-16be', damaged: false });
+    }
+  });
+
+  it('says damaged, rather than guessing, when UTF-16 bytes are broken', () => {
+    const bytes = Buffer.from(ENGLISH, 'utf16le');
+    bytes.writeUInt16LE(0xd800, 40); // a lone surrogate
+    expect(decodeText(new Uint8Array(bytes), 'text/html; charset=utf-16le')).toMatchObject({ damaged: true });
+  });
+
+  it('reads a GBK page labelled Big5 as GBK (Big5 reads its bytes too, as nonsense with private-use characters)', () => {
+    const decoded = decodeText(gbkPage, 'text/html; charset=big5');
+    expect(decoded).toMatchObject({ charset: 'gbk', mislabelled: true, damaged: false }); // the page's own <meta charset>
+    expect(decoded.text).toContain('外卖骑手职业安全培训在成都启动');
+    expect(decoded.text).not.toMatch(/[\uE000-\uF8FF]/);
+  });
+
+  it('reads a Big5 page labelled GBK as Big5', () => {
+    // "國際勞工組織與微軟合作加強中國人工智慧技能培訓，以前只知道跑單。" in Big5.
+    const big5 = Buffer.from('b0eabbdab3d2a475b2d5c2b4bb50b74cb36ea658a740a55bb16aa4a4b0eaa448a475b4bcbc7aa7deafe0b0f6b056a141a548ab65a575aabeb944b65db3e6a143', 'hex');
+    const page = Buffer.concat([Buffer.from('<!DOCTYPE html><html><body><p>'), big5, Buffer.from('</p></body></html>')]);
+    const decoded = decodeText(new Uint8Array(page), 'text/html; charset=gbk');
+    expect(decoded).toMatchObject({ charset: 'big5', mislabelled: true, damaged: false });
+    expect(decoded.text).toContain('國際勞工組織與微軟合作加強中國人工智慧技能培訓，以前只知道跑單。');
+  });
+
   it('reads a GBK page served as GBK, without a charset, labelled UTF-8, or labelled ISO-8859-1, all as GBK', () => {
     for (const contentType of ['text/html; charset=gbk', 'text/html', 'text/html; charset=utf-8', 'text/html; charset=iso-8859-1']) {
       const decoded = decodeText(gbkPage, contentType);

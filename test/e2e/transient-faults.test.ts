@@ -164,6 +164,27 @@ describe('a wrong charset label', () => {
     expect(await publicText(data)).not.toMatch(/\uFFFD/);
   });
 
+  it('English pages really in UTF-16BE, labelled utf-16le: read in the order the bytes show, no story takes a "zh-" id', async () => {
+    const site = await replicaSite();
+    const clean = await dataDir();
+    await run(site, clean);
+    const cleanIds = (await records(clean)).map((r) => `${r.id} ${r.languages.join('+')}`);
+
+    const english = [STORY.seedEn, STORY.structuredEn, STORY.tableEn, STORY.olderEn, STORY.regionEn];
+    site.fault = async (pathname, _request, response) => {
+      if (!english.includes(pathname as (typeof english)[number])) return false;
+      const body = Buffer.from((await fileBytes(site, pathname)).toString('utf8'), 'utf16le').swap16();
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-16le', 'content-length': String(body.length) }).end(body);
+      return true;
+    };
+    const data = await dataDir();
+    const { report } = await run(site, data);
+
+    expect(report.failed).toEqual([]);
+    // Read as nonsense, the English pages had no title: their Chinese twins were stored alone as zh- stories, for good.
+    expect((await records(data)).map((r) => `${r.id} ${r.languages.join('+')}`)).toEqual(cleanIds);
+  });
+
   it('on a page that is broken in every charset: not stored with U+FFFD, counted, pending, and a known story keeps its id and text', async () => {
     const site = await replicaSite();
     const data = await dataDir();
@@ -191,6 +212,34 @@ describe('a wrong charset label', () => {
     const third = await run(site, data);
     expect(third.report.failed).toEqual([]);
     expect(third.report.candidates).toBeGreaterThan(0); // it was still pending
+  });
+});
+
+describe('an error page answered with 200 in place of the stories (a CDN or a site in maintenance)', () => {
+  it('is no story: nothing stored, the pages counted and pending, and the stories as they are once the site is back', async () => {
+    const site = await replicaSite();
+    const clean = await dataDir();
+    await run(site, clean);
+
+    const maintenance = Buffer.from('<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1><p>The site is under maintenance.</p></body></html>');
+    // Every English path, also the one where Drupal shows the Chinese-only story untranslated.
+    site.fault = (pathname, _request, response) => {
+      if (!pathname.startsWith('/resource/news/') || pathname === '/resource/news/all-news-recent') return false;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(maintenance.length) }).end(maintenance);
+      return true;
+    };
+    const data = await dataDir();
+    const first = await run(site, data);
+    // Stored, each was the story "Maintenance" (and the Chinese-only story gained it as its English version), for good.
+    expect(first.report.newStories).toEqual([]);
+    expect(first.report.failed.length).toBeGreaterThan(0);
+    for (const failure of first.report.failed) expect(failure.reason).toMatch(/^bad-content: .*: the page holds no news story/);
+    expect(first.report.suspectPages).toBeGreaterThan(0);
+    expect(await publicText(data)).not.toContain('Maintenance');
+
+    site.fault = undefined;
+    await run(site, data);
+    expect(await records(data)).toEqual((await records(clean)).map((record) => expect.objectContaining({ id: record.id, version: 1, languages: record.languages, title: record.title })));
   });
 });
 

@@ -3,13 +3,19 @@
 // A wrong label lost Chinese versions, published mojibake ("鍥介檯…") and U+FFFD, and made English
 // pages read as Chinese. The rules, in order:
 //   1. a byte order mark decides (as in browsers);
-//   2. bytes that are valid UTF-8 and hold non-ASCII characters are UTF-8, whatever the label says:
+//   2. markup full of NUL bytes is UTF-16, in the byte order the NULs show (the ASCII of markup has
+//      its NUL after it in UTF-16LE, before it in UTF-16BE), whatever the label says: English in
+//      UTF-16BE labelled UTF-16LE read as CJK-looking nonsense, no title was found, and the Chinese
+//      twins were stored alone under new "zh-" ids, for good;
+//   3. bytes that are valid UTF-8 and hold non-ASCII characters are UTF-8, whatever the label says:
 //      text in a legacy encoding is practically never valid UTF-8; likewise ASCII bytes labelled
 //      UTF-16 (real UTF-16 markup is full of NUL bytes);
-//   3. otherwise the first legacy encoding that decodes every byte: GB18030 first when the label is a
+//   4. otherwise a legacy encoding that decodes every byte: GB18030 first when the label is a
 //      single-byte Latin one and GB18030 reads the bytes as Chinese, then the label, the page's own
-//      declaration, GB18030;
-//   4. when nothing decodes every byte the text is damaged: the caller must not publish it.
+//      declaration, GB18030, Big5. GBK and Big5 read each other's bytes without an error, as
+//      nonsense with private-use characters in it (GBK labelled Big5 was stored so): a reading with
+//      private-use characters gives way to one without;
+//   5. when nothing decodes every byte the text is damaged: the caller must not publish it.
 // Legacy Chinese encodings (GBK, GB2312, GB18030, Big5) decode through the WHATWG decoders Node ships.
 
 export interface DecodedBody {
@@ -36,22 +42,29 @@ export function decodeText(bytes: Uint8Array, contentType: string | undefined): 
   const label = headerCharset(contentType) ?? declared ?? 'utf-8';
   const result = (charset: string, text: string): DecodedBody => ({ text, charset, label, mislabelled: canonicalName(charset) !== canonicalName(label), damaged: false });
 
+  const order = utf16Order(bytes);
+  if (order) {
+    const utf16 = strictDecode(bytes, order);
+    if (utf16 !== undefined) return result(order, utf16);
+    return { text: new TextDecoder(order).decode(bytes), charset: order, label, mislabelled: false, damaged: true };
+  }
   const nonAscii = bytes.some((byte) => byte >= 0x80);
   const utf8 = strictDecode(bytes, 'utf-8');
-  if (utf8 !== undefined && (nonAscii || (isUtf16(label) && !looksUtf16(bytes)))) return result('utf-8', utf8);
+  if (utf8 !== undefined && (nonAscii || isUtf16(label))) return result('utf-8', utf8);
   if (!nonAscii && !isUtf16(label)) return result(label, new TextDecoder(label).decode(bytes));
-  if (isUtf16(label) && looksUtf16(bytes)) {
-    const utf16 = strictDecode(bytes, label);
-    if (utf16 !== undefined) return result(label, utf16);
-  }
 
   const gb18030 = strictDecode(bytes, 'gb18030');
   if (gb18030 !== undefined && isSingleByte(label) && mostlyHan(gb18030)) return result('gb18030', gb18030);
-  for (const candidate of unique([label, declared, 'gb18030'])) {
+  let best: { charset: string; text: string; privateUse: number } | undefined;
+  for (const candidate of unique([label, declared, 'gb18030', 'big5'])) {
     if (!candidate || canonicalName(candidate) === 'utf-8' || isUtf16(candidate)) continue;
     const text = candidate === 'gb18030' ? gb18030 : strictDecode(bytes, candidate);
-    if (text !== undefined) return result(candidate, text);
+    if (text === undefined) continue;
+    const privateUse = countPrivateUse(text);
+    if (!best || privateUse < best.privateUse) best = { charset: candidate, text, privateUse };
+    if (privateUse === 0) break;
   }
+  if (best) return result(best.charset, best.text);
   const fallback = isUtf16(label) ? 'utf-8' : label;
   return { text: new TextDecoder(fallback).decode(bytes), charset: fallback, label, mislabelled: false, damaged: true };
 }
@@ -101,12 +114,28 @@ function isUtf16(label: string): boolean {
   return canonicalName(label).startsWith('utf-16');
 }
 
-/** UTF-16 markup has a NUL byte beside every ASCII character. */
-function looksUtf16(bytes: Uint8Array): boolean {
+/**
+ * UTF-16 markup has a NUL byte beside every ASCII character: after it in UTF-16LE ("<" is 3C 00),
+ * before it in UTF-16BE (00 3C). Text in any other encoding has no NUL at all. Undefined when the
+ * bytes are not UTF-16.
+ */
+function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   const sample = bytes.subarray(0, 4096);
-  let nul = 0;
-  for (const byte of sample) if (byte === 0) nul++;
-  return sample.length > 0 && nul / sample.length > 0.2;
+  let odd = 0;
+  let even = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? even++ : odd++;
+  if (sample.length === 0 || (odd + even) / sample.length <= 0.2) return undefined;
+  return odd >= even ? 'utf-16le' : 'utf-16be';
+}
+
+/** Characters of the private use area: no real text holds them, mojibake between GBK and Big5 does. */
+function countPrivateUse(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xe000 && c <= 0xf8ff) count++;
+  }
+  return count;
 }
 
 /** Encodings with one byte per character (windows-1252, iso-8859-*, koi8...), where any byte decodes. */

@@ -7,6 +7,7 @@ import type { Candidate } from '../discover/discover-stories.js';
 import type { FetchConditions, PipelinePorts } from '../ports.js';
 import { unfinishedDocument } from '../extract/document-end.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
+import { notAStory } from '../extract/story-page.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
 import { type FullArticle, fullArticle } from '../record/full-article.js';
@@ -169,7 +170,7 @@ async function loadArticle(
     const snapshot = conditional ? await ports.store.get(keys.raw(id!, lang)) : undefined;
     // A snapshot stored cut short (before cut bodies were detected) is fetched again, not reused.
     if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot && !unfinishedDocument(snapshot.body)) {
-      return { status: 'ok', article: await extract(snapshot.body, url, lang, settings), html: snapshot.body, fetched: false, validators: conditional! };
+      return { status: 'ok', article: storyOf(await extract(snapshot.body, url, lang, settings)), html: snapshot.body, fetched: false, validators: conditional! };
     }
     response = await ports.fetcher.fetch(url);
     if (response.status === 'not-modified') throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
@@ -183,7 +184,7 @@ async function loadArticle(
   const finalUrl = landed && landed.lang === lang ? landed.url : url;
   return {
     status: 'ok',
-    article: await extract(response.body, finalUrl, lang, settings),
+    article: storyOf(await extract(response.body, finalUrl, lang, settings)),
     html: response.body,
     fetched: true,
     validators: {
@@ -193,6 +194,13 @@ async function loadArticle(
       snapshot: snapshotHash(response.body),
     },
   };
+}
+
+/** The page's story; a page that is no story at all (an error page served with 200) is damaged input. */
+function storyOf(article: ExtractedArticle): ExtractedArticle {
+  const reason = notAStory(article);
+  if (reason) throw new FetchFailure(article.url, 'bad-content', reason);
+  return article;
 }
 
 function fetchConditions(page: SourcePage): FetchConditions {
