@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_ID, type HostileOutputs, ingestHostileStory } from '../helpers/hostile-story.js';
 import { scriptVectors, visibleText } from '../helpers/html-safety.js';
@@ -24,6 +25,28 @@ const SHOWN = [
   'Entities stayed text: AT&T, &lt;b&gt; and &#60;i&#62;.',
   'A pilot lets workers send reports that look like <img src=x onerror=alert(7)> and {% include lead.html %} and {{< lead >}} to labour inspectors.',
 ];
+
+// Links as the ILO page had them (percent-encoded where Markdown renderers disagree), one in a table cell.
+const LINKS = [
+  'https://en.wikipedia.org/wiki/Labour_inspection_%28ILO%29',
+  'mailto:inspect@ilo.org?subject=a%29b',
+  'https://www.ilo.org/forms?region=a%7Cb',
+];
+
+/** What story text must not become in a rendered page: ids, classes, links it did not have. */
+function storyTextKeptAsText(html: string): void {
+  const doc = parseDocument(html);
+  const elements = DomUtils.findAll(() => true, doc.children);
+  expect(elements.filter((element) => element.attribs.id === 'evil' || /\bhidden\b/.test(element.attribs.class ?? '')).map((element) => element.name)).toEqual([]);
+  const text = shownText(html);
+  expect(text).toContain('Reports by region {#evil .hidden}');
+  expect(text).toContain('{.hidden}');
+  expect(text).toContain('See labour inspection (ILO) and write to us.');
+  const hrefs = elements.filter((element) => element.name === 'a').map((element) => element.attribs.href);
+  for (const link of LINKS) expect(hrefs).toContain(link);
+  const formsCell = elements.find((element) => element.name === 'td' && DomUtils.textContent(element) === 'Forms');
+  expect(formsCell && DomUtils.findOne((element) => element.name === 'a', formsCell.children)?.attribs.href).toBe(LINKS[2]);
+}
 
 /** Visible text with typographic quotes made straight again (kramdown and goldmark curl them). */
 function shownText(html: string): string {
@@ -63,6 +86,7 @@ describe.runIf(HAS_JEKYLL)('Jekyll (kramdown, Liquid over the body)', () => {
     for (const shown of SHOWN) expect(text).toContain(shown);
     expect(text).toContain('Workers report unsafe conditions through online forms <script>alert("title")</script> {{ site.title }}');
     expect(text).not.toContain('Partner site'); // {{ site.title }} never printed the site's title
+    storyTextKeptAsText(html);
   });
 });
 
@@ -71,7 +95,11 @@ describe.runIf(HAS_HUGO)('Hugo (goldmark with unsafe = true, shortcodes)', () =>
     const site = path.join(work.dir, 'hugo');
     await mkdir(path.join(site, 'content/news', HOSTILE_ID), { recursive: true });
     await mkdir(path.join(site, 'layouts/_default'), { recursive: true });
-    await writeFile(path.join(site, 'config.toml'), 'baseURL = "https://partner.example/"\ntitle = "Partner site"\n[markup.goldmark.renderer]\nunsafe = true\n');
+    // Raw HTML on, and attributes on blocks as well as on headings (headings have them by default).
+    await writeFile(
+      path.join(site, 'config.toml'),
+      'baseURL = "https://partner.example/"\ntitle = "Partner site"\n[markup.goldmark.renderer]\nunsafe = true\n[markup.goldmark.parser.attribute]\nblock = true\ntitle = true\n',
+    );
     await writeFile(
       path.join(site, 'layouts/_default/single.html'),
       '<html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><div class="lead">{{ .Summary }}</div><p>{{ .Description }}</p>{{ .Content }}</body></html>\n',
@@ -85,5 +113,6 @@ describe.runIf(HAS_HUGO)('Hugo (goldmark with unsafe = true, shortcodes)', () =>
     expect(scriptVectors(html)).toEqual([]);
     const text = shownText(html);
     for (const shown of SHOWN) expect(text).toContain(shown);
+    storyTextKeptAsText(html);
   });
 });

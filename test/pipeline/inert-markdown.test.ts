@@ -16,8 +16,8 @@ describe('inert Markdown text', () => {
   it('keeps "<", entities, "$$" and template syntax as characters', () => {
     expect(inertMarkdownText('<script>')).toBe('\\<script>');
     expect(inertMarkdownText('AT&T &lt;b&gt; &#60;')).toBe('AT&T &amp;lt;b&amp;gt; &amp;#60;');
-    expect(inertMarkdownText('{{ site.x }} {% include a %} {{< sc >}} {::nomarkdown} {: a} {x}')).toBe(
-      '&#123;{ site.x }} &#123;% include a %} &#123;{\\< sc >}} \\{::nomarkdown} \\{: a} {x}',
+    expect(inertMarkdownText('{{ site.x }} {% include a %} {{< sc >}} {::nomarkdown} {: a} {x} {#id .class}')).toBe(
+      '&#123;\\{ site.x }} &#123;% include a %} &#123;\\{\\< sc >}} \\{::nomarkdown} \\{: a} \\{x} \\{#id .class}',
     );
     expect(inertMarkdownText('$$x$$ costs $5')).toBe('\\$$x\\$$ costs $5');
   });

@@ -14,11 +14,17 @@ const TEMPLATE_OPEN = /\{(?=[{%:])/g;
 
 /**
  * Escapes that plain text needs on top of Markdown's own (turndown's): no "<" that could open an HTML
- * tag or comment, no "&" that could start an entity, no "$$" (kramdown math), and no template syntax.
+ * tag or comment, no "&" that could start an entity, no "$$" (kramdown math), and no "{" that a
+ * renderer could read: "{{" and "{%" open with the entity "&#123;" (Liquid and Hugo run before
+ * Markdown, so a backslash would not stop them), every other "{" gets a backslash. Without it,
+ * "## Title {#id .class}" in a story's text gave its heading an id and class in Hugo (goldmark's
+ * heading attributes, on by default) and kramdown, and lost the text; "{.class}" on a line of its own
+ * did the same to a paragraph where block attributes are on.
  */
 export function inertMarkdownText(text: string): string {
   if (!/[<&${]/.test(text)) return text;
-  return inertTemplateSyntax(text.replace(ENTITY_START, '&amp;').replace(/</g, '\\<').replace(/\$(?=\$)/g, '\\$'));
+  const escaped = text.replace(ENTITY_START, '&amp;').replace(/</g, '\\<').replace(/\$(?=\$)/g, '\\$');
+  return escaped.replace(/\{/g, (_brace, offset: number) => (escaped[offset + 1] === '{' || escaped[offset + 1] === '%' ? '&#123;' : '\\{'));
 }
 
 /**

@@ -28,9 +28,17 @@ function createTurndown(): TurndownService {
     filter: 'img',
     replacement(_content, node) {
       const element = node as unknown as { getAttribute(name: string): string | null };
-      const src = (element.getAttribute('src') ?? '').replace(/[<>()\s]/g, encodeURIComponent);
+      const src = markdownUrl(element.getAttribute('src') ?? '');
       const alt = service.escape((element.getAttribute('alt') ?? '').replace(/\s+/g, ' '));
       return src ? `![${alt}](${src})` : '';
+    },
+  });
+  // Link targets percent-encoded rather than backslash-escaped (turndown's "\(" and "\)").
+  service.addRule('inlineLink', {
+    filter: (node) => node.nodeName === 'A' && Boolean(node.getAttribute('href')),
+    replacement(content, node) {
+      const href = markdownUrl((node as unknown as { getAttribute(name: string): string | null }).getAttribute('href') ?? '');
+      return `[${content}](${href})`;
     },
   });
   // One space after the list marker ("- item", "1. item"); turndown's default pads to four columns.
@@ -53,6 +61,18 @@ function createTurndown(): TurndownService {
     },
   });
   return service;
+}
+
+// Characters a Markdown link target cannot hold the same way in every renderer: kramdown takes no
+// backslash escape in a URL ("\)" ended the link there, the rest of the URL became text), "|" ends a
+// GFM table cell, "<", ">", spaces and quotes end or change the target, and "{" would be template
+// syntax to Liquid and Hugo. Percent-encoded, each means the same to the server and nothing to the
+// renderers. ("[" and "]" stay: they are harmless in a target and mean something in a host.)
+const URL_SPECIALS = /[\u0000-\u0020\u007F()<>"\\`{}|^\u00A0\u2000-\u200B\u2028\u2029\u3000]/g;
+
+/** A URL as a Markdown link or image target: the characters above percent-encoded. */
+export function markdownUrl(url: string): string {
+  return url.replace(URL_SPECIALS, (c) => (c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c)));
 }
 
 const turndown = createTurndown();
