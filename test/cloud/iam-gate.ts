@@ -12,7 +12,7 @@
 // emulator speaks by necessity), managed policies (none in the template: an error if one appears).
 import { createHash } from 'node:crypto';
 import type { Refusal, SignedRequest } from '../helpers/fauxqs.js';
-import { type CfnTemplate, type EmulatedStack, EMULATED_ACCOUNT } from '../helpers/emulated-stack.js';
+import { type CfnTemplate, type EmulatedStack, EMULATED_ACCOUNT, EMULATED_REGION } from '../helpers/emulated-stack.js';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -101,7 +101,9 @@ export function permissionsFor(
       const key = rest.join('/');
       const object = `arn:aws:s3:::${bucket}/${key}`;
       if (key === '') {
-        if (request.method === 'GET' || request.method === 'HEAD') return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` }];
+        // A listing (ListObjects, ListObjectsV2) or HeadBucket; a sub-resource (?acl, ?versions...) is another action.
+        const subresource = [...request.query.keys()].find((k) => !['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'marker', 'encoding-type', 'fetch-owner', 'x-id'].includes(k));
+        if ((request.method === 'GET' || request.method === 'HEAD') && !subresource) return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` }];
         if (request.method === 'POST' && request.query.has('delete')) {
           const keys = [...(request.body ?? Buffer.alloc(0)).toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]!));
           return keys.map((k) => ({ action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${k}` }));
@@ -122,7 +124,8 @@ export function permissionsFor(
       const input = JSON.parse((request.body ?? Buffer.from('{}')).toString('utf8') || '{}') as { QueueUrl?: string; QueueName?: string };
       if (!operation) return [{ action: `sqs:unknown(${target || 'query protocol'})`, resource: '*' }];
       const action = `sqs:${operation.replace(/Batch$/, '')}`;
-      const resource = input.QueueUrl ? names.queueArn(input.QueueUrl) : `*:${input.QueueName ?? ''}`;
+      // GetQueueUrl names the queue; everything else gives its URL.
+      const resource = input.QueueUrl ? names.queueArn(input.QueueUrl) : `arn:aws:sqs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:${input.QueueName ?? ''}`;
       return [{ action, resource }];
     }
     case 'sns': {
