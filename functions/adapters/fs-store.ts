@@ -47,6 +47,21 @@ export class StoreNotReadable extends Error {
   }
 }
 
+/**
+ * A file of a folder opened for reading (`serve`) that is not sent: one with a second name (a hard
+ * link: the other name may be a private file, or the file a private one elsewhere), or one larger
+ * than any file a run writes. The message names it and says why, in one line.
+ */
+export class UnservableFile extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnservableFile';
+  }
+}
+
+/** Larger than any file a run writes (a feed stays under about 4 MB): `serve` does not hold such a file in memory. */
+export const MAX_SERVED_BYTES = 64 * 1024 * 1024;
+
 // O_NONBLOCK: opening a FIFO for reading would wait for a writer; O_NOFOLLOW: the last step of the
 // resolved path must not have become a symlink meanwhile.
 const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW;
@@ -57,6 +72,8 @@ export class FsStore implements Store {
     /** The folder with every symlink on the way resolved: files must resolve to inside it. */
     private readonly realRoot: string,
     private readonly lockWaitMs = LOCK_WAIT_MS,
+    /** Opened for `serve`: multiply-linked and oversized files are refused (UnservableFile). */
+    private readonly servingOnly = false,
   ) {}
 
   /**
@@ -149,11 +166,11 @@ export class FsStore implements Store {
       const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
       throw new StoreNotReadable(`data folder ${absolute} cannot be read: ${why}`);
     }
-    return new FsStore(absolute, real);
+    return new FsStore(absolute, real, LOCK_WAIT_MS, true);
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    const file = await this.readRegularFile(this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
+    const file = await this.readRegularFile(key, this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
     return file === undefined ? undefined : { body: file.body, etag: etagOf(file.body), lastModified: file.mtime };
   }
 
@@ -163,7 +180,7 @@ export class FsStore implements Store {
    * followed (the folder itself may be one): a link could lead out of it, or give a private file a
    * public name.
    */
-  private async readRegularFile(file: string, expected: string): Promise<{ body: string; mtime: Date } | undefined> {
+  private async readRegularFile(key: string, file: string, expected: string): Promise<{ body: string; mtime: Date } | undefined> {
     let handle;
     try {
       const real = await realpath(file);
@@ -171,6 +188,8 @@ export class FsStore implements Store {
       handle = await open(real, READ_FLAGS);
       const stats = await handle.stat();
       if (!stats.isFile()) return undefined;
+      if (this.servingOnly && stats.nlink > 1) throw new UnservableFile(`not serving ${key}: it has ${stats.nlink} names (hard links), and another may be private`);
+      if (this.servingOnly && stats.size > MAX_SERVED_BYTES) throw new UnservableFile(`not serving ${key}: ${stats.size} bytes, more than the ${MAX_SERVED_BYTES / 1024 / 1024} MiB any run writes`);
       return { body: await handle.readFile('utf8'), mtime: stats.mtime };
     } catch (error) {
       // ELOOP: the file was swapped for a symlink between realpath and open.

@@ -4,6 +4,7 @@
 // including every traversal trick, is a 404. It answers as CloudFront does in front of the bucket.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UnservableFile } from '../adapters/fs-store.js';
 import type { Store, StoredObject } from '../pipeline/ports.js';
 import { PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders, isCorsKey, isPublicKey } from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
@@ -76,7 +77,12 @@ async function handle(store: Store, bodies: SharedBodies, request: IncomingMessa
     response.end();
     return;
   }
-  const body = await bodies.read(store, key);
+  const body = await bodies.read(store, key).catch((error: unknown) => {
+    // Planted or out of place, never public: a 404, and one line saying why for whoever runs serve.
+    if (!(error instanceof UnservableFile)) throw error;
+    process.stderr.write(`serve: ${error.message}\n`);
+    return undefined;
+  });
   if (!body) return sendStatus(response, 404, key === ROOT_KEY ? 'not found: no landing page yet (no run has published into this folder)' : 'not found');
   await sendFile(request, response, {
     body: body.bytes,

@@ -2,13 +2,13 @@
 // compression, Cache-Control and CORS a feed reader or a partner's browser relies on, answering as
 // CloudFront does; everything private is a 404, however asked.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsStore } from '../../functions/adapters/fs-store.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FsStore, MAX_SERVED_BYTES } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, keyOf, startPublicServer } from '../../functions/cli/public-server.js';
 import type { Store } from '../../functions/pipeline/ports.js';
 import { PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
@@ -273,7 +273,12 @@ describe('serve: only regular files inside the data folder', () => {
     await mkdir(`${data.dir}/feeds/zh`, { recursive: true });
     execFileSync('mkfifo', [`${data.dir}/feeds/zh/rss.xml`]);
     await mkdir(`${data.dir}/feeds/zh/atom.xml`);
-    server = await startPublicServer(store, 0);
+    // A second name for a private file, and a file larger than any run writes (sparse: no disk used).
+    await link(`${data.dir}/secret.txt`, `${data.dir}/exports/v1/articles/hard.json`);
+    await writeFile(`${data.dir}/exports/v1/articles/huge.json`, '');
+    await truncate(`${data.dir}/exports/v1/articles/huge.json`, MAX_SERVED_BYTES + 1);
+    // As `serve` opens it: for reading only.
+    server = await startPublicServer(await FsStore.openForReading(data.dir), 0);
   });
   afterAll(async () => {
     await server.close();
@@ -305,6 +310,22 @@ describe('serve: only regular files inside the data folder', () => {
 
   it('answers 404 for a folder where a file is expected', async () => {
     expect((await get(server, '/feeds/zh/atom.xml')).status).toBe(404);
+  });
+
+  it('answers 404 for a hard link to a private file and for a file larger than any run writes, saying why on stderr', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const hard = await get(server, '/exports/v1/articles/hard.json');
+      expect(hard.status).toBe(404);
+      expect(hard.body).not.toContain('private');
+      expect((await get(server, '/exports/v1/articles/huge.json')).status).toBe(404);
+      const lines = stderr.mock.calls.map(([text]) => String(text));
+      expect(lines).toContain('serve: not serving exports/v1/articles/hard.json: it has 2 names (hard links), and another may be private\n');
+      expect(lines.some((line) => line.startsWith('serve: not serving exports/v1/articles/huge.json: 67108865 bytes'))).toBe(true);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect((await get(server, '/exports/v1/articles/inside.json')).status).toBe(200);
   });
 
 });
