@@ -173,9 +173,18 @@ export class HttpFetcher implements Fetcher {
     if (conditions?.lastModified) headers['if-modified-since'] = conditions.lastModified;
     this.checkTimeLeft(url);
     // Cut at the deadline too: a page that hangs must not outlive the invocation.
-    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()));
+    const send = () => fetch(target, { headers, redirect: 'manual', signal: timeoutSignal(Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()))) });
     try {
-      return await fetch(target, { headers, redirect: 'manual', signal: timeoutSignal(timeoutMs) });
+      return await send();
+    } catch (error) {
+      if (!closedBeforeAnswering(error)) throw this.networkFailure(url, target, error);
+    }
+    // A kept-alive connection the server closed while this process was busy: extracting a 6 MB page
+    // holds the event loop for longer than a server keeps an idle connection (5 s for Node's), and
+    // the next request went out on the closed one ("other side closed"). The request never reached
+    // the server: sent once more, at once (the pool opens a new connection), not counted as a retry.
+    try {
+      return await send();
     } catch (error) {
       throw this.networkFailure(url, target, error);
     }
@@ -334,6 +343,12 @@ const NETWORK_ERRORS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'TLS certificate expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
 };
+
+/** The connection was closed or reset before any answer came (fetch's cause: UND_ERR_SOCKET, ECONNRESET). */
+function closedBeforeAnswering(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  return (error as Error)?.name === 'TypeError' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET');
+}
 
 function describe(error: unknown): string {
   // fetch() wraps the real error as its cause; a host with two addresses fails with an AggregateError.

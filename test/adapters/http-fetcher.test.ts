@@ -303,6 +303,38 @@ describe('HttpFetcher: timeouts, truncation, size and network errors', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('sends a request again, once and at once, when its kept-alive connection was closed before any answer', async () => {
+    // What happens when a long extraction holds the event loop past the server's keep-alive timeout:
+    // the next request goes out on a connection the server has closed. Here the server closes each
+    // connection when a second request arrives on it, so every reused connection is such a one.
+    const served = new WeakMap<object, number>();
+    let closed = 0;
+    const server = await serve((request, response) => {
+      const count = (served.get(request.socket) ?? 0) + 1;
+      served.set(request.socket, count);
+      if (count > 1) {
+        closed++;
+        return void request.socket.destroy();
+      }
+      send(response, 200, '<!DOCTYPE html><html><body>ok</body></html>');
+    });
+    const warnings: string[] = [];
+    const fetcher = fetcherFor(server.origin, { retries: 0, logger: { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined } });
+    for (const page of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      expect((await fetcher.fetch(`${ILO}/${page}`)).status).toBe('ok');
+      await new Promise((resolve) => setImmediate(resolve)); // the connection back in the pool, for the next request
+    }
+    expect(closed).toBeGreaterThan(0); // requests did go out on reused connections, and were closed
+    expect(server.paths()).toHaveLength(6 + closed);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reports a connection closed twice running as a network failure', async () => {
+    const server = await serve((request) => void request.socket.destroy());
+    await expectFailure(fetcherFor(server.origin, { retries: 0 }).fetch(`${ILO}/a`), 'network');
+    expect(server.paths()).toEqual(['/a', '/a']);
+  });
+
   it('reports a refused connection as a network failure', async () => {
     const probe = await serve(() => undefined);
     const closedOrigin = probe.origin;
@@ -440,7 +472,8 @@ describe('HttpFetcher: robots.txt', () => {
     await expectFailure(fetcher.fetch(`${ILO}/a`), 'network');
     up = true;
     expect(await fetcher.fetch(`${ILO}/a`)).toMatchObject({ status: 'ok', body: 'page' });
-    expect(server.paths().filter((p) => p === '/robots.txt')).toHaveLength(2);
+    // Twice while down (a connection closed before any answer is tried once more at once), once after.
+    expect(server.paths().filter((p) => p === '/robots.txt')).toHaveLength(3);
   });
 
   it('fetches robots.txt once for many requests', async () => {
