@@ -83,6 +83,21 @@ describe('syndicate run: one line for every exit 1', () => {
     expect(result.stderr[0]).toMatch(/^syndicate: stored object state\/crawl\.json is not valid JSON \(.*\): restore it, or delete it to rebuild it$/);
   });
 
+  it.each([
+    ['an array', '[]\n'],
+    ['null', 'null\n'],
+    ['urls that are not an object', '{"schema": "ilo-syndication/discovery@1", "sitemaps": {}, "urls": 5}\n'],
+    ['a URL entry that is not an object', '{"sitemaps": {}, "urls": {"https://www.ilo.org/resource/news/a": "x"}}\n'],
+  ])('names a state file that is JSON but not the document it should be (%s), in one line', async (_, body) => {
+    const folder = path.join(data.dir, `shape-${body.length}`);
+    await mkdir(path.join(folder, 'state'), { recursive: true });
+    await writeFile(path.join(folder, 'state/crawl.json'), body);
+    const result = await cli(['run', '--origin', replica.origin, '--data', folder]);
+    expect(result.code).toBe(1);
+    // It was "TypeError: Cannot convert undefined or null to object" and a line asking for a bug report.
+    expect(result.stderr).toEqual([expect.stringMatching(/^syndicate: stored object state\/crawl\.json is not the document it should be \(.*\): restore it, or delete it to rebuild it$/)]);
+  });
+
   it('names a file system error in one line, without a stack trace', async () => {
     const folder = path.join(data.dir, 'state-is-a-file');
     await mkdir(folder, { recursive: true });

@@ -56,6 +56,16 @@ export interface DiscoveryState {
   wholeSiteSeen?: boolean;
 }
 
+/** What a run relies on in state/crawl.json (a file edited by hand may hold anything). */
+export function isDiscoveryState(value: unknown): value is DiscoveryState {
+  const state = value as Partial<DiscoveryState>;
+  return isRecord(state) && isRecord(state.urls) && isRecord(state.sitemaps) && Object.values(state.urls).every(isRecord) && Object.values(state.sitemaps).every(isRecord);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function emptyDiscoveryState(): DiscoveryState {
   return { schema: DISCOVERY_SCHEMA, sitemaps: {}, urls: {}, wholeSiteSeen: false };
 }

@@ -5,7 +5,7 @@ import type { PipelinePorts, Store } from '../ports.js';
 import { readJson, updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
 import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
-import { type DiscoveryState, emptyDiscoveryState, isFirstRun, mergeDiscoveryStates } from './discovery-state.js';
+import { type DiscoveryState, emptyDiscoveryState, isDiscoveryState, isFirstRun, mergeDiscoveryStates } from './discovery-state.js';
 import { confirmQueuedPages } from './ingest-receipts.js';
 
 export interface DiscoveryPlan {
@@ -22,7 +22,7 @@ export async function planDiscovery(
   ports: Pick<PipelinePorts, 'fetcher' | 'store' | 'logger' | 'clock'>,
   options: Pick<PipelineOptions, 'mirrorOrigin' | 'since' | 'max' | 'backfill'>,
 ): Promise<DiscoveryPlan> {
-  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState());
+  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState(), isDiscoveryState);
   const state = stored?.value ?? emptyDiscoveryState();
   // Before the site is read: a page is confirmed at the lastmod it was queued for.
   const confirmedQueued = await confirmQueuedPages(ports.store, state);

@@ -8,20 +8,30 @@ export interface Versioned<T> {
   etag: string;
 }
 
-export async function readJson<T>(store: Store, key: string): Promise<Versioned<T> | undefined> {
+/**
+ * A stored JSON document. Every document we store is an object or an array; `isShape` checks more of
+ * what the caller relies on. Anything else is a CorruptDocument, one line naming the key, rather
+ * than a TypeError deep in the run ("Cannot convert undefined or null to object").
+ */
+export async function readJson<T>(store: Store, key: string, isShape?: (value: unknown) => boolean): Promise<Versioned<T> | undefined> {
   const object = await store.get(key);
   if (!object) return undefined;
+  let value: unknown;
   try {
-    return { value: JSON.parse(object.body) as T, etag: object.etag };
+    value = JSON.parse(object.body);
   } catch (error) {
     throw new CorruptDocument(key, (error as Error).message);
   }
+  if (value === null || typeof value !== 'object') throw new CorruptDocument(key, `${value === null ? 'null' : `a ${typeof value}`} where an object belongs`, 'shape');
+  if (isShape && !isShape(value)) throw new CorruptDocument(key, 'fields missing or of the wrong type', 'shape');
+  return { value: value as T, etag: object.etag };
 }
 
-/** A stored JSON document that does not parse (edited by hand, or written by something else). */
+/** A stored JSON document that does not parse, or is not the document it should be (edited by hand, or written by something else). */
 export class CorruptDocument extends Error {
-  constructor(readonly key: string, detail: string) {
-    super(`stored object ${key} is not valid JSON (${detail.replace(/\s+/g, ' ').trim()}): restore it, or delete it to rebuild it`);
+  constructor(readonly key: string, detail: string, kind: 'json' | 'shape' = 'json') {
+    const what = kind === 'json' ? 'is not valid JSON' : 'is not the document it should be';
+    super(`stored object ${key} ${what} (${detail.replace(/\s+/g, ' ').trim()}): restore it, or delete it to rebuild it`);
     this.name = 'CorruptDocument';
   }
 }
