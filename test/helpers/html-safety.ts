@@ -10,7 +10,9 @@ const MARKDOWN_ELEMENTS = new Set([
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'pre', 'code', 'hr', 's', 'del', 'sup', 'sub', 'figure',
   'figcaption', 'nav', 'time',
 ]);
-const SCRIPT_URL = /^\s*(javascript|vbscript|data):/i;
+// Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme ("java\tscript:").
+const SCRIPT_URL = /^(javascript|vbscript|data|livescript):/i;
+const schemeOf = (url: string) => url.replace(/[\u0000-\u0020\u007F]/g, '');
 
 /** Every element or attribute in `html` that could run script (empty when there is none). */
 export function scriptVectors(html: string): string[] {
@@ -20,7 +22,7 @@ export function scriptVectors(html: string): string[] {
       if (!MARKDOWN_ELEMENTS.has(node.name)) found.push(`<${node.name}>`);
       for (const [name, value] of Object.entries(node.attribs)) {
         if (/^on/i.test(name) || name === 'style' || name === 'srcdoc' || name === 'formaction') found.push(`<${node.name} ${name}>`);
-        if ((name === 'href' || name === 'src' || name === 'action') && SCRIPT_URL.test(value)) found.push(`<${node.name} ${name}="${value}">`);
+        if (['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(name) && SCRIPT_URL.test(schemeOf(value))) found.push(`<${node.name} ${name}="${value}">`);
       }
     }
     if ('children' in node) for (const child of node.children) visit(child);

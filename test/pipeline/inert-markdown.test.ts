@@ -36,6 +36,15 @@ describe('inert Markdown text', () => {
   });
 });
 
+describe('the check itself (test/helpers/html-safety.ts)', () => {
+  it('finds script URLs as a browser reads them: entities decoded, whitespace and control characters in the scheme dropped', () => {
+    for (const html of ['<a href="java&#9;script:x">a</a>', '<a href=" &#106;avascript:x">a</a>', '<img src="DATA:image/svg+xml,x">', '<a href="&#1;vbscript:x">a</a>']) {
+      expect(scriptVectors(html), html).not.toEqual([]);
+    }
+    expect(scriptVectors('<a href="https://www.ilo.org/javascript:x">a</a>')).toEqual([]);
+  });
+});
+
 describe('text hygiene', () => {
   it('removes bidi overrides and isolates, and turns U+2028/U+2029 into line breaks', () => {
     expect(cleanText('a\u202Eexe.txt\u202C b\u2066c\u2069')).toBe('aexe.txt bc');
