@@ -23,8 +23,9 @@ export function describeFatalError(error: unknown): FatalError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return { line: `port already in use (${firstLine(error.message)})`, unexpected: false };
   if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') return { line: `not allowed to listen there (${firstLine(error.message)})`, unexpected: false };
-  // A file system error names the path and what happened ("ENOSPC: no space left on device, write").
-  if (code && (error as NodeJS.ErrnoException).path) return { line: firstLine(error.message), unexpected: false };
+  // A system call's error says what happened ("ENOSPC: no space left on device, write"), with the
+  // path where it has one (a write to an open file has none: a full disk was reported as a bug).
+  if (code && ((error as NodeJS.ErrnoException).path || (error as NodeJS.ErrnoException).syscall)) return { line: firstLine(error.message), unexpected: false };
   // An AWS SDK error names the service's error code (AccessDenied, NoSuchBucket...).
   if ('$metadata' in error) return { line: `AWS answered ${error.name}: ${firstLine(error.message)}`, unexpected: false };
   const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';

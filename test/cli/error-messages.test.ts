@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFatalError } from '../../functions/cli/fatal-error.js';
 import { type Output, main } from '../../functions/cli/main.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -49,6 +50,13 @@ afterAll(async () => {
   await data.cleanup();
 });
 let robots503 = false;
+
+describe('describeFatalError', () => {
+  it('names a system call error without a path (a full disk while writing an open file) in one line, not as a bug', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    expect(describeFatalError(full)).toEqual({ line: 'ENOSPC: no space left on device, write', unexpected: false });
+  });
+});
 
 describe('syndicate run: one line for every exit 1', () => {
   it('names the mirror, not www.ilo.org, when the --origin mirror cannot be reached', async () => {
