@@ -4,6 +4,7 @@
 // the run report. Memory is measured by `npm run bench` (the 6 MB row), not here.
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractArticle } from '../../functions/pipeline/extract/extract-article.js';
+import { FIELD_LIMITS } from '../../functions/pipeline/extract/field-limits.js';
 import { BODY_LIMITS } from '../../functions/pipeline/normalize/clean-body.js';
 import { FEED_ITEM_MAX } from '../../functions/pipeline/publish/feeds/feed-model.js';
 import { pipelineHarness } from '../helpers/pipeline-harness.js';
@@ -96,6 +97,47 @@ describe('a 6 MB page', () => {
       expect.arrayContaining([
         `body limit: ${canonical(STORY.seedEn)} holds more than ${BODY_LIMITS.maxSize / 1024} K characters of Markdown; kept that much, the rest is linked to the original`,
         `feed limit: ${SEED_ID} (en) is longer than ${FEED_ITEM_MAX / 1024} K characters; feeds carry that much and a link to the story`,
+      ]),
+    );
+  });
+});
+
+describe('a 300 K title, lead and image text', () => {
+  it('are cut at extraction on a word boundary, so the record, the front matter, the feeds and the exports stay small, with warnings', async () => {
+    const site = await SiteCopy.create();
+    cleanups.push(site.cleanup);
+    const words = (text: string) => `${text} `.repeat(Math.ceil(300_000 / (text.length + 1)));
+    const longTitle = words('Decent work for all');
+    const longLead = words('Apprentices earned more');
+    const longAlt = words('Participants follow the webinar');
+    await site.editPage(STORY.seedEn, (html) =>
+      html
+        .replace('ILO partners with Microsoft to strengthen AI skilling in China</h2>', `${longTitle}</h2>`)
+        .replace(/(class="ilo--hero-card--intro">)[^<]*/, `$1${longLead}`)
+        .replace('alt="Participants follow the AI for Better TVET webinar on a large screen"', `alt="${longAlt}"`),
+    );
+    const harness = pipelineHarness({ root: site.root });
+
+    const report = await harness.run();
+
+    expect(report.newStories).toContain(SEED_ID);
+    const record = JSON.parse((await harness.store.get(`articles/${SEED_ID}/meta.json`))!.body) as { title: { en: string }; summary: { en: string }; image: { alt: { en: string } } };
+    expect(record.title.en.length).toBeLessThanOrEqual(FIELD_LIMITS.title);
+    // Cut at a word: only whole words before the ellipsis.
+    const wholeWords = (text: string, words: string[]) => text.endsWith('…') && text.slice(0, -1).split(' ').every((word) => words.includes(word));
+    expect(wholeWords(record.title.en, ['Decent', 'work', 'for', 'all']), record.title.en.slice(-40)).toBe(true);
+    expect(record.summary.en.length).toBeLessThanOrEqual(FIELD_LIMITS.summary);
+    expect(wholeWords(record.summary.en, ['Apprentices', 'earned', 'more']), record.summary.en.slice(-40)).toBe(true);
+    expect(record.image.alt.en.length).toBeLessThanOrEqual(FIELD_LIMITS.imageAlt);
+    // Every public file of the story, and every feed (50 items each), holds the fields once or a few times.
+    for await (const key of harness.store.list('')) {
+      if (/^(articles|feeds|exports)\/|^index\.html$/.test(key)) expect((await harness.store.get(key))!.body.length, key).toBeLessThan(60_000);
+    }
+    expect(report.warnings).toEqual(
+      expect.arrayContaining([
+        `field limit: the title of ${canonical(STORY.seedEn)} is longer than 1,000 characters; kept that much, cut at a word`,
+        `field limit: the lead of ${canonical(STORY.seedEn)} is longer than 4,000 characters; kept that much, cut at a word`,
+        `field limit: the image text of ${canonical(STORY.seedEn)} is longer than 1,000 characters; kept that much, cut at a word`,
       ]),
     );
   });

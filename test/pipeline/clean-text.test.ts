@@ -32,4 +32,11 @@ describe('countWords and truncate', () => {
     expect(truncate('one two three four', 12)).toBe('one two…');
     expect(truncate('short', 12)).toBe('short');
   });
+
+  it('never cuts a surrogate pair in half', () => {
+    // No space to cut at: the cut falls at max - 1 code units, inside the second emoji.
+    const cut = truncate('🙂'.repeat(10), 4);
+    expect(cut).toBe('🙂…');
+    expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
 });

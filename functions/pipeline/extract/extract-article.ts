@@ -6,6 +6,7 @@ import { cleanLine, detectLanguage } from '../text/clean-text.js';
 import { BODY_LIMITS, type CleanContext, type CleanNode, cleanBodyWithin, figureCredit, hasText, plainTextOf, safeImageUrl } from '../normalize/clean-body.js';
 import { capMarkdown, toMarkdown } from '../normalize/markdown.js';
 import { type IsoDate, datePart, parseIloDate } from './dates.js';
+import { type LimitedField, capField } from './field-limits.js';
 import { findMainContent } from './main-content.js';
 import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
 import { type Element, all, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
@@ -40,8 +41,11 @@ export interface ExtractedArticle {
   translations: TranslationLink[];
   /** Which layer found the title and the body: anything but "site" is markup drift. */
   layers: { title: ExtractionLayer; body: ExtractionLayer };
-  /** What the body limits did (clean-body.ts BODY_LIMITS): cut a long body, flattened deep nesting. */
-  limits?: { cut: boolean; flattened: boolean };
+  /**
+   * What the limits did: cut a long body, flattened deep nesting (clean-body.ts BODY_LIMITS), cut
+   * the one-line fields named in `fields` (field-limits.ts FIELD_LIMITS).
+   */
+  limits?: { cut: boolean; flattened: boolean; fields?: LimitedField[] };
   /** The canonical URL the page declares about itself, when it declares one. */
   declaredCanonical?: string;
 }
@@ -61,7 +65,7 @@ export async function extractArticle(html: string, options: ExtractOptions): Pro
   // The page's DOM is out of reach here, so it can be collected while turndown works on the body.
   let markdown = toMarkdown(markdownFrom);
   const capped = capMarkdown(markdown, BODY_LIMITS.maxSize);
-  const limits = { cut: page.limits?.cut === true || capped !== markdown, flattened: page.limits?.flattened === true };
+  const limits = { ...page.limits, cut: page.limits?.cut === true || capped !== markdown, flattened: page.limits?.flattened === true };
   if (limits.cut) markdown = `${capped}\n\n[${CONTINUED[options.lang]}](${options.url})`;
   return { ...page, markdown, limits } as ExtractedArticle;
 }
@@ -76,9 +80,12 @@ async function readPage(html: string, options: ExtractOptions): Promise<Omit<Ext
     skip: new Set(alsoAvailableBlocks(index)),
   };
   const hero = index.byClass('ilo--hero-card')[0] ?? index.byClass('ilo--hero')[0];
+  const fieldsCut = new Set<LimitedField>();
   const title = readTitle(index, hero, head);
+  title.text = capField('title', title.text, fieldsCut);
   const { nodes: body, layer: bodyLayer, text: bodyText, cut, flattened } = await readBody(index, context, html);
-  const summary = readSummary(index, hero, head);
+  const summary = capField('summary', readSummary(index, hero, head), fieldsCut);
+  const image = readImage(index, hero, head, context, fieldsCut);
   return {
     url: options.url,
     lang: options.lang,
@@ -88,11 +95,11 @@ async function readPage(html: string, options: ExtractOptions): Promise<Omit<Ext
     ...dates(index, hero, head),
     body,
     markdownFrom: body,
-    ...optional('image', readImage(index, hero, head, context)),
+    ...optional('image', image),
     tags: readTags(index, options.url, options.mirrorOrigin),
     translations: findTranslationLinks(index, head, options.url, options.lang, options.mirrorOrigin),
     layers: { title: title.layer, body: bodyLayer },
-    limits: { cut, flattened },
+    limits: { cut, flattened, ...(fieldsCut.size > 0 ? { fields: [...fieldsCut] } : {}) },
     ...optional('declaredCanonical', head.canonical ? canonicalUrl(head.canonical, options.url, options.mirrorOrigin) : undefined),
   };
 }
@@ -197,6 +204,7 @@ function readImage(
   hero: Element | undefined,
   head: HeadMetadata,
   context: CleanContext,
+  fieldsCut: Set<LimitedField>,
 ): ArticleImage | undefined {
   // The hero image sits beside the hero card, in the hero block, with its credit in a caption.
   const heroBlock = index.byClass('hero')[0] ?? index.byClass('ilo--hero')[0] ?? hero;
@@ -212,8 +220,8 @@ function readImage(
     const src = candidate.img ? (attr(candidate.img, 'src') ?? attr(candidate.img, 'data-src')) : candidate.src;
     const url = safeImageUrl(src, context);
     if (!url) continue;
-    const alt = cleanLine(candidate.img ? (attr(candidate.img, 'alt') ?? '') : (candidate.alt ?? ''));
-    const credit = candidate.figure ? figureCredit(candidate.figure) : undefined;
+    const alt = capField('imageAlt', cleanLine(candidate.img ? (attr(candidate.img, 'alt') ?? '') : (candidate.alt ?? '')), fieldsCut);
+    const credit = capField('imageCredit', candidate.figure ? figureCredit(candidate.figure) : undefined, fieldsCut);
     return { url, ...(alt ? { alt } : {}), ...(credit ? { credit } : {}) };
   }
   return undefined;

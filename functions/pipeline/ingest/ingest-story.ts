@@ -8,6 +8,7 @@ import type { FetchConditions, PipelinePorts } from '../ports.js';
 import { unfinishedDocument } from '../extract/document-end.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';
 import { notAStory } from '../extract/story-page.js';
+import { FIELD_LIMITS, FIELD_NAMES } from '../extract/field-limits.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
 import { type FullArticle, fullArticle } from '../record/full-article.js';
@@ -333,6 +334,9 @@ async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pa
 function extractionWarnings(article: ExtractedArticle): string[] {
   const warnings: string[] = [];
   if (article.limits?.cut) warnings.push(`body limit: ${article.url} holds more than ${BODY_LIMITS.maxSize / 1024} K characters of Markdown; kept that much, the rest is linked to the original`);
+  for (const field of article.limits?.fields ?? []) {
+    warnings.push(`field limit: the ${FIELD_NAMES[field]} of ${article.url} is longer than ${FIELD_LIMITS[field].toLocaleString('en')} characters; kept that much, cut at a word`);
+  }
   if (article.limits?.flattened) warnings.push(`body limit: ${article.url} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`);
   if (article.layers.title !== 'site') warnings.push(`markup drift: title of ${article.url} found by the ${article.layers.title} layer`);
   if (article.layers.body !== 'site') warnings.push(`markup drift: body of ${article.url} found by the ${article.layers.body} layer`);

@@ -35,7 +35,9 @@ const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Shortens to at most `max` characters on a word boundary where possible, with an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  // Never half of a surrogate pair: a lone one is not a character XML or JSON readers accept.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  const cut = text.slice(0, end);
   const space = cut.lastIndexOf(' ');
   return `${(space >= max * 0.5 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
