@@ -5,7 +5,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { PipelinePorts } from '../../functions/pipeline/ports.js';
 import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { type FeedDirectory, addTopics, emptyDirectory } from '../../functions/pipeline/publish/landing/feed-directory.js';
+import { type FeedDirectory, addTopics, emptyDirectory, withTopicFeed } from '../../functions/pipeline/publish/landing/feed-directory.js';
 import { TOPICS_SHOWN_OPEN, renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
 import { renderOpml } from '../../functions/pipeline/publish/landing/opml.js';
 import { buildLandingModel } from '../../functions/pipeline/publish/landing/landing-model.js';
@@ -135,6 +135,20 @@ describe('index.html and feeds.opml', () => {
     expect([...document.querySelectorAll('a')].every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? ''))).toBe(true);
     const opml = parseStrictXml(renderOpml(model, PUBLIC_URL));
     expect(findAll(opml, 'outline').map((o) => o.attributes.title)).toContain(`ILO News: ${hostile}`);
+  });
+});
+
+describe('a topic feed whose last story left it', () => {
+  it('is no longer listed; the topic keeps its labels, and is listed again when a story comes back', () => {
+    const listed: FeedDirectory = { schema: 'ilo-syndication/feed-directory@1', topics: { ai: { label: { en: 'AI', zh: '人工智能' }, languages: ['en', 'zh'] } } };
+    const left = withTopicFeed(listed, 'ai', 'zh', false, {});
+    expect(left.topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能' }, languages: ['en'] });
+    const none = withTopicFeed(left, 'ai', 'en', false, {});
+    expect(none.topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能' }, languages: [] });
+    const model = buildLandingModel({ en: [], zh: [] }, none);
+    expect([...model.feeds.en, ...model.feeds.zh].filter((feed) => feed.topic)).toEqual([]);
+    expect(withTopicFeed(none, 'ai', 'zh', true, { zh: '人工智能（新）' }).topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能（新）' }, languages: ['zh'] });
+    expect(withTopicFeed(listed, 'ai', 'en', true, {})).toBe(listed); // already listed: the same document
   });
 });
 

@@ -195,6 +195,25 @@ describe('a change of content mode', () => {
     expect(await publicFiles(store)).toEqual(current);
   });
 
+  it('takes off the landing page, the OPML and its twin a topic feed left empty under format 3', async () => {
+    const { run, store } = pipelineHarness();
+    await run();
+    // Format 3 kept listing a topic feed whose last story had left it: its window empty, the feed
+    // directory still naming it.
+    const settings = JSON.parse((await store.get('state/publish-settings.json'))!.body) as { format: number };
+    await store.put('state/publish-settings.json', JSON.stringify({ ...settings, format: 3 }), { contentType: 'application/json' });
+    const window = JSON.parse((await store.get('state/windows/zh/topics/artificial-intelligence.json'))!.body) as { entries: unknown[] };
+    await store.put('state/windows/zh/topics/artificial-intelligence.json', JSON.stringify({ ...window, entries: [] }), { contentType: 'application/json' });
+    const twin = 'feeds/en/topics/artificial-intelligence/atom.xml';
+    expect((await store.get(twin))!.body).toContain('feeds/zh/topics/artificial-intelligence/');
+    expect((await store.get('index.html'))!.body).toContain('feeds/zh/topics/artificial-intelligence/');
+
+    await run();
+    for (const key of ['index.html', 'feeds.opml', twin]) expect((await store.get(key))!.body, key).not.toContain('feeds/zh/topics/artificial-intelligence/');
+    expect((await store.get('feeds/zh/topics/artificial-intelligence/rss.xml'))!.body).not.toContain('<item>');
+    expect((await run()).publish.filesWritten).toEqual([]); // once
+  });
+
   it('puts every link on a new public URL, the archive pages and the changes list included', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 60; i++) await storeSyntheticStory(store, i, dayOf(i));

@@ -98,6 +98,19 @@ describe('a story that loses a topic or a language in a later version', () => {
         }
         expect(urls.sort(), name).toEqual(expected.sort());
       }
+      // The landing page, the OPML and the topic feeds' links to their twin name only topic feeds
+      // that still hold a story (a feed the last story left stays, empty, for those subscribed to it).
+      const holding = [...after].filter(([, urls]) => urls.length > 0).map(([name]) => name).sort();
+      expect(holding.length).toBeLessThan(after.size);
+      const topicLinks = (text: string) => [...new Set([...text.matchAll(/feeds\/([a-z]+\/topics\/[a-z0-9-]+)\//g)].map((match) => match[1]!))].sort();
+      expect(topicLinks((await store.get('index.html'))!.body)).toEqual(holding);
+      expect(topicLinks((await store.get('feeds.opml'))!.body)).toEqual(holding);
+      for (const name of holding) {
+        const atom = (await store.get(`feeds/${name}/atom.xml`))!.body;
+        for (const linked of topicLinks(atom)) expect(holding, `${name} links ${linked}`).toContain(linked);
+      }
+      // An emptied feed keeps its topic's title.
+      expect((await store.get('feeds/zh/topics/artificial-intelligence/feed.json'))!.body).toMatch(/"title": "国际劳工组织新闻: 人工智能"/);
     } finally {
       await site.cleanup();
     }

@@ -22,8 +22,10 @@ export interface PublishSettings {
  * of content mode, instead of leaving the old ones until each story changes. 2: the release with
  * `seq`, `$defs`, no `lang:` key, inert Markdown, the landing page (releases before stored none).
  * 3: a topic feed links its twin in the other language only where there is one (2 linked it always).
+ * 4: a topic feed whose last story left it is listed nowhere (3 kept it on the landing page, in the
+ * OPML and in its twin's links) and keeps its topic's title.
  */
-export const PUBLIC_FORMAT = 3;
+export const PUBLIC_FORMAT = 4;
 
 export interface PublishSettingsState {
   /** What every public file is rendered with; absent before the first publish. */

@@ -20,7 +20,7 @@ import { type FeedScope, type FeedSettings, type FeedWindowEntry, buildFeedChann
 import { renderAtom } from './feeds/atom.js';
 import { renderJsonFeed } from './feeds/json-feed.js';
 import { renderRss } from './feeds/rss.js';
-import { type DirectoryUpdate, type FeedDirectory, hasTopicFeed } from './landing/feed-directory.js';
+import { type DirectoryUpdate, type FeedDirectory, hasTopicFeed, listTopicFeed, topicLabel } from './landing/feed-directory.js';
 
 const ALL = 'all';
 
@@ -38,7 +38,10 @@ interface WindowScope {
 /**
  * Puts the stories into every window they belong to and writes the windows' files. `rebuild` (after
  * a change of settings): every existing window is visited and its entries made again from the
- * stories' full copies, and every archive page is written again. Returns the keys written.
+ * stories' full copies, and every archive page is written again. A topic feed is listed in the feed
+ * directory while its window holds stories (`topicFeeds.directory` is kept up to date for the
+ * landing page); when its last story leaves, its twin in the other language is visited again to
+ * drop its link. Returns the keys written.
  */
 export async function publishWindows(store: Store, articles: FullArticle[], settings: FeedSettings, rebuild: boolean, topicFeeds: DirectoryUpdate): Promise<string[]> {
   const written: string[] = [];
@@ -49,18 +52,41 @@ export async function publishWindows(store: Store, articles: FullArticle[], sett
   // Topic feeds the stories left (a topic or a language an earlier version had) are visited too, and
   // those whose topic now has a feed in the other language (to link it).
   const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? []), ...topicFeeds.joined];
-  for (const scope of windowScopes(summaries, alsoVisit)) {
+  const twinsLeft: string[] = [];
+  const visit = async (scope: WindowScope) => {
     if (scope.name === ALL) {
       await commitWindow(store, scope, summaries, rebuild ? settings : undefined, async (update) => {
         written.push(...(await writeIndexAndArchive(store, update, summaries, settings.publicUrl, rebuild)));
       });
     } else {
-      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, async (update) => {
+      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, async (update, stored) => {
+        twinsLeft.push(...(await listInDirectory(store, topicFeeds, update.window, stored)));
         written.push(...(await writeFeeds(store, update.window, settings, topicFeeds.directory)));
       });
     }
-  }
+  };
+  for (const scope of windowScopes(summaries, alsoVisit)) await visit(scope);
+  for (const scope of windowScopes([], twinsLeft)) if (scope.name.includes('/topics/')) await visit(scope);
   return written;
+}
+
+/**
+ * Keeps a topic feed listed in the directory exactly while its window holds stories, before the
+ * window is committed (so a rerun finds the same). Also writes when a window that was empty fills
+ * again, as another run may have unlisted it meanwhile. Returns the twin feed to visit again when
+ * this one has just emptied: it links this one no more.
+ */
+async function listInDirectory(store: Store, topicFeeds: DirectoryUpdate, window: FeedWindow, stored: FeedWindow | undefined): Promise<string[]> {
+  const found = scopeOf(window, topicFeeds.directory);
+  if (!found?.topic) return [];
+  const { lang, topic } = found;
+  const holds = window.entries.length > 0;
+  const refilled = holds && stored !== undefined && stored.entries.length === 0;
+  if (hasTopicFeed(topicFeeds.directory, topic.slug, lang) === holds && !refilled) return [];
+  const label = window.entries.flatMap((entry) => entry.topics).find((term) => term.slug === topic.slug)?.label ?? {};
+  topicFeeds.directory = await listTopicFeed(store, topic.slug, lang, holds, label);
+  const other = lang === 'en' ? 'zh' : 'en';
+  return !holds && hasTopicFeed(topicFeeds.directory, topic.slug, other) ? [`${other}/topics/${topic.slug}`] : [];
 }
 
 /** Computes the window, writes its files, then commits it; again from the top if another run committed first. */
@@ -69,7 +95,7 @@ async function commitWindow(
   scope: WindowScope,
   entries: FeedWindowEntry[],
   rebuildWith: FeedSettings | undefined,
-  writeFiles: (update: WindowUpdate) => Promise<void>,
+  writeFiles: (update: WindowUpdate, stored: FeedWindow | undefined) => Promise<void>,
 ): Promise<void> {
   const key = keys.window(scope.name);
   for (let attempt = 1; ; attempt++) {
@@ -79,10 +105,10 @@ async function commitWindow(
     const update = upsertWindow(base, entries, scope.matches);
     if (!stored && update.window.entries.length === 0) {
       // Nothing to keep; the files of an always-published window are written all the same.
-      if (scope.alwaysPublished) await writeFiles(update);
+      if (scope.alwaysPublished) await writeFiles(update, undefined);
       return;
     }
-    await writeFiles(update);
+    await writeFiles(update, stored?.value);
     if (stored && stringifyJson(stored.value) === stringifyJson(update.window)) return;
     try {
       await store.put(key, stringifyJson(update.window), {
@@ -114,7 +140,7 @@ async function writeIndexAndArchive(store: Store, update: WindowUpdate, summarie
 }
 
 async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettings, directory: FeedDirectory): Promise<string[]> {
-  const found = scopeOf(window);
+  const found = scopeOf(window, directory);
   if (!found) return [];
   const scope: FeedScope = found.topic ? { ...found, otherLanguageFeed: hasTopicFeed(directory, found.topic.slug, found.lang === 'en' ? 'zh' : 'en') } : found;
   const channel = buildFeedChannel(scope, window.entries, settings);
@@ -150,14 +176,15 @@ function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): Window
 }
 
 /** What feed a window is rendered as: a language feed, a topic feed, or none (the export index). */
-function scopeOf(window: FeedWindow): FeedScope | undefined {
+function scopeOf(window: FeedWindow, directory: FeedDirectory): FeedScope | undefined {
   const [lang, kind, slug] = window.name.split('/');
   if (!lang || !(LANGUAGES as readonly string[]).includes(lang)) return undefined;
   if (kind === undefined) return { lang: lang as LanguageKey };
   if (kind !== 'topics' || !slug) return undefined;
-  // The topic's label in the feed's language, from any story that carries it.
+  // The topic's label in the feed's language, from any story that carries it (from the directory
+  // once the feed has no story left).
   const term = window.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
-  const label = term?.label[lang as LanguageKey] ?? term?.label.en ?? term?.label.zh ?? slug;
+  const label = term?.label[lang as LanguageKey] ?? term?.label.en ?? term?.label.zh ?? topicLabel(directory, slug, lang as LanguageKey) ?? slug;
   return { lang: lang as LanguageKey, topic: { slug, label } };
 }
 

@@ -3,7 +3,9 @@
 // feed links its twin in the other language only where the directory has one, so a publish reads
 // one small document instead of every topic window. Updated with compare-and-swap from the
 // stories each publish brings; made once from the windows themselves where it is missing (a store
-// published before it existed).
+// published before it existed). A topic feed whose last story left it is taken out of the directory
+// as its window empties (its files stay, empty, for those subscribed to it; the topic keeps its
+// labels so that feed keeps its title).
 import type { Store } from '../../ports.js';
 import type { ArticleSummary } from '../../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
@@ -48,6 +50,41 @@ export function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string
     if (had.length > 0 && topic.languages.some((lang) => !had.includes(lang))) joined.push(...had.map((lang) => `${lang}/topics/${slug}`));
   }
   return joined;
+}
+
+/**
+ * The directory with the topic feed `<lang>/topics/<slug>` listed when its window holds stories and
+ * not listed when it holds none, under compare-and-swap; `label` (from the window's stories) for a
+ * topic that comes back.
+ */
+export async function listTopicFeed(store: Store, slug: string, lang: LanguageKey, holds: boolean, label: Partial<Record<LanguageKey, string>>): Promise<FeedDirectory> {
+  const updated = await updateJson<FeedDirectory>(store, keys.feedDirectory(), (current) => {
+    const before = current ?? emptyDirectory();
+    const next = withTopicFeed(before, slug, lang, holds, label);
+    return JSON.stringify(next) === JSON.stringify(before) ? undefined : next;
+  });
+  return updated ?? emptyDirectory();
+}
+
+/** Pure: the directory with that topic feed listed or not; a topic keeps its labels when it has no feed left. */
+export function withTopicFeed(directory: FeedDirectory, slug: string, lang: LanguageKey, holds: boolean, label: Partial<Record<LanguageKey, string>>): FeedDirectory {
+  const listed = hasTopicFeed(directory, slug, lang);
+  if (listed === holds) return directory;
+  const topics = structuredClone(directory.topics);
+  const entry = (topics[slug] ??= { label: {}, languages: [] });
+  if (holds) {
+    for (const l of LANGUAGES) if (label[l]) entry.label[l] = label[l];
+    entry.languages = [...entry.languages, lang].sort();
+  } else {
+    entry.languages = entry.languages.filter((l) => l !== lang);
+  }
+  return addTopics({ ...directory, topics }, []);
+}
+
+/** The topic's label in a language, from the directory (an empty topic feed keeps its title by it). */
+export function topicLabel(directory: FeedDirectory, slug: string, lang: LanguageKey): string | undefined {
+  const label = directory.topics[slug]?.label;
+  return label?.[lang] ?? label?.en ?? label?.zh;
 }
 
 /** True when the topic has a feed in this language. */
