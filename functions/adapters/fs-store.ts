@@ -6,7 +6,7 @@
 // absent (a link may lead out of it; a FIFO would block the reader, and the threads behind it).
 import { constants as fsConstants, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PreconditionFailed } from '../pipeline/errors.js';
@@ -22,6 +22,8 @@ const STALE_TEMP_MS = 60_000;
 const HOST = hostname();
 /** The markers of the folders this process writes to, removed when it exits. */
 const runMarkers = new Set<string>();
+/** The marker bases (see runMarkerBase) this process has pruned: once each is enough. */
+const prunedBases = new Set<string>();
 
 /** The data folder cannot be used; the message says why in one line. */
 export class StoreNotWritable extends Error {
@@ -106,15 +108,27 @@ export class FsStore implements Store {
    */
   private async markRunning(): Promise<void> {
     const markers = runMarkerFolder(this.realRoot);
-    await mkdir(markers, { recursive: true });
-    const killed = (await readdir(markers)).filter((name) => /^\d+$/.test(name) && !processExists(Number(name)));
-    if (killed.length > 0) {
-      await this.removeLeftovers();
-      for (const name of killed) await rm(path.join(markers, name), { force: true });
+    if (!prunedBases.has(path.dirname(markers))) {
+      prunedBases.add(path.dirname(markers));
+      await pruneRunMarkers(markers);
     }
     const marker = path.join(markers, String(process.pid));
-    if (runMarkers.has(marker)) return;
-    await writeFile(marker, this.realRoot);
+    // Another process's prune may remove our folder while it is empty, between mkdir and writeFile.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await mkdir(markers, { recursive: true });
+        const killed = (await readdir(markers)).filter((name) => /^\d+$/.test(name) && !processExists(Number(name)));
+        if (killed.length > 0) {
+          await this.removeLeftovers();
+          for (const name of killed) await rm(path.join(markers, name), { force: true });
+        }
+        if (runMarkers.has(marker)) return;
+        await writeFile(marker, this.realRoot);
+        break;
+      } catch (error) {
+        if (!isMissing(error) || attempt >= 5) throw error;
+      }
+    }
     runMarkers.add(marker);
     if (runMarkers.size === 1) {
       process.once('exit', () => {
@@ -363,6 +377,37 @@ export function processExists(pid: number): boolean {
 /** Where the processes writing to a data folder (its real path) keep their markers. */
 export function runMarkerFolder(realRoot: string): string {
   return path.join(tmpdir(), 'ilo-syndication-runs', createHash('sha256').update(`${HOST}:${realRoot}`).digest('hex').slice(0, 24));
+}
+
+/**
+ * Prunes the other data folders' marker folders (once per process, when a store opens): a marker
+ * of a process that is gone and whose data folder is gone too (a test's, a deleted folder's) is
+ * removed, then a marker folder left empty (a clean exit removes only its own marker). A gone
+ * process's marker of a folder that still exists stays: it is what makes that folder's next run
+ * sweep for what the killed run left. Costs a directory read per data folder with a marker folder.
+ */
+export async function pruneRunMarkers(except?: string): Promise<{ markers: number; folders: number }> {
+  const base = path.join(tmpdir(), 'ilo-syndication-runs');
+  const removed = { markers: 0, folders: 0 };
+  const folders = await readdir(base).catch(() => [] as string[]);
+  for (const name of folders) {
+    const folder = path.join(base, name);
+    if (folder === except) continue;
+    const entries = await readdir(folder).catch(() => undefined);
+    if (!entries) continue;
+    let left = entries.length;
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry) || processExists(Number(entry))) continue;
+      const dataFolder = await readFile(path.join(folder, entry), 'utf8').catch(() => undefined);
+      if (dataFolder === undefined || (dataFolder !== '' && (await stat(dataFolder).catch(() => undefined)) !== undefined)) continue;
+      await rm(path.join(folder, entry), { force: true });
+      removed.markers++;
+      left--;
+    }
+    // Fails harmlessly (ENOTEMPTY) if a run has just put its marker in.
+    if (left === 0 && (await rmdir(folder).then(() => true, () => false))) removed.folders++;
+  }
+  return removed;
 }
 
 /** A strong ETag from the content, so equal content has an equal ETag in every run. */

@@ -5,7 +5,7 @@ import { chmod, mkdir, readFile, readdir, realpath, rm, stat, utimes, writeFile 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FsStore, StoreBusy, StoreNotWritable, etagOf, runMarkerFolder } from '../../functions/adapters/fs-store.js';
+import { FsStore, StoreBusy, StoreNotWritable, etagOf, pruneRunMarkers, runMarkerFolder } from '../../functions/adapters/fs-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
@@ -183,6 +183,46 @@ describe('FsStore: what a killed run leaves', () => {
     await expect(stat(path.join(markers, String(dead)))).rejects.toMatchObject({ code: 'ENOENT' });
     for (const kept of [files.liveTemp, files.liveLock]) expect(left).toContain(path.relative(store.root, kept));
     expect(await reopened.removeLeftovers()).toBe(0);
+  });
+});
+
+describe('FsStore: the run markers in the system temporary directory', () => {
+  let savedTmpdir: string | undefined;
+  beforeEach(() => {
+    savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = dir; // os.tmpdir() reads it on each call
+  });
+  afterEach(() => {
+    if (savedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmpdir;
+  });
+
+  it('are pruned when a store opens: gone processes of gone folders, and empty folders; what a killed run of a folder still there left stays', async () => {
+    const base = path.join(dir, 'ilo-syndication-runs');
+    const dead = deadPid();
+    const existing = path.join(dir, 'still-here');
+    await mkdir(existing);
+    const markerFolders = {
+      goneFolder: [String(dead), path.join(dir, 'deleted-data')],
+      emptyMarker: [String(dead), ''],
+      empty: undefined,
+      killedRunOfExisting: [String(dead), existing],
+      liveProcessOfGoneFolder: [String(process.pid), path.join(dir, 'deleted-too')],
+      notAMarker: ['notes.txt', 'kept'],
+    } as const;
+    for (const [name, marker] of Object.entries(markerFolders)) {
+      await mkdir(path.join(base, name), { recursive: true });
+      if (marker) await writeFile(path.join(base, name, marker[0]), marker[1]);
+    }
+
+    const opened = await FsStore.open(path.join(dir, 'another-store'));
+
+    const own = path.basename(runMarkerFolder(await realpath(opened.root)));
+    expect((await readdir(base)).sort()).toEqual(['killedRunOfExisting', 'liveProcessOfGoneFolder', 'notAMarker', own].sort());
+    expect(await readdir(path.join(base, 'killedRunOfExisting'))).toEqual([String(dead)]);
+    expect(await readdir(path.join(base, own))).toEqual([String(process.pid)]);
+    // Nothing left to prune: a second pass removes nothing.
+    expect(await pruneRunMarkers(runMarkerFolder(await realpath(opened.root)))).toEqual({ markers: 0, folders: 0 });
   });
 });
 
