@@ -100,7 +100,7 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
       flag('allow-settings-change', undefined, "With --store s3://: publish with a --public-url or --content other than the one\nrecorded in the store (every public file is rendered again). Without it such a run is refused,\nand the flags left out are taken from the store"),
       flag('user-agent', 'UA', 'User-Agent sent to the origin (name your project and a contact URL)'),
       flag('rate', 'N', 'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)'),
-      flag('concurrency', 'N', 'Stories ingested at once (default 2)'),
+      flag('concurrency', 'N', 'Stories ingested, and requests to the origin, at once (default 2; --rate still paces\nthem)'),
       flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
       flag('retries', 'N', 'Retries on 429, 5xx and network errors, with backoff (default 3)'),
       VERBOSE,

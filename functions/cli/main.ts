@@ -119,6 +119,8 @@ async function run(config: RunConfig, io: Output): Promise<number> {
       requestsPerSecond: config.rate ?? (loopback ? 0 : 1),
       timeoutMs: config.timeoutMs,
       retries: config.retries,
+      // As many requests at once as stories are ingested at once (each waits for its page).
+      concurrency: config.concurrency,
       logger,
     });
     const notifier = await openNotifier(config.notify);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../functions/cli/args.js';
 import { type Output, main } from '../../functions/cli/main.js';
+import { startReplicaServer } from '../../functions/cli/replica-server.js';
 import { isPublicKey } from '../../functions/pipeline/state/public-paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -163,5 +164,49 @@ describe('demo in process', () => {
     expect(draws.some((text) => text.includes('publishing feeds and exports'))).toBe(true);
     expect(io.screen.at(-1)).toBe('\r\x1b[K'); // cleared
     expect(io.stdout.join('\n')).toContain('6 new, 0 updated');
+  });
+});
+
+describe('run --concurrency', () => {
+  it('fetches as many story pages at once as stories are ingested at once (the fetcher kept its own 2)', async () => {
+    // The replica holds the first story pages it is asked for until 4 are open at once, or until no
+    // new one came for 3 s (so a run that never opens 4 still ends): the most ever open is counted.
+    let open = 0;
+    let most = 0;
+    let holding = true;
+    const held: (() => void)[] = [];
+    let quiet: NodeJS.Timeout | undefined;
+    const releaseAll = () => {
+      holding = false;
+      clearTimeout(quiet);
+      for (const release of held.splice(0)) release();
+    };
+    const replica = await startReplicaServer({
+      hook: async (request, response) => {
+        if (!/\/resource\/news\/(?!all-news)/.test(request.url ?? '')) return false;
+        most = Math.max(most, ++open);
+        response.once('close', () => open--);
+        if (holding) {
+          const wait = new Promise<void>((resolve) => held.push(resolve));
+          if (held.length >= 4) releaseAll();
+          else {
+            clearTimeout(quiet);
+            quiet = setTimeout(releaseAll, 3_000);
+          }
+          await wait;
+        }
+        return false;
+      },
+    });
+    const data = await tempDir('cli-concurrency-');
+    try {
+      const { code, stderr } = await cli(['run', '--origin', replica.origin, '--data', data.dir, '--concurrency', '4', '--rate', '0', '--json']);
+      expect(code, stderr.join('\n')).toBe(0);
+      expect(most).toBe(4);
+    } finally {
+      releaseAll();
+      await replica.close();
+      await data.cleanup();
+    }
   });
 });
