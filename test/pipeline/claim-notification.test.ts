@@ -75,7 +75,11 @@ describe('a send whose record failed', () => {
       const notifier = new RecordingNotifier({ canTell });
       let claimWrites = 0;
       const crashing = new FaultyStore(store, { trigger: { match: (op) => op.kind === 'put' && op.key === CLAIM && ++claimWrites === 2 }, mode: 'crash-before' });
-      await expect(publisher(crashing, notifier)).rejects.toThrow(/injected fault/);
+      const crashed = publisher(crashing, notifier);
+      // The store fails from there on: recording the send fails every retry and is reported; the
+      // outbox entry stays either way (kept for the outbox notifier; its delete fails for SNS's).
+      if (canTell) expect((await crashed).warnings).toEqual([expect.stringMatching(/^notification record: story-1@1 was sent as MessageId message-1, but /)]);
+      else await expect(crashed).rejects.toThrow(/injected fault/);
       expect(notifier.keys()).toEqual(['story-1@1']);
 
       const soon = await publisher(store, notifier, 60_000);
@@ -94,6 +98,72 @@ describe('a send whose record failed', () => {
       }
       expect((await publisher(store, notifier, 2 * CLAIM_LEASE_MS)).notificationsSent).toBe(0);
     }
+  });
+});
+
+/** A store where recording a send on the claim (a compare-and-swap write) keeps failing, until healed. */
+class ClaimRecordFails extends MemoryStore {
+  failing = true;
+  override async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
+    if (this.failing && key === CLAIM && options.ifMatch !== undefined) throw new Error('S3 is having a bad minute');
+    return super.put(key, body, options);
+  }
+}
+
+describe('a send whose record keeps failing', () => {
+  const warning = (id: string, then: string) =>
+    `notification record: story-1@1 was sent as MessageId ${id}, but ${CLAIM} could not record it (S3 is having a bad minute); ${then}`;
+
+  it('is reported with its MessageId; the outbox tells the next run, which records it, and nothing is sent twice', async () => {
+    const store = new ClaimRecordFails();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    const notifier = new RecordingNotifier();
+    const first = await publisher(store, notifier);
+    expect(first).toMatchObject({ notificationsSent: 1 });
+    expect(first.warnings).toContain(warning('message-1', 'the next run records it'));
+    expect(await queued(store)).toHaveLength(1);
+
+    store.failing = false;
+    const next = await publisher(store, notifier, 60_000);
+    expect(next).toMatchObject({ notificationsSent: 0, notificationsSkipped: 1, warnings: [] });
+    expect(JSON.parse((await store.get(CLAIM))!.body)).toMatchObject({ messageId: 'message-1' });
+    expect(await queued(store)).toEqual([]);
+    expect(notifier.keys()).toEqual(['story-1@1']);
+  });
+
+  it('with SNS (which cannot tell): is reported with its MessageId and not left queued, so no later run sends it again', async () => {
+    const store = new ClaimRecordFails();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    const notifier = new RecordingNotifier({ canTell: false });
+    const first = await publisher(store, notifier);
+    expect(first).toMatchObject({ notificationsSent: 1 });
+    expect(first.warnings).toContain(warning('message-1', 'it is not sent again'));
+    expect(await queued(store)).toEqual([]);
+    store.failing = false;
+    expect((await publisher(store, notifier, CLAIM_LEASE_MS + 60_000)).notificationsSent).toBe(0);
+    expect(notifier.keys()).toEqual(['story-1@1']);
+  });
+
+  it('found sent under another run\'s claim: reported, kept queued, and recorded by the next run', async () => {
+    const store = new ClaimRecordFails();
+    await storeSyntheticStory(store, 1, '2025-05-05');
+    // Another run claimed and sent it, and stopped before recording the send.
+    await store.put(CLAIM, JSON.stringify({ id: 'story-1', version: 1, token: 'another-run', claimedAt: new Date(T0).toISOString() }), { contentType: 'application/json' });
+    const notifier = new RecordingNotifier();
+    const ports: PipelinePorts = { store: new MemoryStore(), notifier, fetcher: { fetch: async () => { throw new Error('unused'); } }, clock: { now: () => new Date(T0) }, tokens: testTokens(), logger: silentLogger };
+    await storeSyntheticStory(ports.store, 1, '2025-05-05');
+    await publishPending(ports, SETTINGS);
+    expect(notifier.keys()).toEqual(['story-1@1']);
+
+    const first = await publisher(store, notifier, 60_000);
+    expect(first).toMatchObject({ notificationsSent: 0, notificationsSkipped: 1 });
+    expect(first.warnings).toContain(warning('message-1', 'the next run records it'));
+    expect(await queued(store)).toHaveLength(1);
+    store.failing = false;
+    expect(await publisher(store, notifier, 120_000)).toMatchObject({ notificationsSent: 0, warnings: [] });
+    expect(JSON.parse((await store.get(CLAIM))!.body)).toMatchObject({ token: 'another-run', messageId: 'message-1' });
+    expect(await queued(store)).toEqual([]);
+    expect(notifier.keys()).toEqual(['story-1@1']);
   });
 });
 

@@ -5,7 +5,8 @@
 // another run holds is left to it until its lease runs out, then taken over, after asking the
 // notifier whether the message was accepted already. Once the notifier accepts a message its
 // MessageId is recorded, and nothing of ours sends that version again: recording is retried, the
-// send never is.
+// send never is. A record that still fails is not lost silently: the caller gets the MessageId to
+// report, and keeps the version queued only where the notifier can tell the next run it was sent.
 import { PreconditionFailed } from '../errors.js';
 import type { NotificationEnvelope, Notifier, Store } from '../ports.js';
 import { type Versioned, readJson, stringifyJson } from '../state/json-objects.js';
@@ -30,6 +31,15 @@ export interface NotificationClaim {
 /** `waiting`: another run holds the claim and may be sending right now; try again later. */
 export type ClaimResult = 'sent' | 'already-sent' | 'waiting';
 
+export interface SendOutcome {
+  result: ClaimResult;
+  /**
+   * The message was accepted (by us, or found sent) but its MessageId could not be recorded in the
+   * claim after every retry: what to report, since the claim keeps no record of the send.
+   */
+  unrecorded?: { key: string; messageId: string; reason: string };
+}
+
 export interface ClaimingRun {
   /** This run's token (the same for every claim it makes). */
   token: string;
@@ -43,10 +53,11 @@ export async function sendOnce(
   version: number,
   message: NotificationEnvelope,
   run: ClaimingRun,
-): Promise<ClaimResult> {
+): Promise<SendOutcome> {
   const key = keys.notified(id, version);
   const claim = await takeClaim(store, notifier, key, { id, version, token: run.token, claimedAt: run.now.toISOString() }, run);
-  if (claim === 'already-sent' || claim === 'waiting') return claim;
+  if (claim === 'waiting') return { result: claim };
+  if (!('etag' in claim)) return { result: 'already-sent', ...claim };
   let messageId: string;
   try {
     ({ messageId } = await notifier.publish(message));
@@ -55,8 +66,8 @@ export async function sendOnce(
     await releaseClaim(store, key, run.token).catch(() => undefined);
     throw error;
   }
-  await recordSent(store, key, claim, messageId, run);
-  return 'sent';
+  const failure = await recordSent(store, key, claim, messageId, run.now);
+  return failure ? { result: 'sent', unrecorded: { key, messageId, reason: failure } } : { result: 'sent' };
 }
 
 /** The claim, held by this run; or what to do instead. */
@@ -66,7 +77,7 @@ async function takeClaim(
   key: string,
   mine: NotificationClaim,
   run: ClaimingRun,
-): Promise<Versioned<NotificationClaim> | 'already-sent' | 'waiting'> {
+): Promise<Versioned<NotificationClaim> | Omit<SendOutcome, 'result'> | 'waiting'> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { etag } = await store.put(key, stringifyJson(mine), { contentType: CONTENT_TYPES.json, ifNoneMatch: '*' });
@@ -81,12 +92,12 @@ async function takeClaim(
     const existing = await readJson<NotificationClaim>(store, key);
     if (!existing) continue; // released meanwhile: claim it again
     const claim = existing.value;
-    if (claim.messageId || claim.token === undefined) return 'already-sent'; // claims made before tokens existed were sends
+    if (claim.messageId || claim.token === undefined) return {}; // sent (claims made before tokens existed were sends)
     if (claim.token === run.token) return existing; // ours: the reply to our create was lost
     const accepted = await notifier.findSent?.(dedupeKey(mine.id, mine.version));
     if (accepted) {
-      await markSent(store, key, existing, accepted, run.now).catch(() => undefined);
-      return 'already-sent';
+      const failure = await recordSent(store, key, existing, accepted, run.now);
+      return failure ? { unrecorded: { key, messageId: accepted, reason: failure } } : {};
     }
     if (run.now.getTime() - Date.parse(claim.claimedAt) < CLAIM_LEASE_MS) return 'waiting';
     // The holder stopped before recording a send: take the claim over.
@@ -99,20 +110,23 @@ async function takeClaim(
   }
 }
 
-/** Records the MessageId on our claim, retrying our own writes; never sends again. */
-async function recordSent(store: Store, key: string, claim: Versioned<NotificationClaim>, messageId: string, run: ClaimingRun): Promise<void> {
+/**
+ * Records the MessageId on the claim (ours, or one whose message the notifier found sent), retrying
+ * the write; never sends again. Returns why it could not, after every attempt.
+ */
+async function recordSent(store: Store, key: string, claim: Versioned<NotificationClaim>, messageId: string, now: Date): Promise<string | undefined> {
   let current = claim;
   for (let attempt = 1; ; attempt++) {
     try {
-      await markSent(store, key, current, messageId, run.now);
-      return;
+      await markSent(store, key, current, messageId, now);
+      return undefined;
     } catch (error) {
-      if (attempt >= RECORD_ATTEMPTS) throw error;
+      if (attempt >= RECORD_ATTEMPTS) return (error as Error).message;
     }
     // The write failed, or happened and its reply was lost: look at what is stored now.
     const stored = await readJson<NotificationClaim>(store, key).catch(() => undefined);
-    if (stored?.value.messageId === messageId) return;
-    if (stored && stored.value.token !== run.token) return; // taken over after our lease ran out: theirs to record
+    if (stored?.value.messageId) return undefined; // recorded (by our lost write, or by another run)
+    if (stored && stored.value.token !== claim.value.token) return undefined; // taken over: theirs to record
     if (stored) current = stored;
   }
 }

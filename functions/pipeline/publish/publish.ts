@@ -101,13 +101,22 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     if (article && article.version === item.version) {
       const firstForStory = await isFirstNotification(ports, item.id, item.version);
       const message = buildNotification(article, settings.publicUrl, firstForStory ? 'article.published' : 'article.updated');
-      const result = await sendOnce(store, ports.notifier, item.id, item.version, message, run);
+      const { result, unrecorded } = await sendOnce(store, ports.notifier, item.id, item.version, message, run);
       if (result === 'waiting') {
         report.notificationsWaiting++;
         continue;
       }
       if (result === 'sent') report.notificationsSent++;
       else report.notificationsSkipped++;
+      if (unrecorded) {
+        // A notifier that can tell what it sent lets the next run record it; with one that cannot
+        // (SNS), a version left queued would be sent again once the claim's lease ran out.
+        const retried = ports.notifier.findSent !== undefined;
+        const warning = `notification record: ${item.id}@${item.version} was sent as MessageId ${unrecorded.messageId}, but ${unrecorded.key} could not record it (${unrecorded.reason}); ${retried ? 'the next run records it' : 'it is not sent again'}`;
+        report.warnings.push(warning);
+        ports.logger.warn(warning, { key: unrecorded.key, messageId: unrecorded.messageId });
+        if (retried) continue;
+      }
     }
     await store.delete(item.key);
   }
