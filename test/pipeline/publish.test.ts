@@ -278,6 +278,32 @@ describe('notifications', () => {
     expect(left).toEqual([]);
   });
 
+  it('tells "published" from "updated" by the claims of earlier versions, without listing a story\'s claims', async () => {
+    const { store, sent, publish } = harness();
+    const listed: string[] = [];
+    const list = store.list.bind(store);
+    store.list = (prefix: string) => {
+      listed.push(prefix);
+      return list(prefix);
+    };
+    for (let i = 0; i < 5; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publish();
+    // Story 1 is edited twice before the next publish (its v2 is never announced), story 2 once.
+    await storeSyntheticStory(store, 1, dayOf(1), { edit: ' (v2)' });
+    await storeSyntheticStory(store, 1, dayOf(1), { edit: ' (v3)' });
+    await storeSyntheticStory(store, 2, dayOf(2), { edit: ' (v2)' });
+    // Story 7 is new, and edited before its first publish.
+    await storeSyntheticStory(store, 7, dayOf(7));
+    await storeSyntheticStory(store, 7, dayOf(7), { edit: ' (v2)' });
+    await publish();
+    expect(sent.slice(5).map((m) => [notificationEvent(m).id, notificationEvent(m).type, notificationEvent(m).version])).toEqual([
+      ['story-1', 'article.updated', 3],
+      ['story-2', 'article.updated', 2],
+      ['story-7', 'article.published', 2],
+    ]);
+    expect(listed.filter((prefix) => prefix.startsWith('state/notified/'))).toEqual([]);
+  });
+
   it('sends each message once when two publishes overlap', async () => {
     const { store, sent, publish } = harness();
     for (let i = 0; i < 8; i++) await storeSyntheticStory(store, i, dayOf(i));

@@ -133,10 +133,14 @@ async function listPending(ports: PipelinePorts): Promise<Pending[]> {
   return pending;
 }
 
-/** True when no earlier version of the story was ever claimed for a notification. */
+/**
+ * True when no earlier version of the story was ever claimed for a notification. The claims say it:
+ * a first version has none before it (no lookup), a later one usually finds the claim of the
+ * version just before (one read, not a listing of the story's claims per version).
+ */
 async function isFirstNotification(ports: PipelinePorts, id: string, version: number): Promise<boolean> {
-  for await (const key of ports.store.list(keys.notifiedPrefix(id))) {
-    if (key < keys.notified(id, version)) return false;
+  for (let earlier = version - 1; earlier >= 1; earlier--) {
+    if (await ports.store.get(keys.notified(id, earlier))) return false;
   }
   return true;
 }

@@ -36,8 +36,7 @@ export const keys = {
   publishSettings: () => 'state/publish-settings.json',
   outboxPrefix: () => 'state/outbox/',
   outbox: (id: string, version: number) => `state/outbox/${id}@${String(version).padStart(6, '0')}.json`,
-  // One folder per story, so "was this story ever notified" lists one story's claims, not all of them.
-  notifiedPrefix: (id: string) => `state/notified/${id}/`,
+  // A story's claims, one per version notified: "was it notified before" reads the earlier versions' claims.
   notified: (id: string, version: number) => `state/notified/${id}/v${String(version).padStart(6, '0')}.json`,
 };
 
