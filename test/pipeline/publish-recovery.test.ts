@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelinePorts, Store } from '../../functions/pipeline/ports.js';
 import { type PublishSettings, publishPending } from '../../functions/pipeline/publish/publish.js';
+import { CorruptDocument } from '../../functions/pipeline/state/json-objects.js';
 import { FaultyStore, type FaultMode, type StoreOperation } from '../helpers/faulty-store.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
@@ -220,5 +221,58 @@ describe('a change of content mode', () => {
     await publishPending(ports(store), FULL);
     await publishPending(ports(store), { ...FULL, publicUrl: 'https://news.example.net' });
     for (const [key, text] of Object.entries(await publicFiles(store))) expect(text, key).not.toContain(PUBLIC_URL);
+  });
+});
+
+describe('a state file that is not what it should be', () => {
+  it.each([
+    ['state/windows/all.json', '[]\n', 'an object where an array belongs'],
+    ['state/windows/en.json', '{"schema": "ilo-syndication/window@1", "name": "en", "size": 50, "entries": "none"}\n', 'entries not a list'],
+    ['state/windows/zh.json', '{', 'not JSON'],
+    ['state/windows/en/topics/topic-1.json', '{"name": "en/topics/topic-1", "size": 50, "entries": [{"id": "story-1"}]}\n', 'entries missing fields'],
+  ])('%s (%s): the window is rebuilt from the stories\' full copies, the feeds and exports as a clean run makes them, with a warning', async (key, damage) => {
+    const reference = new MemoryStore();
+    const store = new MemoryStore();
+    for (const s of [reference, store]) for (let i = 0; i < 60; i++) await storeSyntheticStory(s, i, dayOf(i));
+    await publishPending(ports(reference), FULL);
+    await publishPending(ports(store), FULL);
+    await store.put(key, damage, { contentType: 'application/json' });
+    // A new story and a new version of one in the windows: each pushes an older one out.
+    for (const s of [reference, store]) {
+      await storeSyntheticStory(s, 60, '2026-01-02');
+      await storeSyntheticStory(s, 11, dayOf(11), { edit: ' (updated)' });
+    }
+
+    const expected = await publishPending(ports(reference), FULL);
+    const repaired = await publishPending(ports(store), FULL);
+
+    expect(repaired.warnings).toEqual([expect.stringMatching(new RegExp(`^damaged state: ${key} was not a window \\(.+\\); rebuilt from the stories' full copies$`))]);
+    expect(await publicFiles(store)).toEqual(await publicFiles(reference));
+    expect(await storiesInExports(store)).toHaveLength(61);
+    expect((await store.get(key))!.body).toBe((await reference.get(key))!.body);
+    expect(repaired.filesWritten.filter((file) => !expected.filesWritten.includes(file))).toEqual([]);
+  });
+
+  it("a story's full copy that is not one: the publish that needs it stops with one line naming it, and writes nothing from it", async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 6; i++) await storeSyntheticStory(store, i, dayOf(i));
+    await publishPending(ports(store), FULL);
+    const before = await publicFiles(store);
+    await store.put('state/articles/story-2.json', '{"id": "story-2", "version": 1, "title": "x"}\n', { contentType: 'application/json' });
+
+    // A change of content mode renders every story's files again from its full copy.
+    const error = await publishPending(ports(store), SUMMARY).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CorruptDocument);
+    expect((error as Error).message).toBe(
+      "stored object state/articles/story-2.json is not the document it should be (fields missing or of the wrong type): restore it, or delete it: the story's exported record stands in until its page changes",
+    );
+    const after = await publicFiles(store);
+    expect(after['articles/story-2/en.md']).toBe(before['articles/story-2/en.md']);
+    expect(after['exports/v1/articles/story-2.json']).toBe(before['exports/v1/articles/story-2.json']);
+
+    // Deleted, as the line says: the exported record stands in, and the switch completes.
+    await store.delete('state/articles/story-2.json');
+    await publishPending(ports(store), SUMMARY);
+    for (const [key, text] of Object.entries(await publicFiles(store))) expect(text, key).not.toContain('Paragraph of story');
   });
 });

@@ -116,3 +116,29 @@ describe('a story that loses a topic or a language in a later version', () => {
     }
   });
 });
+
+describe("a story's full copy that is not one (state/articles/<id>.json)", () => {
+  it('is written again when the story is ingested, with a warning: before, the story failed with a TypeError on every run', async () => {
+    const site = await SiteCopy.create();
+    try {
+      const { run, store } = pipelineHarness({ root: site.root });
+      await run();
+      const seed = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
+      await store.put(`state/articles/${seed}.json`, '{"id": "something else"}\n', { contentType: 'application/json' });
+      await site.editPage(STORY.seedEn, (html) => html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext">\n<p>A new first paragraph.</p>'));
+      await site.setLastmod(STORY.seedEn, '2026-11-20T10:00:00+00:00');
+
+      const report = await run();
+
+      expect(report.failed).toEqual([]);
+      expect(report.updatedStories).toEqual([seed]);
+      expect(report.warnings).toContain(`damaged state: state/articles/${seed}.json was not a story's full copy (fields missing or of the wrong type); written again from the page`);
+      const copy = JSON.parse((await store.get(`state/articles/${seed}.json`))!.body) as { id: string; version: number; markdown: { en: string } };
+      expect(copy).toMatchObject({ id: seed, version: 2 });
+      expect(copy.markdown.en).toContain('A new first paragraph.');
+      expect((await store.get('feeds/en/feed.json'))!.body).toContain('A new first paragraph.');
+    } finally {
+      await site.cleanup();
+    }
+  });
+});

@@ -11,9 +11,9 @@ import { notAStory } from '../extract/story-page.js';
 import { FIELD_LIMITS, FIELD_NAMES } from '../extract/field-limits.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
 import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
-import { type FullArticle, fullArticle } from '../record/full-article.js';
+import { type FullArticle, fullArticle, isFullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
-import { readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
+import { CorruptDocument, readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
 import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, snapshotHash, writeSource } from './story-source.js';
 
@@ -98,7 +98,7 @@ async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candid
 
   const { record, change, previous } = await commitRecord(ports, id, pages, candidate.lastmod ?? undefined, sourceEtag);
   if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
-    await writeDerivedFiles(ports, record, pages, previous);
+    warnings.push(...(await writeDerivedFiles(ports, record, pages, previous)));
   }
   for (const message of warnings) logger.warn(message, { id });
   const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
@@ -298,8 +298,8 @@ async function commitRecord(
 
 /** True when the derived files already belong to the record's version (the common rerun case). */
 async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord): Promise<boolean> {
-  const full = await readJson<{ version?: number }>(ports.store, keys.fullArticle(record.id));
-  if (full?.value.version !== record.version) return false;
+  const full = await ports.store.get(keys.fullArticle(record.id));
+  if (!full || storedVersion(full.body) !== record.version) return false;
   return (await ports.store.get(keys.notified(record.id, record.version))) !== undefined ||
     (await ports.store.get(keys.outbox(record.id, record.version))) !== undefined;
 }
@@ -311,16 +311,24 @@ async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord):
  * topic feeds the story leaves; the copy, not the record, because a run stopped after the record
  * was committed leaves the copy at the version publish last saw.
  */
-async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages, previousRecord: ArticleRecord | undefined): Promise<void> {
+async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages, previousRecord: ArticleRecord | undefined): Promise<string[]> {
   const { store } = ports;
+  const warnings: string[] = [];
   const bodies: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
     const page = pages[lang];
     if (page) bodies[lang] = markdownBody(page);
   }
-  const previous = (await readJson<FullArticle>(store, keys.fullArticle(record.id)))?.value ?? previousRecord;
+  // A damaged copy (edited by hand, or written by something else) is replaced by this one; the
+  // record stands in for it as the version it replaces.
+  const previousCopy = await readJson<FullArticle>(store, keys.fullArticle(record.id), isFullArticle).catch((error: unknown) => {
+    if (!(error instanceof CorruptDocument)) throw error;
+    warnings.push(`damaged state: ${error.key} was not a story's full copy (${error.detail}); written again from the page`);
+    return undefined;
+  });
+  const previous = previousCopy?.value ?? previousRecord;
   const body = stringifyJson(fullArticle(record, bodies, previous));
-  await writeIfNotNewer(store, keys.fullArticle(record.id), body, record.version, (stored) => (JSON.parse(stored) as { version: number }).version, CONTENT_TYPES.json);
+  await writeIfNotNewer(store, keys.fullArticle(record.id), body, record.version, storedVersion, CONTENT_TYPES.json);
   try {
     await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {
       contentType: CONTENT_TYPES.json,
@@ -328,6 +336,17 @@ async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pa
     });
   } catch (error) {
     if (!(error instanceof PreconditionFailed)) throw error; // already queued by another run
+  }
+  return warnings;
+}
+
+/** The version a stored full copy holds; 0 for one that is not a full copy, so it is replaced. */
+function storedVersion(body: string): number {
+  try {
+    const copy = JSON.parse(body) as unknown;
+    return isFullArticle(copy) ? (copy as FullArticle).version : 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -7,9 +7,9 @@ import { escapeMarkdownText } from '../normalize/markdown.js';
 import type { Store } from '../ports.js';
 import type { ArticleRecord } from '../record/article-record.js';
 import { type ExportedArticle, exportArticle } from '../record/export-article.js';
-import { type FullArticle, recordOf } from '../record/full-article.js';
+import { FULL_COPY_REMEDY, type FullArticle, isFullArticle, recordOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
-import { readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
+import { CorruptDocument, readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
 
 export interface ArticleFileSettings {
@@ -19,10 +19,18 @@ export interface ArticleFileSettings {
 
 /**
  * The story's full copy. Folders written before the copy existed have none: then the exported
- * record stands in (it carries the Markdown unless it was written in summary mode).
+ * record stands in (it carries the Markdown unless it was written in summary mode). A copy that is
+ * not one (edited by hand, or written by something else) is a CorruptDocument naming it: publishing
+ * from it would put its garbage, or nothing, in every public file of the story.
  */
 export async function loadFullArticle(store: Store, id: string): Promise<FullArticle | undefined> {
-  const full = await readJson<FullArticle>(store, keys.fullArticle(id));
+  let full;
+  try {
+    full = await readJson<FullArticle>(store, keys.fullArticle(id), isFullArticle);
+  } catch (error) {
+    if (!(error instanceof CorruptDocument)) throw error;
+    throw new CorruptDocument(error.key, error.detail, error.kind, FULL_COPY_REMEDY);
+  }
   if (full) return full.value;
   const exported = (await readJson<ExportedArticle>(store, keys.exportArticle(id)))?.value;
   if (!exported) return undefined;

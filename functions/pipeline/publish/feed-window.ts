@@ -13,6 +13,21 @@ export interface FeedWindow {
   entries: FeedWindowEntry[];
 }
 
+/** Whether a stored document is a window: what upsertWindow and the renderers rely on. */
+export function isFeedWindow(value: unknown): boolean {
+  const window = value as Partial<FeedWindow>;
+  return typeof window.name === 'string' && typeof window.size === 'number' && Array.isArray(window.entries) && window.entries.every(isWindowEntry);
+}
+
+function isWindowEntry(value: unknown): boolean {
+  const entry = value as Partial<FeedWindowEntry> | null;
+  return (
+    typeof entry === 'object' && entry !== null && typeof entry.id === 'string' && typeof entry.version === 'number' &&
+    typeof entry.publishedAt === 'string' && typeof entry.updatedAt === 'string' && Array.isArray(entry.languages) &&
+    Array.isArray(entry.topics) && typeof entry.title === 'object' && typeof entry.url === 'object'
+  );
+}
+
 export function emptyWindow(name: string, size: number): FeedWindow {
   return { schema: 'ilo-syndication/window@1', name, size, entries: [] };
 }

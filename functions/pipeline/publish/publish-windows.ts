@@ -11,11 +11,11 @@ import type { Store } from '../ports.js';
 import { type ArticleSummary, publicLink, summarize } from '../record/export-article.js';
 import { type FullArticle, topicFeedsOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
-import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
+import { CorruptDocument, type Versioned, readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
 import { loadFullArticle } from './article-files.js';
 import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
-import { type FeedWindow, type WindowUpdate, emptyWindow, upsertWindow } from './feed-window.js';
+import { type FeedWindow, type WindowUpdate, emptyWindow, isFeedWindow, upsertWindow } from './feed-window.js';
 import { type FeedScope, type FeedSettings, type FeedWindowEntry, buildFeedChannel, withContent } from './feeds/feed-model.js';
 import { renderAtom } from './feeds/atom.js';
 import { renderJsonFeed } from './feeds/json-feed.js';
@@ -43,7 +43,14 @@ interface WindowScope {
  * landing page); when its last story leaves, its twin in the other language is visited again to
  * drop its link. Returns the keys written.
  */
-export async function publishWindows(store: Store, articles: FullArticle[], settings: FeedSettings, rebuild: boolean, topicFeeds: DirectoryUpdate): Promise<string[]> {
+export async function publishWindows(
+  store: Store,
+  articles: FullArticle[],
+  settings: FeedSettings,
+  rebuild: boolean,
+  topicFeeds: DirectoryUpdate,
+  warnings: string[] = [],
+): Promise<string[]> {
   const written: string[] = [];
   const summaries = articles.map((article) => summarize(article, settings.publicUrl));
   // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
@@ -54,12 +61,13 @@ export async function publishWindows(store: Store, articles: FullArticle[], sett
   const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? []), ...topicFeeds.joined];
   const twinsLeft: string[] = [];
   const visit = async (scope: WindowScope) => {
+    const repair = { settings, warnings, publishing: new Set(articles.map((article) => article.id)) };
     if (scope.name === ALL) {
-      await commitWindow(store, scope, summaries, rebuild ? settings : undefined, async (update) => {
+      await commitWindow(store, scope, summaries, rebuild ? settings : undefined, repair, async (update) => {
         written.push(...(await writeIndexAndArchive(store, update, summaries, settings.publicUrl, rebuild)));
       });
     } else {
-      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, async (update, stored) => {
+      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, repair, async (update, stored) => {
         twinsLeft.push(...(await listInDirectory(store, topicFeeds, update.window, stored)));
         written.push(...(await writeFeeds(store, update.window, settings, topicFeeds.directory)));
       });
@@ -95,11 +103,12 @@ async function commitWindow(
   scope: WindowScope,
   entries: FeedWindowEntry[],
   rebuildWith: FeedSettings | undefined,
+  repair: WindowRepair,
   writeFiles: (update: WindowUpdate, stored: FeedWindow | undefined) => Promise<void>,
 ): Promise<void> {
   const key = keys.window(scope.name);
   for (let attempt = 1; ; attempt++) {
-    const stored = await readJson<FeedWindow>(store, key);
+    const { stored, repaired } = await storedWindow(store, scope, repair);
     let base = stored?.value ?? emptyWindow(scope.name, FEED_SIZE);
     if (rebuildWith) base = await rebuildWindow(store, base, rebuildWith, scope.name !== ALL);
     const update = upsertWindow(base, entries, scope.matches);
@@ -109,7 +118,7 @@ async function commitWindow(
       return;
     }
     await writeFiles(update, stored?.value);
-    if (stored && stringifyJson(stored.value) === stringifyJson(update.window)) return;
+    if (stored && !repaired && stringifyJson(stored.value) === stringifyJson(update.window)) return;
     try {
       await store.put(key, stringifyJson(update.window), {
         contentType: CONTENT_TYPES.json,
@@ -120,6 +129,57 @@ async function commitWindow(
       if (!(error instanceof PreconditionFailed) || attempt >= 8) throw error;
     }
   }
+}
+
+/**
+ * The stored window. One that is not a window (not JSON, or not the shape of one: edited by hand, or
+ * written by something else) is rebuilt from the stories' full copies, with a warning: starting it
+ * empty would silently shrink its feed to the stories of this publish.
+ */
+interface WindowRepair {
+  settings: FeedSettings;
+  warnings: string[];
+  /** The stories this publish brings: left out of a rebuilt window, then put in as into any other. */
+  publishing: Set<string>;
+}
+
+async function storedWindow(
+  store: Store,
+  scope: WindowScope,
+  repair: WindowRepair,
+): Promise<{ stored: Versioned<FeedWindow> | undefined; repaired: boolean }> {
+  const key = keys.window(scope.name);
+  try {
+    return { stored: await readJson<FeedWindow>(store, key, isFeedWindow), repaired: false };
+  } catch (error) {
+    if (!(error instanceof CorruptDocument)) throw error;
+    const damaged = await store.get(key);
+    if (!damaged) return { stored: undefined, repaired: false }; // removed meanwhile
+    repair.warnings.push(`damaged state: ${key} was not a window (${error.detail}); rebuilt from the stories' full copies`);
+    return { stored: { value: await windowFromStories(store, scope, repair), etag: damaged.etag }, repaired: true };
+  }
+}
+
+/**
+ * The window as the stories' full copies make it before this publish: the newest of those in its
+ * scope, leaving out the stories this publish brings (so that those push older ones out into the
+ * archive as they would have). Every story's copy is read once, those kept twice.
+ */
+async function windowFromStories(store: Store, scope: WindowScope, { settings, publishing }: WindowRepair): Promise<FeedWindow> {
+  const summaries: ArticleSummary[] = [];
+  for await (const key of store.list('articles/')) {
+    const id = /^articles\/([^/]+)\/meta\.json$/.exec(key)?.[1];
+    const article = id && !publishing.has(id) ? await loadFullArticle(store, id) : undefined;
+    if (article) summaries.push(summarize(article, settings.publicUrl));
+  }
+  const { window } = upsertWindow(emptyWindow(scope.name, FEED_SIZE), summaries, scope.matches);
+  if (scope.name === ALL) return window;
+  // The feeds' windows carry the stories' rendered bodies: made for the few kept only.
+  const entries = await Promise.all(window.entries.map(async (entry) => {
+    const article = await loadFullArticle(store, entry.id);
+    return article ? windowEntry(article, settings, true) : entry;
+  }));
+  return { ...window, entries };
 }
 
 /** The export index from the window of everything; stories not in it go to their month's archive page. */

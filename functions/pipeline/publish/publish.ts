@@ -78,7 +78,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // files: feeds, the export index and archive pages (files first, then the window).
   const summaries = [...articles.values()].map((article) => summarize(article, settings.publicUrl));
   const topicFeeds = await updateFeedDirectory(store, summaries);
-  report.filesWritten.push(...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds)));
+  report.filesWritten.push(...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds, report.warnings)));
 
   // 4. The changes list and the schema.
   await recordChanges(store, summaries);

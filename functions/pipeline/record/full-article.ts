@@ -20,6 +20,21 @@ export function fullArticle(record: ArticleRecord, markdown: Localized<string>, 
   return { ...record, markdown, ...(retired.length > 0 ? { retiredTopicFeeds: retired } : {}) };
 }
 
+/** What to do about a damaged full copy: without it, publish falls back to the story's exported record, and ingest writes it again. */
+export const FULL_COPY_REMEDY = "restore it, or delete it: the story's exported record stands in until its page changes";
+
+/** Whether a stored document is a full copy: what publish and ingest rely on. */
+export function isFullArticle(value: unknown): boolean {
+  const article = value as Partial<FullArticle>;
+  const isObject = (field: unknown) => typeof field === 'object' && field !== null && !Array.isArray(field);
+  return (
+    typeof article.id === 'string' && typeof article.version === 'number' && typeof article.publishedAt === 'string' &&
+    typeof article.updatedAt === 'string' && Array.isArray(article.languages) && Array.isArray(article.topics) &&
+    Array.isArray(article.places) && isObject(article.title) && isObject(article.summary) && isObject(article.url) &&
+    isObject(article.markdown) && (article.retiredTopicFeeds === undefined || Array.isArray(article.retiredTopicFeeds))
+  );
+}
+
 /** The topic feeds a version is in, named as their windows are: `<lang>/topics/<slug>`. */
 export function topicFeedsOf(record: Pick<ArticleRecord, 'languages' | 'topics'>): string[] {
   return record.languages.flatMap((lang) => record.topics.map((topic) => `${lang}/topics/${topic.slug}`));

@@ -29,10 +29,19 @@ export async function readJson<T>(store: Store, key: string, isShape?: (value: u
 
 /** A stored JSON document that does not parse, or is not the document it should be (edited by hand, or written by something else). */
 export class CorruptDocument extends Error {
-  constructor(readonly key: string, detail: string, kind: 'json' | 'shape' = 'json') {
+  /** What is wrong with it, in a few words. */
+  readonly detail: string;
+  constructor(
+    readonly key: string,
+    detail: string,
+    readonly kind: 'json' | 'shape' = 'json',
+    remedy = 'restore it, or delete it to rebuild it',
+  ) {
     const what = kind === 'json' ? 'is not valid JSON' : 'is not the document it should be';
-    super(`stored object ${key} ${what} (${detail.replace(/\s+/g, ' ').trim()}): restore it, or delete it to rebuild it`);
+    const brief = detail.replace(/\s+/g, ' ').trim();
+    super(`stored object ${key} ${what} (${brief}): ${remedy}`);
     this.name = 'CorruptDocument';
+    this.detail = brief;
   }
 }
 

@@ -11,7 +11,7 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
 import { readJson, updateJson } from '../../state/json-objects.js';
 import { keys } from '../../state/store-keys.js';
-import type { FeedWindow } from '../feed-window.js';
+import { type FeedWindow, isFeedWindow } from '../feed-window.js';
 
 export interface FeedDirectory {
   schema: 'ilo-syndication/feed-directory@1';
@@ -120,7 +120,8 @@ async function directoryFromWindows(store: Store): Promise<FeedDirectory> {
     if (!match) continue;
     const lang = match[1] as LanguageKey;
     const slug = match[2]!;
-    const window = (await readJson<FeedWindow>(store, key))?.value;
+    // A damaged window is left out here: publish rebuilds it when it visits it.
+    const window = (await readJson<FeedWindow>(store, key, isFeedWindow).catch(() => undefined))?.value;
     const term = window?.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
     if (!term) continue;
     const entry = (directory.topics[slug] ??= { label: {}, languages: [] });
