@@ -18,6 +18,9 @@ export class UsageError extends Error {
   }
 }
 
+/** Where `serve` listens unless told otherwise (the default public URL names it too). */
+export const SERVE_PORT = 8080;
+
 export type StoreSpec = { kind: 'fs'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 export type NotifySpec = { kind: 'outbox'; file: string } | { kind: 'sns'; topicArn: string };
 
@@ -228,7 +231,7 @@ function parseServe(values: Values): ServeConfig {
   return {
     command: 'serve',
     store: storeSpec(v.data, v.store, 'serve'),
-    port: v.port === undefined ? 8080 : integer('--port', v.port, 0, 65535, 'serve'),
+    port: v.port === undefined ? SERVE_PORT : integer('--port', v.port, 0, 65535, 'serve'),
   };
 }
 

@@ -1,7 +1,7 @@
 // The short, human summary a run prints: what it did, where the outputs are, how to look at them.
 import path from 'node:path';
 import type { RunReport } from '../pipeline/run-pipeline.js';
-import type { RunConfig } from './args.js';
+import { type RunConfig, SERVE_PORT } from './args.js';
 import { count, plural } from './progress-display.js';
 import { countWritten } from './written-files.js';
 
@@ -52,12 +52,20 @@ export function formatSummary(report: RunReport, config: RunConfig, written: str
     lines.push(`Articles: ${path.join(base, 'articles')}/<id>/{meta.json,en.md,zh.md}`);
     lines.push('');
     const site = `${config.publicUrl.replace(/\/+$/, '')}/`;
-    lines.push(`To look at the site: npm run syndicate -- serve --data ${base}`);
+    lines.push(`To look at the site: npm run syndicate -- serve --data ${base}${servePortFlag(config.publicUrl)}`);
     lines.push(`then open ${site} in a browser (the landing page: every feed, feeds.opml, the exports),`);
     lines.push(`or subscribe a feed reader to ${site}feeds/en/rss.xml (or .../zh/atom.xml, .../en/feed.json).`);
   }
   lines.push(`Done in ${(report.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
+}
+
+/** ` --port N` when the public URL is `serve` on this machine at another port than its default, so the links work. */
+function servePortFlag(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return '';
+  const port = Number(url.port || 80);
+  return port === SERVE_PORT ? '' : ` --port ${port}`;
 }
 
 function pendingLine(pending: number, setAside: number): string {

@@ -20,6 +20,19 @@ describe('formatSummary', () => {
     expect(text).toContain('subscribe a feed reader to https://example.org/ilo/feeds/en/rss.xml');
   });
 
+  it("gives serve the port of the folder's public URL when it is not serve's default, so the links work", async () => {
+    const report = await pipelineHarness().run();
+    const serveLine = (publicUrl?: string) =>
+      formatSummary(report, parseCommand(['run', '--data', '/tmp/x', ...(publicUrl ? ['--public-url', publicUrl] : [])]) as RunConfig)
+        .split('\n')
+        .find((line) => line.includes('serve --data'));
+    expect(serveLine('http://127.0.0.1:8186')).toBe('To look at the site: npm run syndicate -- serve --data /tmp/x --port 8186');
+    expect(serveLine('http://localhost/')).toBe('To look at the site: npm run syndicate -- serve --data /tmp/x --port 80');
+    for (const url of [undefined, 'http://127.0.0.1:8080/', 'https://example.org:8443/']) {
+      expect(serveLine(url), url).toBe('To look at the site: npm run syndicate -- serve --data /tmp/x');
+    }
+  });
+
   it('says nothing about pending pages when none are', async () => {
     const report = await pipelineHarness().run();
     const text = formatSummary(report, parseCommand(['run', '--data', '/tmp/x']) as RunConfig);
