@@ -185,7 +185,7 @@ export class FsStore implements Store {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const file = await this.readRegularFile(key, this.pathOf(key), path.join(this.realRoot, ...key.split('/')));
-    return file === undefined ? undefined : { body: file.body, etag: etagOf(file.body), lastModified: file.mtime };
+    return file === undefined ? undefined : withEtagOf(file.body, { body: file.body, lastModified: file.mtime });
   }
 
   /**
@@ -240,7 +240,7 @@ export class FsStore implements Store {
     } finally {
       await rm(temp, { force: true });
     }
-    return { etag: etagOf(body) };
+    return withEtagOf(body, {});
   }
 
   async *list(prefix: string): AsyncIterable<string> {
@@ -408,6 +408,18 @@ export async function pruneRunMarkers(except?: string): Promise<{ markers: numbe
     if (left === 0 && (await rmdir(folder).then(() => true, () => false))) removed.folders++;
   }
   return removed;
+}
+
+/**
+ * `fields` with the ETag of `body`, hashed the first time it is asked for: most reads (a feed
+ * compared before it is written, a full copy rendered) and most writes never use it, and hashing
+ * every byte read and written was a few percent of a run. The ETag stays the content's hash (not
+ * size and time: two writes within one tick of the file system's clock would share one), so
+ * compare-and-swap stays exact (docs/NOTES.md, "The folder store's ETags").
+ */
+function withEtagOf<T extends object>(body: string, fields: T): T & { readonly etag: string } {
+  let etag: string | undefined;
+  return Object.defineProperty(fields, 'etag', { enumerable: true, get: () => (etag ??= etagOf(body)) }) as T & { readonly etag: string };
 }
 
 /** A strong ETag from the content, so equal content has an equal ETag in every run. */

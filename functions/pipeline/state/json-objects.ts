@@ -24,7 +24,8 @@ export async function readJson<T>(store: Store, key: string, isShape?: (value: u
   }
   if (value === null || typeof value !== 'object') throw new CorruptDocument(key, `${value === null ? 'null' : `a ${typeof value}`} where an object belongs`, 'shape');
   if (isShape && !isShape(value)) throw new CorruptDocument(key, 'fields missing or of the wrong type', 'shape');
-  return { value: value as T, etag: object.etag };
+  // The ETag is read from the object only when asked for: a store may compute it on demand.
+  return Object.defineProperty({ value: value as T }, 'etag', { enumerable: true, get: () => object.etag }) as Versioned<T>;
 }
 
 /** A stored JSON document that does not parse, or is not the document it should be (edited by hand, or written by something else). */
