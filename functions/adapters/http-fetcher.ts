@@ -29,7 +29,7 @@ export interface HttpFetcherOptions {
   maxRetryAfterMs: number;
   respectRobots: boolean;
   logger?: Logger;
-  /** The pace's clock and the waits for Retry-After (tests inject a virtual one). */
+  /** The pace's clock and every wait between tries, Retry-After and backoff (tests inject a virtual one). */
   clock?: PacerClock;
 }
 
@@ -79,7 +79,7 @@ export class HttpFetcher implements Fetcher {
       throw new Error(`origin must be an http(s) URL, got ${this.options.origin}`);
     }
     const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
-    this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency), this.options.clock ?? systemPacerClock);
+    this.pacer = new RequestPacer(interval, Math.max(1, this.options.concurrency), this.clock);
   }
 
   /**
@@ -100,22 +100,34 @@ export class HttpFetcher implements Fetcher {
     }
     return pRetry(() => this.pacer.run(() => this.attempt(url, target, conditions)), {
       retries: this.options.retries,
-      minTimeout: this.options.retryMinDelayMs,
-      maxTimeout: 30_000,
-      factor: 2,
-      randomize: true,
-      // Backoff waits end at the deadline at the latest (then the attempt finds no time left).
+      // p-retry waits on the global timers: the backoff is waited in onFailedAttempt, on the clock.
+      minTimeout: 0,
       ...(this.deadline !== undefined ? { maxRetryTime: Math.max(0, this.deadline - Date.now()) } : {}),
       shouldRetry: ({ error }) => error instanceof RetryableFailure,
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      onFailedAttempt: async ({ error, attemptNumber, retriesConsumed, retriesLeft }) => {
         if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
         if (error.retryAfterMs !== undefined && this.timeLeft() <= error.retryAfterMs) {
           throw new FetchFailure(url, 'timeout', `asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, more than the time left`, error.httpStatus);
         }
         this.options.logger?.warn('retrying request', { url, attempt: attemptNumber, reason: error.message });
-        if (error.retryAfterMs !== undefined) await (this.options.clock ?? systemPacerClock).sleep(error.retryAfterMs);
+        if (error.retryAfterMs !== undefined) await this.clock.sleep(error.retryAfterMs);
+        // The backoff ends at the deadline at the latest, and then the request finds no time left;
+        // with none left already, p-retry gives up with this failure (maxRetryTime).
+        const left = this.timeLeft();
+        if (left <= 0) return;
+        await this.clock.sleep(Math.min(this.backoffDelay(retriesConsumed, 30_000), left));
+        this.checkTimeLeft(url);
       },
     });
+  }
+
+  /** The wait before another try: exponential from retryMinDelayMs with jitter, as p-retry's `randomize`. */
+  private backoffDelay(retriesConsumed: number, maxDelayMs: number): number {
+    return Math.min(Math.round((Math.random() + 1) * this.options.retryMinDelayMs * 2 ** retriesConsumed), maxDelayMs);
+  }
+
+  private get clock(): PacerClock {
+    return this.options.clock ?? systemPacerClock;
   }
 
   private timeLeft(): number {
@@ -300,9 +312,11 @@ export class HttpFetcher implements Fetcher {
     try {
       result = await pRetry(() => this.pacer.run(() => this.attempt(robotsUrl, this.toOrigin(robotsUrl))), {
         retries: this.options.retries,
-        minTimeout: this.options.retryMinDelayMs,
-        randomize: true,
+        minTimeout: 0,
         shouldRetry: ({ error }) => error instanceof RetryableFailure,
+        onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
+          if (error instanceof RetryableFailure && retriesLeft > 0) await this.clock.sleep(this.backoffDelay(retriesConsumed, Number.POSITIVE_INFINITY));
+        },
       });
     } catch (error) {
       if (error instanceof FetchFailure && (error.reason === 'network' || error.reason === 'timeout')) throw error;

@@ -5,6 +5,7 @@ import { HttpExportSource } from '../adapters/http-export-source.js';
 import { LocalSiteFolder } from '../adapters/site-folder.js';
 import { lockSiteFolder } from '../adapters/site-folder-lock.js';
 import { HttpFetcher } from '../adapters/http-fetcher.js';
+import type { PacerClock } from '../adapters/http/request-pacer.js';
 import { OutboxNotifier } from '../adapters/outbox-notifier.js';
 import { S3Store, createS3Client } from '../adapters/s3-store.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
@@ -30,6 +31,8 @@ export interface Output {
   terminal?: Terminal;
   /** Milliseconds, for the time left in the progress line (default Date.now). */
   now?: () => number;
+  /** The fetcher's clock: its pace and its waits between tries (default the system's; tests give a virtual one). */
+  clock?: PacerClock;
 }
 
 const stdio: Output = {
@@ -122,6 +125,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
       // As many requests at once as stories are ingested at once (each waits for its page).
       concurrency: config.concurrency,
       logger,
+      ...(io.clock ? { clock: io.clock } : {}),
     });
     const notifier = await openNotifier(config.notify);
     const report = await runPipeline(

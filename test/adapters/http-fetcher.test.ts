@@ -11,10 +11,12 @@ import { startReplicaServer } from '../../functions/cli/replica-server.js';
 import { FetchFailure, type FetchFailureReason } from '../../functions/pipeline/errors.js';
 import type { FetchResult } from '../../functions/pipeline/ports.js';
 import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 
 interface Seen {
   path: string;
   headers: IncomingHttpHeaders;
+  /** When it came, on the fetcher's clock (the test's virtual clock, else the system's). */
   at: number;
 }
 
@@ -34,10 +36,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function serve(handler: Handler): Promise<TestServer> {
+async function serve(handler: Handler, clock: { now(): number } = Date): Promise<TestServer> {
   const requests: Seen[] = [];
   const server: Server = createServer((request, response) => {
-    const seen = { path: request.url ?? '', headers: request.headers, at: Date.now() };
+    const seen = { path: request.url ?? '', headers: request.headers, at: clock.now() };
     requests.push(seen);
     void Promise.resolve(handler(request, response, seen)).catch(() => response.destroy());
   });
@@ -192,14 +194,34 @@ describe('HttpFetcher: retries', () => {
 
   it('waits for Retry-After on a 429 before trying again', async () => {
     let calls = 0;
-    const server = await serve((_request, response) =>
-      ++calls === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok now'),
+    const clock = new VirtualClock();
+    const server = await serve(
+      (_request, response) => (++calls === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok now')),
+      clock,
     );
-    const result = await fetcherFor(server.origin, { retries: 1 }).fetch(`${ILO}/busy`);
+    const result = await fetcherFor(server.origin, { retries: 1, clock }).fetch(`${ILO}/busy`);
     expect(result).toMatchObject({ status: 'ok', body: 'ok now' });
     expect(server.requests).toHaveLength(2);
-    const gap = server.requests[1]!.at - server.requests[0]!.at;
-    expect(gap).toBeGreaterThanOrEqual(900);
+    // Retry-After's second, then the backoff (10-20 ms from retryMinDelayMs), on the fetcher's clock.
+    expect(clock.waits).toEqual([1000, expect.any(Number)]);
+    expect(clock.waits[1]).toBeGreaterThanOrEqual(10);
+    expect(clock.waits[1]).toBeLessThanOrEqual(20);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBe(1000 + clock.waits[1]!);
+  });
+
+  it('backs off exponentially between tries, with jitter, and waits on its clock for nothing else', async () => {
+    const clock = new VirtualClock();
+    const server = await serve((_request, response) => send(response, 503, 'unavailable'), clock);
+    await expectFailure(fetcherFor(server.origin, { retries: 3, retryMinDelayMs: 1000, clock }).fetch(`${ILO}/down`), 'http-status', 503);
+    expect(server.requests).toHaveLength(4);
+    // Try n waits between 1 and 2 times retryMinDelayMs * 2^(n-1) before it is sent.
+    expect(clock.waits).toHaveLength(3);
+    clock.waits.forEach((wait, n) => {
+      expect(wait).toBeGreaterThanOrEqual(1000 * 2 ** n);
+      expect(wait).toBeLessThanOrEqual(2000 * 2 ** n);
+    });
+    const gaps = server.requests.slice(1).map((request, n) => request.at - server.requests[n]!.at);
+    expect(gaps).toEqual(clock.waits);
   });
 
   it('fails at once, without retrying, when Retry-After is longer than maxRetryAfterMs', async () => {
@@ -492,18 +514,21 @@ describe('HttpFetcher: robots.txt', () => {
   });
 
   it('widens the pace to the Crawl-delay', async () => {
-    const server = await serve((request, response) =>
-      request.url === '/robots.txt' ? send(response, 200, 'User-agent: *\nCrawl-delay: 1\n') : send(response, 200, 'page'),
+    const clock = new VirtualClock();
+    const server = await serve(
+      (request, response) => (request.url === '/robots.txt' ? send(response, 200, 'User-agent: *\nCrawl-delay: 1\n') : send(response, 200, 'page')),
+      clock,
     );
-    const fetcher = fetcherFor(server.origin, { respectRobots: true, requestsPerSecond: 100 });
+    // One request at a time, so each is on the wire alone while the clock stands still.
+    const fetcher = fetcherFor(server.origin, { respectRobots: true, requestsPerSecond: 100, concurrency: 1, clock });
 
     await Promise.all([fetcher.fetch(`${ILO}/one`), fetcher.fetch(`${ILO}/two`)]);
 
     expect(server.paths()).toEqual(['/robots.txt', '/one', '/two']);
     const [robots, one, two] = server.requests.map((r) => r.at) as [number, number, number];
     // Crawl-delay is the gap between any two requests, robots.txt itself included.
-    expect(one - robots).toBeGreaterThanOrEqual(900);
-    expect(two - one).toBeGreaterThanOrEqual(900);
+    expect(one - robots).toBe(1000);
+    expect(two - one).toBe(1000);
   });
 });
 

@@ -1,11 +1,12 @@
-// `syndicate serve` as a user starts it (the real CLI in a child process): it only reads, so a
-// read-only data folder is fine; a folder that does not exist is a one-line error, not a new folder.
+// `syndicate serve` as a user starts it (the real CLI in a child process, stopped by a signal): it
+// only reads, so a read-only data folder is fine; a folder that does not exist is a one-line error,
+// not a new folder (those refusals in process, through main).
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +75,7 @@ describe('syndicate serve', () => {
   it('refuses a data folder that does not exist, in one line, and creates nothing', async () => {
     const typo = path.join(dir, 'dta');
 
-    const result = await runCli(['serve', '--data', typo, '--port', '0']);
+    const result = await runInProcess(['serve', '--data', typo, '--port', '0']);
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([`syndicate: data folder ${typo} cannot be read: no such folder`]);
@@ -85,7 +86,7 @@ describe('syndicate serve', () => {
     const file = path.join(dir, 'a-file');
     await writeFile(file, 'x');
 
-    const result = await runCli(['serve', '--data', file, '--port', '0']);
+    const result = await runInProcess(['serve', '--data', file, '--port', '0']);
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`syndicate: data folder ${file} cannot be read: not a directory`);

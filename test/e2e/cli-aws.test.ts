@@ -1,5 +1,7 @@
 // The CLI on the AWS adapters, as an operator runs it against a bucket and a topic: the real CLI in a
-// child process, the replica over real HTTP, fauxqs 1.9.2 as S3/SNS/SQS on loopback. S3 requests go
+// child process for the first run (the SDK configured from the environment, as an operator's shell
+// does), the later runs in process through main with the same environment, the replica over real
+// HTTP, fauxqs 1.9.2 as S3/SNS/SQS on loopback. S3 requests go
 // through the conditional-write proxy, which adds the If-None-Match / If-Match behaviour of real S3
 // that fauxqs lacks (the exactly-once notification claim depends on it).
 import { readdir } from 'node:fs/promises';
@@ -7,10 +9,11 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { deliveredEvent } from '../helpers/sns-delivery.js';
@@ -75,11 +78,14 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     // The same run into S3/SNS and into a local folder, side by side.
     [first, localRun] = await Promise.all([
       runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS], { env }),
-      runCli(['run', '--origin', replica.origin, '--data', local.dir]),
+      runInProcess(['run', '--origin', replica.origin, '--data', local.dir]),
     ]);
+    // The runs in process read the same environment (this file's process only).
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   });
 
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await replica?.close();
     s3?.destroy();
     sns?.destroy();
@@ -121,7 +127,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   });
 
   it('sends nothing on a rerun that finds nothing new, and still exits 0', async () => {
-    const again = await runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`], { env });
+    const again = await runInProcess(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('0 new, 0 updated');
     expect(again.stdout).toContain('0 notifications sent');
@@ -133,7 +139,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     // (against fauxqs without the proxy, this sends 12 messages).
     const prefix = uniqueName('overlap');
     const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS];
-    const runs = await Promise.all([runCli(args, { env }), runCli(args, { env })]);
+    const runs = await Promise.all([runInProcess(args), runInProcess(args)]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const ids = (await drainQueue()).map((m) => deliveredEvent(m.Body!).id);
     expect(ids.sort()).toEqual([...firstRunIds].sort());
@@ -142,18 +148,18 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   it("publishes with the deployment's recorded public URL and content mode, and refuses others unless told to", async () => {
     const store = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`];
     // The first run recorded its settings (given as the local defaults): a run with others is refused, in one line, before any fetch.
-    const refused = await runCli([...store, '--content', 'summary'], { env });
+    const refused = await runInProcess([...store, '--content', 'summary']);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')[0]).toBe(
       "syndicate: this store was published with other settings: --content summary (the store's is full); leave the flag out to use the store's, or add --allow-settings-change to render every public file again with yours",
     );
     // Told to: every public file is rendered with the new public URL.
-    const moved = await runCli([...store, '--public-url', 'https://d111111abcdef8.cloudfront.net', '--allow-settings-change'], { env });
+    const moved = await runInProcess([...store, '--public-url', 'https://d111111abcdef8.cloudfront.net', '--allow-settings-change']);
     expect(moved.code, moved.stderr).toBe(0);
     const feed = async () => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/feeds/en/rss.xml` }))).Body!.transformToString();
     expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
     // Left out, the flags come from the store: the feeds keep the deployment's URL.
-    const plain = await runCli(store, { env });
+    const plain = await runInProcess(store);
     expect(plain.code, plain.stderr).toBe(0);
     expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
     expect(await feed()).not.toContain('127.0.0.1:8080');
@@ -162,7 +168,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
 
   it('refuses, before fetching or sending anything, a bucket nothing was published to without the settings to publish with', async () => {
     const fresh = uniqueName('fresh');
-    const refused = await runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${fresh}`, '--notify', `sns:${topicArn}`, '--content', 'full'], { env });
+    const refused = await runInProcess(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${fresh}`, '--notify', `sns:${topicArn}`, '--content', 'full']);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')[0]).toBe(
       'syndicate: this store records no settings yet (nothing was published there): give --public-url as the deployment has them (its PublicUrl output; the contentMode it was deployed with)',
@@ -172,7 +178,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   });
 
   it('exits 1 with a one-line reason when the bucket does not exist', async () => {
-    const result = await runCli(['run', '--origin', replica.origin, '--store', 's3://missing-bucket', '--notify', `sns:${topicArn}`], { env });
+    const result = await runInProcess(['run', '--origin', replica.origin, '--store', 's3://missing-bucket', '--notify', `sns:${topicArn}`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim()).toMatch(/^syndicate: bucket missing-bucket is not reachable: NoSuchBucket: The specified bucket does not exist[^\n]*$/);

@@ -1,4 +1,6 @@
-// The whole pipeline as a user runs it: the real CLI, the replica over real HTTP, a real data folder.
+// The whole pipeline as a user runs it: the real CLI in a process of its own for the first run and a
+// bad flag (exit statuses as the shell sees them), in process through main for the rest; the replica
+// over real HTTP, a real data folder.
 import { createHash } from 'node:crypto';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,6 +8,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { STORY, canonical } from '../helpers/replica.js';
 import { parseStrictXml } from '../helpers/strict-xml.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -129,7 +132,7 @@ describe('syndicate run against the ILO replica', () => {
     expect(sent).toHaveLength(6);
     expect(new Set(sent.map((n) => notificationEvent(n).id)).size).toBe(6);
     const before = await fingerprint(data.dir);
-    const again = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
+    const again = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('0 new, 0 updated');
     expect(await notifications(data.dir)).toHaveLength(6);
@@ -142,7 +145,7 @@ describe('syndicate run when something is wrong', () => {
     const result = await runCli(['run', '--orign', 'http://127.0.0.1:1']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/^syndicate: unknown option '--orign'$/);
-    const badValue = await runCli(['run', '--max', 'lots']);
+    const badValue = await runInProcess(['run', '--max', 'lots']);
     expect(badValue.code).toBe(2);
     expect(badValue.stderr).toContain("--max must be a whole number from 0 to 1000000, got 'lots'");
   });
@@ -150,20 +153,20 @@ describe('syndicate run when something is wrong', () => {
   it('exits 1 with a one-line reason when the origin is unreachable', async () => {
     const data = await tempDir();
     try {
-      const result = await runCli(['run', '--origin', 'http://127.0.0.1:9', '--data', data.dir, '--timeout', '2', '--retries', '0']);
+      const result = await runInProcess(['run', '--origin', 'http://127.0.0.1:9', '--data', data.dir, '--timeout', '2', '--retries', '0']);
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toEqual(['syndicate: cannot reach the origin http://127.0.0.1:9 (the mirror of https://www.ilo.org): fetch failed (bad port)']);
     } finally {
       await data.cleanup();
     }
-  }, 60_000);
+  });
 
   it('exits 1 with a one-line reason when the data folder is not writable', async () => {
     const data = await tempDir();
     try {
       const file = path.join(data.dir, 'a-file');
       await writeFile(file, 'not a folder');
-      const result = await runCli(['run', '--origin', 'http://127.0.0.1:9', '--data', path.join(file, 'data')]);
+      const result = await runInProcess(['run', '--origin', 'http://127.0.0.1:9', '--data', path.join(file, 'data')]);
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toMatch(/^syndicate: data folder .*a-file\/data is not writable: not a directory$/);
     } finally {
@@ -185,13 +188,13 @@ describe('syndicate run when something is wrong', () => {
     });
     const data = await tempDir();
     try {
-      const first = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
+      const first = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain('5 new');
       expect(first.stdout).toMatch(/failed {6}1 \(retried next run\)/);
       expect(first.stdout).toContain('answered 403');
       failing = false;
-      const second = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
+      const second = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain('1 new, 0 updated');
       expect(await notifications(data.dir)).toHaveLength(6);

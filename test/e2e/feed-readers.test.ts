@@ -1,4 +1,4 @@
-// The feeds as real readers show them, served by `serve` after a real run over the replica: every
+// The feeds as real readers show them, served by `serve` after a run over the replica (in process): every
 // entry of a language's feed opens that language in every reader (python feedparser, newsboat, npm
 // feedparser, rss-parser, feed-extractor, feedsmith, @rowanmanning/feed-parser, gofeed), the lead image is
 // at the top of the item with its alt text and credit, language tags are RSS's and BCP 47's, a
@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { NPM_READERS } from '../helpers/feed-readers.js';
 import { gofeed, hasGofeed } from '../helpers/gofeed.js';
 import { articleScreen, cacheRows, subscribe } from '../helpers/newsboat.js';
@@ -70,8 +70,8 @@ describe('feeds in real readers', () => {
     fullServer = await startPublicServer(await FsStore.open(full.dir), 0);
     summaryServer = await startPublicServer(await FsStore.open(summary.dir), 0);
     const results = await Promise.all([
-      runCli(['run', '--origin', replica.origin, '--data', full.dir, '--public-url', fullServer.url]),
-      runCli(['run', '--origin', replica.origin, '--data', summary.dir, '--public-url', summaryServer.url, '--content', 'summary']),
+      runInProcess(['run', '--origin', replica.origin, '--data', full.dir, '--public-url', fullServer.url]),
+      runInProcess(['run', '--origin', replica.origin, '--data', summary.dir, '--public-url', summaryServer.url, '--content', 'summary']),
     ]);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const index = JSON.parse(await readFile(path.join(full.dir, 'exports/v1/index.json'), 'utf8')) as { articles: Story[] };

@@ -1,5 +1,6 @@
-// The "ILO source" robustness cases, end to end: the real CLI in a child process, the replica over
-// real HTTP, a real data folder. Cases that need the site in another state (a page edited, a twin
+// The "ILO source" robustness cases, end to end: the CLI in process (main, as bin/syndicate.ts calls
+// it; real child processes where the time zone of the process is the point), the replica over real
+// HTTP, a real data folder. Cases that need the site in another state (a page edited, a twin
 // appearing later, a gone entry, a broken sitemap) run on a temporary copy of the replica site, or
 // through the replica server's request hook. Numbers in the test names are the issue's case numbers.
 import { createHash } from 'node:crypto';
@@ -10,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplicaServer, type RequestHook, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { newsPage, storyId } from '../../functions/pipeline/site/ilo-urls.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { STORY, VARIANT_STORY, VARIATION, canonical } from '../helpers/replica.js';
 import { SiteCopy } from '../helpers/replica-site.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -42,18 +45,19 @@ async function siteCopy(options: { state?: string; keep?: readonly string[] } = 
 }
 
 interface Replica extends ReplicaServer {
-  /** Every request path the replica received (decoded), in order, with the time it came. */
+  /** Every request path the replica received (decoded), in order, with the time it came (on `clock`). */
   requests: { path: string; at: number }[];
   /** News page requests (articles and the listing) from index `from` up to `to`. */
   newsRequests(from?: number, to?: number): string[];
 }
 
-async function replica(options: { root?: string; hook?: RequestHook } = {}): Promise<Replica> {
+async function replica(options: { root?: string; hook?: RequestHook; clock?: { now(): number } } = {}): Promise<Replica> {
   const requests: Replica['requests'] = [];
+  const clock = options.clock ?? Date;
   const server = await startReplicaServer({
     ...(options.root ? { root: options.root } : {}),
     hook: (request, response) => {
-      requests.push({ path: decodeURIComponent(request.url ?? ''), at: Date.now() });
+      requests.push({ path: decodeURIComponent(request.url ?? ''), at: clock.now() });
       return options.hook ? options.hook(request, response) : false;
     },
   });
@@ -64,8 +68,14 @@ async function replica(options: { root?: string; hook?: RequestHook } = {}): Pro
   });
 }
 
-function run(origin: string, data: string, flags: string[] = [], env?: Record<string, string>): Promise<CliResult> {
-  return runCli(['run', '--origin', origin, '--data', data, ...flags], env ? { env } : {});
+/** `syndicate run` in process; `clock` is the fetcher's (its waits between tries). */
+function run(origin: string, data: string, flags: string[] = [], clock?: VirtualClock): Promise<CliResult> {
+  return runInProcess(['run', '--origin', origin, '--data', data, ...flags], clock ? { clock } : {});
+}
+
+/** `syndicate run` as a process of its own, in the time zone `tz`. */
+function runInZone(origin: string, data: string, tz: string): Promise<CliResult> {
+  return runCli(['run', '--origin', origin, '--data', data], { env: { TZ: tz } });
 }
 
 function expectCompleted(result: CliResult): void {
@@ -170,7 +180,7 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     const zoneData = await Promise.all(zoneNames.map(() => dataDir()));
     const [result, ...zoneResults] = await Promise.all([
       run(site.origin, data),
-      ...zoneNames.map((zone, i) => run(dated.origin, zoneData[i]!, [], { TZ: zone })),
+      ...zoneNames.map((zone, i) => runInZone(dated.origin, zoneData[i]!, zone)),
     ]);
     first = result!;
     zoneNames.forEach((zone, i) => (zones[zone] = { data: zoneData[i]!, result: zoneResults[i]! }));
@@ -588,8 +598,11 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     const site = await siteCopy({ state: 'variations', keep: [STORY.seedEn, STORY.seedZh, STORY.structuredEn, STORY.regionEn, STORY.regionZh, offSite] });
     const answered = new Map<string, number>();
     let truncate = false;
+    // The fetcher waits (Retry-After, backoff) on this clock, and the replica notes the time on it.
+    const clock = new VirtualClock();
     const server = await replica({
       root: site.root,
+      clock,
       hook: async (request, response) => {
         const pathname = decodeURIComponent(request.url ?? '');
         const count = (answered.get(pathname) ?? 0) + 1;
@@ -618,12 +631,13 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     const data = await dataDir();
 
     // Default retries.
-    const first = await run(server.origin, data);
+    const first = await run(server.origin, data, [], clock);
     expectCompleted(first);
     expect(counts(first)).toMatchObject({ new: 3, failed: 1 });
     const times = (p: string) => server.requests.filter((r) => r.path === p).map((r) => r.at);
     const [tooMany, retried] = times(STORY.structuredEn);
-    expect(retried! - tooMany!).toBeGreaterThanOrEqual(990); // Retry-After: 1 honoured
+    expect(retried! - tooMany!).toBeGreaterThanOrEqual(1000); // Retry-After: 1 honoured
+    expect(clock.waits).toContain(1000);
     expect(times(STORY.regionEn)).toHaveLength(2);
     expect((await recordOf(data, STORY.regionEn)).languages).toEqual(['en', 'zh']);
     await recordOf(data, STORY.structuredEn);
@@ -635,13 +649,13 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     // A page whose body is cut off: failed, and ingested by the next run.
     await site.list(truncated, '2024-01-22T16:05:33+01:00');
     truncate = true;
-    const second = await run(server.origin, data, ['--retries', '0']);
+    const second = await run(server.origin, data, ['--retries', '0'], clock);
     expectCompleted(second);
     expect(counts(second)).toMatchObject({ new: 0, failed: 2 });
     expect(second.stdout).toMatch(new RegExp(`truncated: ${canonical(truncated)}: body ended (early after \\d+ bytes|after \\d+ of \\d+ bytes)`));
     expect((await records(data)).map((r) => r.id)).not.toContain(slugId(truncated));
     truncate = false;
-    const third = await run(server.origin, data, ['--retries', '0']);
+    const third = await run(server.origin, data, ['--retries', '0'], clock);
     expectCompleted(third);
     expect(counts(third)).toMatchObject({ new: 1, failed: 1 }); // the off-site redirect is still refused
     expect((await recordOf(data, truncated)).title.en).toBe('ILO and partners launch COVID-19 workplace safety training for small businesses');

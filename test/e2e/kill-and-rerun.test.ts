@@ -1,6 +1,7 @@
-// A real kill -9 of the CLI at a few points of a first run into a data folder, then an ordinary run:
-// it succeeds (no stack trace, no wait on the killed run's locks), leaves no temporary or lock file,
-// and the folder's public files and the outbox equal those of a run that was never killed.
+// A real kill -9 of the CLI (a process of its own) at a few points of a first run into a data folder,
+// then an ordinary run (in process, through main): it succeeds (no stack trace, no wait on the killed
+// run's locks), leaves no temporary or lock file, and the folder's public files and the outbox equal
+// those of a run that was never killed.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { publicFiles } from '../helpers/public-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -36,7 +38,7 @@ describe('a run killed with kill -9, then run again', () => {
     replica = await startReplicaServer();
     const data = await tempDir('kill-reference-');
     folders.push(data);
-    const run = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
+    const run = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
     expect(run.code, run.stderr).toBe(0);
     reference = { files: await publicFiles(await FsStore.openForReading(data.dir)), notified: (await outbox(data.dir)).sort() };
     expect(reference.notified).toHaveLength(6);
@@ -61,7 +63,7 @@ describe('a run killed with kill -9, then run again', () => {
       expect((await leftovers(data.dir)).sort()).toEqual([expect.stringMatching(/^feeds\/en\/rss\.xml\.lock$/), expect.stringMatching(/^feeds\/en\/rss\.xml\.tmp-\d+-[0-9a-f]+$/)]);
     }
 
-    const rerun = await runCli(['run', '--origin', replica.origin, '--data', data.dir]);
+    const rerun = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(await leftovers(data.dir)).toEqual([]);

@@ -1,4 +1,4 @@
-// The site as a person and a feed reader meet it: after a real run over the replica, `serve` gives the
+// The site as a person and a feed reader meet it: after a run over the replica (in process), `serve` gives the
 // bilingual landing page at "/", opened in headless Chromium (Debian's) at phone and desktop width,
 // and the OPML of every feed, imported into newsboat. The screenshots are kept (their paths are
 // printed) for a person to look at.
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { cacheRows } from '../helpers/newsboat.js';
 import { hasClient, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -64,7 +64,7 @@ describe.runIf(browser && chineseFonts)('the landing page in Chromium', () => {
     data = await tempDir();
     await mkdir(SCREENSHOTS, { recursive: true });
     server = await startPublicServer(await FsStore.open(data.dir), 0);
-    const result = await runCli(['run', '--origin', replica.origin, '--data', data.dir, '--public-url', server.url]);
+    const result = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir, '--public-url', server.url]);
     expect(result.code, result.stderr).toBe(0);
     profile = await tempDir('chromium-profile-');
     context = await chromium.launchPersistentContext(profile.dir, {

@@ -1,6 +1,6 @@
 // What subscribers and partners get, checked as they would check it: a real feed reader (newsboat)
 // subscribed to the served feeds, the Markdown files read as YAML front matter, summary mode leaving
-// every body out, and two overlapping runs sending each notification once.
+// every body out (runs in process), and two overlapping runs (two processes) sending each notification once.
 import { execFile } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { hasClient, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
@@ -35,8 +36,8 @@ describe('published outputs', () => {
     summary = await tempDir();
     server = await startPublicServer(await FsStore.open(full.dir), 0);
     const [a, b] = await Promise.all([
-      runCli(['run', '--origin', replica.origin, '--data', full.dir, '--public-url', server.url]),
-      runCli(['run', '--origin', replica.origin, '--data', summary.dir, '--content', 'summary']),
+      runInProcess(['run', '--origin', replica.origin, '--data', full.dir, '--public-url', server.url]),
+      runInProcess(['run', '--origin', replica.origin, '--data', summary.dir, '--content', 'summary']),
     ]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
