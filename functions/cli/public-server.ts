@@ -6,7 +6,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { UnservableFile } from '../adapters/fs-store.js';
 import type { Store, StoredObject } from '../pipeline/ports.js';
-import { PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders, isCorsKey, isPublicKey } from '../pipeline/state/public-paths.js';
+import { PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders, isCorsKey, isPublicKey, securityHeaders } from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
 import { type Encoding, compress, sendFile, sendStatus } from './static-response.js';
@@ -90,7 +90,7 @@ async function handle(store: Store, bodies: SharedBodies, request: IncomingMessa
     contentType: file.contentType,
     cacheControl: file.cacheControl,
     ...(body.lastModified ? { lastModified: body.lastModified } : {}),
-    ...(file.cors ? { extraHeaders: corsHeaders(false) } : {}),
+    extraHeaders: { ...securityHeaders(key), ...(file.cors ? corsHeaders(false) : {}) },
   });
 }
 

@@ -2,7 +2,7 @@
 // (docs/ARCHITECTURE.md, "serve and CloudFront"): a strong ETag, Last-Modified, 304 for a matching
 // If-None-Match (or, without one, an If-Modified-Since not older than the file), gzip or brotli for
 // text types with `Vary: Accept-Encoding` (a compressed answer carries the ETag made weak, as
-// CloudFront does), Content-Length, and nosniff.
+// CloudFront does), Content-Length, and nosniff (the caller adds the other security headers).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';

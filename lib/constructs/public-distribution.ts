@@ -11,6 +11,7 @@ import {
   FunctionEventType,
   FunctionRuntime,
   HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   PriceClass,
   ResponseHeadersPolicy,
@@ -21,7 +22,8 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
+import { LANDING_PAGE_CSP } from '../../functions/pipeline/publish/landing/landing-style.js';
+import { CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, SECURITY_HEADERS, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
 
 export interface PublicDistributionProps {
   bucket: Bucket;
@@ -40,24 +42,30 @@ export class PublicDistribution extends Construct {
     });
     const functionAssociations = [{ function: allowlist, eventType: FunctionEventType.VIEWER_REQUEST }];
 
+    // The security headers `serve` sends too (functions/pipeline/state/public-paths.ts), and HSTS.
     const security = {
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: SECURITY_HEADERS['referrer-policy'] as HeadersReferrerPolicy, override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
     };
     // Every public file is readable from any origin (functions/pipeline/state/public-paths.ts, isCorsKey):
     // partner sites read feeds, exports and the article files they link to; browser readers the OPML.
-    const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', {
-      securityHeadersBehavior: security,
-      corsBehavior: {
-        accessControlAllowOrigins: [CORS_RULES.allowOrigin],
-        accessControlAllowMethods: [...CORS_RULES.allowMethods],
-        accessControlAllowHeaders: [...CORS_RULES.allowHeaders],
-        accessControlExposeHeaders: [...CORS_RULES.exposeHeaders],
-        accessControlAllowCredentials: false,
-        accessControlMaxAge: Duration.seconds(CORS_RULES.maxAgeSeconds),
-        originOverride: true,
-      },
+    const corsBehavior = {
+      accessControlAllowOrigins: [CORS_RULES.allowOrigin],
+      accessControlAllowMethods: [...CORS_RULES.allowMethods],
+      accessControlAllowHeaders: [...CORS_RULES.allowHeaders],
+      accessControlExposeHeaders: [...CORS_RULES.exposeHeaders],
+      accessControlAllowCredentials: false,
+      accessControlMaxAge: Duration.seconds(CORS_RULES.maxAgeSeconds),
+      originOverride: true,
+    };
+    const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', { securityHeadersBehavior: security, corsBehavior });
+    // The landing page (the default behavior: "/" is chosen by it, before the function maps it to
+    // index.html) also gets its Content-Security-Policy, the one in its <meta> tag plus no framing.
+    const landingPageHeaders = new ResponseHeadersPolicy(this, 'LandingPageHeaders', {
+      securityHeadersBehavior: { ...security, contentSecurityPolicy: { contentSecurityPolicy: LANDING_PAGE_CSP, override: true } },
+      corsBehavior,
     });
     const cachePolicy = (name: string, ttl: Duration) =>
       new CachePolicy(this, name, { defaultTtl: ttl, minTtl: Duration.seconds(0), maxTtl: Duration.seconds(ttl.toSeconds() * 2), enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true });
@@ -80,8 +88,9 @@ export class PublicDistribution extends Construct {
       comment: 'ILO news syndication: public feeds, exports and articles',
       // The function below maps "/" to the landing page as well: it sees the URI before this applies.
       defaultRootObject: ROOT_KEY,
-      defaultBehavior: behavior(shortLived, corsHeaders),
+      defaultBehavior: behavior(shortLived, landingPageHeaders),
       additionalBehaviors: {
+        'feeds.opml': behavior(shortLived, corsHeaders),
         'feeds/*': behavior(shortLived, corsHeaders),
         'exports/v1/articles/*': behavior(longLived, corsHeaders),
         'exports/*': behavior(shortLived, corsHeaders),

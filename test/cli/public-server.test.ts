@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsStore, MAX_SERVED_BYTES } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, keyOf, startPublicServer } from '../../functions/cli/public-server.js';
 import type { Store } from '../../functions/pipeline/ports.js';
-import { PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
+import { EXPECTED_LANDING_CSP, EXPECTED_SECURITY_HEADERS, PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
 import { DEBIAN_PYTHON, hasPythonModules, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -116,11 +116,14 @@ describe('serve', () => {
     expect(answer.body).toBe('');
   });
 
-  it.each(PUBLIC_REQUEST_CASES)('$method $path answers as CloudFront does', async ({ method, path, answer, cors }) => {
+  it.each(PUBLIC_REQUEST_CASES)('$method $path answers as CloudFront does', async ({ method, path, answer, cors, landingPage }) => {
     const got = await get(server, path, { method, headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' } });
     if ('file' in answer) {
       expect(got.status).toBe(200);
       if (method === 'GET') expect(got.body).toBe(files[answer.file]);
+      expect(got.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
+      if (landingPage) expect(got.headers['content-security-policy']).toMatch(EXPECTED_LANDING_CSP);
+      else expect(got.headers['content-security-policy']).toBeUndefined();
     } else {
       expect(got.status).toBe(answer.status);
       if (answer.status === 301) expect(redirectTargets(got.headers.location as string, path)).toEqual(expectedRedirectTargets(answer.lands));

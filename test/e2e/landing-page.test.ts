@@ -213,6 +213,36 @@ describe.runIf(browser && chineseFonts)('the landing page in Chromium', () => {
     await page.close();
   });
 
+  it('sends its Content-Security-Policy as a header too (its <meta> policy and no framing): the style still applies, no violation, and another site cannot frame it', async () => {
+    consoleErrors.length = 0;
+    const page = await context.newPage();
+    const response = (await page.goto(`${server.url}/`, { waitUntil: 'load' }))!;
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(response.headers()['content-security-policy']).toBe(`${meta}; frame-ancestors 'none'`);
+    expect(response.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).maxWidth)).toBe('768px');
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+
+    // A page of another origin framing the landing page: the browser refuses to show it there.
+    const framer = createServer((_request, answer) =>
+      answer.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>framer</title><iframe src="${server.url}/"></iframe>`),
+    );
+    await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
+    const outer = await context.newPage();
+    try {
+      await outer.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`, { waitUntil: 'load' });
+      const frame = outer.frames().find((f) => f !== outer.mainFrame())!;
+      // A blocked frame holds Chromium's error page ("127.0.0.1 is blocked"), never the landing page.
+      expect(await frame.evaluate(() => document.querySelector('main') === null && document.querySelector('#feeds') === null).catch(() => true)).toBe(true);
+      expect(consoleErrors).toContainEqual(expect.stringContaining(`Framing '${server.url}/' violates the following Content Security Policy directive: "frame-ancestors 'none'"`));
+    } finally {
+      await outer.close();
+      framer.closeAllConnections();
+      await new Promise((resolve) => framer.close(resolve));
+    }
+  });
+
   it('is announced well: headings in order, every link named, language switch', async () => {
     const page = await open('desktop');
     const headings = await page.locator('h1, h2, h3').evaluateAll((hs) => hs.map((h) => Number(h.tagName[1])));

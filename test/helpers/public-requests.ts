@@ -10,11 +10,23 @@ export interface PublicRequestCase {
   answer: { file: string } | { status: 301; lands: string } | { status: 204 | 404 };
   /** CORS headers on the answer. */
   cors: boolean;
+  /** The landing page's Content-Security-Policy header on the answer (a file answer carries SECURITY_HEADERS always). */
+  landingPage?: true;
 }
 
+/** The security headers every file answer carries, from serve and from CloudFront. */
+export const EXPECTED_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+} as const;
+
+/** The landing page's header policy: what its <meta> tag says, and no framing. */
+export const EXPECTED_LANDING_CSP = /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/;
+
 export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
-  { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: true },
-  { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: true },
+  { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: true, landingPage: true },
+  { method: 'GET', path: '/index.html', answer: { file: 'index.html' }, cors: true, landingPage: true },
   { method: 'GET', path: '/feeds.opml', answer: { file: 'feeds.opml' }, cors: true },
   { method: 'GET', path: '/feeds/', answer: { status: 301, lands: '#feeds' }, cors: false },
   { method: 'GET', path: '/feeds', answer: { status: 301, lands: '#feeds' }, cors: false },

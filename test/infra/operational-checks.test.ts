@@ -76,6 +76,9 @@ const MUTATIONS: [string, CheckName, (template: CfnTemplate) => void][] = [
   ['HSTS shortened on one policy', 'every CloudFront response carries the security headers', (t) => {
     ofType(t, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec = 60;
   }],
+  ['Referrer-Policy removed from one policy', 'every CloudFront response carries the security headers', (t) => {
+    delete ofType(t, 'AWS::CloudFront::ResponseHeadersPolicy').at(-1)!.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ReferrerPolicy;
+  }],
   ['price class changed', 'CloudFront price class is the cheapest', (t) => {
     ofType(t, 'AWS::CloudFront::Distribution')[0]!.Properties!.DistributionConfig.PriceClass = 'PriceClass_All';
   }],

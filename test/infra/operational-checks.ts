@@ -151,6 +151,7 @@ export const CHECKS = {
       expect(headers, `security headers of ${behavior.PathPattern ?? 'the default behaviour'}`).toBeDefined();
       expect(headers.ContentTypeOptions).toEqual({ Override: true });
       expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+      expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true });
       expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: EXPECTED.hstsSeconds, IncludeSubdomains: true, Override: true });
     }
   },

@@ -2,7 +2,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORS_RULES } from '../../functions/pipeline/state/public-paths.js';
-import { PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
+import { EXPECTED_LANDING_CSP, EXPECTED_SECURITY_HEADERS, PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
 import { synthStack } from './synth.js';
 
 const { stack, template: templateOf } = synthStack({ subscriberEmails: 'news@example.org, desk@example.org', alarmEmail: 'ops@example.org' });
@@ -53,7 +53,7 @@ describe('CloudFront', () => {
       expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
       expect(behavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: expect.anything() }]);
     }
-    expect(distribution.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual(['feeds/*', 'exports/v1/articles/*', 'exports/*', 'articles/*']);
+    expect(distribution.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual(['feeds.opml', 'feeds/*', 'exports/v1/articles/*', 'exports/*', 'articles/*']);
     expect(distribution.Logging).toMatchObject({ Prefix: 'cloudfront/' });
   });
 
@@ -71,19 +71,27 @@ describe('CloudFront', () => {
     }
   });
 
-  it('answers as serve does: the landing page at "/", redirects, preflights, CORS where serve sends it', () => {
-    const corsPolicyId = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![0];
-    const behaviorOf = (key: string) =>
-      distribution.CacheBehaviors.find((b: { PathPattern: string }) => new RegExp(`^${b.PathPattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(key)) ??
+  it('answers as serve does: the landing page at "/", redirects, preflights, CORS and security headers where serve sends them', () => {
+    // CloudFront picks the behavior by the path the viewer asked for ("/" is the default behavior's).
+    const behaviorOf = (path: string) =>
+      distribution.CacheBehaviors.find((b: { PathPattern: string }) => new RegExp(`^${b.PathPattern.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(path.replace(/^\//, ''))) ??
       distribution.DefaultCacheBehavior;
-    for (const { method, path, answer: expected, cors } of PUBLIC_REQUEST_CASES) {
+    const policyOf = (path: string) => template.toJSON().Resources[behaviorOf(path).ResponseHeadersPolicyId.Ref].Properties.ResponseHeadersPolicyConfig;
+    for (const { method, path, answer: expected, cors, landingPage } of PUBLIC_REQUEST_CASES) {
       const got = answer(path, method);
       const label = `${method} ${path}`;
       if ('file' in expected) {
         expect(got.statusCode, label).toBeUndefined();
         expect(got.uri, label).toBe(`/${expected.file}`);
-        // On the way back, the behavior's response headers policy adds CORS (or not).
-        expect(behaviorOf(expected.file).ResponseHeadersPolicyId?.Ref === corsPolicyId, label).toBe(cors);
+        // On the way back, the behavior's response headers policy adds CORS (or not) and the security headers.
+        const policy = policyOf(path);
+        expect(policy.CorsConfig !== undefined, label).toBe(cors);
+        const headers = policy.SecurityHeadersConfig;
+        expect(headers.ContentTypeOptions, label).toEqual({ Override: true });
+        expect(headers.FrameOptions, label).toEqual({ FrameOption: EXPECTED_SECURITY_HEADERS['x-frame-options'], Override: true });
+        expect(headers.ReferrerPolicy, label).toEqual({ ReferrerPolicy: EXPECTED_SECURITY_HEADERS['referrer-policy'], Override: true });
+        if (landingPage) expect(headers.ContentSecurityPolicy, label).toEqual({ ContentSecurityPolicy: expect.stringMatching(EXPECTED_LANDING_CSP), Override: true });
+        else expect(headers.ContentSecurityPolicy, label).toBeUndefined();
       } else {
         expect(got.statusCode, label).toBe(expected.status);
         if (expected.status === 301) expect(redirectTargets(got.headers!.location!.value, path), label).toEqual(expectedRedirectTargets(expected.lands));
@@ -112,13 +120,13 @@ describe('CloudFront', () => {
       AccessControlMaxAgeSec: CORS_RULES.maxAgeSeconds,
       AccessControlAllowCredentials: false,
     });
-    const corsId = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig)![0];
-    for (const pattern of ['feeds/*', 'exports/*', 'exports/v1/articles/*', 'articles/*']) {
+    const withCors = new Set(resources('AWS::CloudFront::ResponseHeadersPolicy').filter(([, r]) => r.Properties.ResponseHeadersPolicyConfig.CorsConfig).map(([id]) => id));
+    for (const pattern of ['feeds.opml', 'feeds/*', 'exports/*', 'exports/v1/articles/*', 'articles/*']) {
       const behavior = distribution.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === pattern);
-      expect(behavior.ResponseHeadersPolicyId, pattern).toEqual({ Ref: corsId });
+      expect(withCors.has(behavior.ResponseHeadersPolicyId.Ref), pattern).toBe(true);
     }
-    // The landing page and the OPML (the default behavior) too: a browser app reads the OPML.
-    expect(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: corsId });
+    // The landing page (the default behavior) too; a browser app reads the OPML (its own behavior above).
+    expect(withCors.has(distribution.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 // Which store keys are public, and how a request path maps to them. One set of rules for every place
 // that serves the store: the local `serve` command and the CloudFront distribution (its viewer-request
 // function embeds these values as text, and its CORS policy uses the same header lists).
+import { LANDING_PAGE_CSP } from '../publish/landing/landing-style.js';
 
 /** The regular expression source, without delimiters (CloudFront functions embed it as text). */
 export const PUBLIC_KEY_PATTERN =
@@ -57,4 +58,20 @@ export function corsHeaders(preflight: boolean): Record<string, string> {
         }
       : {}),
   };
+}
+
+/**
+ * Security headers of every public file, sent by `serve` and by CloudFront's response headers
+ * policies (which add HSTS, meaningless over serve's plain HTTP). The referrer policy keeps the
+ * path of our pages (a topic feed, a story) out of what links to other sites are told.
+ */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+} as const;
+
+/** The security headers of a public key's responses: the landing page's also carry its Content-Security-Policy. */
+export function securityHeaders(key: string): Record<string, string> {
+  return { ...SECURITY_HEADERS, ...(key === ROOT_KEY ? { 'content-security-policy': LANDING_PAGE_CSP } : {}) };
 }

@@ -1,15 +1,15 @@
 // index.html: the page a person finds at the site's root, in English and Chinese: what this is, the
 // newest stories of each language, every feed (with <link rel="alternate"> autodiscovery for the
 // language feeds), the exports for partner sites, and email subscriptions. One static file: no
-// script, no external asset (a Content-Security-Policy says so to the browser), every text escaped,
+// script, no external asset (a Content-Security-Policy says so to the browser: landing-style.ts), every text escaped,
 // links relative to the page for our own files so it works wherever it is served.
-import { createHash } from 'node:crypto';
 import type { LanguageKey } from '../../site/ilo-urls.js';
 import type { FeedFormat } from '../../state/store-keys.js';
 import { keys } from '../../state/store-keys.js';
 import { escapeXml } from '../../text/clean-text.js';
 import { LANGUAGE_TAG } from '../feeds/feed-model.js';
 import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
+import { LANDING_PAGE_META_CSP, STYLE } from './landing-style.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -107,36 +107,8 @@ const FORMAT_LABEL: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', jso
 const MEDIA_TYPE: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
 
 // Readable from a 320 px phone to a desktop: one column, system fonts, tables that wrap.
-const STYLE = `
-:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #555555; --link: #0b4f9c; --line: #d0d7de; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #141414; --muted: #b0b0b0; --link: #8cc4ff; --line: #3a3f44; } }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: var(--bg); font: 1rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; }
-header, main, footer { max-width: 48rem; margin: 0 auto; padding: 0 1rem; }
-header { padding-top: 1.5rem; }
-h1 { font-size: 1.6rem; line-height: 1.3; margin: 0 0 .5rem; }
-h2 { font-size: 1.4rem; margin: 2.5rem 0 .5rem; padding-top: 1rem; border-top: 2px solid var(--line); }
-h3 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
-a { color: var(--link); text-underline-offset: .15em; }
-a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
-nav ul { list-style: none; padding: 0; margin: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-ul.stories { list-style: none; padding: 0; }
-ul.stories li { margin: 0 0 .75rem; }
-time, .muted { color: var(--muted); font-size: .9rem; }
-ul.stories time { display: block; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-th[scope="col"]:last-child { width: 40%; }
-th, td { text-align: left; vertical-align: top; padding: .4rem .5rem .4rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-td.formats a { margin-right: .6rem; white-space: nowrap; }
-details.topics { margin: 1rem 0; }
-details.topics summary { cursor: pointer; color: var(--link); font-weight: bold; padding: .4rem 0; }
-code { font-size: .9em; overflow-wrap: anywhere; }
-footer { margin: 3rem auto 2rem; color: var(--muted); font-size: .9rem; }
-`;
 
 export function renderLandingPage(model: LandingModel): string {
-  const styleHash = createHash('sha256').update(STYLE, 'utf8').digest('base64');
-  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; base-uri 'none'; form-action 'none'`;
   const discovery = (['en', 'zh'] as const).flatMap((lang) =>
     (['rss', 'atom', 'json'] as const).map(
       (format) =>
@@ -149,7 +121,7 @@ export function renderLandingPage(model: LandingModel): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${LANDING_PAGE_META_CSP}">
 <title>ILO News feeds · 国际劳工组织新闻订阅</title>
 <meta name="description" content="News from the International Labour Organization, in English and Chinese: feeds, exports for partner sites, email.">
 ${discovery.join('\n')}
