@@ -49,16 +49,30 @@ export async function benchColdImports(rounds = 5): Promise<ColdImport[]> {
   try {
     const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new SyndicationStack(app, 'Bench', { config: readConfig(() => undefined) });
-    const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: any; Metadata?: Record<string, string> }> };
+    const template = app.synth().getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: any; Metadata?: Record<string, string> }>;
+    };
     const functions = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
       .map((r) => {
         const variables = r.Properties.Environment.Variables as Record<string, unknown>;
-        const environment = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : DEPLOYED[name] ?? 'x']));
-        return { service: variables.POWERTOOLS_SERVICE_NAME as string, bundle: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs'), environment };
+        const environment = Object.fromEntries(
+          Object.entries(variables).map(([name, value]) => [
+            name,
+            typeof value === 'string' ? value : (DEPLOYED[name] ?? 'x'),
+          ]),
+        );
+        return {
+          service: variables.POWERTOOLS_SERVICE_NAME as string,
+          bundle: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs'),
+          environment,
+        };
       });
     // The baseline runs beside the bundles (so the SDK resolves from the project's node_modules).
-    const targets = [...functions.map((f) => ({ ...f, specifier: pathToFileURL(f.bundle).href })), { service: BASELINE, bundle: functions[0]!.bundle, specifier: '@aws-sdk/client-s3', environment: {} }];
+    const targets = [
+      ...functions.map((f) => ({ ...f, specifier: pathToFileURL(f.bundle).href })),
+      { service: BASELINE, bundle: functions[0]!.bundle, specifier: '@aws-sdk/client-s3', environment: {} },
+    ];
     const samples = new Map<string, { wall: number; cpu: number }[]>(targets.map((t) => [t.service, []]));
     // A first round reads the files into the page cache and is not counted.
     for (let round = -1; round < rounds; round++) {
@@ -66,7 +80,12 @@ export async function benchColdImports(rounds = 5): Promise<ColdImport[]> {
         const script = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(target.specifier)}); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`;
         const { stdout } = await run(node, ['--input-type=module', '-e', script], {
           cwd: path.dirname(target.bundle),
-          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', ...target.environment },
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_REGION: 'eu-west-1',
+            AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+            ...target.environment,
+          },
         });
         const [wall, cpu] = stdout.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number];
         if (round >= 0) samples.get(target.service)!.push({ wall, cpu });
@@ -75,7 +94,12 @@ export async function benchColdImports(rounds = 5): Promise<ColdImport[]> {
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     return targets.map(({ service }) => {
       const taken = samples.get(service)!;
-      return { service, samplesMs: taken.map((s) => s.wall), medianMs: median(taken.map((s) => s.wall)), medianCpuMs: median(taken.map((s) => s.cpu)) };
+      return {
+        service,
+        samplesMs: taken.map((s) => s.wall),
+        medianMs: median(taken.map((s) => s.wall)),
+        medianCpuMs: median(taken.map((s) => s.cpu)),
+      };
     });
   } finally {
     await rm(outdir, { recursive: true, force: true });
@@ -85,18 +109,25 @@ export async function benchColdImports(rounds = 5): Promise<ColdImport[]> {
 /** Prints the figures with the load they were taken under (part of `npm run bench`; alone: `npx tsx bench/cold-import.ts`). */
 export async function printColdImports(verdict: (ok: boolean) => string): Promise<void> {
   const fmt = (n: number, digits: number) => n.toFixed(digits);
-  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   console.log('\nCold import of each Lambda bundle under Node 24 (fresh process each time, 5 each, interleaved)');
   console.log(`load average before: ${load()} (${availableParallelism()} CPUs)`);
   console.log('function            median ms  cpu ms  over S3 alone   samples ms');
   const cold = await benchColdImports();
   const floor = cold.find((c) => c.service === BASELINE)!;
   for (const { service, medianMs, medianCpuMs, samplesMs } of cold) {
-    const target = service === BASELINE ? '' : `  [< ${COLD_IMPORT_TARGET_MS} ms] ${verdict(medianMs < COLD_IMPORT_TARGET_MS)}`;
+    const target =
+      service === BASELINE ? '' : `  [< ${COLD_IMPORT_TARGET_MS} ms] ${verdict(medianMs < COLD_IMPORT_TARGET_MS)}`;
     const over = service === BASELINE ? '' : `+${fmt(medianMs - floor.medianMs, 0)}`;
-    console.log(`${service.padEnd(18)} ${fmt(medianMs, 1).padStart(10)} ${fmt(medianCpuMs, 0).padStart(7)} ${over.padStart(14)}   ${samplesMs.map((ms) => fmt(ms, 0)).join(', ')}${target}`);
+    console.log(
+      `${service.padEnd(18)} ${fmt(medianMs, 1).padStart(10)} ${fmt(medianCpuMs, 0).padStart(7)} ${over.padStart(14)}   ${samplesMs.map((ms) => fmt(ms, 0)).join(', ')}${target}`,
+    );
   }
   console.log(`load average after: ${load()}`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await printColdImports((ok) => (ok ? 'met' : 'NOT MET'));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  await printColdImports((ok) => (ok ? 'met' : 'NOT MET'));

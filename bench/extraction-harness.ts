@@ -23,8 +23,16 @@ export interface MeasureOptions {
 }
 
 export async function measure(stackName: string, stack: Stack, options: MeasureOptions): Promise<void> {
-  const setName = (['replica', 'large', 'memory', 'huge'] as const).find((name) => name === process.argv[2]) ?? 'replica';
-  const pages = setName === 'large' ? [largePage()] : setName === 'huge' ? [largePage(6_000_000)] : setName === 'memory' ? [...replicaPages(), largePage()] : replicaPages();
+  const setName =
+    (['replica', 'large', 'memory', 'huge'] as const).find((name) => name === process.argv[2]) ?? 'replica';
+  const pages =
+    setName === 'large'
+      ? [largePage()]
+      : setName === 'huge'
+        ? [largePage(6_000_000)]
+        : setName === 'memory'
+          ? [...replicaPages(), largePage()]
+          : replicaPages();
   const rounds = Number(process.env.BENCH_ROUNDS ?? (setName === 'memory' ? 5 : (options.rounds[setName] ?? 2)));
   // Warm up (JIT), then time each page on its own; between pages, yield to the event loop outside
   // the timed part: in a loop that never yields, Node 20 never frees jsdom windows.

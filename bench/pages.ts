@@ -22,7 +22,10 @@ const SITE = (() => {
 
 export function replicaPages(): BenchPage[] {
   const pages: BenchPage[] = [];
-  for (const [dir, lang] of [['resource/news', 'en'], ['zh-hans/resource/news', 'zh']] as const) {
+  for (const [dir, lang] of [
+    ['resource/news', 'en'],
+    ['zh-hans/resource/news', 'zh'],
+  ] as const) {
     for (const file of readdirSync(path.join(SITE, dir)).sort()) {
       if (!file.endsWith('.html') || file.startsWith('all-news')) continue;
       const slug = file.replace(/\.html$/, '');
@@ -39,8 +42,14 @@ export function replicaPages(): BenchPage[] {
 
 /** The seed page with its richtext body grown to about `bytes` (whole paragraphs, tables, figures). */
 export function largePage(bytes = 300_000): BenchPage {
-  const seed = readFileSync(path.join(SITE, 'resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china.html'), 'utf8');
-  const table = readFileSync(path.join(SITE, 'resource/news/survey-shows-gains-apprentices-chinas-quality-apprenticeship-pilots.html'), 'utf8');
+  const seed = readFileSync(
+    path.join(SITE, 'resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china.html'),
+    'utf8',
+  );
+  const table = readFileSync(
+    path.join(SITE, 'resource/news/survey-shows-gains-apprentices-chinas-quality-apprenticeship-pilots.html'),
+    'utf8',
+  );
   const open = seed.indexOf('<div class="ilo--richtext');
   const start = seed.indexOf('>', open) + 1;
   const end = seed.indexOf('</div>', start);
@@ -51,11 +60,25 @@ export function largePage(bytes = 300_000): BenchPage {
   for (let i = 0; seed.length - body.length + grown.length < bytes; i++) {
     grown += `\n<h2>Section ${i + 1}</h2>\n${body}\n${blocks[i % Math.max(blocks.length, 1)] ?? ''}`;
   }
-  return { name: 'large (~300 KB)', url: 'https://www.ilo.org/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china', lang: 'en', html: seed.slice(0, start) + grown + seed.slice(end) };
+  return {
+    name: 'large (~300 KB)',
+    url: 'https://www.ilo.org/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china',
+    lang: 'en',
+    html: seed.slice(0, start) + grown + seed.slice(end),
+  };
 }
 
 /** Text that is page chrome on every replica page: finding it in an output is a leak. */
 export const CHROME_MARKERS = [
-  'Skip to main content', 'Facebook', 'Linkedin', 'Related news', 'We use cookies', 'Accept all cookies',
-  'Global Coalition for Social Justice', 'Morillons', 'Previously posted', 'Subscribe to', '相关新闻',
+  'Skip to main content',
+  'Facebook',
+  'Linkedin',
+  'Related news',
+  'We use cookies',
+  'Accept all cookies',
+  'Global Coalition for Social Justice',
+  'Morillons',
+  'Previously posted',
+  'Subscribe to',
+  '相关新闻',
 ];

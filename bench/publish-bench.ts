@@ -15,7 +15,11 @@ function ports(store: MemoryStore): PipelinePorts {
   return {
     store,
     notifier: { publish: async () => ({ messageId: `m-${++sent}` }) },
-    fetcher: { fetch: async () => { throw new Error('no fetching in this benchmark'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('no fetching in this benchmark');
+      },
+    },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
     tokens: randomTokens,
     logger: silent,
@@ -41,7 +45,10 @@ export async function benchPublish(archive: number, rounds = 7): Promise<Publish
   let counts = MemoryStore.zero();
   for (let round = 0; round < rounds; round++) {
     // Ten new stories, newer than everything in the archive.
-    for (let i = 0; i < 10; i++) await storeSyntheticStory(store, 1_000_000 + round * 10 + i, `2026-01-${String(1 + round).padStart(2, '0')}`, { now });
+    for (let i = 0; i < 10; i++)
+      await storeSyntheticStory(store, 1_000_000 + round * 10 + i, `2026-01-${String(1 + round).padStart(2, '0')}`, {
+        now,
+      });
     store.counts = MemoryStore.zero();
     const start = process.hrtime.bigint();
     await publishPending(ports(store), settings);

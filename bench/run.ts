@@ -15,13 +15,27 @@ const STACKS = ['parse-only', 'ours', 'peer'] as const;
 const BUILD = fileURLToPath(new URL('./.build/', import.meta.url));
 // Our stack and the floor are bundled the way the Lambdas are (everything in one ES module, lazily
 // imported modules initialized on first use); jsdom cannot be bundled, so the peer keeps its imports.
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: BUILD, outExtension: { '.js': '.mjs' }, logLevel: 'warning' } as const;
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: BUILD,
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+} as const;
 await build({
   ...common,
   entryPoints: ['ours', 'parse-only'].map((stack) => fileURLToPath(new URL(`./stacks/${stack}.ts`, import.meta.url))),
-  banner: { js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+  },
 });
-await build({ ...common, entryPoints: [fileURLToPath(new URL('./stacks/peer.ts', import.meta.url))], packages: 'external' });
+await build({
+  ...common,
+  entryPoints: [fileURLToPath(new URL('./stacks/peer.ts', import.meta.url))],
+  packages: 'external',
+});
 
 interface ExtractionResult {
   stack: string;
@@ -38,7 +52,10 @@ interface ExtractionResult {
 }
 
 async function extraction(stack: string, set: string): Promise<ExtractionResult> {
-  const { stdout } = await run(process.execPath, [`${BUILD}${stack}.mjs`, set], { maxBuffer: 1 << 20, env: process.env });
+  const { stdout } = await run(process.execPath, [`${BUILD}${stack}.mjs`, set], {
+    maxBuffer: 1 << 20,
+    env: process.env,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ExtractionResult;
 }
 
@@ -59,18 +76,24 @@ for (const set of ['replica', 'large']) {
     );
   }
 }
-console.log('\nPeak memory, the same workload for each stack (all pages above, 5 rounds, one process; median of 3 processes)');
+console.log(
+  '\nPeak memory, the same workload for each stack (all pages above, 5 rounds, one process; median of 3 processes)',
+);
 for (const stack of ['ours', 'peer']) {
   // A garbage-collected process peaks where its collector happens to run: take the middle of three.
   const runs: ExtractionResult[] = [];
   for (let i = 0; i < 3; i++) runs.push(await extraction(stack, 'memory'));
   runs.sort((a, b) => a.peakRssMb - b.peakRssMb);
   results[`memory/${stack}`] = runs[1]!;
-  console.log(`  ${stack.padEnd(5)} peak RSS ${fmt(runs[1]!.peakRssMb, 0)} MB (runs: ${runs.map((run) => fmt(run.peakRssMb, 0)).join(', ')}; Node itself is about 40 MB of it)`);
+  console.log(
+    `  ${stack.padEnd(5)} peak RSS ${fmt(runs[1]!.peakRssMb, 0)} MB (runs: ${runs.map((run) => fmt(run.peakRssMb, 0)).join(', ')}; Node itself is about 40 MB of it)`,
+  );
 }
 // The body limits (docs/ARCHITECTURE.md, "Limits"): a 6 MB page costs what a long story does.
 const huge = await extraction('ours', 'huge');
-console.log(`\nA 6 MB page (${huge.pageKb} KB), ours: ${fmt(huge.medianMs, 0)} ms, peak RSS ${fmt(huge.peakRssMb, 0)} MB, Markdown out ${huge.outputKb} KB`);
+console.log(
+  `\nA 6 MB page (${huge.pageKb} KB), ours: ${fmt(huge.medianMs, 0)} ms, peak RSS ${fmt(huge.peakRssMb, 0)} MB, Markdown out ${huge.outputKb} KB`,
+);
 const r = (set: string, stack: string) => results[`${set}/${stack}`]!;
 const replicaSpeedup = r('replica', 'ours').pagesPerSecond / r('replica', 'peer').pagesPerSecond;
 const largeSpeedup = r('large', 'ours').pagesPerSecond / r('large', 'peer').pagesPerSecond;
@@ -78,11 +101,17 @@ const largeSpeedup = r('large', 'ours').pagesPerSecond / r('large', 'peer').page
 const floorRatio = r('replica', 'ours').medianMs / r('replica', 'ours').floorMedianMs!;
 const memory = r('memory', 'ours').peakRssMb / r('memory', 'peer').peakRssMb;
 console.log('\nRatios (target in brackets)');
-console.log(`  throughput vs peer, replica pages   ${fmt(replicaSpeedup, 1)}x  [>= 40x]  ${verdict(replicaSpeedup >= 40)}`);
+console.log(
+  `  throughput vs peer, replica pages   ${fmt(replicaSpeedup, 1)}x  [>= 40x]  ${verdict(replicaSpeedup >= 40)}`,
+);
 console.log(`  throughput vs peer, 300 KB page     ${fmt(largeSpeedup, 1)}x  [>= 10x]  ${verdict(largeSpeedup >= 10)}`);
-console.log(`  median time vs parse-only floor     ${fmt(floorRatio, 2)}x  [<= 3x]   ${verdict(floorRatio <= 3)}  (floor ${fmt(r('replica', 'ours').floorMedianMs!, 3)} ms/page, timed alongside)`);
+console.log(
+  `  median time vs parse-only floor     ${fmt(floorRatio, 2)}x  [<= 3x]   ${verdict(floorRatio <= 3)}  (floor ${fmt(r('replica', 'ours').floorMedianMs!, 3)} ms/page, timed alongside)`,
+);
 console.log(`  peak memory vs peer                 ${fmt(memory, 2)}   [<= 0.25] ${verdict(memory <= 0.25)}`);
-console.log(`  chrome leaks: ours ${r('replica', 'ours').chromeLeaks}/${r('replica', 'ours').pages}, peer ${r('replica', 'peer').chromeLeaks}/${r('replica', 'peer').pages} replica pages`);
+console.log(
+  `  chrome leaks: ours ${r('replica', 'ours').chromeLeaks}/${r('replica', 'ours').pages}, peer ${r('replica', 'peer').chromeLeaks}/${r('replica', 'peer').pages} replica pages`,
+);
 
 console.log('\nPublishing 10 new stories (in-memory store, operations counted)');
 console.log('archive   median ms   gets  puts  lists  listed  deletes  KB read  KB written');
@@ -95,9 +124,13 @@ for (const archive of [100, 10_000]) {
     `${String(archive).padStart(7)}  ${fmt(result.medianMs, 1).padStart(10)}  ${String(c.get).padStart(5)} ${String(c.put).padStart(5)} ${String(c.list).padStart(6)} ${String(c.listed).padStart(7)} ${String(c.delete).padStart(8)} ${String(Math.round(c.bytesRead / 1024)).padStart(8)} ${String(Math.round(c.bytesWritten / 1024)).padStart(11)}`,
   );
 }
-const [small, big] = publish as [typeof publish[0], typeof publish[0]];
+const [small, big] = publish as [(typeof publish)[0], (typeof publish)[0]];
 const timeRatio = big.medianMs / small.medianMs;
-const opsRatio = (big.counts.get + big.counts.put + big.counts.listed + big.counts.delete) / (small.counts.get + small.counts.put + small.counts.listed + small.counts.delete);
-console.log(`\n  10,000 vs 100: time ${fmt(timeRatio, 2)}x, store operations ${fmt(opsRatio, 2)}x  [<= 1.5x]  ${verdict(timeRatio <= 1.5 && opsRatio <= 1.5)}`);
+const opsRatio =
+  (big.counts.get + big.counts.put + big.counts.listed + big.counts.delete) /
+  (small.counts.get + small.counts.put + small.counts.listed + small.counts.delete);
+console.log(
+  `\n  10,000 vs 100: time ${fmt(timeRatio, 2)}x, store operations ${fmt(opsRatio, 2)}x  [<= 1.5x]  ${verdict(timeRatio <= 1.5 && opsRatio <= 1.5)}`,
+);
 
 await printColdImports(verdict);

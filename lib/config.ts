@@ -38,7 +38,8 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
   const text = (key: string): string | undefined => {
     const value = get(key);
     if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string' && typeof value !== 'number') throw new ConfigError(`context '${key}' must be a string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new ConfigError(`context '${key}' must be a string, got ${JSON.stringify(value)}`);
     return String(value).trim();
   };
 
@@ -49,31 +50,43 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
   }
 
   const origin = text('origin') ?? 'https://www.ilo.org';
-  if (!/^https?:\/\/[^\s/?#]+\/?$/.test(origin)) throw new ConfigError(`context 'origin' must be an http(s) origin like https://www.ilo.org, got '${origin}'`);
+  if (!/^https?:\/\/[^\s/?#]+\/?$/.test(origin))
+    throw new ConfigError(`context 'origin' must be an http(s) origin like https://www.ilo.org, got '${origin}'`);
 
   const contentMode = text('contentMode') ?? 'full';
-  if (contentMode !== 'full' && contentMode !== 'summary') throw new ConfigError(`context 'contentMode' must be 'full' or 'summary', got '${contentMode}'`);
+  if (contentMode !== 'full' && contentMode !== 'summary')
+    throw new ConfigError(`context 'contentMode' must be 'full' or 'summary', got '${contentMode}'`);
 
   const rawEmails = get('subscriberEmails');
-  const emails = (Array.isArray(rawEmails) ? rawEmails.map(String) : (text('subscriberEmails') ?? '').split(',')).map((e) => e.trim()).filter(Boolean);
-  for (const email of emails) if (!EMAIL.test(email)) throw new ConfigError(`context 'subscriberEmails' has an invalid address: '${email}'`);
+  const emails = (Array.isArray(rawEmails) ? rawEmails.map(String) : (text('subscriberEmails') ?? '').split(','))
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const email of emails)
+    if (!EMAIL.test(email)) throw new ConfigError(`context 'subscriberEmails' has an invalid address: '${email}'`);
 
   const alarmEmail = text('alarmEmail');
-  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) throw new ConfigError(`context 'alarmEmail' is not an email address: '${alarmEmail}'`);
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail))
+    throw new ConfigError(`context 'alarmEmail' is not an email address: '${alarmEmail}'`);
 
   const userAgent = text('userAgent');
-  if (userAgent !== undefined && !/^[\x20-\x7E]{8,300}$/.test(userAgent)) throw new ConfigError("context 'userAgent' must be 8 to 300 printable ASCII characters");
+  if (userAgent !== undefined && !/^[\x20-\x7E]{8,300}$/.test(userAgent))
+    throw new ConfigError("context 'userAgent' must be 8 to 300 printable ASCII characters");
 
   const removalPolicy = text('removalPolicy') ?? 'retain';
-  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') throw new ConfigError(`context 'removalPolicy' must be 'retain' or 'destroy', got '${removalPolicy}'`);
+  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy')
+    throw new ConfigError(`context 'removalPolicy' must be 'retain' or 'destroy', got '${removalPolicy}'`);
 
   const maxText = text('maxPerRun') ?? '200';
   const maxPerRun = Number(maxText);
-  if (!Number.isInteger(maxPerRun) || maxPerRun < 1 || maxPerRun > 10_000) throw new ConfigError(`context 'maxPerRun' must be a whole number from 1 to 10000, got '${maxText}'`);
+  if (!Number.isInteger(maxPerRun) || maxPerRun < 1 || maxPerRun > 10_000)
+    throw new ConfigError(`context 'maxPerRun' must be a whole number from 1 to 10000, got '${maxText}'`);
 
   const rateText = text('originRate') ?? '1';
   const originRate = Number(rateText);
-  if (rateText === '' || !Number.isFinite(originRate) || originRate < 0 || originRate > 20) throw new ConfigError(`context 'originRate' must be a number of requests per second from 0 to 20, got '${rateText}'`);
+  if (rateText === '' || !Number.isFinite(originRate) || originRate < 0 || originRate > 20)
+    throw new ConfigError(
+      `context 'originRate' must be a number of requests per second from 0 to 20, got '${rateText}'`,
+    );
 
   // One late run must not fire the heartbeat: at least two schedule intervals (CloudWatch evaluates
   // an alarm over at most 7 days).
@@ -81,12 +94,16 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
   const heartbeatText = text('heartbeatHours') ?? String(Math.max(3, minHeartbeat));
   const heartbeatHours = Number(heartbeatText);
   if (!Number.isInteger(heartbeatHours) || heartbeatHours < minHeartbeat || heartbeatHours > 168) {
-    throw new ConfigError(`context 'heartbeatHours' must be a whole number of hours from ${minHeartbeat} (two schedule intervals) to 168, got '${heartbeatText}'`);
+    throw new ConfigError(
+      `context 'heartbeatHours' must be a whole number of hours from ${minHeartbeat} (two schedule intervals) to 168, got '${heartbeatText}'`,
+    );
   }
   const storyDaysText = text('storyHeartbeatDays') ?? '4';
   const storyHeartbeatDays = Number(storyDaysText);
   if (!Number.isInteger(storyHeartbeatDays) || storyHeartbeatDays < 1 || storyHeartbeatDays > 7) {
-    throw new ConfigError(`context 'storyHeartbeatDays' must be a whole number of days from 1 to 7, got '${storyDaysText}'`);
+    throw new ConfigError(
+      `context 'storyHeartbeatDays' must be a whole number of days from 1 to 7, got '${storyDaysText}'`,
+    );
   }
 
   return {

@@ -30,15 +30,30 @@ export class SyndicationStack extends Stack {
       );
     }
     this.content = new ContentStore(this, 'Content', { removalPolicy: config.removalPolicy });
-    this.topics = new SubscriberTopics(this, 'Topics', { subscriberEmails: config.subscriberEmails, removalPolicy: config.removalPolicy, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
-    this.site = new PublicDistribution(this, 'Public', { bucket: this.content.bucket, logBucket: this.content.logBucket });
+    this.topics = new SubscriberTopics(this, 'Topics', {
+      subscriberEmails: config.subscriberEmails,
+      removalPolicy: config.removalPolicy,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+    this.site = new PublicDistribution(this, 'Public', {
+      bucket: this.content.bucket,
+      logBucket: this.content.logBucket,
+    });
     const publicUrl = `https://${this.site.distribution.distributionDomainName}`;
     const { distribution } = this.site;
     this.pipeline = new PipelineFunctions(this, 'Pipeline', {
       bucket: this.content.bucket,
       topic: this.topics.notifications,
       publicUrl,
-      distribution: { distributionId: distribution.distributionId, distributionArn: this.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: distribution.distributionId }) },
+      distribution: {
+        distributionId: distribution.distributionId,
+        distributionArn: this.formatArn({
+          service: 'cloudfront',
+          region: '',
+          resource: 'distribution',
+          resourceName: distribution.distributionId,
+        }),
+      },
       config,
     });
     const { pipeline } = this;
@@ -52,28 +67,81 @@ export class SyndicationStack extends Stack {
       ...(this.topics.alarms ? { alarmTopic: this.topics.alarms } : {}),
     });
 
-    new CfnOutput(this, 'FeedUrlEnglish', { description: 'English RSS feed (atom.xml and feed.json beside it)', value: `${publicUrl}/feeds/en/rss.xml` });
-    new CfnOutput(this, 'FeedUrlChinese', { description: 'Chinese RSS feed (atom.xml and feed.json beside it)', value: `${publicUrl}/feeds/zh/rss.xml` });
-    new CfnOutput(this, 'ExportUrl', { description: 'Partner export index', value: `${publicUrl}/exports/v1/index.json` });
-    new CfnOutput(this, 'TopicArn', { description: 'Subscribe here for notifications', value: this.topics.notifications.topicArn });
-    new CfnOutput(this, 'TopicKeyArn', { description: 'The KMS key of the topics: publishing from a laptop needs kms:GenerateDataKey* and kms:Decrypt on it', value: this.topics.key.keyArn });
-    new CfnOutput(this, 'LogBucketName', { description: 'S3 server access logs and CloudFront logs (kept 90 days)', value: this.content.logBucket.bucketName });
-    new CfnOutput(this, 'BucketName', { description: 'The content bucket (use with --store s3://...)', value: this.content.bucket.bucketName });
-    new CfnOutput(this, 'PublicUrl', { description: 'Where the public files are served (use with --public-url)', value: publicUrl });
-    new CfnOutput(this, 'DistributionId', { description: 'The CloudFront distribution (for invalidations by hand)', value: distribution.distributionId });
+    new CfnOutput(this, 'FeedUrlEnglish', {
+      description: 'English RSS feed (atom.xml and feed.json beside it)',
+      value: `${publicUrl}/feeds/en/rss.xml`,
+    });
+    new CfnOutput(this, 'FeedUrlChinese', {
+      description: 'Chinese RSS feed (atom.xml and feed.json beside it)',
+      value: `${publicUrl}/feeds/zh/rss.xml`,
+    });
+    new CfnOutput(this, 'ExportUrl', {
+      description: 'Partner export index',
+      value: `${publicUrl}/exports/v1/index.json`,
+    });
+    new CfnOutput(this, 'TopicArn', {
+      description: 'Subscribe here for notifications',
+      value: this.topics.notifications.topicArn,
+    });
+    new CfnOutput(this, 'TopicKeyArn', {
+      description:
+        'The KMS key of the topics: publishing from a laptop needs kms:GenerateDataKey* and kms:Decrypt on it',
+      value: this.topics.key.keyArn,
+    });
+    new CfnOutput(this, 'LogBucketName', {
+      description: 'S3 server access logs and CloudFront logs (kept 90 days)',
+      value: this.content.logBucket.bucketName,
+    });
+    new CfnOutput(this, 'BucketName', {
+      description: 'The content bucket (use with --store s3://...)',
+      value: this.content.bucket.bucketName,
+    });
+    new CfnOutput(this, 'PublicUrl', {
+      description: 'Where the public files are served (use with --public-url)',
+      value: publicUrl,
+    });
+    new CfnOutput(this, 'DistributionId', {
+      description: 'The CloudFront distribution (for invalidations by hand)',
+      value: distribution.distributionId,
+    });
     // For the runbook: redrive commands and log groups name these (docs/RUNBOOK.md).
     const queues: [string, string, { queueArn: string }][] = [
       ['IngestQueueArn', 'Ingest work queue', pipeline.ingestQueue],
-      ['IngestDeadLetterQueueArn', 'Ingest dead-letter queue (redrive into IngestQueueArn)', pipeline.ingestDeadLetters],
+      [
+        'IngestDeadLetterQueueArn',
+        'Ingest dead-letter queue (redrive into IngestQueueArn)',
+        pipeline.ingestDeadLetters,
+      ],
       ['PublishQueueArn', 'Publish request queue (FIFO)', pipeline.publishQueue],
-      ['PublishDeadLetterQueueArn', 'Publish dead-letter queue (FIFO; redrive into PublishQueueArn)', pipeline.publishDeadLetters],
-      ['DiscoverFailureQueueArn', 'Failed discover invocations (Lambda on-failure destination and scheduler DLQ)', pipeline.discoverFailures],
+      [
+        'PublishDeadLetterQueueArn',
+        'Publish dead-letter queue (FIFO; redrive into PublishQueueArn)',
+        pipeline.publishDeadLetters,
+      ],
+      [
+        'DiscoverFailureQueueArn',
+        'Failed discover invocations (Lambda on-failure destination and scheduler DLQ)',
+        pipeline.discoverFailures,
+      ],
     ];
     for (const [name, description, queue] of queues) new CfnOutput(this, name, { description, value: queue.queueArn });
-    new CfnOutput(this, 'DiscoverScheduleName', { description: 'The EventBridge Scheduler schedule that runs discover (default group)', value: pipeline.discoverSchedule.scheduleName });
-    for (const [name, fn] of [['DiscoverFunctionName', pipeline.discover], ['IngestFunctionName', pipeline.ingest], ['PublishFunctionName', pipeline.publish]] as const) {
-      new CfnOutput(this, name, { description: `The ${fn.node.id.toLowerCase()} Lambda function`, value: fn.functionName });
-      new CfnOutput(this, name.replace('FunctionName', 'LogGroup'), { description: `Log group of the ${fn.node.id.toLowerCase()} function`, value: fn.logGroup.logGroupName });
+    new CfnOutput(this, 'DiscoverScheduleName', {
+      description: 'The EventBridge Scheduler schedule that runs discover (default group)',
+      value: pipeline.discoverSchedule.scheduleName,
+    });
+    for (const [name, fn] of [
+      ['DiscoverFunctionName', pipeline.discover],
+      ['IngestFunctionName', pipeline.ingest],
+      ['PublishFunctionName', pipeline.publish],
+    ] as const) {
+      new CfnOutput(this, name, {
+        description: `The ${fn.node.id.toLowerCase()} Lambda function`,
+        value: fn.functionName,
+      });
+      new CfnOutput(this, name.replace('FunctionName', 'LogGroup'), {
+        description: `Log group of the ${fn.node.id.toLowerCase()} function`,
+        value: fn.logGroup.logGroupName,
+      });
     }
   }
 }

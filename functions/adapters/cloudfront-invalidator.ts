@@ -9,15 +9,26 @@ export interface CdnInvalidator {
 }
 
 export class CloudFrontInvalidator implements CdnInvalidator {
-  private sdk?: Promise<{ client: CloudFrontClient; Command: typeof import('@aws-sdk/client-cloudfront').CreateInvalidationCommand }>;
+  private sdk?: Promise<{
+    client: CloudFrontClient;
+    Command: typeof import('@aws-sdk/client-cloudfront').CreateInvalidationCommand;
+  }>;
 
   constructor(readonly distributionId: string) {}
 
   async invalidate(paths: string[], callerReference: string): Promise<void> {
     if (paths.length === 0) return;
     // A custom endpoint (AWS_ENDPOINT_URL_CLOUDFRONT, an emulator) is read by the SDK itself.
-    this.sdk ??= import('@aws-sdk/client-cloudfront').then(({ CloudFrontClient, CreateInvalidationCommand }) => ({ client: new CloudFrontClient({}), Command: CreateInvalidationCommand }));
+    this.sdk ??= import('@aws-sdk/client-cloudfront').then(({ CloudFrontClient, CreateInvalidationCommand }) => ({
+      client: new CloudFrontClient({}),
+      Command: CreateInvalidationCommand,
+    }));
     const { client, Command } = await this.sdk;
-    await client.send(new Command({ DistributionId: this.distributionId, InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } } }));
+    await client.send(
+      new Command({
+        DistributionId: this.distributionId,
+        InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
+      }),
+    );
   }
 }

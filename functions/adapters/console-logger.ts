@@ -4,7 +4,10 @@ import type { Logger } from '../pipeline/ports.js';
 export type LogLevel = 'info' | 'warn' | 'error' | 'silent';
 const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
 
-export function consoleLogger(level: LogLevel = 'warn', write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+export function consoleLogger(
+  level: LogLevel = 'warn',
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Logger {
   const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
     if (RANK[at] < RANK[level]) return;
     const detail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';

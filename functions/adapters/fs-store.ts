@@ -6,7 +6,20 @@
 // absent (a link may lead out of it; a FIFO would block the reader, and the threads behind it).
 import { constants as fsConstants, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { PreconditionFailed } from '../pipeline/errors.js';
@@ -92,7 +105,14 @@ export class FsStore implements Store {
       await unlink(probe);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOTDIR' || code === 'EEXIST' ? 'not a directory' : (error as Error).message;
+      const why =
+        code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'not a directory'
+              : (error as Error).message;
       throw new StoreNotWritable(`data folder ${absolute} is not writable: ${why}`);
     }
     const store = new FsStore(absolute, await realpath(absolute), options.lockWaitMs);
@@ -154,7 +174,11 @@ export class FsStore implements Store {
       for (const entry of entries) {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) await visit(file);
-        else if (entry.name.includes(TEMP_MARK) ? await isStaleTemp(file, entry.name) : entry.name.endsWith(LOCK_SUFFIX) && (await isStaleLock(file))) {
+        else if (
+          entry.name.includes(TEMP_MARK)
+            ? await isStaleTemp(file, entry.name)
+            : entry.name.endsWith(LOCK_SUFFIX) && (await isStaleLock(file))
+        ) {
           await rm(file, { force: true });
           removed++;
         }
@@ -177,7 +201,14 @@ export class FsStore implements Store {
       if (!(await stat(real)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+      const why =
+        code === 'ENOENT'
+          ? 'no such folder'
+          : code === 'ENOTDIR'
+            ? 'not a directory'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : (error as Error).message;
       throw new StoreNotReadable(`data folder ${absolute} cannot be read: ${why}`);
     }
     return new FsStore(absolute, real, LOCK_WAIT_MS, true);
@@ -194,7 +225,11 @@ export class FsStore implements Store {
    * followed (the folder itself may be one): a link could lead out of it, or give a private file a
    * public name.
    */
-  private async readRegularFile(key: string, file: string, expected: string): Promise<{ body: string; mtime: Date } | undefined> {
+  private async readRegularFile(
+    key: string,
+    file: string,
+    expected: string,
+  ): Promise<{ body: string; mtime: Date } | undefined> {
     let handle;
     try {
       const real = await realpath(file);
@@ -202,8 +237,14 @@ export class FsStore implements Store {
       handle = await open(real, READ_FLAGS);
       const stats = await handle.stat();
       if (!stats.isFile()) return undefined;
-      if (this.servingOnly && stats.nlink > 1) throw new UnservableFile(`not serving ${key}: it has ${stats.nlink} names (hard links), and another may be private`);
-      if (this.servingOnly && stats.size > MAX_SERVED_BYTES) throw new UnservableFile(`not serving ${key}: ${stats.size} bytes, more than the ${MAX_SERVED_BYTES / 1024 / 1024} MiB any run writes`);
+      if (this.servingOnly && stats.nlink > 1)
+        throw new UnservableFile(
+          `not serving ${key}: it has ${stats.nlink} names (hard links), and another may be private`,
+        );
+      if (this.servingOnly && stats.size > MAX_SERVED_BYTES)
+        throw new UnservableFile(
+          `not serving ${key}: ${stats.size} bytes, more than the ${MAX_SERVED_BYTES / 1024 / 1024} MiB any run writes`,
+        );
       return { body: await handle.readFile('utf8'), mtime: stats.mtime };
     } catch (error) {
       // ELOOP: the file was swapped for a symlink between realpath and open.
@@ -244,7 +285,12 @@ export class FsStore implements Store {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
-    if (prefix.startsWith('/') || prefix.includes('\\') || prefix.includes('\0') || prefix.split('/').some((s) => s === '..' || s === '.')) {
+    if (
+      prefix.startsWith('/') ||
+      prefix.includes('\\') ||
+      prefix.includes('\0') ||
+      prefix.split('/').some((s) => s === '..' || s === '.')
+    ) {
       throw new Error(`invalid store prefix: ${JSON.stringify(prefix)}`);
     }
     // Walk only the folder the prefix points into, not the whole store.
@@ -272,7 +318,14 @@ export class FsStore implements Store {
       key.startsWith('/') ||
       key.includes('\\') ||
       key.includes('\0') ||
-      segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes(TEMP_MARK) || segment.endsWith(LOCK_SUFFIX))
+      segments.some(
+        (segment) =>
+          segment === '' ||
+          segment === '.' ||
+          segment === '..' ||
+          segment.includes(TEMP_MARK) ||
+          segment.endsWith(LOCK_SUFFIX),
+      )
     ) {
       throw new Error(`invalid store key: ${JSON.stringify(key)}`);
     }
@@ -302,7 +355,9 @@ export class FsStore implements Store {
           if (await breakStaleLock(lock)) continue;
           if (Date.now() > deadline) {
             const other = (await readFile(lock, 'utf8').catch(() => '')).split(' ')[0] || 'another process';
-            throw new StoreBusy(`data folder ${this.root} is busy: ${path.relative(this.root, target)} stayed locked by ${other} for ${this.lockWaitMs / 1000} s; is another run still going?`);
+            throw new StoreBusy(
+              `data folder ${this.root} is busy: ${path.relative(this.root, target)} stayed locked by ${other} for ${this.lockWaitMs / 1000} s; is another run still going?`,
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
         }
@@ -376,7 +431,11 @@ export function processExists(pid: number): boolean {
 
 /** Where the processes writing to a data folder (its real path) keep their markers. */
 export function runMarkerFolder(realRoot: string): string {
-  return path.join(tmpdir(), 'ilo-syndication-runs', createHash('sha256').update(`${HOST}:${realRoot}`).digest('hex').slice(0, 24));
+  return path.join(
+    tmpdir(),
+    'ilo-syndication-runs',
+    createHash('sha256').update(`${HOST}:${realRoot}`).digest('hex').slice(0, 24),
+  );
 }
 
 /**
@@ -399,13 +458,24 @@ export async function pruneRunMarkers(except?: string): Promise<{ markers: numbe
     for (const entry of entries) {
       if (!/^\d+$/.test(entry) || processExists(Number(entry))) continue;
       const dataFolder = await readFile(path.join(folder, entry), 'utf8').catch(() => undefined);
-      if (dataFolder === undefined || (dataFolder !== '' && (await stat(dataFolder).catch(() => undefined)) !== undefined)) continue;
+      if (
+        dataFolder === undefined ||
+        (dataFolder !== '' && (await stat(dataFolder).catch(() => undefined)) !== undefined)
+      )
+        continue;
       await rm(path.join(folder, entry), { force: true });
       removed.markers++;
       left--;
     }
     // Fails harmlessly (ENOTEMPTY) if a run has just put its marker in.
-    if (left === 0 && (await rmdir(folder).then(() => true, () => false))) removed.folders++;
+    if (
+      left === 0 &&
+      (await rmdir(folder).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.folders++;
   }
   return removed;
 }
@@ -419,7 +489,9 @@ export async function pruneRunMarkers(except?: string): Promise<{ markers: numbe
  */
 function withEtagOf<T extends object>(body: string, fields: T): T & { readonly etag: string } {
   let etag: string | undefined;
-  return Object.defineProperty(fields, 'etag', { enumerable: true, get: () => (etag ??= etagOf(body)) }) as T & { readonly etag: string };
+  return Object.defineProperty(fields, 'etag', { enumerable: true, get: () => (etag ??= etagOf(body)) }) as T & {
+    readonly etag: string;
+  };
 }
 
 /** A strong ETag from the content, so equal content has an equal ETag in every run. */
@@ -459,4 +531,3 @@ function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
-

@@ -25,12 +25,16 @@ export class HttpExportSource implements ExportSource {
   async get(url: string, etag?: string): Promise<ExportResponse> {
     let target = url;
     for (let hop = 0; ; hop++) {
-      if (new URL(target).origin !== this.origin) throw new BadExport(`${url} leads to ${target}, outside ${this.origin} (pull fetches only from the source it was given)`);
+      if (new URL(target).origin !== this.origin)
+        throw new BadExport(
+          `${url} leads to ${target}, outside ${this.origin} (pull fetches only from the source it was given)`,
+        );
       const response = await this.request(target, etag);
       if ([301, 302, 303, 307, 308].includes(response.status)) {
         const location = response.headers.get('location');
         await response.body?.cancel();
-        if (!location || hop >= MAX_REDIRECTS) throw new BadExport(`${url} redirects ${location ? 'too many times' : 'without a Location'}`);
+        if (!location || hop >= MAX_REDIRECTS)
+          throw new BadExport(`${url} redirects ${location ? 'too many times' : 'without a Location'}`);
         target = new URL(location, target).toString();
         continue;
       }
@@ -44,7 +48,9 @@ export class HttpExportSource implements ExportSource {
       }
       if (response.status !== 200) {
         await response.body?.cancel();
-        throw new BadExport(`${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+        throw new BadExport(
+          `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        );
       }
       const body = await this.readBody(url, response);
       const tag = response.headers.get('etag');
@@ -59,7 +65,8 @@ export class HttpExportSource implements ExportSource {
         signal: AbortSignal.timeout(this.options.timeoutMs),
         headers: {
           accept: 'application/json',
-          'user-agent': this.options.userAgent ?? 'ilo-syndication-pull/0.1 (+https://github.com/ilo-syndication/ilo-syndication)',
+          'user-agent':
+            this.options.userAgent ?? 'ilo-syndication-pull/0.1 (+https://github.com/ilo-syndication/ilo-syndication)',
           ...(etag ? { 'if-none-match': etag } : {}),
         },
       });

@@ -11,7 +11,8 @@ import { unfinishedDocument } from '../pipeline/extract/document-end.js';
 import { type PacerClock, RequestPacer, systemPacerClock } from './http/request-pacer.js';
 import { ALLOW_ALL, type RobotsRules, parseRobots, unreachableRobots } from './http/robots-policy.js';
 
-export const DEFAULT_USER_AGENT = 'ilo-syndication/0.1 (+https://github.com/ilo-syndication/ilo-syndication; news syndication bot)';
+export const DEFAULT_USER_AGENT =
+  'ilo-syndication/0.1 (+https://github.com/ilo-syndication/ilo-syndication; news syndication bot)';
 
 export interface HttpFetcherOptions {
   /** Where pages are really fetched from: https://www.ilo.org or a mirror serving the same paths. */
@@ -53,7 +54,10 @@ const MAX_REDIRECTS = 5;
  */
 function timeoutSignal(ms: number): AbortSignal {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError')), ms);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`The operation timed out after ${ms} ms`, 'TimeoutError')),
+    ms,
+  );
   // Like AbortSignal.timeout's, the timer never keeps the process alive.
   (timer as { unref?: () => void }).unref?.();
   return controller.signal;
@@ -95,8 +99,14 @@ export class HttpFetcher implements Fetcher {
     this.checkTimeLeft(url);
     if (this.options.respectRobots) {
       const rules = await this.robotsRules();
-      if (rules.unreachable) throw new FetchFailure(url, 'robots-unreachable', `${rules.unreachable}, so nothing may be fetched (RFC 9309) until it answers`);
-      if (!rules.isAllowed(target.toString())) throw new FetchFailure(url, 'robots-disallowed', 'disallowed by robots.txt');
+      if (rules.unreachable)
+        throw new FetchFailure(
+          url,
+          'robots-unreachable',
+          `${rules.unreachable}, so nothing may be fetched (RFC 9309) until it answers`,
+        );
+      if (!rules.isAllowed(target.toString()))
+        throw new FetchFailure(url, 'robots-disallowed', 'disallowed by robots.txt');
     }
     return pRetry(() => this.pacer.run(() => this.attempt(url, target, conditions)), {
       retries: this.options.retries,
@@ -107,7 +117,12 @@ export class HttpFetcher implements Fetcher {
       onFailedAttempt: async ({ error, attemptNumber, retriesConsumed, retriesLeft }) => {
         if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
         if (error.retryAfterMs !== undefined && this.timeLeft() <= error.retryAfterMs) {
-          throw new FetchFailure(url, 'timeout', `asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, more than the time left`, error.httpStatus);
+          throw new FetchFailure(
+            url,
+            'timeout',
+            `asked to retry after ${Math.ceil(error.retryAfterMs / 1000)} s, more than the time left`,
+            error.httpStatus,
+          );
         }
         this.options.logger?.warn('retrying request', { url, attempt: attemptNumber, reason: error.message });
         if (error.retryAfterMs !== undefined) await this.clock.sleep(error.retryAfterMs);
@@ -142,7 +157,11 @@ export class HttpFetcher implements Fetcher {
   private toOrigin(url: string): URL {
     const parsed = new URL(url);
     if (parsed.origin !== ILO_ORIGIN && parsed.origin !== this.origin.origin) {
-      throw new FetchFailure(url, 'host-not-allowed', `refusing to fetch ${parsed.host}: only ${this.allowedHosts()} are fetched`);
+      throw new FetchFailure(
+        url,
+        'host-not-allowed',
+        `refusing to fetch ${parsed.host}: only ${this.allowedHosts()} are fetched`,
+      );
     }
     return new URL(`${parsed.pathname}${parsed.search}`, this.origin);
   }
@@ -163,12 +182,19 @@ export class HttpFetcher implements Fetcher {
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         const location = response.headers.get('location');
         await response.body?.cancel();
-        if (!location) throw new FetchFailure(url, 'http-status', `redirect ${response.status} without Location`, response.status);
+        if (!location)
+          throw new FetchFailure(url, 'http-status', `redirect ${response.status} without Location`, response.status);
         const next = new URL(location, current);
         // Following a redirect is fetching: the same host rule applies. www.ilo.org maps to the mirror.
-        if (next.origin === ILO_ORIGIN && this.origin.origin !== ILO_ORIGIN) current = new URL(`${next.pathname}${next.search}`, this.origin);
+        if (next.origin === ILO_ORIGIN && this.origin.origin !== ILO_ORIGIN)
+          current = new URL(`${next.pathname}${next.search}`, this.origin);
         else if (next.origin === this.origin.origin) current = next;
-        else throw new FetchFailure(url, 'host-not-allowed', `redirected to ${next.host}, which is not allowed (only ${this.allowedHosts()})`);
+        else
+          throw new FetchFailure(
+            url,
+            'host-not-allowed',
+            `redirected to ${next.host}, which is not allowed (only ${this.allowedHosts()})`,
+          );
         continue;
       }
       return this.readResponse(url, current, response);
@@ -185,7 +211,12 @@ export class HttpFetcher implements Fetcher {
     if (conditions?.lastModified) headers['if-modified-since'] = conditions.lastModified;
     this.checkTimeLeft(url);
     // Cut at the deadline too: a page that hangs must not outlive the invocation.
-    const send = () => fetch(target, { headers, redirect: 'manual', signal: timeoutSignal(Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()))) });
+    const send = () =>
+      fetch(target, {
+        headers,
+        redirect: 'manual',
+        signal: timeoutSignal(Math.max(1, Math.min(this.options.timeoutMs, this.timeLeft()))),
+      });
     try {
       return await send();
     } catch (error) {
@@ -218,7 +249,12 @@ export class HttpFetcher implements Fetcher {
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfter !== undefined) {
         if (retryAfter > this.options.maxRetryAfterMs) {
-          throw new FetchFailure(url, 'http-status', `answered ${response.status} with Retry-After of ${Math.round(retryAfter / 1000)} s`, response.status);
+          throw new FetchFailure(
+            url,
+            'http-status',
+            `answered ${response.status} with Retry-After of ${Math.round(retryAfter / 1000)} s`,
+            response.status,
+          );
         }
         failure.retryAfterMs = retryAfter;
       }
@@ -234,9 +270,14 @@ export class HttpFetcher implements Fetcher {
     const decoded = decodeText(bytes, contentType);
     if (decoded.damaged) {
       // Not retried in this run (the same bytes would come back); the page stays pending for the next.
-      throw new FetchFailure(url, 'bad-content', `bytes not valid in ${decoded.label}${decoded.label === 'gb18030' ? '' : ' nor in GB18030'}: not stored, to keep U+FFFD out of the outputs`);
+      throw new FetchFailure(
+        url,
+        'bad-content',
+        `bytes not valid in ${decoded.label}${decoded.label === 'gb18030' ? '' : ' nor in GB18030'}: not stored, to keep U+FFFD out of the outputs`,
+      );
     }
-    if (decoded.mislabelled) this.options.logger?.warn('charset label is wrong', { url, label: decoded.label, readAs: decoded.charset });
+    if (decoded.mislabelled)
+      this.options.logger?.warn('charset label is wrong', { url, label: decoded.label, readAs: decoded.charset });
     // A body cut short where nothing says how long it is (no Content-Length, a closed connection).
     const cut = unfinishedDocument(decoded.text);
     if (cut) throw new RetryableFailure(url, 'truncated', `body ended after ${bytes.length} bytes without ${cut}`);
@@ -254,7 +295,11 @@ export class HttpFetcher implements Fetcher {
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > this.options.maxBodyBytes) {
       await response.body?.cancel();
-      throw new FetchFailure(url, 'too-large', `body of ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`);
+      throw new FetchFailure(
+        url,
+        'too-large',
+        `body of ${declared} bytes is over the ${this.options.maxBodyBytes}-byte limit`,
+      );
     }
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -271,7 +316,11 @@ export class HttpFetcher implements Fetcher {
       if (error instanceof FetchFailure) throw error;
       // The timeout signal also covers the body: a body that stalls is a timeout, not a short body.
       if ((error as Error)?.name === 'TimeoutError') {
-        throw new RetryableFailure(url, 'timeout', `body stalled after ${total} bytes: no end within ${this.options.timeoutMs} ms`);
+        throw new RetryableFailure(
+          url,
+          'timeout',
+          `body stalled after ${total} bytes: no end within ${this.options.timeoutMs} ms`,
+        );
       }
       throw new RetryableFailure(url, 'truncated', `body ended early after ${total} bytes (${describe(error)})`);
     }
@@ -315,7 +364,8 @@ export class HttpFetcher implements Fetcher {
         minTimeout: 0,
         shouldRetry: ({ error }) => error instanceof RetryableFailure,
         onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
-          if (error instanceof RetryableFailure && retriesLeft > 0) await this.clock.sleep(this.backoffDelay(retriesConsumed, Number.POSITIVE_INFINITY));
+          if (error instanceof RetryableFailure && retriesLeft > 0)
+            await this.clock.sleep(this.backoffDelay(retriesConsumed, Number.POSITIVE_INFINITY));
         },
       });
     } catch (error) {
@@ -323,7 +373,11 @@ export class HttpFetcher implements Fetcher {
       // RFC 9309: robots.txt "unavailable" (any 4xx) allows everything; "unreachable" (5xx) disallows.
       const status = error instanceof FetchFailure ? error.httpStatus : undefined;
       if (status !== undefined && status >= 400 && status < 500) return ALLOW_ALL;
-      return unreachableRobots(error instanceof FetchFailure ? `robots.txt ${error.detail}` : `robots.txt could not be read (${(error as Error).message})`);
+      return unreachableRobots(
+        error instanceof FetchFailure
+          ? `robots.txt ${error.detail}`
+          : `robots.txt could not be read (${(error as Error).message})`,
+      );
     }
     if (result.status !== 'ok') return ALLOW_ALL;
     const rules = parseRobots(new URL('/robots.txt', this.origin).toString(), result.body, this.options.userAgent);

@@ -43,7 +43,8 @@ export class S3Store implements Store {
       response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     } catch (error) {
       // A missing bucket is also a 404, and must not read as "no such key".
-      if (errorName(error) === 'NoSuchKey' || (httpStatus(error) === 404 && errorName(error) !== 'NoSuchBucket')) return undefined;
+      if (errorName(error) === 'NoSuchKey' || (httpStatus(error) === 404 && errorName(error) !== 'NoSuchBucket'))
+        return undefined;
       throw error;
     }
     const body = response.Body ? await response.Body.transformToString('utf-8') : '';
@@ -149,7 +150,8 @@ export function describeS3Error(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   let message = error.message;
   // Network failures can arrive as an AggregateError with an empty message: use its parts.
-  if (!message && error instanceof AggregateError) message = error.errors.map((e: unknown) => (e as Error).message).join('; ');
+  if (!message && error instanceof AggregateError)
+    message = error.errors.map((e: unknown) => (e as Error).message).join('; ');
   // Answers without a body (HEAD, some proxies) leave the SDK with nothing but the status.
   if (!message || message === 'UnknownError') message = `HTTP ${httpStatus(error) ?? 'error'}`;
   const name = error.name === 'Error' || error.name === 'AggregateError' ? '' : error.name;

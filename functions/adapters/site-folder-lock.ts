@@ -54,7 +54,9 @@ export async function lockSiteFolder(root: string): Promise<SiteFolderLock> {
         continue;
       }
       const who = pid !== undefined ? `pid ${pid} on ${host}` : 'another process';
-      throw new PullBusy(`another pull into ${folder} is running (${who}); wait for it to finish, or remove ${lock} if it is not running`);
+      throw new PullBusy(
+        `another pull into ${folder} is running (${who}); wait for it to finish, or remove ${lock} if it is not running`,
+      );
     }
   } finally {
     await rm(temp, { force: true });
@@ -86,7 +88,8 @@ async function removeTemporaryFiles(folder: string, pid: number): Promise<void> 
     const base = path.join(folder, output);
     const entries = await readdir(base, { recursive: output !== '', withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      if (entry.isFile() && Number(TEMP_FILE.exec(entry.name)?.[1]) === pid) await rm(path.join(entry.parentPath, entry.name), { force: true });
+      if (entry.isFile() && Number(TEMP_FILE.exec(entry.name)?.[1]) === pid)
+        await rm(path.join(entry.parentPath, entry.name), { force: true });
     }
   }
 }

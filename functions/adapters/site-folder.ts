@@ -12,7 +12,8 @@ export class LocalSiteFolder implements SiteFolder {
     try {
       return await readFile(this.resolve(relative), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return undefined;
       throw error;
     }
   }
@@ -20,7 +21,10 @@ export class LocalSiteFolder implements SiteFolder {
   async write(relative: string, content: string): Promise<void> {
     const file = this.resolve(relative);
     await mkdir(path.dirname(file), { recursive: true });
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temp = path.join(
+      path.dirname(file),
+      `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     await writeFile(temp, content, 'utf8');
     await rename(temp, file);
   }
@@ -33,7 +37,11 @@ export class LocalSiteFolder implements SiteFolder {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     // A Hugo bundle's folder goes with its last file; the site folder itself stays.
-    for (let dir = path.dirname(file); dir !== this.root && dir.startsWith(`${this.root}${path.sep}`); dir = path.dirname(dir)) {
+    for (
+      let dir = path.dirname(file);
+      dir !== this.root && dir.startsWith(`${this.root}${path.sep}`);
+      dir = path.dirname(dir)
+    ) {
       try {
         await rmdir(dir);
       } catch {
@@ -44,7 +52,11 @@ export class LocalSiteFolder implements SiteFolder {
 
   private resolve(relative: string): string {
     const parts = relative.split('/');
-    if (relative === '' || path.isAbsolute(relative) || parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0'))) {
+    if (
+      relative === '' ||
+      path.isAbsolute(relative) ||
+      parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0'))
+    ) {
       throw new Error(`not a path inside the site folder: ${JSON.stringify(relative)}`);
     }
     return path.join(this.root, ...parts);

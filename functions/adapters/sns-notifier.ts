@@ -24,7 +24,8 @@ export class NotificationFailed extends Error {
 function describeSnsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: string }).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT') return `endpoint not reachable (${error.message})`;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT')
+    return `endpoint not reachable (${error.message})`;
   // AWS errors carry their code as the name (AuthorizationError, NotFoundException...).
   return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
 }
@@ -71,7 +72,9 @@ export class SnsNotifier implements Notifier {
 export function provenNotAccepted(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
   if (/^Throttl/.test(name)) return true;
-  const code = (error as { code?: string; cause?: { code?: string } } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+  const code =
+    (error as { code?: string; cause?: { code?: string } } | undefined)?.code ??
+    (error as { cause?: { code?: string } } | undefined)?.cause?.code;
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }
 

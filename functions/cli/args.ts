@@ -77,11 +77,20 @@ interface FlagSpec {
   short?: string;
 }
 
-const flag = (name: string, value: string | undefined, help: string): FlagSpec => (value ? { name, type: 'string', value, help } : { name, type: 'boolean', help });
+const flag = (name: string, value: string | undefined, help: string): FlagSpec =>
+  value ? { name, type: 'string', value, help } : { name, type: 'boolean', help };
 
 const DATA = flag('data', 'DIR', 'Local store folder (default ./data)');
-const CONTENT = flag('content', 'full|summary', 'Full text in feeds and exports, or title, lead and link only (default: what the\nstore was last published with, else full; an s3:// store that records none needs it)');
-const PUBLIC_URL = flag('public-url', 'URL', 'Where the public files are served; feed self links and notification links use it\n(default: what the store was last published with, else http://127.0.0.1:8080,\nwhere `serve` listens; an s3:// store that records none needs it)');
+const CONTENT = flag(
+  'content',
+  'full|summary',
+  'Full text in feeds and exports, or title, lead and link only (default: what the\nstore was last published with, else full; an s3:// store that records none needs it)',
+);
+const PUBLIC_URL = flag(
+  'public-url',
+  'URL',
+  'Where the public files are served; feed self links and notification links use it\n(default: what the store was last published with, else http://127.0.0.1:8080,\nwhere `serve` listens; an s3:// store that records none needs it)',
+);
 const VERBOSE = flag('verbose', undefined, 'Log every page and every step on stderr');
 const JSON_REPORT = flag('json', undefined, 'Print the run report as JSON instead of the summary');
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', short: 'h', help: 'This help' };
@@ -91,19 +100,39 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
     usage: 'run [flags]',
     about: 'Discover new and changed ILO news, ingest it, publish feeds and exports, notify subscribers.',
     flags: [
-      flag('origin', 'URL', 'Fetch the ILO site from here (a mirror); outputs keep https://www.ilo.org URLs\n(default https://www.ilo.org)'),
+      flag(
+        'origin',
+        'URL',
+        'Fetch the ILO site from here (a mirror); outputs keep https://www.ilo.org URLs\n(default https://www.ilo.org)',
+      ),
       DATA,
-      flag('store', 's3://BUCKET[/PREFIX]', 'Use an S3 bucket as the store instead (AWS credentials from the environment)'),
+      flag(
+        'store',
+        's3://BUCKET[/PREFIX]',
+        'Use an S3 bucket as the store instead (AWS credentials from the environment)',
+      ),
       flag('notify', 'outbox|sns:TOPIC_ARN', 'Where notifications go (default: outbox, DIR/notifications.jsonl)'),
       PUBLIC_URL,
       flag('since', 'DATE', 'Only stories changed on or after DATE (YYYY-MM-DD)'),
       flag('max', 'N', 'At most N pages this run, the rest next run (default 200; 0 = no limit)'),
       flag('backfill', undefined, 'Ingest the whole archive over as many runs as it takes'),
       CONTENT,
-      flag('allow-settings-change', undefined, "With --store s3://: publish with a --public-url or --content other than the one\nrecorded in the store (every public file is rendered again). Without it such a run is refused,\nand the flags left out are taken from the store"),
+      flag(
+        'allow-settings-change',
+        undefined,
+        'With --store s3://: publish with a --public-url or --content other than the one\nrecorded in the store (every public file is rendered again). Without it such a run is refused,\nand the flags left out are taken from the store',
+      ),
       flag('user-agent', 'UA', 'User-Agent sent to the origin (name your project and a contact URL)'),
-      flag('rate', 'N', 'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)'),
-      flag('concurrency', 'N', 'Stories ingested, and requests to the origin, at once (default 2; --rate still paces\nthem)'),
+      flag(
+        'rate',
+        'N',
+        'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)',
+      ),
+      flag(
+        'concurrency',
+        'N',
+        'Stories ingested, and requests to the origin, at once (default 2; --rate still paces\nthem)',
+      ),
       flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
       flag('retries', 'N', 'Retries on 429, 5xx and network errors, with backoff (default 3)'),
       VERBOSE,
@@ -130,13 +159,22 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
       "The partner's side: read the public exports over HTTP and write a Hugo content tree or Jekyll posts,\n" +
       'rewriting only what changed since the last pull (it keeps its cursor in DIR/.syndicate-pull.json).',
     flags: [
-      flag('from', 'URL', 'Where the public files are served (the exports are under URL/exports/v1/);\nonly this host is fetched'),
-      flag('site', 'hugo|jekyll', 'hugo: DIR/content/news/<id>/index.en.md and index.zh-hans.md;\njekyll: DIR/_posts/YYYY-MM-DD-<id>.md and DIR/zh/_posts/YYYY-MM-DD-<id>.md'),
+      flag(
+        'from',
+        'URL',
+        'Where the public files are served (the exports are under URL/exports/v1/);\nonly this host is fetched',
+      ),
+      flag(
+        'site',
+        'hugo|jekyll',
+        'hugo: DIR/content/news/<id>/index.en.md and index.zh-hans.md;\njekyll: DIR/_posts/YYYY-MM-DD-<id>.md and DIR/zh/_posts/YYYY-MM-DD-<id>.md',
+      ),
       flag('out', 'DIR', 'The site folder to write into'),
       flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
       flag('verbose', undefined, 'Name every file written or removed'),
     ],
-    notes: 'Exit status: 0 when the pull completed, 1 when the source answered badly (DIR is left as it was), 2 for a bad command line.',
+    notes:
+      'Exit status: 0 when the pull completed, 1 when the source answered badly (DIR is left as it was), 2 for a bad command line.',
   },
   demo: {
     usage: 'demo [--data DIR] [flags]',
@@ -160,10 +198,21 @@ export function commandHelp(name: CommandName): string {
   const width = Math.min(28, Math.max(...spec.flags.map((f) => left(f).length)) + 2);
   const rows = [...spec.flags, HELP_FLAG].flatMap((f) => {
     const [first, ...more] = f.help.split('\n');
-    const head = left(f).length + 2 > width ? [`  ${left(f)}`, `  ${''.padEnd(width)}${first}`] : [`  ${left(f).padEnd(width)}${first}`];
+    const head =
+      left(f).length + 2 > width
+        ? [`  ${left(f)}`, `  ${''.padEnd(width)}${first}`]
+        : [`  ${left(f).padEnd(width)}${first}`];
     return [...head, ...more.map((line) => `  ${''.padEnd(width)}${line}`)];
   });
-  return [`Usage: npm run syndicate -- ${spec.usage}`, '', spec.about, '', 'Flags', ...rows, ...(spec.notes ? ['', spec.notes] : [])].join('\n');
+  return [
+    `Usage: npm run syndicate -- ${spec.usage}`,
+    '',
+    spec.about,
+    '',
+    'Flags',
+    ...rows,
+    ...(spec.notes ? ['', spec.notes] : []),
+  ].join('\n');
 }
 
 export const DEFAULT_DATA_DIR = './data';
@@ -196,19 +245,24 @@ type Values = Record<string, string | boolean | undefined>;
 
 function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
   const v = strings(values);
-  if (v.data !== undefined && v.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them', command);
+  if (v.data !== undefined && v.store !== undefined)
+    throw new UsageError('--data and --store name the same thing: give one of them', command);
   const store = storeSpec(v.data, v.store, command);
   const origin = v.origin === undefined ? ILO_ORIGIN : httpUrl('--origin', v.origin, command);
   const rate = v.rate === undefined ? undefined : number('--rate', v.rate, 0, 100, command);
   if (rate === 0 && origin === ILO_ORIGIN) {
-    throw new UsageError('--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0', command);
+    throw new UsageError(
+      '--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0',
+      command,
+    );
   }
   return {
     command,
     origin,
     store,
     notify: notifySpec(v.notify, store, command),
-    publicUrl: v['public-url'] === undefined ? DEFAULT_OPTIONS.publicUrl : httpUrl('--public-url', v['public-url'], command),
+    publicUrl:
+      v['public-url'] === undefined ? DEFAULT_OPTIONS.publicUrl : httpUrl('--public-url', v['public-url'], command),
     ...(v.since !== undefined ? { since: sinceDate(v.since, command) } : {}),
     max: v.max === undefined ? DEFAULT_OPTIONS.max : integer('--max', v.max, 0, 1_000_000, command),
     backfill: values.backfill === true,
@@ -217,7 +271,10 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
     allowSettingsChange: values['allow-settings-change'] === true,
     ...(v['user-agent'] !== undefined ? { userAgent: userAgent(v['user-agent'], command) } : {}),
     ...(rate !== undefined ? { rate } : {}),
-    concurrency: v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : integer('--concurrency', v.concurrency, 1, 16, command),
+    concurrency:
+      v.concurrency === undefined
+        ? DEFAULT_OPTIONS.concurrency
+        : integer('--concurrency', v.concurrency, 1, 16, command),
     timeoutMs: v.timeout === undefined ? 20_000 : integer('--timeout', v.timeout, 1, 600, command) * 1000,
     retries: v.retries === undefined ? 3 : integer('--retries', v.retries, 0, 10, command),
     verbose: values.verbose === true,
@@ -227,7 +284,8 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
 
 function parseServe(values: Values): ServeConfig {
   const v = strings(values);
-  if (v.data !== undefined && v.store !== undefined) throw new UsageError('--data and --store name the same thing: give one of them', 'serve');
+  if (v.data !== undefined && v.store !== undefined)
+    throw new UsageError('--data and --store name the same thing: give one of them', 'serve');
   return {
     command: 'serve',
     store: storeSpec(v.data, v.store, 'serve'),
@@ -237,8 +295,10 @@ function parseServe(values: Values): ServeConfig {
 
 function parsePull(values: Values): PullConfig {
   const v = strings(values);
-  for (const name of ['from', 'site', 'out'] as const) if (v[name] === undefined) throw new UsageError(`pull needs --${name} (${COMMANDS.pull.usage})`, 'pull');
-  if (v.site !== 'hugo' && v.site !== 'jekyll') throw new UsageError(`--site must be 'hugo' or 'jekyll', got '${v.site}'`, 'pull');
+  for (const name of ['from', 'site', 'out'] as const)
+    if (v[name] === undefined) throw new UsageError(`pull needs --${name} (${COMMANDS.pull.usage})`, 'pull');
+  if (v.site !== 'hugo' && v.site !== 'jekyll')
+    throw new UsageError(`--site must be 'hugo' or 'jekyll', got '${v.site}'`, 'pull');
   if (v.out!.trim() === '') throw new UsageError('--out needs a folder', 'pull');
   // The site root, also when given as the exports folder or its index.
   const from = httpUrl('--from', v.from!, 'pull').replace(/\/exports\/v1(\/index\.json)?$/, '');
@@ -253,31 +313,49 @@ function parsePull(values: Values): PullConfig {
 }
 
 function strings(values: Values): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => typeof value === 'string')) as Record<string, string | undefined>;
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => typeof value === 'string')) as Record<
+    string,
+    string | undefined
+  >;
 }
 
 function parse(command: CommandName, argv: string[]): Values {
   const flags = [...COMMANDS[command].flags, HELP_FLAG];
-  const options = Object.fromEntries(flags.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
+  const options = Object.fromEntries(
+    flags.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
+  );
   const valued = new Set(flags.filter((f) => f.type === 'string').map((f) => `--${f.name}`));
   // `--max -1`: node:util reads "-1" as an option and calls the flag ambiguous; it is a (bad) value.
-  const args = argv.flatMap((arg, i) => (valued.has(argv[i - 1] ?? '') && /^-\d/.test(arg) ? [] : valued.has(arg) && /^-\d/.test(argv[i + 1] ?? '') ? [`${arg}=${argv[i + 1]}`] : [arg]));
+  const args = argv.flatMap((arg, i) =>
+    valued.has(argv[i - 1] ?? '') && /^-\d/.test(arg)
+      ? []
+      : valued.has(arg) && /^-\d/.test(argv[i + 1] ?? '')
+        ? [`${arg}=${argv[i + 1]}`]
+        : [arg],
+  );
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
     const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
     if (unknown && command === 'demo' && COMMANDS.run.flags.some((f) => `--${f.name}` === unknown)) {
-      throw new UsageError(`demo does not take ${unknown}: it always runs once against the bundled replica (use 'run' for ${unknown})`, command);
+      throw new UsageError(
+        `demo does not take ${unknown}: it always runs once against the bundled replica (use 'run' for ${unknown})`,
+        command,
+      );
     }
     // node:util says e.g. "Unknown option '--orign'. To specify a positional argument..."; keep the first sentence.
-    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/^./, (c) => c.toLowerCase()), command);
+    throw new UsageError(
+      (error as Error).message.split('. ')[0]!.replace(/^./, (c) => c.toLowerCase()),
+      command,
+    );
   }
 }
 
 function storeSpec(data: string | undefined, store: string | undefined, command: string): StoreSpec {
   if (store !== undefined) {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(store);
-    if (!match) throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`, command);
+    if (!match)
+      throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`, command);
     const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
     return { kind: 's3', bucket: match[1]!, prefix };
   }
@@ -288,13 +366,21 @@ function storeSpec(data: string | undefined, store: string | undefined, command:
 function notifySpec(notify: string | undefined, store: StoreSpec, command: string): NotifySpec {
   if (notify === undefined || notify === 'outbox') {
     if (store.kind !== 'fs') {
-      if (notify === 'outbox') throw new UsageError('--notify outbox writes into the data folder: use it with --data, or give --notify sns:TOPIC_ARN', command);
+      if (notify === 'outbox')
+        throw new UsageError(
+          '--notify outbox writes into the data folder: use it with --data, or give --notify sns:TOPIC_ARN',
+          command,
+        );
       throw new UsageError('with --store s3://... give --notify sns:TOPIC_ARN (the outbox is a local file)', command);
     }
     return { kind: 'outbox', file: path.join(store.dir, 'notifications.jsonl') };
   }
   const match = /^sns:(arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})$/.exec(notify);
-  if (!match) throw new UsageError(`--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`, command);
+  if (!match)
+    throw new UsageError(
+      `--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`,
+      command,
+    );
   return { kind: 'sns', topicArn: match[1]! };
 }
 
@@ -305,8 +391,10 @@ function httpUrl(flag: string, value: string, command: string): string {
   } catch {
     throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
-  if (url.search || url.hash) throw new UsageError(`${flag} must not have a query or fragment, got '${value}'`, command);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
+  if (url.search || url.hash)
+    throw new UsageError(`${flag} must not have a query or fragment, got '${value}'`, command);
   return url.toString().replace(/\/+$/, '');
 }
 
@@ -318,13 +406,15 @@ function sinceDate(value: string, command: string): string {
 
 function integer(flag: string, value: string, min: number, max: number, command: string): number {
   const n = Number(value);
-  if (!/^-?\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, command);
+  if (!/^-?\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, command);
   return n;
 }
 
 function number(flag: string, value: string, min: number, max: number, command: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got '${value}'`, command);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a number from ${min} to ${max}, got '${value}'`, command);
   return n;
 }
 
@@ -335,6 +425,7 @@ function contentMode(value: string | undefined, command: string): ContentMode {
 }
 
 function userAgent(value: string, command: string): string {
-  if (!/^[\x20-\x7E]{8,300}$/.test(value)) throw new UsageError('--user-agent must be 8 to 300 printable ASCII characters', command);
+  if (!/^[\x20-\x7E]{8,300}$/.test(value))
+    throw new UsageError('--user-agent must be 8 to 300 printable ASCII characters', command);
   return value;
 }

@@ -30,9 +30,16 @@ export interface ResolvedSettings {
 }
 
 /** The settings a run publishes with, from the flags, the store's record and the defaults. */
-export function resolveSettings(given: GivenSettings, recorded: { publicUrl: string; contentMode: ContentMode } | undefined, defaults: { publicUrl: string; contentMode: ContentMode }): ResolvedSettings {
+export function resolveSettings(
+  given: GivenSettings,
+  recorded: { publicUrl: string; contentMode: ContentMode } | undefined,
+  defaults: { publicUrl: string; contentMode: ContentMode },
+): ResolvedSettings {
   if (!recorded) {
-    const missing = [...(given.publicUrl === undefined ? ['--public-url'] : []), ...(given.contentMode === undefined ? ['--content'] : [])];
+    const missing = [
+      ...(given.publicUrl === undefined ? ['--public-url'] : []),
+      ...(given.contentMode === undefined ? ['--content'] : []),
+    ];
     if (given.explicitWhenUnrecorded && missing.length > 0) {
       throw new UsageError(
         `this store records no settings yet (nothing was published there): give ${missing.join(' and ')} as the deployment has them (its PublicUrl output; the contentMode it was deployed with)`,
@@ -42,19 +49,27 @@ export function resolveSettings(given: GivenSettings, recorded: { publicUrl: str
     return { publicUrl: given.publicUrl ?? defaults.publicUrl, contentMode: given.contentMode ?? defaults.contentMode };
   }
   const differs: string[] = [];
-  if (given.publicUrl !== undefined && given.publicUrl !== recorded.publicUrl) differs.push(`--public-url ${given.publicUrl} (the store's is ${recorded.publicUrl})`);
-  if (given.contentMode !== undefined && given.contentMode !== recorded.contentMode) differs.push(`--content ${given.contentMode} (the store's is ${recorded.contentMode})`);
+  if (given.publicUrl !== undefined && given.publicUrl !== recorded.publicUrl)
+    differs.push(`--public-url ${given.publicUrl} (the store's is ${recorded.publicUrl})`);
+  if (given.contentMode !== undefined && given.contentMode !== recorded.contentMode)
+    differs.push(`--content ${given.contentMode} (the store's is ${recorded.contentMode})`);
   if (differs.length > 0 && !given.allowChange) {
     throw new UsageError(
       `this store was published with other settings: ${differs.join(', ')}; leave the flag out to use the store's, or add --allow-settings-change to render every public file again with yours`,
       'run',
     );
   }
-  return { publicUrl: given.publicUrl ?? recorded.publicUrl, contentMode: given.contentMode ?? recorded.contentMode, recorded };
+  return {
+    publicUrl: given.publicUrl ?? recorded.publicUrl,
+    contentMode: given.contentMode ?? recorded.contentMode,
+    recorded,
+  };
 }
 
 /** The settings recorded in a store by its last complete publish, if any. */
-export async function recordedSettings(store: Store): Promise<{ publicUrl: string; contentMode: ContentMode } | undefined> {
+export async function recordedSettings(
+  store: Store,
+): Promise<{ publicUrl: string; contentMode: ContentMode } | undefined> {
   const { applied } = await readPublishSettings(store);
   return applied ? { publicUrl: applied.publicUrl, contentMode: applied.contentMode } : undefined;
 }

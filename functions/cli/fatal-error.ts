@@ -9,7 +9,17 @@ import { BadExport } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';
 
-const EXPECTED = [OriginUnreachable, StoreNotWritable, StoreNotReadable, StoreBusy, NotificationFailed, CorruptDocument, UsageError, BadExport, PullBusy];
+const EXPECTED = [
+  OriginUnreachable,
+  StoreNotWritable,
+  StoreNotReadable,
+  StoreBusy,
+  NotificationFailed,
+  CorruptDocument,
+  UsageError,
+  BadExport,
+  PullBusy,
+];
 
 export interface FatalError {
   line: string;
@@ -22,12 +32,15 @@ export function describeFatalError(error: unknown): FatalError {
   if (EXPECTED.some((type) => error instanceof type)) return { line: firstLine(error.message), unexpected: false };
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return { line: `port already in use (${firstLine(error.message)})`, unexpected: false };
-  if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen') return { line: `not allowed to listen there (${firstLine(error.message)})`, unexpected: false };
+  if (code === 'EACCES' && (error as NodeJS.ErrnoException).syscall === 'listen')
+    return { line: `not allowed to listen there (${firstLine(error.message)})`, unexpected: false };
   // A system call's error says what happened ("ENOSPC: no space left on device, write"), with the
   // path where it has one (a write to an open file has none: a full disk was reported as a bug).
-  if (code && ((error as NodeJS.ErrnoException).path || (error as NodeJS.ErrnoException).syscall)) return { line: firstLine(error.message), unexpected: false };
+  if (code && ((error as NodeJS.ErrnoException).path || (error as NodeJS.ErrnoException).syscall))
+    return { line: firstLine(error.message), unexpected: false };
   // An AWS SDK error names the service's error code (AccessDenied, NoSuchBucket...).
-  if ('$metadata' in error) return { line: `AWS answered ${error.name}: ${firstLine(error.message)}`, unexpected: false };
+  if ('$metadata' in error)
+    return { line: `AWS answered ${error.name}: ${firstLine(error.message)}`, unexpected: false };
   const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
   return { line: `${name}${firstLine(messageOf(error))}`, unexpected: true };
 }
@@ -36,9 +49,16 @@ export function describeFatalError(error: unknown): FatalError {
 function messageOf(error: Error): string {
   if (error.message) return error.message;
   const parts = (error as { errors?: unknown[] }).errors;
-  return Array.isArray(parts) && parts.length > 0 ? parts.map((part) => (part instanceof Error ? part.message : String(part))).join('; ') : 'unknown error';
+  return Array.isArray(parts) && parts.length > 0
+    ? parts.map((part) => (part instanceof Error ? part.message : String(part))).join('; ')
+    : 'unknown error';
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? 'unknown error'
+  );
 }

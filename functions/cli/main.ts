@@ -38,7 +38,16 @@ export interface Output {
 const stdio: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
-  ...(process.stderr.isTTY ? { terminal: { write: (text: string) => void process.stderr.write(text), get columns() { return process.stderr.columns || 80; } } } : {}),
+  ...(process.stderr.isTTY
+    ? {
+        terminal: {
+          write: (text: string) => void process.stderr.write(text),
+          get columns() {
+            return process.stderr.columns || 80;
+          },
+        },
+      }
+    : {}),
 };
 
 /** Runs a command line; resolves to the exit status. `serve` resolves only when the server stops. */
@@ -61,10 +70,15 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         return 0;
       case 'serve': {
         // serve only reads: an existing folder, read-only or not; a missing one is a typo, not a new folder.
-        const store = command.store.kind === 'fs' ? await FsStore.openForReading(command.store.dir) : await openStore(command.store);
+        const store =
+          command.store.kind === 'fs'
+            ? await FsStore.openForReading(command.store.dir)
+            : await openStore(command.store);
         const server = await startPublicServer(store, command.port);
         io.out(`Serving the public files of ${describeStore(command.store)} at ${server.url}/`);
-        io.out(`Feeds: ${server.url}/feeds/en/rss.xml  ${server.url}/feeds/zh/atom.xml  ${server.url}/feeds/en/feed.json`);
+        io.out(
+          `Feeds: ${server.url}/feeds/en/rss.xml  ${server.url}/feeds/zh/atom.xml  ${server.url}/feeds/en/feed.json`,
+        );
         await new Promise<void>((resolve) => {
           const stop = () => void server.close().then(resolve);
           process.once('SIGINT', stop);
@@ -84,14 +98,19 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
     if (fatal.unexpected) {
       const verbose = 'verbose' in command && command.verbose;
       if (verbose && error instanceof Error && error.stack) io.err(error.stack);
-      else io.err("(an unexpected error: run again with --verbose for its stack trace, and please report it)");
+      else io.err('(an unexpected error: run again with --verbose for its stack trace, and please report it)');
     }
     return 1;
   }
 }
 
 async function run(config: RunConfig, io: Output): Promise<number> {
-  const display = progressDisplay({ ...(io.terminal ? { terminal: io.terminal } : {}), err: io.err, verbose: config.verbose, now: io.now ?? Date.now });
+  const display = progressDisplay({
+    ...(io.terminal ? { terminal: io.terminal } : {}),
+    err: io.err,
+    verbose: config.verbose,
+    now: io.now ?? Date.now,
+  });
   const replica = config.command === 'demo' ? await startReplicaServer() : undefined;
   try {
     const origin = replica?.origin ?? config.origin;
@@ -143,7 +162,11 @@ async function run(config: RunConfig, io: Output): Promise<number> {
     );
     display.finish();
     const written = store.publicFiles();
-    io.out(config.json ? JSON.stringify({ ...report, publicFilesWritten: written }, null, 2) : formatSummary(report, { ...config, ...settings, origin }, written));
+    io.out(
+      config.json
+        ? JSON.stringify({ ...report, publicFilesWritten: written }, null, 2)
+        : formatSummary(report, { ...config, ...settings, origin }, written),
+    );
     return 0;
   } finally {
     // A run that stops with an error leaves no half-drawn progress line before the message.
@@ -170,7 +193,10 @@ async function pull(config: PullConfig, io: Output): Promise<number> {
     io.out(`${where} is up to date with ${config.from} (changes.json not modified): nothing written.`);
     return 0;
   }
-  const stories = report.storiesRemoved.length > 0 ? `, ${count(report.storiesRemoved.length, 'story', 'stories')} removed at the source` : '';
+  const stories =
+    report.storiesRemoved.length > 0
+      ? `, ${count(report.storiesRemoved.length, 'story', 'stories')} removed at the source`
+      : '';
   io.out(
     `Pulled ${config.from} into ${where} (${config.site}${report.walked ? ', every page walked' : ''}): ` +
       `${count(report.storiesRead, 'story', 'stories')} read${stories}, ${count(report.written.length, 'file')} written, ${count(report.removed.length, 'file')} removed; cursor at seq ${report.seq}.` +
@@ -207,4 +233,3 @@ function quietSdkWarnings(): void {
 function describeStore(spec: StoreSpec): string {
   return spec.kind === 'fs' ? spec.dir : `s3://${spec.bucket}/${spec.prefix}`;
 }
-

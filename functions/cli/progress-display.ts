@@ -48,7 +48,8 @@ export function progressDisplay(options: ProgressOptions): ProgressDisplay {
     err(text);
     draw();
   };
-  const describe = () => `${done}/${total} ${plural(total, 'page')} (${Math.floor((done / Math.max(total, 1)) * 100)}%), ${timeLeft(started, now(), done, total)}`;
+  const describe = () =>
+    `${done}/${total} ${plural(total, 'page')} (${Math.floor((done / Math.max(total, 1)) * 100)}%), ${timeLeft(started, now(), done, total)}`;
 
   const listener = (event: RunProgress) => {
     switch (event.stage) {
@@ -65,7 +66,9 @@ export function progressDisplay(options: ProgressOptions): ProgressDisplay {
         done = event.done;
         if (verbose) {
           const what = event.outcome === 'covered' ? 'came with its twin' : event.outcome;
-          line(`page ${event.done}/${event.total} ${what}${event.id ? ` ${event.id}` : ''}: ${readableUrl(event.url)}${event.reason ? ` (${event.reason})` : ''}`);
+          line(
+            `page ${event.done}/${event.total} ${what}${event.id ? ` ${event.id}` : ''}: ${readableUrl(event.url)}${event.reason ? ` (${event.reason})` : ''}`,
+          );
         }
         if (!terminal && !verbose && total > PLAIN_MIN_PAGES) {
           const decile = Math.floor((done * 10) / total);
@@ -112,7 +115,7 @@ export function count(n: number, word: string, many?: string): string {
 /** "ETA 1m05s" from the pace so far; "ETA --" before the first page is done. */
 export function timeLeft(started: number, now: number, done: number, total: number): string {
   if (done === 0) return 'ETA --';
-  const seconds = Math.max(0, Math.round(((now - started) / done) * (total - done) / 1000));
+  const seconds = Math.max(0, Math.round((((now - started) / done) * (total - done)) / 1000));
   if (seconds < 60) return `ETA ${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `ETA ${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
@@ -142,7 +145,9 @@ function fit(text: string, columns: number): string {
   let used = 0;
   let out = '';
   for (const char of text) {
-    const w = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(char) ? 2 : 1;
+    const w = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(char)
+      ? 2
+      : 1;
     if (used + w > width) return `${out.slice(0, -1)}…`;
     out += char;
     used += w;

@@ -6,7 +6,14 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { UnservableFile } from '../adapters/fs-store.js';
 import type { Store, StoredObject } from '../pipeline/ports.js';
-import { PUBLIC_REDIRECTS, ROOT_KEY, corsHeaders, isCorsKey, isPublicKey, securityHeaders } from '../pipeline/state/public-paths.js';
+import {
+  PUBLIC_REDIRECTS,
+  ROOT_KEY,
+  corsHeaders,
+  isCorsKey,
+  isPublicKey,
+  securityHeaders,
+} from '../pipeline/state/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
 import { type Encoding, compress, sendFile, sendStatus } from './static-response.js';
@@ -52,19 +59,26 @@ export async function startPublicServer(store: Store, port: number): Promise<Pub
   return {
     url: `http://127.0.0.1:${address.port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
 /** The same decisions as the CloudFront function (lib/constructs/public-distribution.ts). */
-async function handle(store: Store, bodies: SharedBodies, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  store: Store,
+  bodies: SharedBodies,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const method = request.method ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return sendStatus(response, 405, 'method not allowed', { allow: ALLOWED_METHODS });
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS')
+    return sendStatus(response, 405, 'method not allowed', { allow: ALLOWED_METHODS });
   const path = keyOf(request.url ?? '/');
   if (path === undefined) return sendStatus(response, 404, 'not found');
   const redirect = Object.hasOwn(PUBLIC_REDIRECTS, path) ? PUBLIC_REDIRECTS[path] : undefined;
@@ -83,7 +97,12 @@ async function handle(store: Store, bodies: SharedBodies, request: IncomingMessa
     process.stderr.write(`serve: ${error.message}\n`);
     return undefined;
   });
-  if (!body) return sendStatus(response, 404, key === ROOT_KEY ? 'not found: no landing page yet (no run has published into this folder)' : 'not found');
+  if (!body)
+    return sendStatus(
+      response,
+      404,
+      key === ROOT_KEY ? 'not found: no landing page yet (no run has published into this folder)' : 'not found',
+    );
   await sendFile(request, response, {
     body: body.bytes,
     compressed: body.compressed,

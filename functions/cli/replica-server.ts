@@ -29,7 +29,9 @@ export interface ReplicaServer {
  */
 export type RequestHook = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 
-export async function startReplicaServer(options: { root?: string; port?: number; hook?: RequestHook } = {}): Promise<ReplicaServer> {
+export async function startReplicaServer(
+  options: { root?: string; port?: number; hook?: RequestHook } = {},
+): Promise<ReplicaServer> {
   const root = path.resolve(options.root ?? BUNDLED_REPLICA);
   const server = createServer((request, response) => {
     void handle(root, request, response, options.hook).catch((error: unknown) => {
@@ -45,16 +47,23 @@ export async function startReplicaServer(options: { root?: string; port?: number
   return {
     origin: `http://127.0.0.1:${port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-async function handle(root: string, request: IncomingMessage, response: ServerResponse, hook?: RequestHook): Promise<void> {
+async function handle(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  hook?: RequestHook,
+): Promise<void> {
   if (hook && (await hook(request, response))) return;
-  if (request.method !== 'GET' && request.method !== 'HEAD') return sendStatus(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return sendStatus(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
   const file = fileFor(root, request.url ?? '/');
   if (!file) return sendStatus(response, 404, 'not found');
   let body: Buffer;

@@ -6,10 +6,16 @@ import { count, plural } from './progress-display.js';
 import { countWritten } from './written-files.js';
 
 /** `written`: the public files the run wrote (every one: articles, archive pages, feeds, indexes). */
-export function formatSummary(report: RunReport, config: RunConfig, written: string[] = report.publish.filesWritten): string {
+export function formatSummary(
+  report: RunReport,
+  config: RunConfig,
+  written: string[] = report.publish.filesWritten,
+): string {
   const lines: string[] = [];
-  const where = config.store.kind === 'fs' ? displayPath(config.store.dir) : `s3://${config.store.bucket}/${config.store.prefix}`;
-  const origin = config.origin === 'https://www.ilo.org' ? config.origin : `${config.origin} (mirror of https://www.ilo.org)`;
+  const where =
+    config.store.kind === 'fs' ? displayPath(config.store.dir) : `s3://${config.store.bucket}/${config.store.prefix}`;
+  const origin =
+    config.origin === 'https://www.ilo.org' ? config.origin : `${config.origin} (mirror of https://www.ilo.org)`;
   const d = report.discovery;
   const stored = report.newStories.length + report.updatedStories.length + report.unchanged;
   lines.push(`ILO syndication run: ${origin} -> ${where}`);
@@ -20,35 +26,65 @@ export function formatSummary(report: RunReport, config: RunConfig, written: str
     `  ingested    ${count(report.candidates, 'page')} to check -> ${report.newStories.length} new, ${report.updatedStories.length} updated, ${report.unchanged} unchanged` +
       (stored === 0 && report.candidates === 0 ? ' (nothing changed on the site)' : ''),
   );
-  if (d.sitemapPagesUnread > 0) lines.push(`              ${count(d.sitemapPagesUnread, 'sitemap page')} failed or held no sitemap (read again next run)`);
-  if (report.coveredByTwin > 0) lines.push(`              ${count(report.coveredByTwin, 'page')} came with ${plural(report.coveredByTwin, 'its', 'their')} other-language twin`);
+  if (d.sitemapPagesUnread > 0)
+    lines.push(
+      `              ${count(d.sitemapPagesUnread, 'sitemap page')} failed or held no sitemap (read again next run)`,
+    );
+  if (report.coveredByTwin > 0)
+    lines.push(
+      `              ${count(report.coveredByTwin, 'page')} came with ${plural(report.coveredByTwin, 'its', 'their')} other-language twin`,
+    );
   if (report.pendingPages > 0) lines.push(`  pending     ${pendingLine(report.pendingPages, report.setAsidePages)}`);
-  if (report.gone.length > 0) lines.push(`  gone        ${count(report.gone.length, 'page')} answered 404/410 (recorded, not fetched again until ${plural(report.gone.length, 'it changes', 'they change')})`);
+  if (report.gone.length > 0)
+    lines.push(
+      `  gone        ${count(report.gone.length, 'page')} answered 404/410 (recorded, not fetched again until ${plural(report.gone.length, 'it changes', 'they change')})`,
+    );
   for (const rejected of report.rejected) lines.push(`  skipped     ${rejected.url}: ${rejected.reason}`);
   lines.push(`  failed      ${report.failed.length}${report.failed.length > 0 ? ' (retried next run)' : ''}`);
-  if (report.suspectPages > 0) lines.push(`              ${count(report.suspectPages, 'page')} came back damaged (cut short or undecodable): nothing of ${plural(report.suspectPages, 'it', 'them')} stored`);
+  if (report.suspectPages > 0)
+    lines.push(
+      `              ${count(report.suspectPages, 'page')} came back damaged (cut short or undecodable): nothing of ${plural(report.suspectPages, 'it', 'them')} stored`,
+    );
   for (const failure of report.failed) lines.push(`              ${failure.reason}`);
   if (report.markupDrift > 0) {
     const n = report.markupDrift;
-    lines.push(`  drift       ${n} title or body extraction${n === 1 ? '' : 's'} fell back to a weaker layer (the site's markup changed)`);
+    lines.push(
+      `  drift       ${n} title or body extraction${n === 1 ? '' : 's'} fell back to a weaker layer (the site's markup changed)`,
+    );
   }
   for (const warning of report.warnings) lines.push(`  warning     ${warning}`);
   const notifyTarget = config.notify.kind === 'outbox' ? displayPath(config.notify.file) : config.notify.topicArn;
   const c = countWritten(written);
-  const kinds = ([[c.article, 'article file'], [c.archive, 'archive page'], [c.feed, 'feed file'], [c.index, 'index file']] as const)
+  const kinds = (
+    [
+      [c.article, 'article file'],
+      [c.archive, 'archive page'],
+      [c.feed, 'feed file'],
+      [c.index, 'index file'],
+    ] as const
+  )
     .filter(([n]) => n > 0)
     .map(([n, word]) => count(n, word));
-  lines.push(`  published   ${count(c.total, 'file')} written${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${count(report.publish.notificationsSent, 'notification')} sent (${notifyTarget})`);
-  if (report.publish.rerendered > 0) lines.push(`              ${count(report.publish.rerendered, 'story', 'stories')} rendered again (a new content mode or public URL, or a release that renders files differently)`);
+  lines.push(
+    `  published   ${count(c.total, 'file')} written${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${count(report.publish.notificationsSent, 'notification')} sent (${notifyTarget})`,
+  );
+  if (report.publish.rerendered > 0)
+    lines.push(
+      `              ${count(report.publish.rerendered, 'story', 'stories')} rendered again (a new content mode or public URL, or a release that renders files differently)`,
+    );
   if (report.publish.notificationsWaiting > 0) {
-    lines.push(`              ${count(report.publish.notificationsWaiting, 'notification')} left queued: another run holds ${report.publish.notificationsWaiting === 1 ? 'its claim' : 'their claims'} (sent by a later run if that one stopped)`);
+    lines.push(
+      `              ${count(report.publish.notificationsWaiting, 'notification')} left queued: another run holds ${report.publish.notificationsWaiting === 1 ? 'its claim' : 'their claims'} (sent by a later run if that one stopped)`,
+    );
   }
   if (config.store.kind === 'fs') {
     const base = displayPath(config.store.dir);
     lines.push('');
     lines.push(`Feeds:    ${path.join(base, 'feeds/en')}/{rss.xml,atom.xml,feed.json}`);
     lines.push(`          ${path.join(base, 'feeds/zh')}/{rss.xml,atom.xml,feed.json}`);
-    lines.push(`Exports:  ${path.join(base, 'exports/v1/index.json')} (and changes.json, articles/<id>.json, schema.json)`);
+    lines.push(
+      `Exports:  ${path.join(base, 'exports/v1/index.json')} (and changes.json, articles/<id>.json, schema.json)`,
+    );
     lines.push(`Articles: ${path.join(base, 'articles')}/<id>/{meta.json,en.md,zh.md}`);
     lines.push('');
     const site = `${config.publicUrl.replace(/\/+$/, '')}/`;
@@ -73,7 +109,10 @@ function pendingLine(pending: number, setAside: number): string {
   const rest = pending - setAside;
   const parts: string[] = [];
   if (rest > 0) parts.push(`${pages(rest)} left for the next run`);
-  if (setAside > 0) parts.push(`${pages(setAside)} set aside (older than this run's window or --since: take them with --backfill or an earlier --since)`);
+  if (setAside > 0)
+    parts.push(
+      `${pages(setAside)} set aside (older than this run's window or --since: take them with --backfill or an earlier --since)`,
+    );
   return parts.join('; ');
 }
 

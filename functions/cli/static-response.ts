@@ -27,14 +27,20 @@ export type Encoding = 'br' | 'gzip';
 
 export function compress(encoding: Encoding, body: Buffer): Promise<Buffer> {
   // Brotli quality 5: most of its gain at a small part of the top level's cost.
-  if (encoding === 'br') return promisify(brotliCompress)(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  if (encoding === 'br')
+    return promisify(brotliCompress)(body, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+    });
   return promisify(gzip)(body);
 }
 
 export async function sendFile(request: IncomingMessage, response: ServerResponse, file: FileResponse): Promise<void> {
   const hash = createHash('sha256').update(file.body).digest('hex').slice(0, 32);
   const compressible = COMPRESSIBLE.test(file.contentType);
-  const encoding = compressible && file.body.length >= MIN_COMPRESS && file.body.length <= MAX_COMPRESS ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+  const encoding =
+    compressible && file.body.length >= MIN_COMPRESS && file.body.length <= MAX_COMPRESS
+      ? chooseEncoding(request.headers['accept-encoding'])
+      : undefined;
   const headers: Record<string, string> = {
     etag: encoding ? `W/"${hash}"` : `"${hash}"`,
     'content-type': file.contentType,
@@ -49,14 +55,29 @@ export async function sendFile(request: IncomingMessage, response: ServerRespons
     response.end();
     return;
   }
-  const body = encoding ? await (file.compressed ?? ((coding: Encoding) => compress(coding, file.body)))(encoding) : file.body;
-  response.writeHead(200, { ...headers, ...(encoding ? { 'content-encoding': encoding } : {}), 'content-length': String(body.length) });
+  const body = encoding
+    ? await (file.compressed ?? ((coding: Encoding) => compress(coding, file.body)))(encoding)
+    : file.body;
+  response.writeHead(200, {
+    ...headers,
+    ...(encoding ? { 'content-encoding': encoding } : {}),
+    'content-length': String(body.length),
+  });
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-export function sendStatus(response: ServerResponse, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
+export function sendStatus(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   const body = `${message}\n`;
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...extraHeaders });
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    ...extraHeaders,
+  });
   response.end(body);
 }
 
@@ -67,7 +88,10 @@ export function sendStatus(response: ServerResponse, status: number, message: st
 function notModified(request: IncomingMessage, hash: string, lastModified: Date | undefined): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === `"${hash}"`);
+    return (
+      ifNoneMatch.trim() === '*' ||
+      ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === `"${hash}"`)
+    );
   }
   const ifModifiedSince = request.headers['if-modified-since'];
   if (!ifModifiedSince || !lastModified) return false;
@@ -86,6 +110,8 @@ export function chooseEncoding(header: string | string[] | undefined): Encoding 
     weights.set(name, q === undefined ? 1 : Number(q));
   }
   const weight = (coding: string) => weights.get(coding) ?? (weights.has('*') ? weights.get('*')! : 0);
-  const best = (['br', 'gzip'] as const).filter((coding) => weight(coding) > 0).sort((a, b) => weight(b) - weight(a))[0];
+  const best = (['br', 'gzip'] as const)
+    .filter((coding) => weight(coding) > 0)
+    .sort((a, b) => weight(b) - weight(a))[0];
   return best;
 }

@@ -36,10 +36,20 @@ export interface Invalidation {
 }
 
 /** What to invalidate, given what was invalidated before, the changes list and the applied settings. */
-export function planInvalidation(done: CdnState | undefined, changes: ChangesList | undefined, applied: { publicUrl: string; contentMode: string; format?: number } | undefined): Invalidation {
+export function planInvalidation(
+  done: CdnState | undefined,
+  changes: ChangesList | undefined,
+  applied: { publicUrl: string; contentMode: string; format?: number } | undefined,
+): Invalidation {
   const entries = changes?.changes ?? [];
   const maxSeq = entries.reduce((max, change) => Math.max(max, change.seq), done?.seq ?? 0);
-  const settings = applied ? { publicUrl: applied.publicUrl, contentMode: applied.contentMode, ...(applied.format !== undefined ? { format: applied.format } : {}) } : null;
+  const settings = applied
+    ? {
+        publicUrl: applied.publicUrl,
+        contentMode: applied.contentMode,
+        ...(applied.format !== undefined ? { format: applied.format } : {}),
+      }
+    : null;
   const next: CdnState = { schema: CDN_STATE_SCHEMA, seq: maxSeq, settings };
   const reference = `ilo-${done?.seq ?? 'none'}-${maxSeq}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12)}`;
   let paths: string[];

@@ -13,7 +13,10 @@ import { createRuntime, startInvocation } from './runtime.js';
 const runtime = createRuntime('discover', REQUIRED_SETTINGS.discover);
 const sqs = createSqsClient();
 
-export async function handler(_event?: unknown, context?: Context): Promise<{ queued: number; confirmed: number; knownPages: number }> {
+export async function handler(
+  _event?: unknown,
+  context?: Context,
+): Promise<{ queued: number; confirmed: number; knownPages: number }> {
   const { ports, options, config, metrics, logger, fetcher } = runtime;
   startInvocation(runtime, context);
   // Fetches end before the function's timeout, so a hanging origin fails the run with a reason.
@@ -31,7 +34,12 @@ export async function handler(_event?: unknown, context?: Context): Promise<{ qu
     metrics.addMetric(METRIC.sitemapPagesRead, MetricUnit.Count, plan.discovery.sitemapPagesFetched);
     // The heartbeat: emitted only by a run that got this far.
     metrics.addMetric(METRIC.discoverRuns, MetricUnit.Count, 1);
-    logger.info('discovery done', { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages, source: plan.discovery.source });
+    logger.info('discovery done', {
+      queued,
+      confirmed: plan.confirmedQueued,
+      knownPages: plan.knownPages,
+      source: plan.discovery.source,
+    });
     return { queued, confirmed: plan.confirmedQueued, knownPages: plan.knownPages };
   } finally {
     metrics.publishStoredMetrics();

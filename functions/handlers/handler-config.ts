@@ -70,12 +70,15 @@ export function readHandlerConfig<K extends RequiredSetting>(env: Env, required:
     const value = text(name);
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) problems.push(`${name} must be a number from ${min} to ${max}, got '${value}'`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      problems.push(`${name} must be a number from ${min} to ${max}, got '${value}'`);
     return n;
   };
-  const optional = <T extends string, V>(key: T, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as { [P in T]: V }));
+  const optional = <T extends string, V>(key: T, value: V | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as { [P in T]: V });
   const contentMode = text(VARIABLES.contentMode) ?? 'full';
-  if (contentMode !== 'full' && contentMode !== 'summary') problems.push(`${VARIABLES.contentMode} must be 'full' or 'summary', got '${contentMode}'`);
+  if (contentMode !== 'full' && contentMode !== 'summary')
+    problems.push(`${VARIABLES.contentMode} must be 'full' or 'summary', got '${contentMode}'`);
 
   const bucket = text(VARIABLES.bucket);
   if (bucket === undefined) problems.push(`${VARIABLES.bucket} is not set`);

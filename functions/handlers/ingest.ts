@@ -43,11 +43,18 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     }
     try {
       const candidate = parseIngestMessage(record.body);
-      const outcome = await ingestStory(ports, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}, candidate);
+      const outcome = await ingestStory(
+        ports,
+        options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {},
+        candidate,
+      );
       // Receipts tell the next discover run the page was settled (so it is not queued again).
       const settled =
         outcome.status === 'stored'
-          ? outcome.covered.map((page) => ({ ...page, outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const) }))
+          ? outcome.covered.map((page) => ({
+              ...page,
+              outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const),
+            }))
           : [{ url: candidate.url, lang: candidate.lang, outcome: outcome.status }];
       await writeIngestReceipts(ports.store, settled, ports.clock.now());
       if (outcome.status === 'stored') {
@@ -55,8 +62,17 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
           versions++;
           metrics.addMetric(METRIC.storiesStored, MetricUnit.Count, 1);
         }
-        metrics.addMetric(outcome.change === 'new' ? METRIC.storiesNew : outcome.change === 'updated' ? METRIC.storiesUpdated : METRIC.storiesUnchanged, MetricUnit.Count, 1);
-        if (outcome.warnings.length > 0) metrics.addMetric(METRIC.markupDrift, MetricUnit.Count, outcome.warnings.length);
+        metrics.addMetric(
+          outcome.change === 'new'
+            ? METRIC.storiesNew
+            : outcome.change === 'updated'
+              ? METRIC.storiesUpdated
+              : METRIC.storiesUnchanged,
+          MetricUnit.Count,
+          1,
+        );
+        if (outcome.warnings.length > 0)
+          metrics.addMetric(METRIC.markupDrift, MetricUnit.Count, outcome.warnings.length);
       } else {
         logger.info('page not ingested', { ...outcome });
       }
@@ -70,7 +86,11 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   try {
     // One page at a time (the origin's pace is per function); an all-failed batch is still a
     // partial response, not a function error: the failures are per message, and alarmed as such.
-    const response = await processPartialResponse(event, ingestRecord, processor, { ...(context ? { context } : {}), processInParallel: false, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, ingestRecord, processor, {
+      ...(context ? { context } : {}),
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
     if (versions > 0) await requestPublish(sqs, config.publishQueueUrl, 'ingest');
     return response;
   } finally {

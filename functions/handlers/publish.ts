@@ -14,7 +14,10 @@ import { METRIC } from './metric-names.js';
 import { createRuntime, startInvocation } from './runtime.js';
 
 const runtime = createRuntime('publish', REQUIRED_SETTINGS.publish);
-const ports = { ...runtime.ports, notifier: new SnsNotifier({ topicArn: runtime.config.topicArn, client: createSnsClient() }) };
+const ports = {
+  ...runtime.ports,
+  notifier: new SnsNotifier({ topicArn: runtime.config.topicArn, client: createSnsClient() }),
+};
 const cdn = new CloudFrontInvalidator(runtime.config.distributionId);
 
 export interface PublishResult {
@@ -28,13 +31,22 @@ export async function handler(_event?: SQSEvent, context?: Context): Promise<Pub
   const { options, metrics, logger } = runtime;
   startInvocation(runtime, context);
   try {
-    const report = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
+    const report = await publishPending(ports, {
+      publicUrl: options.publicUrl,
+      contentMode: options.contentMode,
+      generator: GENERATOR,
+    });
     const invalidated = await invalidateChangedPaths(ports.store, cdn);
     metrics.addMetric(METRIC.notificationsSent, MetricUnit.Count, report.notificationsSent);
     metrics.addMetric(METRIC.filesWritten, MetricUnit.Count, report.filesWritten.length);
     metrics.addMetric(METRIC.pathsInvalidated, MetricUnit.Count, invalidated.length);
     logger.info('publish done', { ...report, filesWritten: report.filesWritten.length, invalidated });
-    return { versions: report.versions, notificationsSent: report.notificationsSent, filesWritten: report.filesWritten.length, invalidated };
+    return {
+      versions: report.versions,
+      notificationsSent: report.notificationsSent,
+      filesWritten: report.filesWritten.length,
+      invalidated,
+    };
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -36,7 +36,8 @@ export function parseIngestMessage(body: string): IngestMessage {
   if (typeof message?.url !== 'string') throw new Error('ingest message has no url');
   const page = newsPage(message.url);
   if (!page) throw new Error(`ingest message url is not an ILO news story: ${message.url.slice(0, 200)}`);
-  if (message.lang !== page.lang) throw new Error(`ingest message lang '${String(message.lang)}' does not match its url`);
+  if (message.lang !== page.lang)
+    throw new Error(`ingest message lang '${String(message.lang)}' does not match its url`);
   if (message.lastmod !== null && message.lastmod !== undefined && typeof message.lastmod !== 'string') {
     throw new Error('ingest message lastmod must be a string or null');
   }

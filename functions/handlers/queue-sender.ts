@@ -18,10 +18,15 @@ export async function sendToQueue(sqs: SQSClient, queueUrl: string, bodies: stri
   for (let i = 0; i < bodies.length; i += 10) {
     const batch = bodies.slice(i, i + 10);
     const result = await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((body, n) => ({ Id: String(n), MessageBody: body })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((body, n) => ({ Id: String(n), MessageBody: body })),
+      }),
     );
     if (result.Failed && result.Failed.length > 0) {
-      throw new Error(`queue refused ${result.Failed.length} messages: ${result.Failed.map((f) => f.Message ?? f.Code).join('; ')}`);
+      throw new Error(
+        `queue refused ${result.Failed.length} messages: ${result.Failed.map((f) => f.Message ?? f.Code).join('; ')}`,
+      );
     }
     sent += batch.length;
   }
@@ -31,6 +36,11 @@ export async function sendToQueue(sqs: SQSClient, queueUrl: string, bodies: stri
 /** Asks publish to run: one message in the publish queue's single message group. */
 export async function requestPublish(sqs: SQSClient, queueUrl: string, reason: string): Promise<void> {
   await sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: publishMessage(reason), MessageGroupId: PUBLISH_MESSAGE_GROUP, MessageDeduplicationId: `${reason}-${randomUUID()}` }),
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: publishMessage(reason),
+      MessageGroupId: PUBLISH_MESSAGE_GROUP,
+      MessageDeduplicationId: `${reason}-${randomUUID()}`,
+    }),
   );
 }

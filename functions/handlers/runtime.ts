@@ -32,7 +32,11 @@ const noNotifier: Notifier = {
 };
 
 /** Builds the runtime of one function. Throws (with the variable named) when configuration is wrong. */
-export function createRuntime<K extends RequiredSetting>(service: string, required: readonly K[], env = process.env): Runtime<K> {
+export function createRuntime<K extends RequiredSetting>(
+  service: string,
+  required: readonly K[],
+  env = process.env,
+): Runtime<K> {
   const config = readHandlerConfig(env, required);
   const logger = new Logger({ serviceName: service });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
@@ -52,7 +56,14 @@ export function createRuntime<K extends RequiredSetting>(service: string, requir
     concurrency: 1,
     ...(config.origin === 'https://www.ilo.org' ? {} : { mirrorOrigin: config.origin }),
   };
-  const ports: PipelinePorts = { store, notifier: noNotifier, fetcher, clock: systemClock, tokens: randomTokens, logger: log };
+  const ports: PipelinePorts = {
+    store,
+    notifier: noNotifier,
+    fetcher,
+    clock: systemClock,
+    tokens: randomTokens,
+    logger: log,
+  };
   return { config, ports, fetcher, store, options, logger, metrics };
 }
 

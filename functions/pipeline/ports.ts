@@ -117,7 +117,10 @@ export interface PipelinePorts {
 
 // The partner's side (`pull`): it reads the public exports and writes a static site's files.
 
-export type ExportResponse = { status: 'ok'; body: string; etag?: string } | { status: 'not-modified' } | { status: 'gone' };
+export type ExportResponse =
+  | { status: 'ok'; body: string; etag?: string }
+  | { status: 'not-modified' }
+  | { status: 'gone' };
 
 /**
  * HTTP GET of a public export document, conditional on an ETag. The adapter fetches only from the

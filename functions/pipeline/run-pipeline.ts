@@ -95,14 +95,18 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
       case 'stored':
         for (const page of outcome.covered) {
           covered.add(page.url);
-          if (state.urls[page.url]) markHandled(state, page.url, page.lang, page.url === candidate.url ? 'ingested' : 'covered');
+          if (state.urls[page.url])
+            markHandled(state, page.url, page.lang, page.url === candidate.url ? 'ingested' : 'covered');
         }
         if (outcome.change === 'new') report.newStories.push(outcome.id);
         else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
         else report.unchanged++;
         report.warnings.push(...outcome.warnings);
         report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
-        return { outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged', id: outcome.id };
+        return {
+          outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged',
+          id: outcome.id,
+        };
       case 'gone':
         markHandled(state, candidate.url, candidate.lang, 'gone');
         report.gone.push(candidate.url);
@@ -113,20 +117,31 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
         return { outcome: 'rejected', reason: outcome.reason };
     }
   };
-  for (const phase of phases) await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
-    progress({ stage: 'page-start', url: candidate.url, done, total });
-    const result = await ingestCandidate(candidate);
-    progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
-  });
+  for (const phase of phases)
+    await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
+      progress({ stage: 'page-start', url: candidate.url, done, total });
+      const result = await ingestCandidate(candidate);
+      progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
+    });
 
   await saveDiscoveryState(ports.store, state);
   const { pending, setAside } = countPending(state);
 
   progress({ stage: 'publish' });
-  const publish = await publishPending(ports, { publicUrl: options.publicUrl, contentMode: options.contentMode, generator: GENERATOR });
+  const publish = await publishPending(ports, {
+    publicUrl: options.publicUrl,
+    contentMode: options.contentMode,
+    generator: GENERATOR,
+  });
   report.warnings.push(...publish.warnings);
   report.suspectPages = damaged.size;
-  return { ...report, pendingPages: pending, setAsidePages: setAside, publish, durationMs: ports.clock.now().getTime() - started };
+  return {
+    ...report,
+    pendingPages: pending,
+    setAsidePages: setAside,
+    publish,
+    durationMs: ports.clock.now().getTime() - started,
+  };
 }
 
 // Failures that mean the page's content arrived damaged: worth fetching again, never storing.

@@ -157,7 +157,8 @@ export class OperationalAlarms extends Construct {
 
     add(
       new Alarm(this, 'MarkupDrift', {
-        alarmDescription: 'ILO pages were extracted by a fallback layer: the site markup changed. Check the ingest logs for the pages named.',
+        alarmDescription:
+          'ILO pages were extracted by a fallback layer: the site markup changed. Check the ingest logs for the pages named.',
         metric: custom(METRIC.markupDrift, 'ingest', Duration.hours(1)),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

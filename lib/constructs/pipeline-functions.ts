@@ -87,7 +87,8 @@ export class PipelineFunctions extends Construct {
     this.discoverFailures = queue(this, 'DiscoverFailures');
     Validations.of(this.discoverFailures).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter destination: failed discover invocations (Lambda on-failure destination and the scheduler DLQ).',
+      reason:
+        'This queue is itself a dead-letter destination: failed discover invocations (Lambda on-failure destination and the scheduler DLQ).',
     });
     this.deadLetterQueues = [this.ingestDeadLetters, this.publishDeadLetters];
 
@@ -104,13 +105,22 @@ export class PipelineFunctions extends Construct {
 
     this.discover = lambda(this, 'discover', {
       ...FUNCTION_SIZES.discover,
-      environment: { ...environment, INGEST_QUEUE_URL: this.ingestQueue.queueUrl, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate) },
+      environment: {
+        ...environment,
+        INGEST_QUEUE_URL: this.ingestQueue.queueUrl,
+        PUBLISH_QUEUE_URL: this.publishQueue.queueUrl,
+        REQUESTS_PER_SECOND: String(config.originRate),
+      },
     });
     this.ingest = lambda(this, 'ingest', {
       ...FUNCTION_SIZES.ingest,
       // Two ingest instances at most (the event source's maxConcurrency), each at half the origin
       // rate: the configured rate to the ILO site in all (1 request per second by default).
-      environment: { ...environment, PUBLISH_QUEUE_URL: this.publishQueue.queueUrl, REQUESTS_PER_SECOND: String(config.originRate / INGEST_CONCURRENCY) },
+      environment: {
+        ...environment,
+        PUBLISH_QUEUE_URL: this.publishQueue.queueUrl,
+        REQUESTS_PER_SECOND: String(config.originRate / INGEST_CONCURRENCY),
+      },
     });
     this.publish = lambda(this, 'publish', {
       ...FUNCTION_SIZES.publish,
@@ -122,27 +132,83 @@ export class PipelineFunctions extends Construct {
     allowObjects(this.discover, bucket, ['s3:GetObject'], ['state/receipts/*']);
     // Ingest keeps a story's record and private full copy; publish renders every public file from them.
     allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);
-    allowObjects(this.ingest, bucket, ['s3:PutObject'], ['state/aliases/*', 'state/sources/*', 'state/articles/*', 'state/outbox/*', 'state/receipts/*', 'raw/*', 'articles/*/meta.json']);
+    allowObjects(
+      this.ingest,
+      bucket,
+      ['s3:PutObject'],
+      [
+        'state/aliases/*',
+        'state/sources/*',
+        'state/articles/*',
+        'state/outbox/*',
+        'state/receipts/*',
+        'raw/*',
+        'articles/*/meta.json',
+      ],
+    );
     // The landing page and the OPML (index.html, feeds.opml) are read back to be written only when they change.
-    allowObjects(this.publish, bucket, ['s3:GetObject'], ['state/*', 'articles/*', 'exports/*', 'feeds/*', 'index.html', 'feeds.opml']);
-    allowObjects(this.publish, bucket, ['s3:PutObject'], ['state/cdn-invalidated.json', 'state/windows/*', 'state/notified/*', 'state/publish-settings.json', 'state/archive-months.json', 'state/feed-directory.json', 'articles/*/en.md', 'articles/*/zh.md', 'feeds/*', 'exports/*', 'index.html', 'feeds.opml']);
-    allowObjects(this.publish, bucket, ['s3:DeleteObject'], ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*']);
+    allowObjects(
+      this.publish,
+      bucket,
+      ['s3:GetObject'],
+      ['state/*', 'articles/*', 'exports/*', 'feeds/*', 'index.html', 'feeds.opml'],
+    );
+    allowObjects(
+      this.publish,
+      bucket,
+      ['s3:PutObject'],
+      [
+        'state/cdn-invalidated.json',
+        'state/windows/*',
+        'state/notified/*',
+        'state/publish-settings.json',
+        'state/archive-months.json',
+        'state/feed-directory.json',
+        'articles/*/en.md',
+        'articles/*/zh.md',
+        'feeds/*',
+        'exports/*',
+        'index.html',
+        'feeds.opml',
+      ],
+    );
+    allowObjects(
+      this.publish,
+      bucket,
+      ['s3:DeleteObject'],
+      ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*'],
+    );
     for (const fn of [this.discover, this.ingest, this.publish]) {
       // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.
-      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      fn.addToRolePolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      );
     }
     this.ingestQueue.grantSendMessages(this.discover);
     this.publishQueue.grantSendMessages(this.discover);
     this.publishQueue.grantSendMessages(this.ingest);
     topic.grantPublish(this.publish);
     // New article versions and a content-mode switch change cached files: publish invalidates them.
-    this.publish.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['cloudfront:CreateInvalidation'], resources: [props.distribution.distributionArn] }));
+    this.publish.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['cloudfront:CreateInvalidation'],
+        resources: [props.distribution.distributionArn],
+      }),
+    );
     Validations.of(this.publish.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
+      reason:
+        'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
     });
 
-    this.ingest.addEventSource(new SqsEventSource(this.ingestQueue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: INGEST_CONCURRENCY }));
+    this.ingest.addEventSource(
+      new SqsEventSource(this.ingestQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: INGEST_CONCURRENCY,
+      }),
+    );
     // FIFO with one message group: Lambda runs one batch of a group at a time, so publish is
     // single-flight without reserved concurrency (FIFO event sources take no batching window).
     this.publish.addEventSource(new SqsEventSource(this.publishQueue, { batchSize: 10 }));
@@ -150,16 +216,25 @@ export class PipelineFunctions extends Construct {
     // The scheduler invokes discover asynchronously. Lambda's own async retries are off and its
     // failures go to a queue; the scheduler retries only a delivery that failed (throttling), twice,
     // then puts the event in the same queue. The next scheduled run repeats the work anyway.
-    this.discover.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(this.discoverFailures) });
+    this.discover.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.discoverFailures),
+    });
     const schedule = (this.discoverSchedule = new Schedule(this, 'DiscoverSchedule', {
       description: 'Runs ILO news discovery',
       schedule: ScheduleExpression.rate(Duration.minutes(config.scheduleMinutes)),
-      target: new LambdaInvoke(this.discover, { retryAttempts: 2, maxEventAge: Duration.minutes(15), deadLetterQueue: this.discoverFailures }),
+      target: new LambdaInvoke(this.discover, {
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(15),
+        deadLetterQueue: this.discoverFailures,
+      }),
     }));
     const discoverArn = `<${Stack.of(this).getLogicalId(this.discover.node.defaultChild as CfnFunction)}.Arn>`;
     Validations.of(Stack.of(schedule)).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${discoverArn}:*]`,
-      reason: "The scheduler's role may invoke the discover function and its versions (the ':*' qualifier), that one function only.",
+      reason:
+        "The scheduler's role may invoke the discover function and its versions (the ':*' qualifier), that one function only.",
     });
   }
 }
@@ -179,10 +254,18 @@ function lambda(
   props: { timeout: Duration; memorySize: number; environment: Record<string, string> },
 ): NodejsFunction {
   const title = name[0]!.toUpperCase() + name.slice(1);
-  const logGroup = new LogGroup(scope, `${title}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const logGroup = new LogGroup(scope, `${title}Logs`, {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   // An explicit role: only this function's log group, no managed policy with logs:* on every group.
-  const role = new Role(scope, `${title}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `ILO syndication ${name} function` });
-  role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  const role = new Role(scope, `${title}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `ILO syndication ${name} function`,
+  });
+  role.addToPolicy(
+    new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+  );
   return new NodejsFunction(scope, title, {
     entry: path.join(PROJECT_ROOT, `functions/handlers/${name}.ts`),
     handler: 'handler',
@@ -208,7 +291,8 @@ function lambda(
       // The Lambda runtime provides the AWS SDK v3; bundling it would only grow the package.
       externalModules: ['@aws-sdk/*'],
       // CommonJS dependencies (turndown's domino, sanitize-html) call require() inside an ES module.
-      banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+      banner:
+        "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
       forceDockerBundling: false,
     },
   });
@@ -219,7 +303,13 @@ function lambda(
  * of each prefix pattern right here, where the grant is: the wildcard is the key prefix itself.
  */
 function allowObjects(fn: NodejsFunction, bucket: Bucket, actions: string[], keyPatterns: string[]): void {
-  fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: keyPatterns.map((pattern) => bucket.arnForObjects(pattern)) }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions,
+      resources: keyPatterns.map((pattern) => bucket.arnForObjects(pattern)),
+    }),
+  );
   const bucketArn = `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>`;
   for (const pattern of keyPatterns.filter((p) => p.includes('*'))) {
     Validations.of(fn.role!).acknowledge({

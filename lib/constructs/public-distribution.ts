@@ -23,7 +23,14 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LANDING_PAGE_CSP } from '../../functions/pipeline/publish/landing/landing-style.js';
-import { CORS_RULES, PUBLIC_KEY_PATTERN, PUBLIC_REDIRECTS, ROOT_KEY, SECURITY_HEADERS, corsHeaders } from '../../functions/pipeline/state/public-paths.js';
+import {
+  CORS_RULES,
+  PUBLIC_KEY_PATTERN,
+  PUBLIC_REDIRECTS,
+  ROOT_KEY,
+  SECURITY_HEADERS,
+  corsHeaders,
+} from '../../functions/pipeline/state/public-paths.js';
 
 export interface PublicDistributionProps {
   bucket: Bucket;
@@ -60,15 +67,27 @@ export class PublicDistribution extends Construct {
       accessControlMaxAge: Duration.seconds(CORS_RULES.maxAgeSeconds),
       originOverride: true,
     };
-    const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', { securityHeadersBehavior: security, corsBehavior });
+    const corsHeaders = new ResponseHeadersPolicy(this, 'CorsHeaders', {
+      securityHeadersBehavior: security,
+      corsBehavior,
+    });
     // The landing page (the default behavior: "/" is chosen by it, before the function maps it to
     // index.html) also gets its Content-Security-Policy, the one in its <meta> tag plus no framing.
     const landingPageHeaders = new ResponseHeadersPolicy(this, 'LandingPageHeaders', {
-      securityHeadersBehavior: { ...security, contentSecurityPolicy: { contentSecurityPolicy: LANDING_PAGE_CSP, override: true } },
+      securityHeadersBehavior: {
+        ...security,
+        contentSecurityPolicy: { contentSecurityPolicy: LANDING_PAGE_CSP, override: true },
+      },
       corsBehavior,
     });
     const cachePolicy = (name: string, ttl: Duration) =>
-      new CachePolicy(this, name, { defaultTtl: ttl, minTtl: Duration.seconds(0), maxTtl: Duration.seconds(ttl.toSeconds() * 2), enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true });
+      new CachePolicy(this, name, {
+        defaultTtl: ttl,
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.seconds(ttl.toSeconds() * 2),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      });
     // Feeds and indexes change every run: short lifetimes. Article files change only with a new version.
     const shortLived = cachePolicy('FeedCache', Duration.minutes(5));
     const longLived = cachePolicy('ArticleCache', Duration.hours(1));
@@ -104,14 +123,19 @@ export class PublicDistribution extends Construct {
     });
 
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-CFR1', reason: 'Public ILO news for a worldwide audience: no country is to be excluded.' },
+      {
+        id: 'AwsSolutions::AwsSolutions-CFR1',
+        reason: 'Public ILO news for a worldwide audience: no country is to be excluded.',
+      },
       {
         id: 'AwsSolutions::AwsSolutions-CFR2',
-        reason: 'Static, cached public files behind a read-only allowlist function, with no forms or dynamic origin to protect; a WAF web ACL would cost more than the whole stack. Attach one if your policy requires it.',
+        reason:
+          'Static, cached public files behind a read-only allowlist function, with no forms or dynamic origin to protect; a WAF web ACL would cost more than the whole stack. Attach one if your policy requires it.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot enforce a minimum TLS version. Give the distribution a custom domain and certificate (TLSv1.2_2021) to lift this; see the README.',
+        reason:
+          'The default *.cloudfront.net certificate cannot enforce a minimum TLS version. Give the distribution a custom domain and certificate (TLSv1.2_2021) to lift this; see the README.',
       },
     );
 
@@ -122,7 +146,9 @@ export class PublicDistribution extends Construct {
         effect: Effect.DENY,
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        notResources: [ROOT_KEY, 'feeds.opml', 'feeds/*', 'exports/*', 'articles/*'].map((prefix) => props.bucket.arnForObjects(prefix)),
+        notResources: [ROOT_KEY, 'feeds.opml', 'feeds/*', 'exports/*', 'articles/*'].map((prefix) =>
+          props.bucket.arnForObjects(prefix),
+        ),
       }),
     );
   }
@@ -134,7 +160,9 @@ export class PublicDistribution extends Construct {
  * A preflight is answered here: S3 has no CORS configuration to answer it with.
  */
 export function publicPathsFunctionCode(): string {
-  const preflight = Object.fromEntries(Object.entries({ allow: 'GET, HEAD, OPTIONS', ...corsHeaders(true) }).map(([name, value]) => [name, { value }]));
+  const preflight = Object.fromEntries(
+    Object.entries({ allow: 'GET, HEAD, OPTIONS', ...corsHeaders(true) }).map(([name, value]) => [name, { value }]),
+  );
   return `
 var PUBLIC = new RegExp(${JSON.stringify(PUBLIC_KEY_PATTERN)});
 var REDIRECTS = ${JSON.stringify(PUBLIC_REDIRECTS)};

@@ -39,7 +39,11 @@ export class SubscriberTopics extends Construct {
     for (const email of props.subscriberEmails) this.notifications.addSubscription(new EmailSubscription(email));
 
     if (props.alarmEmail) {
-      this.alarms = new Topic(this, 'Alarms', { displayName: 'ILO syndication alarms', enforceSSL: true, masterKey: this.key });
+      this.alarms = new Topic(this, 'Alarms', {
+        displayName: 'ILO syndication alarms',
+        enforceSSL: true,
+        masterKey: this.key,
+      });
       this.alarms.addSubscription(new EmailSubscription(props.alarmEmail));
     }
   }

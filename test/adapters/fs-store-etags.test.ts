@@ -55,7 +55,9 @@ describe('FsStore ETags', () => {
     await store.put('state/x.json', '{"n":0}', TEXT);
     const stale = (await readJson<{ n: number }>(store, 'state/x.json'))!;
     await updateJson<{ n: number }>(store, 'state/x.json', (current) => ({ n: current!.n + 1 }));
-    await expect(store.put('state/x.json', '{"n":9}', { ...TEXT, ifMatch: stale.etag })).rejects.toThrow(/precondition/i);
+    await expect(store.put('state/x.json', '{"n":9}', { ...TEXT, ifMatch: stale.etag })).rejects.toThrow(
+      /precondition/i,
+    );
     const current = (await readJson<{ n: number }>(store, 'state/x.json'))!;
     expect(current.value).toEqual({ n: 1 });
     await store.put('state/x.json', '{"n":2}', { ...TEXT, ifMatch: current.etag });

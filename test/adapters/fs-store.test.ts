@@ -5,7 +5,14 @@ import { chmod, mkdir, readFile, readdir, realpath, rm, stat, utimes, writeFile 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FsStore, StoreBusy, StoreNotWritable, etagOf, pruneRunMarkers, runMarkerFolder } from '../../functions/adapters/fs-store.js';
+import {
+  FsStore,
+  StoreBusy,
+  StoreNotWritable,
+  etagOf,
+  pruneRunMarkers,
+  runMarkerFolder,
+} from '../../functions/adapters/fs-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
@@ -150,7 +157,9 @@ describe('FsStore: what a killed run leaves', () => {
     await writeFile(path.join(store.root, 'held.json.lock'), `${process.pid}@${hostname()} another-writer`);
     const error = await rejectionOf(impatient.put('held.json', 'new', TEXT));
     expect(error).toBeInstanceOf(StoreBusy);
-    expect((error as Error).message).toBe(`data folder ${store.root} is busy: held.json stayed locked by ${process.pid}@${hostname()} for 0.05 s; is another run still going?`);
+    expect((error as Error).message).toBe(
+      `data folder ${store.root} is busy: held.json stayed locked by ${process.pid}@${hostname()} for 0.05 s; is another run still going?`,
+    );
   });
 
   it('after a killed run, removes on open the temporary files and locks of gone processes and old ones, keeping those of live writes', async () => {
@@ -179,7 +188,8 @@ describe('FsStore: what a killed run leaves', () => {
 
     const reopened = await FsStore.open(store.root);
     const left = await allFiles(reopened.root);
-    for (const gone of [files.deadTemp, files.deadLock, files.oldTemp, files.oldLock]) expect(left).not.toContain(path.relative(store.root, gone));
+    for (const gone of [files.deadTemp, files.deadLock, files.oldTemp, files.oldLock])
+      expect(left).not.toContain(path.relative(store.root, gone));
     await expect(stat(path.join(markers, String(dead)))).rejects.toMatchObject({ code: 'ENOENT' });
     for (const kept of [files.liveTemp, files.liveLock]) expect(left).toContain(path.relative(store.root, kept));
     expect(await reopened.removeLeftovers()).toBe(0);
@@ -218,7 +228,9 @@ describe('FsStore: the run markers in the system temporary directory', () => {
     const opened = await FsStore.open(path.join(dir, 'another-store'));
 
     const own = path.basename(runMarkerFolder(await realpath(opened.root)));
-    expect((await readdir(base)).sort()).toEqual(['killedRunOfExisting', 'liveProcessOfGoneFolder', 'notAMarker', own].sort());
+    expect((await readdir(base)).sort()).toEqual(
+      ['killedRunOfExisting', 'liveProcessOfGoneFolder', 'notAMarker', own].sort(),
+    );
     expect(await readdir(path.join(base, 'killedRunOfExisting'))).toEqual([String(dead)]);
     expect(await readdir(path.join(base, own))).toEqual([String(process.pid)]);
     // Nothing left to prune: a second pass removes nothing.
@@ -257,7 +269,21 @@ describe('FsStore: list', () => {
 });
 
 describe('FsStore: keys and files', () => {
-  const invalid = ['../x', '/abs', 'a//b', 'a\\b', 'a/b.tmp-1', 'x.tmp-abc/y', 'doc.lock', 'a/b.lock', '', '.', 'a/./b', 'a/../b', 'trailing/'];
+  const invalid = [
+    '../x',
+    '/abs',
+    'a//b',
+    'a\\b',
+    'a/b.tmp-1',
+    'x.tmp-abc/y',
+    'doc.lock',
+    'a/b.lock',
+    '',
+    '.',
+    'a/./b',
+    'a/../b',
+    'trailing/',
+  ];
 
   it.each(invalid)('refuses the key %j for get, put and delete', async (key) => {
     await expect(store.get(key)).rejects.toThrow(/invalid store key/);
@@ -274,9 +300,15 @@ describe('FsStore: keys and files', () => {
     await rejectionOf(store.put('a/one.json', '3', { ...TEXT, ifMatch: etag }));
     await store.put('a/two.json', '1', { ...TEXT, ifNoneMatch: '*' });
     await rejectionOf(store.put('a/two.json', '2', { ...TEXT, ifNoneMatch: '*' }));
-    await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.put('b/race', String(i), { ...TEXT, ifNoneMatch: '*' })));
+    await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => store.put('b/race', String(i), { ...TEXT, ifNoneMatch: '*' })),
+    );
 
-    expect((await allFiles(store.root)).sort()).toEqual([path.join('a', 'one.json'), path.join('a', 'two.json'), path.join('b', 'race')]);
+    expect((await allFiles(store.root)).sort()).toEqual([
+      path.join('a', 'one.json'),
+      path.join('a', 'two.json'),
+      path.join('b', 'race'),
+    ]);
   });
 
   it('never lets a reader see a partly written body while a writer rewrites the key', async () => {

@@ -21,7 +21,10 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Ser
 beforeAll(async () => {
   [other, elsewhere] = await listen((_request, response) => response.end('{"leaked":true}'));
   [server, base] = await listen((request, response) => {
-    seen.push({ url: request.url!, ...(request.headers['if-none-match'] ? { ifNoneMatch: String(request.headers['if-none-match']) } : {}) });
+    seen.push({
+      url: request.url!,
+      ...(request.headers['if-none-match'] ? { ifNoneMatch: String(request.headers['if-none-match']) } : {}),
+    });
     switch (request.url) {
       case '/doc.json':
         if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304, { etag: '"v1"' }).end();
@@ -55,11 +58,18 @@ afterAll(async () => {
 });
 
 function source(options: { timeoutMs?: number; maxBytes?: number } = {}) {
-  return new HttpExportSource({ from: base, timeoutMs: options.timeoutMs ?? 5000, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+  return new HttpExportSource({
+    from: base,
+    timeoutMs: options.timeoutMs ?? 5000,
+    ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(BadExport);
   const message = (error as Error).message;
   expect(message).not.toContain('\n');
@@ -78,7 +88,9 @@ describe('HttpExportSource', () => {
   });
 
   it('refuses a redirect to another host, and any URL off the source', async () => {
-    expect(await failure(source().get(`${base}/away.json`))).toBe(`${base}/away.json leads to ${elsewhere}/x.json, outside ${base} (pull fetches only from the source it was given)`);
+    expect(await failure(source().get(`${base}/away.json`))).toBe(
+      `${base}/away.json leads to ${elsewhere}/x.json, outside ${base} (pull fetches only from the source it was given)`,
+    );
     expect(await failure(source().get(`${elsewhere}/x.json`))).toMatch(/outside/);
   });
 
@@ -88,14 +100,22 @@ describe('HttpExportSource', () => {
   });
 
   it('gives one line for a server error, a redirect loop, a body that is not UTF-8, too large, too slow, or no server', async () => {
-    expect(await failure(source().get(`${base}/broken.json`))).toBe(`${base}/broken.json answered 500 Internal Server Error`);
+    expect(await failure(source().get(`${base}/broken.json`))).toBe(
+      `${base}/broken.json answered 500 Internal Server Error`,
+    );
     expect(await failure(source().get(`${base}/loop.json`))).toBe(`${base}/loop.json redirects too many times`);
     expect(await failure(source().get(`${base}/latin1.json`))).toBe(`${base}/latin1.json is not UTF-8 text`);
-    expect(await failure(source({ maxBytes: 1000 }).get(`${base}/big.json`))).toBe(`${base}/big.json is larger than 1000 bytes`);
-    expect(await failure(source({ timeoutMs: 200 }).get(`${base}/slow.json`))).toBe(`${base}/slow.json: no answer within 0.2 s`);
+    expect(await failure(source({ maxBytes: 1000 }).get(`${base}/big.json`))).toBe(
+      `${base}/big.json is larger than 1000 bytes`,
+    );
+    expect(await failure(source({ timeoutMs: 200 }).get(`${base}/slow.json`))).toBe(
+      `${base}/slow.json: no answer within 0.2 s`,
+    );
     const [gone, goneUrl] = await listen(() => undefined);
     await new Promise((resolve) => gone.close(resolve)); // nothing listens there now
     const closed = new HttpExportSource({ from: goneUrl, timeoutMs: 2000 });
-    expect(await failure(closed.get(`${goneUrl}/exports/v1/changes.json`))).toBe(`${goneUrl}/exports/v1/changes.json: cannot fetch (ECONNREFUSED)`);
+    expect(await failure(closed.get(`${goneUrl}/exports/v1/changes.json`))).toBe(
+      `${goneUrl}/exports/v1/changes.json: cannot fetch (ECONNREFUSED)`,
+    );
   });
 });

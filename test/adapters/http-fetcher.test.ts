@@ -2,7 +2,13 @@
 // retries, limits, redirects, robots.txt, pacing and charsets. Every server records what it saw,
 // so the tests assert on the wire behaviour, not on the fetcher's word.
 import { once } from 'node:events';
-import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,9 +66,18 @@ async function serve(handler: Handler, clock: { now(): number } = Date): Promise
   return result;
 }
 
-function send(response: ServerResponse, status: number, body: string | Buffer = '', headers: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer = '',
+  headers: Record<string, string> = {},
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(bytes.length), ...headers });
+  response.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(bytes.length),
+    ...headers,
+  });
   response.end(bytes);
 }
 
@@ -91,7 +106,11 @@ async function failureOf(promise: Promise<FetchResult>): Promise<FetchFailure> {
   return outcome.rejected as FetchFailure;
 }
 
-async function expectFailure(promise: Promise<FetchResult>, reason: FetchFailureReason, httpStatus?: number): Promise<FetchFailure> {
+async function expectFailure(
+  promise: Promise<FetchResult>,
+  reason: FetchFailureReason,
+  httpStatus?: number,
+): Promise<FetchFailure> {
   const failure = await failureOf(promise);
   expect(failure.reason, failure.message).toBe(reason);
   expect(failure.httpStatus).toBe(httpStatus);
@@ -108,7 +127,11 @@ describe('HttpFetcher: origin mapping, headers and statuses', () => {
     const result = await fetcher.fetch(`${ILO}/resource/news/some-story?lang=en`);
 
     expect(server.paths()).toEqual(['/resource/news/some-story?lang=en']);
-    expect(result).toMatchObject({ status: 'ok', url: `${ILO}/resource/news/some-story?lang=en`, body: '<p>page /resource/news/some-story?lang=en</p>' });
+    expect(result).toMatchObject({
+      status: 'ok',
+      url: `${ILO}/resource/news/some-story?lang=en`,
+      body: '<p>page /resource/news/some-story?lang=en</p>',
+    });
     expect(result.url).not.toContain('127.0.0.1');
   });
 
@@ -186,7 +209,9 @@ describe('HttpFetcher: origin mapping, headers and statuses', () => {
 describe('HttpFetcher: retries', () => {
   it('retries a 500 and succeeds on the next 200', async () => {
     let calls = 0;
-    const server = await serve((_request, response) => (++calls === 1 ? send(response, 500, 'oops') : send(response, 200, 'recovered')));
+    const server = await serve((_request, response) =>
+      ++calls === 1 ? send(response, 500, 'oops') : send(response, 200, 'recovered'),
+    );
     const result = await fetcherFor(server.origin, { retries: 3 }).fetch(`${ILO}/flaky`);
     expect(result).toMatchObject({ status: 'ok', body: 'recovered', url: `${ILO}/flaky` });
     expect(server.requests).toHaveLength(2);
@@ -196,7 +221,8 @@ describe('HttpFetcher: retries', () => {
     let calls = 0;
     const clock = new VirtualClock();
     const server = await serve(
-      (_request, response) => (++calls === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok now')),
+      (_request, response) =>
+        ++calls === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok now'),
       clock,
     );
     const result = await fetcherFor(server.origin, { retries: 1, clock }).fetch(`${ILO}/busy`);
@@ -212,7 +238,11 @@ describe('HttpFetcher: retries', () => {
   it('backs off exponentially between tries, with jitter, and waits on its clock for nothing else', async () => {
     const clock = new VirtualClock();
     const server = await serve((_request, response) => send(response, 503, 'unavailable'), clock);
-    await expectFailure(fetcherFor(server.origin, { retries: 3, retryMinDelayMs: 1000, clock }).fetch(`${ILO}/down`), 'http-status', 503);
+    await expectFailure(
+      fetcherFor(server.origin, { retries: 3, retryMinDelayMs: 1000, clock }).fetch(`${ILO}/down`),
+      'http-status',
+      503,
+    );
     expect(server.requests).toHaveLength(4);
     // Try n waits between 1 and 2 times retryMinDelayMs * 2^(n-1) before it is sent.
     expect(clock.waits).toHaveLength(3);
@@ -226,13 +256,21 @@ describe('HttpFetcher: retries', () => {
 
   it('fails at once, without retrying, when Retry-After is longer than maxRetryAfterMs', async () => {
     const server = await serve((_request, response) => send(response, 503, 'maintenance', { 'retry-after': '3600' }));
-    await expectFailure(fetcherFor(server.origin, { retries: 3, maxRetryAfterMs: 5_000 }).fetch(`${ILO}/down`), 'http-status', 503);
+    await expectFailure(
+      fetcherFor(server.origin, { retries: 3, maxRetryAfterMs: 5_000 }).fetch(`${ILO}/down`),
+      'http-status',
+      503,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it('throws FetchFailure with httpStatus 503 once the retries are exhausted', async () => {
     const server = await serve((_request, response) => send(response, 503, 'unavailable'));
-    const failure = await expectFailure(fetcherFor(server.origin, { retries: 2 }).fetch(`${ILO}/down`), 'http-status', 503);
+    const failure = await expectFailure(
+      fetcherFor(server.origin, { retries: 2 }).fetch(`${ILO}/down`),
+      'http-status',
+      503,
+    );
     expect(failure.url).toBe(`${ILO}/down`);
     expect(server.requests).toHaveLength(3);
   });
@@ -278,8 +316,13 @@ describe('HttpFetcher: timeouts, truncation, size and network errors', () => {
     const gzipped = gzipSync(Buffer.from(text));
     expect(gzipped.length).toBeGreaterThan(Buffer.byteLength(text));
     const server = await serve((request, response) => {
-      if (!/\bgzip\b/.test(String(request.headers['accept-encoding']))) return send(response, 200, text, { 'content-type': 'text/plain' });
-      response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': String(gzipped.length) });
+      if (!/\bgzip\b/.test(String(request.headers['accept-encoding'])))
+        return send(response, 200, text, { 'content-type': 'text/plain' });
+      response.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-encoding': 'gzip',
+        'content-length': String(gzipped.length),
+      });
       response.end(gzipped);
     });
     const result = await fetcherFor(server.origin).fetch(`${ILO}/small`);
@@ -290,7 +333,11 @@ describe('HttpFetcher: timeouts, truncation, size and network errors', () => {
   it('still reports a compressed body cut short of its Content-Length as truncated', async () => {
     const gzipped = gzipSync(Buffer.from('<p>国际劳工组织</p>'.repeat(500)));
     const server = await serve((request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': String(gzipped.length) });
+      response.writeHead(200, {
+        'content-type': 'text/html',
+        'content-encoding': 'gzip',
+        'content-length': String(gzipped.length),
+      });
       response.write(gzipped.subarray(0, Math.floor(gzipped.length / 2)));
       setTimeout(() => request.socket.destroy(), 20);
     });
@@ -341,7 +388,10 @@ describe('HttpFetcher: timeouts, truncation, size and network errors', () => {
       send(response, 200, '<!DOCTYPE html><html><body>ok</body></html>');
     });
     const warnings: string[] = [];
-    const fetcher = fetcherFor(server.origin, { retries: 0, logger: { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined } });
+    const fetcher = fetcherFor(server.origin, {
+      retries: 0,
+      logger: { info: () => undefined, warn: (message: string) => void warnings.push(message), error: () => undefined },
+    });
     for (const page of ['a', 'b', 'c', 'd', 'e', 'f']) {
       expect((await fetcher.fetch(`${ILO}/${page}`)).status).toBe('ok');
       await new Promise((resolve) => setImmediate(resolve)); // the connection back in the pool, for the next request
@@ -386,13 +436,22 @@ describe('HttpFetcher: hosts and redirects', () => {
   it('follows a redirect within the origin and returns the canonical final URL', async () => {
     const server = await serve((request, response) => {
       if (request.url === '/old') send(response, 301, '', { location: '/new?x=1' });
-      else if (request.url === '/absolute') send(response, 302, '', { location: `http://${request.headers.host}/final` });
+      else if (request.url === '/absolute')
+        send(response, 302, '', { location: `http://${request.headers.host}/final` });
       else send(response, 200, `at ${request.url}`);
     });
     const fetcher = fetcherFor(server.origin);
 
-    expect(await fetcher.fetch(`${ILO}/old`)).toMatchObject({ status: 'ok', url: `${ILO}/new?x=1`, body: 'at /new?x=1' });
-    expect(await fetcher.fetch(`${ILO}/absolute`)).toMatchObject({ status: 'ok', url: `${ILO}/final`, body: 'at /final' });
+    expect(await fetcher.fetch(`${ILO}/old`)).toMatchObject({
+      status: 'ok',
+      url: `${ILO}/new?x=1`,
+      body: 'at /new?x=1',
+    });
+    expect(await fetcher.fetch(`${ILO}/absolute`)).toMatchObject({
+      status: 'ok',
+      url: `${ILO}/final`,
+      body: 'at /final',
+    });
     expect(server.paths()).toEqual(['/old', '/new?x=1', '/absolute', '/final']);
   });
 
@@ -402,7 +461,11 @@ describe('HttpFetcher: hosts and redirects', () => {
       else send(response, 200, `mirror ${request.url}`);
     });
     const result = await fetcherFor(server.origin).fetch(`${ILO}/start`);
-    expect(result).toMatchObject({ status: 'ok', url: `${ILO}/resource/news/moved`, body: 'mirror /resource/news/moved' });
+    expect(result).toMatchObject({
+      status: 'ok',
+      url: `${ILO}/resource/news/moved`,
+      body: 'mirror /resource/news/moved',
+    });
     expect(server.paths()).toEqual(['/start', '/resource/news/moved']);
   });
 
@@ -425,7 +488,8 @@ describe('HttpFetcher: hosts and redirects', () => {
 describe('HttpFetcher: robots.txt', () => {
   it('honours Disallow rules: the server never sees the disallowed path', async () => {
     const server = await serve((request, response) => {
-      if (request.url === '/robots.txt') send(response, 200, 'User-agent: *\nDisallow: /private\n', { 'content-type': 'text/plain' });
+      if (request.url === '/robots.txt')
+        send(response, 200, 'User-agent: *\nDisallow: /private\n', { 'content-type': 'text/plain' });
       else send(response, 200, `page ${request.url}`);
     });
     const fetcher = fetcherFor(server.origin, { respectRobots: true });
@@ -439,7 +503,9 @@ describe('HttpFetcher: robots.txt', () => {
   it('applies a group written for its own User-Agent token', async () => {
     const server = await serve((request, response) => {
       if (request.url === '/robots.txt') {
-        send(response, 200, 'User-agent: ilo-syndication\nDisallow: /\n\nUser-agent: *\nAllow: /\n', { 'content-type': 'text/plain' });
+        send(response, 200, 'User-agent: ilo-syndication\nDisallow: /\n\nUser-agent: *\nAllow: /\n', {
+          'content-type': 'text/plain',
+        });
       } else send(response, 200, 'page');
     });
     await expectFailure(fetcherFor(server.origin, { respectRobots: true }).fetch(`${ILO}/any`), 'robots-disallowed');
@@ -463,7 +529,9 @@ describe('HttpFetcher: robots.txt', () => {
   });
 
   it('allows everything when robots.txt is missing (404)', async () => {
-    const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, 404, 'no') : send(response, 200, 'page')));
+    const server = await serve((request, response) =>
+      request.url === '/robots.txt' ? send(response, 404, 'no') : send(response, 200, 'page'),
+    );
     const fetcher = fetcherFor(server.origin, { respectRobots: true });
     expect(await fetcher.fetch(`${ILO}/private/anything`)).toMatchObject({ status: 'ok', body: 'page' });
     expect(server.paths()).toEqual(['/robots.txt', '/private/anything']);
@@ -471,14 +539,18 @@ describe('HttpFetcher: robots.txt', () => {
 
   it('allows everything when robots.txt answers 401 or 403 (RFC 9309: unavailable)', async () => {
     for (const status of [401, 403]) {
-      const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, status, 'no') : send(response, 200, 'page')));
+      const server = await serve((request, response) =>
+        request.url === '/robots.txt' ? send(response, status, 'no') : send(response, 200, 'page'),
+      );
       const fetcher = fetcherFor(server.origin, { respectRobots: true });
       expect(await fetcher.fetch(`${ILO}/resource/news/x`)).toMatchObject({ status: 'ok', body: 'page' });
     }
   });
 
   it('fetches nothing while robots.txt answers 5xx (RFC 9309: unreachable)', async () => {
-    const server = await serve((request, response) => (request.url === '/robots.txt' ? send(response, 503, 'down') : send(response, 200, 'page')));
+    const server = await serve((request, response) =>
+      request.url === '/robots.txt' ? send(response, 503, 'down') : send(response, 200, 'page'),
+    );
     const fetcher = fetcherFor(server.origin, { respectRobots: true });
     await expectFailure(fetcher.fetch(`${ILO}/resource/news/x`), 'robots-unreachable');
     expect(server.paths()).toEqual(['/robots.txt']);
@@ -500,14 +572,23 @@ describe('HttpFetcher: robots.txt', () => {
 
   it('fetches robots.txt once for many requests', async () => {
     const server = await serve((request, response) =>
-      request.url === '/robots.txt' ? send(response, 200, 'User-agent: *\nDisallow: /x\n') : send(response, 200, 'page'),
+      request.url === '/robots.txt'
+        ? send(response, 200, 'User-agent: *\nDisallow: /x\n')
+        : send(response, 200, 'page'),
     );
     const fetcher = fetcherFor(server.origin, { respectRobots: true });
     const urls = ['/a', '/b', '/c', '/d', '/e', '/x'].map((p) => `${ILO}${p}`);
     const results = await Promise.allSettled(urls.map((url) => fetcher.fetch(url)));
     await fetcher.fetch(`${ILO}/f`);
 
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
     expect(server.paths().filter((p) => p === '/robots.txt')).toHaveLength(1);
     expect(server.paths()[0]).toBe('/robots.txt');
     expect(server.paths().sort()).toEqual(['/a', '/b', '/c', '/d', '/e', '/f', '/robots.txt']);
@@ -516,7 +597,10 @@ describe('HttpFetcher: robots.txt', () => {
   it('widens the pace to the Crawl-delay', async () => {
     const clock = new VirtualClock();
     const server = await serve(
-      (request, response) => (request.url === '/robots.txt' ? send(response, 200, 'User-agent: *\nCrawl-delay: 1\n') : send(response, 200, 'page')),
+      (request, response) =>
+        request.url === '/robots.txt'
+          ? send(response, 200, 'User-agent: *\nCrawl-delay: 1\n')
+          : send(response, 200, 'page'),
       clock,
     );
     // One request at a time, so each is on the wire alone while the clock stands still.
@@ -585,7 +669,11 @@ describe('HttpFetcher: charsets', () => {
   });
 
   function page(head: string, ...parts: (string | Buffer)[]): Buffer {
-    return Buffer.concat([Buffer.from(`<html><head>${head}</head><body>`, 'latin1'), ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)), Buffer.from('</body></html>', 'latin1')]);
+    return Buffer.concat([
+      Buffer.from(`<html><head>${head}</head><body>`, 'latin1'),
+      ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)),
+      Buffer.from('</body></html>', 'latin1'),
+    ]);
   }
 
   async function fetchBody(body: Buffer, contentType: string): Promise<string> {
@@ -596,7 +684,10 @@ describe('HttpFetcher: charsets', () => {
   }
 
   it('decodes GBK named by the Content-Type header', async () => {
-    const body = await fetchBody(page('<title>x</title>', '<h1>', ILO_NAME_GBK, '</h1><p>', ZHONGWEN_GBK, '</p>'), 'text/html; charset=gbk');
+    const body = await fetchBody(
+      page('<title>x</title>', '<h1>', ILO_NAME_GBK, '</h1><p>', ZHONGWEN_GBK, '</p>'),
+      'text/html; charset=gbk',
+    );
     expect(body).toBe('<html><head><title>x</title></head><body><h1>国际劳工组织</h1><p>中文</p></body></html>');
   });
 

@@ -2,7 +2,13 @@
 // (fauxqs ignores If-None-Match / If-Match; real S3 honours them). The shared Store contract runs in
 // store-contract.test.ts; this file covers what is S3's own: object metadata, the prefix, list
 // pagination, error mapping, the reachability check and the client factory.
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Store, createS3Client } from '../../functions/adapters/s3-store.js';
 import { PreconditionFailed } from '../../functions/pipeline/errors.js';
@@ -42,15 +48,22 @@ describe('S3Store: objects', () => {
   it('round-trips CJK text and stores the content type and cache control it was given', async () => {
     const store = freshStore();
     const body = '{"title":"国际劳工组织与微软合作加强中国人工智能技能培训","quote":"“引号” 😀"}';
-    const { etag } = await store.put('articles/国际/meta.json', body, { ...JSON_TYPE, cacheControl: 'public, max-age=3600' });
+    const { etag } = await store.put('articles/国际/meta.json', body, {
+      ...JSON_TYPE,
+      cacheControl: 'public, max-age=3600',
+    });
 
     expect(await store.get('articles/国际/meta.json')).toMatchObject({ body, etag });
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${store.prefix}/articles/国际/meta.json` }));
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: `${store.prefix}/articles/国际/meta.json` }),
+    );
     expect(head.ContentType).toBe('application/json; charset=utf-8');
     expect(head.ETag).toBe(etag);
     expect(head.ContentLength).toBe(Buffer.byteLength(body, 'utf8'));
     // fauxqs 1.9.2 keeps no Cache-Control (real S3 does), so check the PutObject that went out.
-    const put = proxy.requests.findLast((r) => r.method === 'PUT' && r.path === `/${bucket}/${store.prefix}/articles/国际/meta.json`);
+    const put = proxy.requests.findLast(
+      (r) => r.method === 'PUT' && r.path === `/${bucket}/${store.prefix}/articles/国际/meta.json`,
+    );
     expect(put?.headers['cache-control']).toBe('public, max-age=3600');
     expect(put?.headers['content-type']).toBe('application/json; charset=utf-8');
   });
@@ -64,7 +77,11 @@ describe('S3Store: objects', () => {
     // A key next to the prefix that merely starts with the same characters is not the store's.
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/v10/other.json`, Body: '{}' }));
 
-    expect(await bucketKeys(`${prefix}/`)).toEqual([`${prefix}/v1/feeds/en/rss.xml`, `${prefix}/v1/state/crawl.json`, `${prefix}/v10/other.json`]);
+    expect(await bucketKeys(`${prefix}/`)).toEqual([
+      `${prefix}/v1/feeds/en/rss.xml`,
+      `${prefix}/v1/state/crawl.json`,
+      `${prefix}/v10/other.json`,
+    ]);
     expect(await collect(store.list(''))).toEqual(['feeds/en/rss.xml', 'state/crawl.json']);
     expect(await collect(store.list('state/'))).toEqual(['state/crawl.json']);
     expect((await store.get('feeds/en/rss.xml'))?.body).toBe('<rss/>');
@@ -119,7 +136,9 @@ describe('S3Store: conditional writes (through the proxy that does what S3 does)
   it('ifNoneMatch: the first claim wins, the second throws PreconditionFailed', async () => {
     const store = freshStore();
     await store.put('state/notified/a@000001.json', '{"n":1}', { ...JSON_TYPE, ifNoneMatch: '*' });
-    const error = await rejectionOf(store.put('state/notified/a@000001.json', '{"n":2}', { ...JSON_TYPE, ifNoneMatch: '*' }));
+    const error = await rejectionOf(
+      store.put('state/notified/a@000001.json', '{"n":2}', { ...JSON_TYPE, ifNoneMatch: '*' }),
+    );
     expect(error).toBeInstanceOf(PreconditionFailed);
     expect((error as PreconditionFailed).key).toBe('state/notified/a@000001.json');
     expect((await store.get('state/notified/a@000001.json'))?.body).toBe('{"n":1}');
@@ -128,11 +147,17 @@ describe('S3Store: conditional writes (through the proxy that does what S3 does)
   it('10 concurrent claims: exactly one wins, the others get PreconditionFailed', async () => {
     const store = freshStore();
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.put('state/notified/b@000001.json', `claimant-${i}`, { ...JSON_TYPE, ifNoneMatch: '*' })),
+      Array.from({ length: 10 }, (_, i) =>
+        store.put('state/notified/b@000001.json', `claimant-${i}`, { ...JSON_TYPE, ifNoneMatch: '*' }),
+      ),
     );
     const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailed)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailed),
+    ).toBe(true);
     expect((await store.get('state/notified/b@000001.json'))?.body).toBe(`claimant-${winners[0]}`);
   });
 
@@ -141,7 +166,9 @@ describe('S3Store: conditional writes (through the proxy that does what S3 does)
     const v1 = await store.put('state/crawl.json', '{"v":1}', JSON_TYPE);
     const v2 = await store.put('state/crawl.json', '{"v":2}', JSON_TYPE);
 
-    expect(await rejectionOf(store.put('state/crawl.json', '{"v":3}', { ...JSON_TYPE, ifMatch: v1.etag }))).toBeInstanceOf(PreconditionFailed);
+    expect(
+      await rejectionOf(store.put('state/crawl.json', '{"v":3}', { ...JSON_TYPE, ifMatch: v1.etag })),
+    ).toBeInstanceOf(PreconditionFailed);
     const v3 = await store.put('state/crawl.json', '{"v":3}', { ...JSON_TYPE, ifMatch: v2.etag });
     expect(await store.get('state/crawl.json')).toMatchObject({ body: '{"v":3}', etag: v3.etag });
   });
@@ -149,10 +176,16 @@ describe('S3Store: conditional writes (through the proxy that does what S3 does)
   it('takes 409 ConditionalRequestConflict (a race S3 reports) as a lost condition, and other errors as errors', async () => {
     const store = freshStore();
     const onThisStore = (status: number, code: string) =>
-      proxy.inject((r) => (r.method === 'PUT' && r.path.startsWith(`/${bucket}/${store.prefix}/`) ? { status, code, message: `injected ${code}` } : undefined));
+      proxy.inject((r) =>
+        r.method === 'PUT' && r.path.startsWith(`/${bucket}/${store.prefix}/`)
+          ? { status, code, message: `injected ${code}` }
+          : undefined,
+      );
     try {
       onThisStore(409, 'ConditionalRequestConflict');
-      expect(await rejectionOf(store.put('claim.json', '{}', { ...JSON_TYPE, ifNoneMatch: '*' }))).toBeInstanceOf(PreconditionFailed);
+      expect(await rejectionOf(store.put('claim.json', '{}', { ...JSON_TYPE, ifNoneMatch: '*' }))).toBeInstanceOf(
+        PreconditionFailed,
+      );
 
       onThisStore(403, 'AccessDenied');
       const denied = await rejectionOf(store.put('claim.json', '{}', { ...JSON_TYPE, ifNoneMatch: '*' }));

@@ -26,7 +26,10 @@ function deadPid(): number {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(folder, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(folder, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('lockSiteFolder', () => {
@@ -73,7 +76,9 @@ describe('lockSiteFolder', () => {
     const site = path.join(dir, 'site');
     await mkdir(site);
     await writeFile(path.join(site, PULL_LOCK_FILE), '4242@another-host 0123456789abcdef');
-    await expect(lockSiteFolder(site)).rejects.toThrow(`another pull into ${site} is running (pid 4242 on another-host)`);
+    await expect(lockSiteFolder(site)).rejects.toThrow(
+      `another pull into ${site} is running (pid 4242 on another-host)`,
+    );
     expect(await stat(path.join(site, PULL_LOCK_FILE))).toBeTruthy();
   });
 

@@ -1,7 +1,13 @@
 // The SNS notifier over real HTTP: fauxqs 1.9.2 on loopback delivering a topic to SQS queues, one
 // filtering on the `languages` attribute (raw delivery), one on the absence of `topics`, and one
 // taking everything (the SNS envelope).
-import { CreateQueueCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
@@ -66,7 +72,14 @@ async function createQueue(name: string): Promise<{ url: string; arn: string }> 
 async function drain(queueUrl: string): Promise<Message[]> {
   const all: Message[] = [];
   for (;;) {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (!Messages || Messages.length === 0) return all;
     all.push(...Messages);
   }
@@ -77,9 +90,14 @@ describe('SnsNotifier', () => {
   let chinese: { url: string; arn: string };
   let noTopics: { url: string; arn: string };
   let everything: { url: string; arn: string };
-  const bilingual = buildNotification(record({ topics: [{ slug: 'skills', label: { en: 'Skills' } }] }), PUBLIC_URL, 'article.published');
+  const bilingual = buildNotification(
+    record({ topics: [{ slug: 'skills', label: { en: 'Skills' } }] }),
+    PUBLIC_URL,
+    'article.published',
+  );
   const englishOnly = buildNotification(
-    composeRecord('english-only-story', { en: article({ lang: 'en', title: 'An English-only story' }) }, undefined, NOW).record,
+    composeRecord('english-only-story', { en: article({ lang: 'en', title: 'An English-only story' }) }, undefined, NOW)
+      .record,
     PUBLIC_URL,
     'article.published',
   );
@@ -92,13 +110,23 @@ describe('SnsNotifier', () => {
   const sentFor = (text: string) => all.find((n) => n.Message === text)!;
 
   beforeAll(async () => {
-    ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as { TopicArn: string });
+    ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as {
+      TopicArn: string;
+    });
     chinese = await createQueue(uniqueName('chinese'));
     noTopics = await createQueue(uniqueName('no-topics'));
     everything = await createQueue(uniqueName('everything'));
-    for (const [queue, policy] of [[chinese, CHINESE_ONLY_POLICY], [noTopics, NO_TOPICS_POLICY]] as const) {
+    for (const [queue, policy] of [
+      [chinese, CHINESE_ONLY_POLICY],
+      [noTopics, NO_TOPICS_POLICY],
+    ] as const) {
       await sns.send(
-        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' } }),
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: queue.arn,
+          Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' },
+        }),
       );
     }
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: everything.arn }));
@@ -122,14 +150,22 @@ describe('SnsNotifier', () => {
     const received = await drain(everything.url);
     expect(received).toHaveLength(3);
     for (const m of received) {
-      const envelope = JSON.parse(m.Body!) as { Type: string; TopicArn: string; Subject: string; Message: string; MessageAttributes: unknown };
+      const envelope = JSON.parse(m.Body!) as {
+        Type: string;
+        TopicArn: string;
+        Subject: string;
+        Message: string;
+        MessageAttributes: unknown;
+      };
       const sent = sentFor(envelope.Message);
       expect(envelope).toMatchObject({
         Type: 'Notification',
         TopicArn: topicArn,
         Subject: sent.Subject,
         // The envelope spells attributes {Type, Value}, as SNS does.
-        MessageAttributes: Object.fromEntries(Object.entries(sent.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue }])),
+        MessageAttributes: Object.fromEntries(
+          Object.entries(sent.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue }]),
+        ),
       });
       // The event subscribers parse, carrying the dedupe key also found in the attributes.
       const event = JSON.parse(sqsTextOf(envelope.Message, sent));
@@ -141,21 +177,30 @@ describe('SnsNotifier', () => {
 
   it('lets a subscription filter on the languages attribute: only the two messages with Chinese arrive, raw', async () => {
     const received = await drain(chinese.url);
-    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual(['test-story', 'zh-0123456789ab']);
+    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual([
+      'test-story',
+      'zh-0123456789ab',
+    ]);
     for (const m of received) {
       const sent = sentFor(m.Body!);
       expect(JSON.parse(sqsTextOf(m.Body!, sent))).toEqual(notificationEvent(sent));
       // Raw delivery passes the attributes on as SQS message attributes, DataType and StringValue as sent.
       expect(Object.keys(m.MessageAttributes ?? {}).sort()).toEqual(Object.keys(sent.MessageAttributes).sort());
       for (const [name, value] of Object.entries(sent.MessageAttributes)) {
-        expect(m.MessageAttributes?.[name], name).toMatchObject({ DataType: value.DataType, StringValue: value.StringValue });
+        expect(m.MessageAttributes?.[name], name).toMatchObject({
+          DataType: value.DataType,
+          StringValue: value.StringValue,
+        });
       }
     }
   });
 
   it('lets a subscription select stories without topics, which carry no topics attribute', async () => {
     const received = await drain(noTopics.url);
-    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual(['english-only-story', 'zh-0123456789ab']);
+    expect(received.map((m) => notificationEvent(sentFor(m.Body!)).id).sort()).toEqual([
+      'english-only-story',
+      'zh-0123456789ab',
+    ]);
     for (const m of received) expect(m.MessageAttributes?.topics).toBeUndefined();
   });
 
@@ -170,7 +215,10 @@ describe('SnsNotifier', () => {
  * connection before the answer reaches the client (SNS accepted, the reply was lost), or answers
  * 400 Throttling itself without forwarding (SNS did not accept).
  */
-async function faultyProxy(upstream: string, fault: () => 'lose-answer' | 'throttle' | undefined): Promise<{ endpoint: string; published: number; close(): Promise<void> }> {
+async function faultyProxy(
+  upstream: string,
+  fault: () => 'lose-answer' | 'throttle' | undefined,
+): Promise<{ endpoint: string; published: number; close(): Promise<void> }> {
   const target = new URL(upstream);
   const state = { published: 0 };
   const server = createServer((request, response) => {
@@ -182,11 +230,19 @@ async function faultyProxy(upstream: string, fault: () => 'lose-answer' | 'throt
       const what = isPublish ? fault() : undefined;
       if (what === 'throttle') {
         response.writeHead(400, { 'content-type': 'text/xml' });
-        response.end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>');
+        response.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+        );
         return;
       }
       const forward = httpRequest(
-        { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: request.url,
+          headers: request.headers,
+        },
         (answer) => {
           const parts: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -209,10 +265,11 @@ async function faultyProxy(upstream: string, fault: () => 'lose-answer' | 'throt
     get published() {
       return state.published;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -220,7 +277,14 @@ describe('SnsNotifier retries', () => {
   it('never sends again after SNS accepted a message whose answer was lost; retries a throttled one; returns the MessageId', async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('retries') }));
     const queue = await createQueue(uniqueName('retries'));
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { RawMessageDelivery: 'false' } }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: queue.arn,
+        Attributes: { RawMessageDelivery: 'false' },
+      }),
+    );
     let next: 'lose-answer' | 'throttle' | undefined;
     const proxy = await faultyProxy(fauxqsEndpoint(), () => {
       const what = next;
@@ -241,11 +305,15 @@ describe('SnsNotifier retries', () => {
       const { messageId } = await notifier.publish(message);
       expect(proxy.published).toBe(2); // the throttled attempt never reached SNS; the retry did, once
 
-      const delivered = (await drain(queue.url)).map((m) => JSON.parse(m.Body!) as { MessageId: string; Message: string });
+      const delivered = (await drain(queue.url)).map(
+        (m) => JSON.parse(m.Body!) as { MessageId: string; Message: string },
+      );
       expect(delivered).toHaveLength(2);
       expect(delivered.map((m) => m.MessageId)).toContain(messageId);
       // Both deliveries carry the same dedupe key: what subscribers drop duplicates by.
-      expect(new Set(delivered.map((m) => JSON.parse(sqsText(m.Message)).dedupeKey))).toEqual(new Set(['test-story@1']));
+      expect(new Set(delivered.map((m) => JSON.parse(sqsText(m.Message)).dedupeKey))).toEqual(
+        new Set(['test-story@1']),
+      );
       client.destroy();
     } finally {
       await proxy.close();

@@ -103,7 +103,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     it('lets exactly one of 20 concurrent ifNoneMatch claims win', async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => store.put('claims/contended', `claimant-${i}`, { ...TEXT, ifNoneMatch: '*' })),
+        Array.from({ length: 20 }, (_, i) =>
+          store.put('claims/contended', `claimant-${i}`, { ...TEXT, ifNoneMatch: '*' }),
+        ),
       );
 
       const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
@@ -148,8 +150,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
 
       it('treats the prefix as a string prefix, as S3 does', async () => {
-        expect(await collect(store.list('news'))).toEqual(['news/2024/a', 'news/2024/b', 'news/index', 'news/中文', 'newsletter/x']);
-        expect(await collect(store.list(''))).toEqual(['news/2024/a', 'news/2024/b', 'news/index', 'news/中文', 'newsletter/x', 'other/y', 'top']);
+        expect(await collect(store.list('news'))).toEqual([
+          'news/2024/a',
+          'news/2024/b',
+          'news/index',
+          'news/中文',
+          'newsletter/x',
+        ]);
+        expect(await collect(store.list(''))).toEqual([
+          'news/2024/a',
+          'news/2024/b',
+          'news/index',
+          'news/中文',
+          'newsletter/x',
+          'other/y',
+          'top',
+        ]);
       });
 
       it('returns nothing for a prefix nothing is under', async () => {

@@ -53,7 +53,11 @@ let robots503 = false;
 
 describe('describeFatalError', () => {
   it('names a system call error without a path (a full disk while writing an open file) in one line, not as a bug', () => {
-    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      errno: -28,
+      syscall: 'write',
+    });
     expect(describeFatalError(full)).toEqual({ line: 'ENOSPC: no space left on device, write', unexpected: false });
   });
 });
@@ -61,16 +65,34 @@ describe('describeFatalError', () => {
 describe('syndicate run: one line for every exit 1', () => {
   it('names the mirror, not www.ilo.org, when the --origin mirror cannot be reached', async () => {
     const port = await closedPort();
-    const result = await cli(['run', '--origin', `http://127.0.0.1:${port}`, '--data', path.join(data.dir, 'dead-mirror'), '--retries', '0']);
+    const result = await cli([
+      'run',
+      '--origin',
+      `http://127.0.0.1:${port}`,
+      '--data',
+      path.join(data.dir, 'dead-mirror'),
+      '--retries',
+      '0',
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toEqual([`syndicate: cannot reach the origin http://127.0.0.1:${port} (the mirror of https://www.ilo.org): connection refused (ECONNREFUSED)`]);
+    expect(result.stderr).toEqual([
+      `syndicate: cannot reach the origin http://127.0.0.1:${port} (the mirror of https://www.ilo.org): connection refused (ECONNREFUSED)`,
+    ]);
   });
 
   it('says robots.txt answered 503 (not "disallowed by robots.txt") and fetches nothing else', async () => {
     robots503 = true;
     requested.length = 0;
     try {
-      const result = await cli(['run', '--origin', replica.origin, '--data', path.join(data.dir, 'robots-503'), '--retries', '0']);
+      const result = await cli([
+        'run',
+        '--origin',
+        replica.origin,
+        '--data',
+        path.join(data.dir, 'robots-503'),
+        '--retries',
+        '0',
+      ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toEqual([
         `syndicate: cannot read ${replica.origin} (the mirror of https://www.ilo.org): robots.txt answered 503, so nothing may be fetched (RFC 9309) until it answers`,
@@ -88,7 +110,9 @@ describe('syndicate run: one line for every exit 1', () => {
     const result = await cli(['run', '--origin', replica.origin, '--data', folder]);
     expect(result.code).toBe(1);
     expect(result.stderr).toHaveLength(1);
-    expect(result.stderr[0]).toMatch(/^syndicate: stored object state\/crawl\.json is not valid JSON \(.*\): restore it, or delete it to rebuild it$/);
+    expect(result.stderr[0]).toMatch(
+      /^syndicate: stored object state\/crawl\.json is not valid JSON \(.*\): restore it, or delete it to rebuild it$/,
+    );
   });
 
   it.each([
@@ -103,7 +127,11 @@ describe('syndicate run: one line for every exit 1', () => {
     const result = await cli(['run', '--origin', replica.origin, '--data', folder]);
     expect(result.code).toBe(1);
     // It was "TypeError: Cannot convert undefined or null to object" and a line asking for a bug report.
-    expect(result.stderr).toEqual([expect.stringMatching(/^syndicate: stored object state\/crawl\.json is not the document it should be \(.*\): restore it, or delete it to rebuild it$/)]);
+    expect(result.stderr).toEqual([
+      expect.stringMatching(
+        /^syndicate: stored object state\/crawl\.json is not the document it should be \(.*\): restore it, or delete it to rebuild it$/,
+      ),
+    ]);
   });
 
   it('names a file system error in one line, without a stack trace', async () => {
@@ -113,15 +141,32 @@ describe('syndicate run: one line for every exit 1', () => {
     const result = await cli(['run', '--origin', replica.origin, '--data', folder]);
     expect(result.code).toBe(1);
     // Each story's failure is a warning of its own line; the reason the run stopped is the last line.
-    expect(result.stderr.at(-1)).toMatch(new RegExp(`^syndicate: E[A-Z]+: .*${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/state`));
+    expect(result.stderr.at(-1)).toMatch(
+      new RegExp(`^syndicate: E[A-Z]+: .*${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/state`),
+    );
     expect(result.stderr.filter((line) => /^\s+at /.test(line))).toEqual([]);
   });
 
   it('prints an unreachable SNS endpoint as one line: no SDK warning, no stack trace', async () => {
     const port = await closedPort();
     const result = await runCli(
-      ['run', '--origin', replica.origin, '--data', path.join(data.dir, 'sns'), '--notify', 'sns:arn:aws:sns:us-east-1:123456789012:ilo-news'],
-      { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+      [
+        'run',
+        '--origin',
+        replica.origin,
+        '--data',
+        path.join(data.dir, 'sns'),
+        '--notify',
+        'sns:arn:aws:sns:us-east-1:123456789012:ilo-news',
+      ],
+      {
+        env: {
+          AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+        },
+      },
     );
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([

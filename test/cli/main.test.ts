@@ -16,7 +16,13 @@ interface Captured extends Output {
 }
 
 function capture(options: { terminal?: boolean } = {}): Captured {
-  const io: Captured = { stdout: [], stderr: [], screen: [], out: (text) => void io.stdout.push(text), err: (text) => void io.stderr.push(text) };
+  const io: Captured = {
+    stdout: [],
+    stderr: [],
+    screen: [],
+    out: (text) => void io.stdout.push(text),
+    err: (text) => void io.stderr.push(text),
+  };
   if (options.terminal) {
     io.terminal = { write: (text) => void io.screen.push(text), columns: 100 };
     // On a terminal, whole lines land on the screen too, between progress redraws.
@@ -35,10 +41,11 @@ async function cli(argv: string[], options: { terminal?: boolean } = {}): Promis
 }
 
 describe('--help', () => {
-  it('lists the commands at the top level and points at each command\'s help', async () => {
+  it("lists the commands at the top level and points at each command's help", async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['run', 'serve', 'pull', 'demo']) expect(stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['run', 'serve', 'pull', 'demo'])
+      expect(stdout.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect(stdout.join('\n')).toContain("Run 'npm run syndicate -- <command> --help'");
     expect(stdout.join('\n')).not.toContain('--max');
   });
@@ -47,8 +54,12 @@ describe('--help', () => {
     ['run', ['--origin URL', '--max N', '--rate N', '--since DATE', '--verbose', 'Exit status'], ['--port']],
     ['serve', ['--data DIR', '--port N'], ['--max', '--origin']],
     ['demo', ['--data DIR', '--content', '--json'], ['--origin', '--max', '--store']],
-  ])('%s --help shows that command\'s flags only', async (command, present, absent) => {
-    for (const argv of [[command, '--help'], [command, '-h'], ['help', command]]) {
+  ])("%s --help shows that command's flags only", async (command, present, absent) => {
+    for (const argv of [
+      [command, '--help'],
+      [command, '-h'],
+      ['help', command],
+    ]) {
       const { code, stdout, stderr } = await cli(argv);
       expect(code, argv.join(' ')).toBe(0);
       expect(stderr).toEqual([]);
@@ -67,10 +78,22 @@ describe('bad command lines', () => {
     [['run', '--concurrency', '-3'], "--concurrency must be a whole number from 1 to 16, got '-3'"],
     [['run', '--rate', '-0.5', '--origin', 'http://127.0.0.1:9'], "--rate must be a number from 0 to 100, got '-0.5'"],
     [['serve', '--port', '-1'], "--port must be a whole number from 0 to 65535, got '-1'"],
-    [['run', '--rate', '0'], '--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0'],
-    [['demo', '--origin', 'http://127.0.0.1:9'], "demo does not take --origin: it always runs once against the bundled replica (use 'run' for --origin)"],
-    [['demo', '--max', '3'], "demo does not take --max: it always runs once against the bundled replica (use 'run' for --max)"],
-    [['demo', '--store', 's3://bucket'], "demo does not take --store: it always runs once against the bundled replica (use 'run' for --store)"],
+    [
+      ['run', '--rate', '0'],
+      '--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0',
+    ],
+    [
+      ['demo', '--origin', 'http://127.0.0.1:9'],
+      "demo does not take --origin: it always runs once against the bundled replica (use 'run' for --origin)",
+    ],
+    [
+      ['demo', '--max', '3'],
+      "demo does not take --max: it always runs once against the bundled replica (use 'run' for --max)",
+    ],
+    [
+      ['demo', '--store', 's3://bucket'],
+      "demo does not take --store: it always runs once against the bundled replica (use 'run' for --store)",
+    ],
     [['demo', '--bogus'], "unknown option '--bogus'"],
   ])('%j: exit 2 and one line naming the problem', async (argv, message) => {
     const { code, stderr, stdout } = await cli(argv);
@@ -101,14 +124,20 @@ describe('demo in process', () => {
     expect(plain.code, plain.stderr.join('\n')).toBe(0);
     const files = (await readdir(path.join(data.dir, 'plain'), { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(path.join(data.dir, 'plain'), path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .map((entry) =>
+        path.relative(path.join(data.dir, 'plain'), path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+      )
       .filter(isPublicKey);
-    const articles = files.filter((file) => file.startsWith('articles/') || file.startsWith('exports/v1/articles/')).length;
+    const articles = files.filter(
+      (file) => file.startsWith('articles/') || file.startsWith('exports/v1/articles/'),
+    ).length;
     const feeds = files.filter((file) => file.startsWith('feeds/')).length;
     const others = files.length - articles - feeds;
     expect(articles).toBe(6 + 9 + 6); // meta.json, one .md per language, the export record
     const summary = plain.stdout.join('\n');
-    expect(summary).toContain(`  published   ${files.length} files written (${articles} article files, ${feeds} feed files, ${others} index files), 6 notifications sent`);
+    expect(summary).toContain(
+      `  published   ${files.length} files written (${articles} article files, ${feeds} feed files, ${others} index files), 6 notifications sent`,
+    );
     expect(summary).toContain('sitemap: 2 pages read');
     expect(summary).toContain('3 pages came with their other-language twin');
     expect(summary).not.toMatch(/\b1 \w+s\b/);
@@ -144,7 +173,17 @@ describe('demo in process', () => {
     expect(code).toBe(0);
     const pages = stderr.filter((line) => line.startsWith('page '));
     expect(pages).toHaveLength(9);
-    expect(pages.map((line) => /^page (\d+)\/9 /.exec(line)?.[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(pages.map((line) => /^page (\d+)\/9 /.exec(line)?.[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     expect(pages.filter((line) => / new [a-z0-9-]+: https:\/\/www\.ilo\.org\//.test(line))).toHaveLength(6);
     expect(pages.filter((line) => line.includes(' came with its twin: '))).toHaveLength(3);
     expect(stderr).toContain('publishing feeds and exports');
@@ -160,7 +199,11 @@ describe('demo in process', () => {
     expect(draws.length).toBeGreaterThanOrEqual(9);
     for (const text of draws) expect(text).not.toContain('\n');
     expect(draws.some((text) => /^\r\x1b\[K9\/9 pages \(100%\), ETA 0s/.test(text))).toBe(true);
-    expect(draws.some((text) => /^\r\x1b\[K\d\/9 pages \(\d+%\), ETA (\d+s|--)  ilo-partners-microsoft-strengthen-ai-skilling-china/.test(text))).toBe(true);
+    expect(
+      draws.some((text) =>
+        /^\r\x1b\[K\d\/9 pages \(\d+%\), ETA (\d+s|--)  ilo-partners-microsoft-strengthen-ai-skilling-china/.test(text),
+      ),
+    ).toBe(true);
     expect(draws.some((text) => text.includes('publishing feeds and exports'))).toBe(true);
     expect(io.screen.at(-1)).toBe('\r\x1b[K'); // cleared
     expect(io.stdout.join('\n')).toContain('6 new, 0 updated');
@@ -200,7 +243,18 @@ describe('run --concurrency', () => {
     });
     const data = await tempDir('cli-concurrency-');
     try {
-      const { code, stderr } = await cli(['run', '--origin', replica.origin, '--data', data.dir, '--concurrency', '4', '--rate', '0', '--json']);
+      const { code, stderr } = await cli([
+        'run',
+        '--origin',
+        replica.origin,
+        '--data',
+        data.dir,
+        '--concurrency',
+        '4',
+        '--rate',
+        '0',
+        '--json',
+      ]);
       expect(code, stderr.join('\n')).toBe(0);
       expect(most).toBe(4);
     } finally {

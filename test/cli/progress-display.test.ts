@@ -4,12 +4,17 @@ import { progressDisplay, timeLeft } from '../../functions/cli/progress-display.
 import type { RunProgress } from '../../functions/pipeline/ports.js';
 
 /** A run of `total` pages, each taking `secondsEach`, fed to a display. */
-function simulate(total: number, options: { terminal?: boolean; verbose?: boolean; secondsEach?: number; columns?: number } = {}) {
+function simulate(
+  total: number,
+  options: { terminal?: boolean; verbose?: boolean; secondsEach?: number; columns?: number } = {},
+) {
   let t = 0;
   const lines: string[] = [];
   const screen: string[] = [];
   const display = progressDisplay({
-    ...(options.terminal ? { terminal: { write: (text: string) => void screen.push(text), columns: options.columns ?? 80 } } : {}),
+    ...(options.terminal
+      ? { terminal: { write: (text: string) => void screen.push(text), columns: options.columns ?? 80 } }
+      : {}),
     err: (text) => void lines.push(text),
     verbose: options.verbose ?? false,
     now: () => t,
@@ -21,7 +26,15 @@ function simulate(total: number, options: { terminal?: boolean; verbose?: boolea
     emit({ stage: 'page-start', url, done: i, total });
     t += (options.secondsEach ?? 2) * 1000;
     const failed = i % 7 === 6;
-    emit({ stage: 'page-done', url, done: i + 1, total, ...(failed ? { outcome: 'failed', reason: 'timeout: no answer' } : { outcome: 'new', id: `story-number-${i + 1}` }) });
+    emit({
+      stage: 'page-done',
+      url,
+      done: i + 1,
+      total,
+      ...(failed
+        ? { outcome: 'failed', reason: 'timeout: no answer' }
+        : { outcome: 'new', id: `story-number-${i + 1}` }),
+    });
   }
   emit({ stage: 'publish' });
   display.finish();
@@ -54,16 +67,42 @@ describe('progressDisplay', () => {
   it('keeps one line on a terminal: done / total, time left, the current story; log lines go above it', () => {
     let t = 0;
     const screen: string[] = [];
-    const display = progressDisplay({ terminal: { write: (text) => void screen.push(text), columns: 60 }, err: (text) => void screen.push(`${text}\n`), verbose: false, now: () => t });
+    const display = progressDisplay({
+      terminal: { write: (text) => void screen.push(text), columns: 60 },
+      err: (text) => void screen.push(`${text}\n`),
+      verbose: false,
+      now: () => t,
+    });
     display.listener({ stage: 'ingest', total: 300 });
-    display.listener({ stage: 'page-start', url: 'https://www.ilo.org/zh-hans/resource/news/%E5%9B%BD%E9%99%85%E5%8A%B3%E5%B7%A5%E7%BB%84%E7%BB%87', done: 0, total: 300 });
+    display.listener({
+      stage: 'page-start',
+      url: 'https://www.ilo.org/zh-hans/resource/news/%E5%9B%BD%E9%99%85%E5%8A%B3%E5%B7%A5%E7%BB%84%E7%BB%87',
+      done: 0,
+      total: 300,
+    });
     expect(screen.at(-1)).toBe('\r\x1b[K0/300 pages (0%), ETA --  国际劳工组织');
     t = 90_000;
-    display.listener({ stage: 'page-done', url: 'https://www.ilo.org/resource/news/x', done: 30, total: 300, outcome: 'new', id: 'x' });
+    display.listener({
+      stage: 'page-done',
+      url: 'https://www.ilo.org/resource/news/x',
+      done: 30,
+      total: 300,
+      outcome: 'new',
+      id: 'x',
+    });
     expect(screen.at(-1)).toBe('\r\x1b[K30/300 pages (10%), ETA 13m30s  国际劳工组织');
     display.line('warn: story failed');
-    expect(screen.slice(-3)).toEqual(['\r\x1b[K', 'warn: story failed\n', '\r\x1b[K30/300 pages (10%), ETA 13m30s  国际劳工组织']);
-    display.listener({ stage: 'page-start', url: `https://www.ilo.org/resource/news/${'very-long-slug-'.repeat(10)}`, done: 30, total: 300 });
+    expect(screen.slice(-3)).toEqual([
+      '\r\x1b[K',
+      'warn: story failed\n',
+      '\r\x1b[K30/300 pages (10%), ETA 13m30s  国际劳工组织',
+    ]);
+    display.listener({
+      stage: 'page-start',
+      url: `https://www.ilo.org/resource/news/${'very-long-slug-'.repeat(10)}`,
+      done: 30,
+      total: 300,
+    });
     const drawn = screen.at(-1)!.slice(4);
     expect(drawn.length).toBeLessThanOrEqual(59); // never wraps
     expect(drawn.endsWith('…')).toBe(true);
@@ -75,7 +114,10 @@ describe('progressDisplay', () => {
     const { lines } = simulate(7, { verbose: true });
     expect(lines).toEqual([
       'reading 7 pages',
-      ...Array.from({ length: 6 }, (_, i) => `page ${i + 1}/7 new story-number-${i + 1}: https://www.ilo.org/resource/news/story-number-${i + 1}`),
+      ...Array.from(
+        { length: 6 },
+        (_, i) => `page ${i + 1}/7 new story-number-${i + 1}: https://www.ilo.org/resource/news/story-number-${i + 1}`,
+      ),
       'page 7/7 failed: https://www.ilo.org/resource/news/story-number-7 (timeout: no answer)',
       'publishing feeds and exports',
     ]);

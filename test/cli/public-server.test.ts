@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FsStore, MAX_SERVED_BYTES } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, keyOf, startPublicServer } from '../../functions/cli/public-server.js';
 import type { Store } from '../../functions/pipeline/ports.js';
-import { EXPECTED_LANDING_CSP, EXPECTED_SECURITY_HEADERS, PUBLIC_REQUEST_CASES, expectedRedirectTargets, redirectTargets } from '../helpers/public-requests.js';
+import {
+  EXPECTED_LANDING_CSP,
+  EXPECTED_SECURITY_HEADERS,
+  PUBLIC_REQUEST_CASES,
+  expectedRedirectTargets,
+  redirectTargets,
+} from '../helpers/public-requests.js';
 import { DEBIAN_PYTHON, hasPythonModules, requireClient } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -27,18 +33,25 @@ interface Answer {
 }
 
 /** A raw request, so the path reaches the server exactly as written (no client-side normalization). */
-function get(server: PublicServer, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+function get(
+  server: PublicServer,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     // A short timeout: a request that blocks (a FIFO read) fails the test instead of hanging it.
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        resolve({ status: res.statusCode!, headers: res.headers, body: raw.toString('utf8'), raw });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolve({ status: res.statusCode!, headers: res.headers, body: raw.toString('utf8'), raw });
+        });
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`no answer for ${path}`)));
     req.end();
@@ -50,7 +63,8 @@ describe('serve', () => {
   let data: { dir: string; cleanup: () => Promise<void> };
   const files: Record<string, string> = {
     'feeds/en/rss.xml': '<rss version="2.0"><channel><title>ILO News</title></channel></rss>\n',
-    'feeds/zh/atom.xml': '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-Hans"><title>国际劳工组织新闻</title></feed>\n',
+    'feeds/zh/atom.xml':
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-Hans"><title>国际劳工组织新闻</title></feed>\n',
     'feeds/en/feed.json': '{"version":"https://jsonfeed.org/version/1.1","title":"ILO News","items":[]}\n',
     'feeds/en/topics/skills/rss.xml': '<rss version="2.0"/>\n',
     'exports/v1/index.json': '{"articles":[]}\n',
@@ -59,7 +73,8 @@ describe('serve', () => {
     'articles/a-story/zh.md': '---\ntitle: "故事"\n---\n\n正文。\n',
     'articles/a-story/meta.json': '{"id":"a-story"}\n',
     'index.html': '<!doctype html><html lang="en"><title>ILO news</title></html>\n',
-    'feeds.opml': '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><head><title>ILO</title></head><body/></opml>\n',
+    'feeds.opml':
+      '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><head><title>ILO</title></head><body/></opml>\n',
     'feeds/zh/rss.xml': BIG_FEED,
     'raw/a-story/en.html': '<html>raw</html>',
     'state/crawl.json': '{"secret":true}',
@@ -69,7 +84,8 @@ describe('serve', () => {
   beforeAll(async () => {
     data = await tempDir();
     const store = await FsStore.open(data.dir);
-    for (const [key, body] of Object.entries(files)) await store.put(key, body, { contentType: 'application/octet-stream' });
+    for (const [key, body] of Object.entries(files))
+      await store.put(key, body, { contentType: 'application/octet-stream' });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(`${data.dir}/notifications.jsonl`, '{"Subject":"x"}\n');
     for (const key of Object.keys(files)) await utimes(`${data.dir}/${key}`, FILE_TIME, FILE_TIME);
@@ -116,31 +132,39 @@ describe('serve', () => {
     expect(answer.body).toBe('');
   });
 
-  it.each(PUBLIC_REQUEST_CASES)('$method $path answers as CloudFront does', async ({ method, path, answer, cors, landingPage }) => {
-    const got = await get(server, path, { method, headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' } });
-    if ('file' in answer) {
-      expect(got.status).toBe(200);
-      if (method === 'GET') expect(got.body).toBe(files[answer.file]);
-      expect(got.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
-      if (landingPage) expect(got.headers['content-security-policy']).toMatch(EXPECTED_LANDING_CSP);
-      else expect(got.headers['content-security-policy']).toBeUndefined();
-    } else {
-      expect(got.status).toBe(answer.status);
-      if (answer.status === 301) expect(redirectTargets(got.headers.location as string, path)).toEqual(expectedRedirectTargets(answer.lands));
-    }
-    if (cors) {
-      expect(got.headers['access-control-allow-origin']).toBe('*');
-      expect(got.headers['access-control-expose-headers']).toBe('ETag, Last-Modified');
-      if (method === 'OPTIONS') {
-        expect(got.headers['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
-        expect(got.headers['access-control-allow-headers']).toBe('If-None-Match, If-Modified-Since');
-        expect(got.headers['access-control-max-age']).toBe('86400');
+  it.each(PUBLIC_REQUEST_CASES)(
+    '$method $path answers as CloudFront does',
+    async ({ method, path, answer, cors, landingPage }) => {
+      const got = await get(server, path, {
+        method,
+        headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' },
+      });
+      if ('file' in answer) {
+        expect(got.status).toBe(200);
+        if (method === 'GET') expect(got.body).toBe(files[answer.file]);
+        expect(got.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
+        if (landingPage) expect(got.headers['content-security-policy']).toMatch(EXPECTED_LANDING_CSP);
+        else expect(got.headers['content-security-policy']).toBeUndefined();
+      } else {
+        expect(got.status).toBe(answer.status);
+        if (answer.status === 301)
+          expect(redirectTargets(got.headers.location as string, path)).toEqual(expectedRedirectTargets(answer.lands));
       }
-    } else {
-      expect(got.headers['access-control-allow-origin']).toBeUndefined();
-    }
-    if (method === 'OPTIONS' && 'status' in answer && answer.status === 204) expect(got.headers.allow).toBe('GET, HEAD, OPTIONS');
-  });
+      if (cors) {
+        expect(got.headers['access-control-allow-origin']).toBe('*');
+        expect(got.headers['access-control-expose-headers']).toBe('ETag, Last-Modified');
+        if (method === 'OPTIONS') {
+          expect(got.headers['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
+          expect(got.headers['access-control-allow-headers']).toBe('If-None-Match, If-Modified-Since');
+          expect(got.headers['access-control-max-age']).toBe('86400');
+        }
+      } else {
+        expect(got.headers['access-control-allow-origin']).toBeUndefined();
+      }
+      if (method === 'OPTIONS' && 'status' in answer && answer.status === 204)
+        expect(got.headers.allow).toBe('GET, HEAD, OPTIONS');
+    },
+  );
 
   it('says why "/" is a 404 in a folder nothing was published into yet', async () => {
     const empty = await tempDir();
@@ -158,14 +182,29 @@ describe('serve', () => {
   it('sends Last-Modified and answers If-Modified-Since with 304 when the file is not newer', async () => {
     const first = await get(server, '/articles/a-story/en.md');
     expect(first.headers['last-modified']).toBe(FILE_TIME.toUTCString());
-    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': FILE_TIME.toUTCString() } })).status).toBe(304);
-    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': new Date(FILE_TIME.getTime() + 60_000).toUTCString() } })).status).toBe(304);
-    const older = await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': new Date(FILE_TIME.getTime() - 1000).toUTCString() } });
+    expect(
+      (await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': FILE_TIME.toUTCString() } }))
+        .status,
+    ).toBe(304);
+    expect(
+      (
+        await get(server, '/articles/a-story/en.md', {
+          headers: { 'if-modified-since': new Date(FILE_TIME.getTime() + 60_000).toUTCString() },
+        })
+      ).status,
+    ).toBe(304);
+    const older = await get(server, '/articles/a-story/en.md', {
+      headers: { 'if-modified-since': new Date(FILE_TIME.getTime() - 1000).toUTCString() },
+    });
     expect(older.status).toBe(200);
     expect(older.body).toBe(files['articles/a-story/en.md']);
-    expect((await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': 'not a date' } })).status).toBe(200);
+    expect(
+      (await get(server, '/articles/a-story/en.md', { headers: { 'if-modified-since': 'not a date' } })).status,
+    ).toBe(200);
     // If-None-Match decides when both are sent (RFC 9110): a stale ETag gets the file.
-    const both = await get(server, '/articles/a-story/en.md', { headers: { 'if-none-match': '"stale"', 'if-modified-since': FILE_TIME.toUTCString() } });
+    const both = await get(server, '/articles/a-story/en.md', {
+      headers: { 'if-none-match': '"stale"', 'if-modified-since': FILE_TIME.toUTCString() },
+    });
     expect(both.status).toBe(200);
   });
 
@@ -186,11 +225,18 @@ describe('serve', () => {
     const gz = await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'br;q=0, gzip' } });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.raw).toString('utf8')).toBe(BIG_FEED);
-    expect((await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'identity' } })).headers['content-encoding']).toBeUndefined();
+    expect(
+      (await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'identity' } })).headers[
+        'content-encoding'
+      ],
+    ).toBeUndefined();
 
     // Either validator revalidates either representation.
     for (const etag of [br.headers.etag as string, plain.headers.etag as string]) {
-      expect((await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'br', 'if-none-match': etag } })).status).toBe(304);
+      expect(
+        (await get(server, '/feeds/zh/rss.xml', { headers: { 'accept-encoding': 'br', 'if-none-match': etag } }))
+          .status,
+      ).toBe(304);
     }
     const head = await get(server, '/feeds/zh/rss.xml', { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
     expect(head.headers['content-encoding']).toBe('gzip');
@@ -213,7 +259,9 @@ by_etag = feedparser.parse(url, etag=first.etag)
 by_date = feedparser.parse(url, modified=first.modified)
 print(json.dumps({"status": first.status, "encoding": first.headers.get("content-encoding"), "entries": len(first.entries),
   "bozo": first.bozo, "etag": by_etag.status, "modified": by_date.status}))`;
-      const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, ['-c', script, `${server.url}/feeds/zh/rss.xml`], { encoding: 'utf8' });
+      const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, ['-c', script, `${server.url}/feeds/zh/rss.xml`], {
+        encoding: 'utf8',
+      });
       const out = JSON.parse(stdout) as Record<string, unknown>;
       expect(out).toEqual({ status: 200, encoding: 'gzip', entries: 40, bozo: false, etag: 304, modified: 304 });
     },
@@ -323,14 +371,17 @@ describe('serve: only regular files inside the data folder', () => {
       expect(hard.body).not.toContain('private');
       expect((await get(server, '/exports/v1/articles/huge.json')).status).toBe(404);
       const lines = stderr.mock.calls.map(([text]) => String(text));
-      expect(lines).toContain('serve: not serving exports/v1/articles/hard.json: it has 2 names (hard links), and another may be private\n');
-      expect(lines.some((line) => line.startsWith('serve: not serving exports/v1/articles/huge.json: 67108865 bytes'))).toBe(true);
+      expect(lines).toContain(
+        'serve: not serving exports/v1/articles/hard.json: it has 2 names (hard links), and another may be private\n',
+      );
+      expect(
+        lines.some((line) => line.startsWith('serve: not serving exports/v1/articles/huge.json: 67108865 bytes')),
+      ).toBe(true);
     } finally {
       stderr.mockRestore();
     }
     expect((await get(server, '/exports/v1/articles/inside.json')).status).toBe(200);
   });
-
 });
 
 describe('serve: bounded work per connection', () => {
@@ -399,7 +450,11 @@ describe('serve: bounded work per connection', () => {
     let received = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => (received += chunk));
-    socket.write(['/feeds/en/feed.json', '/nothing', '/feeds/en/feed.json'].map((p) => `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join(''));
+    socket.write(
+      ['/feeds/en/feed.json', '/nothing', '/feeds/en/feed.json']
+        .map((p) => `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
+        .join(''),
+    );
     await until(() => (received.match(/HTTP\/1\.1 /g) ?? []).length === 3 && received.endsWith('{"items":[]}\n'));
     socket.destroy();
     expect([...received.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1])).toEqual(['200', '404', '200']);

@@ -26,13 +26,21 @@ afterEach(async () => {
 });
 
 /** Starts `serve`, waits for the line with its URL, fetches a path, stops it. */
-function serveAndFetch(args: string[], pathname: string, asUser?: number): Promise<{ status?: number; body?: string; stderr: string; code: number | null }> {
+function serveAndFetch(
+  args: string[],
+  pathname: string,
+  asUser?: number,
+): Promise<{ status?: number; body?: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}/bin/syndicate.ts`, 'serve', ...args, '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(asUser !== undefined ? { uid: asUser, gid: asUser, env: { ...process.env, HOME: '/tmp' } } : {}),
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', `${ROOT}/bin/syndicate.ts`, 'serve', ...args, '--port', '0'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(asUser !== undefined ? { uid: asUser, gid: asUser, env: { ...process.env, HOME: '/tmp' } } : {}),
+      },
+    );
     let stdout = '';
     let stderr = '';
     let answer: { status?: number; body?: string } = {};

@@ -18,11 +18,19 @@ export interface MetricAlarm {
   TreatMissingData?: string;
 }
 
-export function alarmState(alarm: MetricAlarm, datapoints: Datapoint[], at: number): 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' {
-  if (alarm.Statistic !== 'Sum' && alarm.Statistic !== 'Maximum') throw new Error(`statistic ${alarm.Statistic} not emulated`);
+export function alarmState(
+  alarm: MetricAlarm,
+  datapoints: Datapoint[],
+  at: number,
+): 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' {
+  if (alarm.Statistic !== 'Sum' && alarm.Statistic !== 'Maximum')
+    throw new Error(`statistic ${alarm.Statistic} not emulated`);
   const periodMs = alarm.Period * 1000;
   const matching = datapoints.filter(
-    (d) => d.namespace === alarm.Namespace && d.name === alarm.MetricName && (alarm.Dimensions ?? []).every((dim) => d.dimensions[dim.Name] === dim.Value),
+    (d) =>
+      d.namespace === alarm.Namespace &&
+      d.name === alarm.MetricName &&
+      (alarm.Dimensions ?? []).every((dim) => d.dimensions[dim.Name] === dim.Value),
   );
   const lastEnd = Math.floor(at / periodMs) * periodMs;
   let breaching = 0;
@@ -35,10 +43,14 @@ export function alarmState(alarm: MetricAlarm, datapoints: Datapoint[], at: numb
       if (alarm.TreatMissingData === 'breaching') breaching++;
       continue;
     }
-    const value = alarm.Statistic === 'Sum' ? inPeriod.reduce((total, d) => total + d.value, 0) : Math.max(...inPeriod.map((d) => d.value));
+    const value =
+      alarm.Statistic === 'Sum'
+        ? inPeriod.reduce((total, d) => total + d.value, 0)
+        : Math.max(...inPeriod.map((d) => d.value));
     if (compare(alarm.ComparisonOperator, value, alarm.Threshold)) breaching++;
   }
-  if (missing === alarm.EvaluationPeriods && (alarm.TreatMissingData ?? 'missing') === 'missing') return 'INSUFFICIENT_DATA';
+  if (missing === alarm.EvaluationPeriods && (alarm.TreatMissingData ?? 'missing') === 'missing')
+    return 'INSUFFICIENT_DATA';
   return breaching >= (alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods) ? 'ALARM' : 'OK';
 }
 

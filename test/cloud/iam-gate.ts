@@ -38,19 +38,28 @@ export interface Principal {
 }
 
 /** The statements of a role's identity policies in the template, with their resources resolved. */
-export function roleStatements(template: CfnTemplate, stack: Pick<EmulatedStack, 'resolve'>, roleLogicalId: string): Statement[] {
+export function roleStatements(
+  template: CfnTemplate,
+  stack: Pick<EmulatedStack, 'resolve'>,
+  roleLogicalId: string,
+): Statement[] {
   const role = template.Resources[roleLogicalId];
   if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of the template`);
-  if (role.Properties?.ManagedPolicyArns?.length) throw new Error(`the emulated IAM does not evaluate managed policies (${roleLogicalId})`);
-  const documents: { Statement: Record<string, unknown>[] }[] = (role.Properties?.Policies ?? []).map((p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument);
+  if (role.Properties?.ManagedPolicyArns?.length)
+    throw new Error(`the emulated IAM does not evaluate managed policies (${roleLogicalId})`);
+  const documents: { Statement: Record<string, unknown>[] }[] = (role.Properties?.Policies ?? []).map(
+    (p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument,
+  );
   for (const [, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
     const roles = (resource.Properties?.Roles ?? []) as unknown[];
-    if (roles.some((r) => (r as { Ref?: string }).Ref === roleLogicalId)) documents.push(resource.Properties!.PolicyDocument);
+    if (roles.some((r) => (r as { Ref?: string }).Ref === roleLogicalId))
+      documents.push(resource.Properties!.PolicyDocument);
   }
   return documents.flatMap((document) =>
     document.Statement.map((s) => {
-      if (s.Condition !== undefined) throw new Error(`the emulated IAM does not evaluate conditions (${roleLogicalId}: ${JSON.stringify(s)})`);
+      if (s.Condition !== undefined)
+        throw new Error(`the emulated IAM does not evaluate conditions (${roleLogicalId}: ${JSON.stringify(s)})`);
       const resources = (value: unknown) => ([] as unknown[]).concat(value).map((v) => stack.resolve(v));
       return {
         Effect: s.Effect as Statement['Effect'],
@@ -66,8 +75,14 @@ export function roleStatements(template: CfnTemplate, stack: Pick<EmulatedStack,
 /** IAM's answer for identity policies: an explicit deny wins, then an allow is needed. */
 export function isAllowed(statements: Statement[], { action, resource }: Permission): boolean {
   const applies = (s: Statement) => {
-    const actionMatches = s.Action !== undefined ? list(s.Action).some((p) => wildcard(p, true).test(action)) : !list(s.NotAction ?? []).some((p) => wildcard(p, true).test(action));
-    const resourceMatches = s.Resource !== undefined ? s.Resource.some((p) => wildcard(p, false).test(resource)) : !(s.NotResource ?? []).some((p) => wildcard(p, false).test(resource));
+    const actionMatches =
+      s.Action !== undefined
+        ? list(s.Action).some((p) => wildcard(p, true).test(action))
+        : !list(s.NotAction ?? []).some((p) => wildcard(p, true).test(action));
+    const resourceMatches =
+      s.Resource !== undefined
+        ? s.Resource.some((p) => wildcard(p, false).test(resource))
+        : !(s.NotResource ?? []).some((p) => wildcard(p, false).test(resource));
     return actionMatches && resourceMatches;
   };
   if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
@@ -78,7 +93,10 @@ const list = (value: string | string[]) => ([] as string[]).concat(value);
 
 /** An IAM pattern (`*` any run, `?` one character); actions compare without case, as IAM does. */
 function wildcard(pattern: string, ignoreCase: boolean): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
 }
 
@@ -102,17 +120,45 @@ export function permissionsFor(
       const object = `arn:aws:s3:::${bucket}/${key}`;
       if (key === '') {
         // A listing (ListObjects, ListObjectsV2) or HeadBucket; a sub-resource (?acl, ?versions...) is another action.
-        const subresource = [...request.query.keys()].find((k) => !['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'marker', 'encoding-type', 'fetch-owner', 'x-id'].includes(k));
-        if ((request.method === 'GET' || request.method === 'HEAD') && !subresource) return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` }];
+        const subresource = [...request.query.keys()].find(
+          (k) =>
+            ![
+              'list-type',
+              'prefix',
+              'delimiter',
+              'max-keys',
+              'continuation-token',
+              'start-after',
+              'marker',
+              'encoding-type',
+              'fetch-owner',
+              'x-id',
+            ].includes(k),
+        );
+        if ((request.method === 'GET' || request.method === 'HEAD') && !subresource)
+          return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` }];
         if (request.method === 'POST' && request.query.has('delete')) {
-          const keys = [...(request.body ?? Buffer.alloc(0)).toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]!));
+          const keys = [...(request.body ?? Buffer.alloc(0)).toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map(
+            (m) => unescapeXml(m[1]!),
+          );
           return keys.map((k) => ({ action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${k}` }));
         }
       } else {
-        if (request.method === 'GET' || request.method === 'HEAD') return [{ action: 's3:GetObject', resource: object }];
+        if (request.method === 'GET' || request.method === 'HEAD')
+          return [{ action: 's3:GetObject', resource: object }];
         if (request.method === 'PUT' || request.method === 'POST') {
           const source = request.headers['x-amz-copy-source'];
-          return [{ action: 's3:PutObject', resource: object }, ...(typeof source === 'string' ? [{ action: 's3:GetObject', resource: `arn:aws:s3:::${decodeURIComponent(source.replace(/^\//, '').split('?')[0]!)}` }] : [])];
+          return [
+            { action: 's3:PutObject', resource: object },
+            ...(typeof source === 'string'
+              ? [
+                  {
+                    action: 's3:GetObject',
+                    resource: `arn:aws:s3:::${decodeURIComponent(source.replace(/^\//, '').split('?')[0]!)}`,
+                  },
+                ]
+              : []),
+          ];
         }
         if (request.method === 'DELETE') return [{ action: 's3:DeleteObject', resource: object }];
       }
@@ -121,11 +167,16 @@ export function permissionsFor(
     case 'sqs': {
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = /^AmazonSQS\.(\w+)$/.exec(target)?.[1];
-      const input = JSON.parse((request.body ?? Buffer.from('{}')).toString('utf8') || '{}') as { QueueUrl?: string; QueueName?: string };
+      const input = JSON.parse((request.body ?? Buffer.from('{}')).toString('utf8') || '{}') as {
+        QueueUrl?: string;
+        QueueName?: string;
+      };
       if (!operation) return [{ action: `sqs:unknown(${target || 'query protocol'})`, resource: '*' }];
       const action = `sqs:${operation.replace(/Batch$/, '')}`;
       // GetQueueUrl names the queue; everything else gives its URL.
-      const resource = input.QueueUrl ? names.queueArn(input.QueueUrl) : `arn:aws:sqs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:${input.QueueName ?? ''}`;
+      const resource = input.QueueUrl
+        ? names.queueArn(input.QueueUrl)
+        : `arn:aws:sqs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:${input.QueueName ?? ''}`;
       return [{ action, resource }];
     }
     case 'sns': {
@@ -136,12 +187,23 @@ export function permissionsFor(
       const key = operation.startsWith('Publish') ? names.topicKeyArn(topicArn) : undefined;
       return [
         { action, resource: topicArn },
-        ...(key ? [{ action: 'kms:GenerateDataKey', resource: key }, { action: 'kms:Decrypt', resource: key }] : []),
+        ...(key
+          ? [
+              { action: 'kms:GenerateDataKey', resource: key },
+              { action: 'kms:Decrypt', resource: key },
+            ]
+          : []),
       ];
     }
     case 'cloudfront': {
       const distribution = /^\/\d{4}-\d{2}-\d{2}\/distribution\/([^/]+)\/invalidation$/.exec(request.path)?.[1];
-      if (request.method === 'POST' && distribution) return [{ action: 'cloudfront:CreateInvalidation', resource: `arn:aws:cloudfront::${EMULATED_ACCOUNT}:distribution/${distribution}` }];
+      if (request.method === 'POST' && distribution)
+        return [
+          {
+            action: 'cloudfront:CreateInvalidation',
+            resource: `arn:aws:cloudfront::${EMULATED_ACCOUNT}:distribution/${distribution}`,
+          },
+        ];
       return [{ action: `cloudfront:unknown(${request.method} ${request.path})`, resource: '*' }];
     }
     default:
@@ -150,7 +212,12 @@ export function permissionsFor(
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /**
@@ -177,24 +244,44 @@ export class IamGate {
 }
 
 /** Credentials of their own for a function (Lambda's come from its role): a stable fake key id. */
-export function credentialsFor(functionName: string): { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string; AWS_SESSION_TOKEN: string } {
+export function credentialsFor(functionName: string): {
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  AWS_SESSION_TOKEN: string;
+} {
   const digest = createHash('sha256').update(functionName).digest('hex').toUpperCase();
-  return { AWS_ACCESS_KEY_ID: `ASIA${digest.slice(0, 16)}`, AWS_SECRET_ACCESS_KEY: digest.slice(16, 56), AWS_SESSION_TOKEN: `emulated-${digest.slice(0, 32)}` };
+  return {
+    AWS_ACCESS_KEY_ID: `ASIA${digest.slice(0, 16)}`,
+    AWS_SECRET_ACCESS_KEY: digest.slice(16, 56),
+    AWS_SESSION_TOKEN: `emulated-${digest.slice(0, 32)}`,
+  };
 }
 
 /** AccessDenied as each service sends it (S3 and SNS: XML; SQS: JSON protocol). */
 function refusal(service: string, principal: string, { action, resource }: Permission): Refusal {
-  const requestId = createHash('sha256').update(`${principal}${action}${resource}${Math.random()}`).digest('hex').slice(0, 16).toUpperCase();
+  const requestId = createHash('sha256')
+    .update(`${principal}${action}${resource}${Math.random()}`)
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase();
   const message = `User: ${principal} is not authorized to perform: ${action} on resource: "${resource}" because no identity-based policy allows the ${action} action`;
   if (service === 'sqs') {
     return {
       status: 400,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'AccessDenied;Sender', 'x-amzn-requestid': requestId },
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-query-error': 'AccessDenied;Sender',
+        'x-amzn-requestid': requestId,
+      },
       body: JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }),
     };
   }
   if (service === 'sns' || service === 'cloudfront') {
-    const code = action.startsWith('kms:') ? 'KMSAccessDenied' : service === 'sns' ? 'AuthorizationError' : 'AccessDenied';
+    const code = action.startsWith('kms:')
+      ? 'KMSAccessDenied'
+      : service === 'sns'
+        ? 'AuthorizationError'
+        : 'AccessDenied';
     return {
       status: action.startsWith('kms:') ? 400 : 403,
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },

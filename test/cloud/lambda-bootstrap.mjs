@@ -27,7 +27,9 @@ const send = (message) => new Promise((resolve) => process.send(message, resolve
 const describe = (error) => ({
   errorType: error?.name ?? 'Error',
   errorMessage: error?.message ?? String(error),
-  stack: String(error?.stack ?? '').split('\n').slice(0, 8),
+  stack: String(error?.stack ?? '')
+    .split('\n')
+    .slice(0, 8),
 });
 
 let handler;

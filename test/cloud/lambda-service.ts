@@ -30,7 +30,13 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { TEST_AWS } from '../helpers/aws-clients.js';
-import { type CfnTemplate, type EmulatedQueue, type EmulatedStack, EMULATED_ACCOUNT, EMULATED_REGION } from '../helpers/emulated-stack.js';
+import {
+  type CfnTemplate,
+  type EmulatedQueue,
+  type EmulatedStack,
+  EMULATED_ACCOUNT,
+  EMULATED_REGION,
+} from '../helpers/emulated-stack.js';
 import { type IamGate, type Statement, credentialsFor, isAllowed, permissionsFor, roleStatements } from './iam-gate.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
@@ -149,7 +155,10 @@ export class LambdaService {
           .filter(([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties?.KmsMasterKeyId !== undefined)
           .map(([id, r]) => [stack.resolve({ Ref: id }), stack.resolve(r.Properties!.KmsMasterKeyId)] as const),
       );
-      const names = { queueArn: (url: string) => stack.queues.find((q) => q.url === url)?.arn ?? `arn:unknown-queue:${url}`, topicKeyArn: (arn: string) => topicKeys.get(arn) };
+      const names = {
+        queueArn: (url: string) => stack.queues.find((q) => q.url === url)?.arn ?? `arn:unknown-queue:${url}`,
+        topicKeyArn: (arn: string) => topicKeys.get(arn),
+      };
       for (const fn of Object.values(this.functions)) {
         options.iam.register(credentialsFor(fn.name).AWS_ACCESS_KEY_ID, {
           arn: `arn:aws:sts::${EMULATED_ACCOUNT}:assumed-role/${stack.resolve({ Ref: roleOf(template.Resources[fn.logicalId]!.Properties!.Role) })}/${fn.name}`,
@@ -159,8 +168,16 @@ export class LambdaService {
       }
       // Lambda polls a queue and deletes what succeeded with the function's role: it must allow that.
       for (const mapping of this.mappings) {
-        for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) {
-          if (!isAllowed(mapping.fn.statements, { action, resource: mapping.queue.arn })) throw new Error(`the ${mapping.fn.service} role does not allow ${action} on its event source ${mapping.queue.arn}`);
+        for (const action of [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ChangeMessageVisibility',
+        ]) {
+          if (!isAllowed(mapping.fn.statements, { action, resource: mapping.queue.arn }))
+            throw new Error(
+              `the ${mapping.fn.service} role does not allow ${action} on its event source ${mapping.queue.arn}`,
+            );
         }
       }
     }
@@ -177,14 +194,21 @@ export class LambdaService {
     const due = this.invisible.filter((m) => m.visibleAt <= this.now());
     this.invisible = this.invisible.filter((m) => m.visibleAt > this.now());
     for (const message of due) {
-      await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: message.queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: 0 }));
+      await this.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: message.queueUrl,
+          ReceiptHandle: message.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
     }
   }
 
   /** A deployment that changes the functions' configuration: new environments, every container replaced. */
   redeploy(environment: (fn: LambdaFunction) => Record<string, string>): void {
     for (const fn of Object.values(this.functions)) fn.environment = environment(fn);
-    for (const containers of this.containers.values()) for (const container of containers) container.child.kill('SIGKILL');
+    for (const containers of this.containers.values())
+      for (const container of containers) container.child.kill('SIGKILL');
     this.containers.clear();
   }
 
@@ -203,7 +227,12 @@ export class LambdaService {
         const timer = setTimeout(() => {
           container.pending = undefined;
           this.discard(fn, container);
-          resolve({ ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutMs / 1000} seconds` });
+          resolve({
+            ok: false,
+            kind: 'timeout',
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `Task timed out after ${fn.timeoutMs / 1000} seconds`,
+          });
         }, fn.timeoutMs);
         container.pending = {
           id: requestId,
@@ -212,14 +241,27 @@ export class LambdaService {
             resolve(result);
           },
         };
-        container.child.send({ type: 'invoke', id: requestId, event, requestId, timeoutMs: fn.timeoutMs, clockOffsetMs: this.offsetMs, functionName: fn.name, functionArn: fn.arn, memoryMb: fn.memoryMb });
+        container.child.send({
+          type: 'invoke',
+          id: requestId,
+          event,
+          requestId,
+          timeoutMs: fn.timeoutMs,
+          clockOffsetMs: this.offsetMs,
+          functionName: fn.name,
+          functionArn: fn.arn,
+          memoryMb: fn.memoryMb,
+        });
       });
       container.busy = false;
     }
     const invocation: Invocation = { service, requestId, event, at, outcome };
     this.invocations.push(invocation);
     // What Lambda reports to CloudWatch for every invocation (AWS/Lambda, by function name).
-    for (const [name, value] of [['Invocations', 1], ['Errors', outcome.ok ? 0 : 1]] as const) {
+    for (const [name, value] of [
+      ['Invocations', 1],
+      ['Errors', outcome.ok ? 0 : 1],
+    ] as const) {
       this.metrics.push({ namespace: 'AWS/Lambda', name, dimensions: { FunctionName: fn.name }, value, timestamp: at });
     }
     return invocation;
@@ -235,7 +277,9 @@ export class LambdaService {
   async tickSchedule(): Promise<Invocation[]> {
     const template = this.options.stack.template;
     const made: Invocation[] = [];
-    for (const [, schedule] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule')) {
+    for (const [, schedule] of Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::Scheduler::Schedule',
+    )) {
       const target = schedule.Properties!.Target;
       const fn = Object.values(this.functions).find((f) => f.arn === this.options.stack.resolve(target.Arn));
       if (!fn) throw new Error(`the schedule targets ${JSON.stringify(target.Arn)}, which is not a bundled function`);
@@ -243,19 +287,33 @@ export class LambdaService {
       // dead-letter queue, which must be a standard queue.
       if (this.options.iam) {
         const schedulerRole = roleStatements(template, this.options.stack, roleOf(target.RoleArn));
-        if (!isAllowed(schedulerRole, { action: 'lambda:InvokeFunction', resource: fn.arn })) throw new Error(`the schedule's role does not allow lambda:InvokeFunction on ${fn.arn}`);
+        if (!isAllowed(schedulerRole, { action: 'lambda:InvokeFunction', resource: fn.arn }))
+          throw new Error(`the schedule's role does not allow lambda:InvokeFunction on ${fn.arn}`);
         if (target.DeadLetterConfig?.Arn) {
           const deadLetters = this.options.stack.queueByArn(this.options.stack.resolve(target.DeadLetterConfig.Arn));
-          if (deadLetters.fifo) throw new Error(`the schedule's dead-letter queue ${deadLetters.arn} is FIFO, which EventBridge Scheduler does not deliver to`);
-          if (!isAllowed(schedulerRole, { action: 'sqs:SendMessage', resource: deadLetters.arn })) throw new Error(`the schedule's role does not allow sqs:SendMessage on its dead-letter queue ${deadLetters.arn}`);
+          if (deadLetters.fifo)
+            throw new Error(
+              `the schedule's dead-letter queue ${deadLetters.arn} is FIFO, which EventBridge Scheduler does not deliver to`,
+            );
+          if (!isAllowed(schedulerRole, { action: 'sqs:SendMessage', resource: deadLetters.arn }))
+            throw new Error(
+              `the schedule's role does not allow sqs:SendMessage on its dead-letter queue ${deadLetters.arn}`,
+            );
         }
       }
-      const config = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && this.options.stack.resolve(r.Properties!.FunctionName) === fn.name)?.Properties;
+      const config = Object.values(template.Resources).find(
+        (r) =>
+          r.Type === 'AWS::Lambda::EventInvokeConfig' &&
+          this.options.stack.resolve(r.Properties!.FunctionName) === fn.name,
+      )?.Properties;
       const retries = Number(config?.MaximumRetryAttempts ?? 2);
       // Lambda retries a failed asynchronous invocation after 1, then 2 minutes, while the rest of
       // the pipeline goes on: not modelled here, so a template that turns them on is refused rather
       // than run with retries that come at once (this one turns them off: the next run retries).
-      if (retries > 0) throw new Error(`Lambda's asynchronous retries (${retries} for ${fn.service}) are not emulated: their delays are not modelled`);
+      if (retries > 0)
+        throw new Error(
+          `Lambda's asynchronous retries (${retries} for ${fn.service}) are not emulated: their delays are not modelled`,
+        );
       const event = target.Input ? JSON.parse(target.Input) : {};
       const invocation = await this.invoke(fn.service, event);
       made.push(invocation);
@@ -264,7 +322,9 @@ export class LambdaService {
         const queue = this.options.stack.queueByArn(this.options.stack.resolve(destination));
         // Lambda sends the failure record with the function's role.
         if (this.options.iam && !isAllowed(fn.statements, { action: 'sqs:SendMessage', resource: queue.arn })) {
-          throw new Error(`the ${fn.service} role does not allow sqs:SendMessage on its on-failure destination ${queue.arn}: the record would be lost`);
+          throw new Error(
+            `the ${fn.service} role does not allow sqs:SendMessage on its on-failure destination ${queue.arn}: the record would be lost`,
+          );
         }
         const { outcome } = invocation;
         await this.sqs.send(
@@ -273,7 +333,12 @@ export class LambdaService {
             MessageBody: JSON.stringify({
               version: '1.0',
               timestamp: new Date(this.now()).toISOString(),
-              requestContext: { requestId: invocation.requestId, functionArn: `${fn.arn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: retries + 1 },
+              requestContext: {
+                requestId: invocation.requestId,
+                functionArn: `${fn.arn}:$LATEST`,
+                condition: 'RetriesExhausted',
+                approximateInvokeCount: retries + 1,
+              },
               requestPayload: event,
               responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
               responsePayload: { errorType: outcome.errorType, errorMessage: outcome.errorMessage },
@@ -281,7 +346,13 @@ export class LambdaService {
           }),
         );
         // Nothing else sends to the on-failure queue: its SQS metric is this service's to report.
-        this.metrics.push({ namespace: 'AWS/SQS', name: 'NumberOfMessagesSent', dimensions: { QueueName: queue.name }, value: 1, timestamp: this.now() });
+        this.metrics.push({
+          namespace: 'AWS/SQS',
+          name: 'NumberOfMessagesSent',
+          dimensions: { QueueName: queue.name },
+          value: 1,
+          timestamp: this.now(),
+        });
       }
     }
     return made;
@@ -301,7 +372,9 @@ export class LambdaService {
    * Delivers until the queues are empty, moving the clock to the next visibility timeout when only
    * invisible messages are left. `schedule` ticks the schedule at its rate meanwhile.
    */
-  async runUntilIdle(options: { maxVirtualMs?: number; scheduleEveryMs?: number; until?: () => boolean; only?: string[] } = {}): Promise<void> {
+  async runUntilIdle(
+    options: { maxVirtualMs?: number; scheduleEveryMs?: number; until?: () => boolean; only?: string[] } = {},
+  ): Promise<void> {
     const stop = this.now() + (options.maxVirtualMs ?? 24 * 60 * 60 * 1000);
     let nextTick = options.scheduleEveryMs ? this.now() + options.scheduleEveryMs : Number.POSITIVE_INFINITY;
     for (;;) {
@@ -309,8 +382,12 @@ export class LambdaService {
       while ((await this.pollOnce(options.only)) > 0) {
         if (options.until?.()) return;
       }
-      const watched = this.mappings.filter((m) => !options.only || options.only.includes(m.fn.service)).map((m) => m.queue.url);
-      const nextVisible = this.invisible.filter((m) => watched.includes(m.queueUrl)).reduce((min, m) => Math.min(min, m.visibleAt), Number.POSITIVE_INFINITY);
+      const watched = this.mappings
+        .filter((m) => !options.only || options.only.includes(m.fn.service))
+        .map((m) => m.queue.url);
+      const nextVisible = this.invisible
+        .filter((m) => watched.includes(m.queueUrl))
+        .reduce((min, m) => Math.min(min, m.visibleAt), Number.POSITIVE_INFINITY);
       const next = Math.min(nextVisible, nextTick);
       if (!Number.isFinite(next) || next > stop) return;
       await this.advance(Math.max(0, next - this.now()));
@@ -327,8 +404,16 @@ export class LambdaService {
    */
   async sampleQueueDepths(): Promise<void> {
     for (const queue of this.options.stack.queues) {
-      const { Attributes } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
-      this.metrics.push({ namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queue.name }, value: Number(Attributes?.ApproximateNumberOfMessages ?? 0), timestamp: this.now() });
+      const { Attributes } = await this.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      this.metrics.push({
+        namespace: 'AWS/SQS',
+        name: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: queue.name },
+        value: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+        timestamp: this.now(),
+      });
     }
   }
 
@@ -337,9 +422,22 @@ export class LambdaService {
     return this.invocations
       .filter((i) => i.service === service)
       .flatMap((i) => {
-        const records = (i.event as { Records?: { messageId: string; body: string; attributes: { ApproximateReceiveCount?: string } }[] }).Records ?? [];
-        const reported = i.outcome.ok ? ((i.outcome.result as { batchItemFailures?: { itemIdentifier: string }[] } | null)?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : undefined;
-        return records.map((r) => ({ body: r.body, receiveCount: Number(r.attributes.ApproximateReceiveCount ?? 0), failed: reported === undefined || reported.includes(r.messageId) }));
+        const records =
+          (
+            i.event as {
+              Records?: { messageId: string; body: string; attributes: { ApproximateReceiveCount?: string } }[];
+            }
+          ).Records ?? [];
+        const reported = i.outcome.ok
+          ? (
+              (i.outcome.result as { batchItemFailures?: { itemIdentifier: string }[] } | null)?.batchItemFailures ?? []
+            ).map((f) => f.itemIdentifier)
+          : undefined;
+        return records.map((r) => ({
+          body: r.body,
+          receiveCount: Number(r.attributes.ApproximateReceiveCount ?? 0),
+          failed: reported === undefined || reported.includes(r.messageId),
+        }));
       });
   }
 
@@ -349,7 +447,8 @@ export class LambdaService {
   }
 
   async close(): Promise<void> {
-    for (const containers of this.containers.values()) for (const container of containers) container.child.kill('SIGKILL');
+    for (const containers of this.containers.values())
+      for (const container of containers) container.child.kill('SIGKILL');
     this.containers.clear();
     this.sqs.destroy();
   }
@@ -379,16 +478,25 @@ export class LambdaService {
     if (!invocation.outcome.ok) {
       failed = Messages;
     } else if (mapping.reportBatchItemFailures) {
-      const reported = (invocation.outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ?? [];
+      const reported =
+        (invocation.outcome.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)
+          ?.batchItemFailures ?? [];
       const ids = reported.map((f) => f.itemIdentifier);
       // An identifier that names no message of the batch fails the whole batch, as in Lambda.
-      failed = ids.some((id) => !Messages.some((m) => m.MessageId === id)) ? Messages : Messages.filter((m) => ids.includes(m.MessageId));
+      failed = ids.some((id) => !Messages.some((m) => m.MessageId === id))
+        ? Messages
+        : Messages.filter((m) => ids.includes(m.MessageId));
     } else {
       failed = [];
     }
     const succeeded = Messages.filter((m) => !failed.includes(m));
     if (succeeded.length > 0) {
-      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
     const visibleAt = this.now() + queue.visibilityTimeoutSeconds * 1000;
     for (const m of failed) this.invisible.push({ queueUrl: queue.url, receiptHandle: m.ReceiptHandle!, visibleAt });
@@ -422,19 +530,41 @@ export class LambdaService {
     const container: Container = { child, busy: false };
     this.readLines(fn.service, child);
     const started = await new Promise<InvocationOutcome | undefined>((resolve) => {
-      child.on('message', (message: { type: string; id?: string; result?: unknown; error?: { errorType: string; errorMessage: string } }) => {
-        if (message.type === 'ready') resolve(undefined);
-        else if (message.type === 'init-error') resolve({ ok: false, kind: 'init', ...message.error! });
-        else if (container.pending && message.id === container.pending.id) {
-          const { resolve: done } = container.pending;
-          container.pending = undefined;
-          done(message.type === 'result' ? { ok: true, result: message.result } : { ok: false, kind: 'error', ...message.error! });
-        }
-      });
+      child.on(
+        'message',
+        (message: {
+          type: string;
+          id?: string;
+          result?: unknown;
+          error?: { errorType: string; errorMessage: string };
+        }) => {
+          if (message.type === 'ready') resolve(undefined);
+          else if (message.type === 'init-error') resolve({ ok: false, kind: 'init', ...message.error! });
+          else if (container.pending && message.id === container.pending.id) {
+            const { resolve: done } = container.pending;
+            container.pending = undefined;
+            done(
+              message.type === 'result'
+                ? { ok: true, result: message.result }
+                : { ok: false, kind: 'error', ...message.error! },
+            );
+          }
+        },
+      );
       child.on('exit', (code) => {
-        resolve({ ok: false, kind: 'init', errorType: 'Runtime.ExitError', errorMessage: `the runtime exited with ${code}` });
+        resolve({
+          ok: false,
+          kind: 'init',
+          errorType: 'Runtime.ExitError',
+          errorMessage: `the runtime exited with ${code}`,
+        });
         if (container.pending) {
-          container.pending.resolve({ ok: false, kind: 'error', errorType: 'Runtime.ExitError', errorMessage: `the runtime exited with ${code}` });
+          container.pending.resolve({
+            ok: false,
+            kind: 'error',
+            errorType: 'Runtime.ExitError',
+            errorMessage: `the runtime exited with ${code}`,
+          });
           container.pending = undefined;
         }
         this.discard(fn, container);
@@ -450,7 +580,10 @@ export class LambdaService {
 
   private discard(fn: LambdaFunction, container: Container): void {
     container.child.kill('SIGKILL');
-    this.containers.set(fn.service, (this.containers.get(fn.service) ?? []).filter((c) => c !== container));
+    this.containers.set(
+      fn.service,
+      (this.containers.get(fn.service) ?? []).filter((c) => c !== container),
+    );
   }
 
   /** Function output, line by line, as CloudWatch Logs would get it; EMF lines become metrics. */
@@ -475,14 +608,25 @@ export class LambdaService {
       entry = { text: line };
     }
     this.logs.push({ service, entry });
-    const emf = entry._aws as { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } | undefined;
+    const emf = entry._aws as
+      | {
+          Timestamp: number;
+          CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+        }
+      | undefined;
     if (!emf) return;
     for (const directive of emf.CloudWatchMetrics) {
       for (const dimensionSet of directive.Dimensions) {
         const dimensions = Object.fromEntries(dimensionSet.map((name) => [name, String(entry[name])]));
         for (const { Name } of directive.Metrics) {
           for (const value of ([] as number[]).concat(entry[Name] as number | number[])) {
-            this.metrics.push({ namespace: directive.Namespace, name: Name, dimensions, value, timestamp: emf.Timestamp });
+            this.metrics.push({
+              namespace: directive.Namespace,
+              name: Name,
+              dimensions,
+              value,
+              timestamp: emf.Timestamp,
+            });
           }
         }
       }
@@ -503,7 +647,10 @@ function mappingsOf(template: CfnTemplate, stack: EmulatedStack, functions: Lamb
     .map((r) => {
       const props = r.Properties!;
       const fn = functions.find((f) => f.name === stack.resolve(props.FunctionName));
-      if (!fn) throw new Error(`an event source mapping names ${JSON.stringify(props.FunctionName)}, which is not a bundled function`);
+      if (!fn)
+        throw new Error(
+          `an event source mapping names ${JSON.stringify(props.FunctionName)}, which is not a bundled function`,
+        );
       const queue = stack.queueByArn(stack.resolve(props.EventSourceArn));
       return {
         fn,
@@ -525,7 +672,10 @@ function sqsRecord(message: Message, queue: EmulatedQueue) {
     body: message.Body ?? '',
     attributes,
     messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, { stringValue: value.StringValue, dataType: value.DataType, stringListValues: [], binaryListValues: [] }]),
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { stringValue: value.StringValue, dataType: value.DataType, stringListValues: [], binaryListValues: [] },
+      ]),
     ),
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',

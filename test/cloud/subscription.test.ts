@@ -12,7 +12,9 @@ describe('SNS filter policies, as the cloud test applies them', () => {
     expect(matchesFilterPolicy(policy, { customer_interests: text('rugby') })).toBe(true);
     expect(matchesFilterPolicy(policy, { customer_interests: array('rugby', 'tennis') })).toBe(true);
     expect(matchesFilterPolicy(policy, { customer_interests: array('baseball') })).toBe(false);
-    expect(matchesFilterPolicy({ ...policy, store: [{ exists: true }] }, { customer_interests: text('rugby') })).toBe(false);
+    expect(matchesFilterPolicy({ ...policy, store: [{ exists: true }] }, { customer_interests: text('rugby') })).toBe(
+      false,
+    );
   });
 
   it('anything-but: values that include none of the listed ones (an array with one of them does not match)', () => {

@@ -17,7 +17,8 @@ type FilterPolicy = Record<string, unknown[]>;
 export function readmeFilterPolicy(): FilterPolicy {
   const readme = readFileSync(README, 'utf8');
   const attributes = /--attributes '(\{[^']*"FilterPolicy"[^']*\})'/.exec(readme)?.[1];
-  if (!attributes) throw new Error('the README has no `aws sns subscribe ... --attributes` example with a FilterPolicy');
+  if (!attributes)
+    throw new Error('the README has no `aws sns subscribe ... --attributes` example with a FilterPolicy');
   return JSON.parse((JSON.parse(attributes) as { FilterPolicy: string }).FilterPolicy) as FilterPolicy;
 }
 
@@ -29,7 +30,12 @@ export function readmeFilterPolicy(): FilterPolicy {
 export function matchesFilterPolicy(policy: FilterPolicy, attributes: Attributes): boolean {
   return Object.entries(policy).every(([key, conditions]) => {
     const attribute = attributes[key];
-    const values = attribute === undefined ? [] : attribute.DataType === 'String.Array' ? (JSON.parse(attribute.StringValue ?? '[]') as unknown[]).map(String) : [String(attribute.StringValue)];
+    const values =
+      attribute === undefined
+        ? []
+        : attribute.DataType === 'String.Array'
+          ? (JSON.parse(attribute.StringValue ?? '[]') as unknown[]).map(String)
+          : [String(attribute.StringValue)];
     return conditions.some((condition) => {
       if (typeof condition === 'string' || typeof condition === 'number') return values.includes(String(condition));
       const operator = condition as Record<string, unknown>;
@@ -55,10 +61,25 @@ export interface Delivered {
 export async function drainTap(sqs: SQSClient, tapUrl: string): Promise<Delivered[]> {
   const all: Message[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: tapUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (Messages.length === 0) break;
     all.push(...Messages);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tapUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: tapUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
-  return all.map((m) => ({ event: JSON.parse(sqsText(m.Body!)) as Delivered['event'], attributes: (m.MessageAttributes ?? {}) as Attributes }));
+  return all.map((m) => ({
+    event: JSON.parse(sqsText(m.Body!)) as Delivered['event'],
+    attributes: (m.MessageAttributes ?? {}) as Attributes,
+  }));
 }

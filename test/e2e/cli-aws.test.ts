@@ -8,10 +8,24 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
-import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import {
+  fauxqsEndpoint,
+  testAwsEnv,
+  testS3Client,
+  testSnsClient,
+  testSqsClient,
+  uniqueName,
+} from '../helpers/aws-clients.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
@@ -42,10 +56,13 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   async function drainQueue(): Promise<Message[]> {
     const all: Message[] = [];
     for (;;) {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (!Messages || Messages.length === 0) return all;
       all.push(...Messages);
-      for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      for (const m of Messages)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
     }
   }
 
@@ -53,7 +70,9 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+      );
       keys.push(...(page.Contents ?? []).map((o) => o.Key!));
       token = page.NextContinuationToken;
     } while (token);
@@ -70,14 +89,39 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     env = testAwsEnv(proxy.endpoint);
 
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as { TopicArn: string });
-    ({ QueueUrl: queueUrl } = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('subscriber') }))) as { QueueUrl: string });
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: uniqueName('ilo-news') }))) as {
+      TopicArn: string;
+    });
+    ({ QueueUrl: queueUrl } = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('subscriber') }))) as {
+      QueueUrl: string;
+    });
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes!.QueueArn!,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
 
     // The same run into S3/SNS and into a local folder, side by side.
     [first, localRun] = await Promise.all([
-      runCli(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS], { env }),
+      runCli(
+        [
+          'run',
+          '--origin',
+          replica.origin,
+          '--store',
+          `s3://${bucket}/${PREFIX}`,
+          '--notify',
+          `sns:${topicArn}`,
+          ...FIRST_SETTINGS,
+        ],
+        { env },
+      ),
       runInProcess(['run', '--origin', replica.origin, '--data', local.dir]),
     ]);
     // The runs in process read the same environment (this file's process only).
@@ -127,7 +171,15 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   });
 
   it('sends nothing on a rerun that finds nothing new, and still exits 0', async () => {
-    const again = await runInProcess(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`]);
+    const again = await runInProcess([
+      'run',
+      '--origin',
+      replica.origin,
+      '--store',
+      `s3://${bucket}/${PREFIX}`,
+      '--notify',
+      `sns:${topicArn}`,
+    ]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('0 new, 0 updated');
     expect(again.stdout).toContain('0 notifications sent');
@@ -138,7 +190,16 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     // Both runs race for every story; only the conditional-write claim keeps them from both sending
     // (against fauxqs without the proxy, this sends 12 messages).
     const prefix = uniqueName('overlap');
-    const args = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${prefix}`, '--notify', `sns:${topicArn}`, ...FIRST_SETTINGS];
+    const args = [
+      'run',
+      '--origin',
+      replica.origin,
+      '--store',
+      `s3://${bucket}/${prefix}`,
+      '--notify',
+      `sns:${topicArn}`,
+      ...FIRST_SETTINGS,
+    ];
     const runs = await Promise.all([runInProcess(args), runInProcess(args)]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const ids = (await drainQueue()).map((m) => deliveredEvent(m.Body!).id);
@@ -146,7 +207,15 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   });
 
   it("publishes with the deployment's recorded public URL and content mode, and refuses others unless told to", async () => {
-    const store = ['run', '--origin', replica.origin, '--store', `s3://${bucket}/${PREFIX}`, '--notify', `sns:${topicArn}`];
+    const store = [
+      'run',
+      '--origin',
+      replica.origin,
+      '--store',
+      `s3://${bucket}/${PREFIX}`,
+      '--notify',
+      `sns:${topicArn}`,
+    ];
     // The first run recorded its settings (given as the local defaults): a run with others is refused, in one line, before any fetch.
     const refused = await runInProcess([...store, '--content', 'summary']);
     expect(refused.code).toBe(1);
@@ -154,9 +223,17 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
       "syndicate: this store was published with other settings: --content summary (the store's is full); leave the flag out to use the store's, or add --allow-settings-change to render every public file again with yours",
     );
     // Told to: every public file is rendered with the new public URL.
-    const moved = await runInProcess([...store, '--public-url', 'https://d111111abcdef8.cloudfront.net', '--allow-settings-change']);
+    const moved = await runInProcess([
+      ...store,
+      '--public-url',
+      'https://d111111abcdef8.cloudfront.net',
+      '--allow-settings-change',
+    ]);
     expect(moved.code, moved.stderr).toBe(0);
-    const feed = async () => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/feeds/en/rss.xml` }))).Body!.transformToString();
+    const feed = async () =>
+      (
+        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/feeds/en/rss.xml` }))
+      ).Body!.transformToString();
     expect(await feed()).toContain('https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml');
     // Left out, the flags come from the store: the feeds keep the deployment's URL.
     const plain = await runInProcess(store);
@@ -168,7 +245,17 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
 
   it('refuses, before fetching or sending anything, a bucket nothing was published to without the settings to publish with', async () => {
     const fresh = uniqueName('fresh');
-    const refused = await runInProcess(['run', '--origin', replica.origin, '--store', `s3://${bucket}/${fresh}`, '--notify', `sns:${topicArn}`, '--content', 'full']);
+    const refused = await runInProcess([
+      'run',
+      '--origin',
+      replica.origin,
+      '--store',
+      `s3://${bucket}/${fresh}`,
+      '--notify',
+      `sns:${topicArn}`,
+      '--content',
+      'full',
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')[0]).toBe(
       'syndicate: this store records no settings yet (nothing was published there): give --public-url as the deployment has them (its PublicUrl output; the contentMode it was deployed with)',
@@ -178,9 +265,19 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   });
 
   it('exits 1 with a one-line reason when the bucket does not exist', async () => {
-    const result = await runInProcess(['run', '--origin', replica.origin, '--store', 's3://missing-bucket', '--notify', `sns:${topicArn}`]);
+    const result = await runInProcess([
+      'run',
+      '--origin',
+      replica.origin,
+      '--store',
+      's3://missing-bucket',
+      '--notify',
+      `sns:${topicArn}`,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim()).toMatch(/^syndicate: bucket missing-bucket is not reachable: NoSuchBucket: The specified bucket does not exist[^\n]*$/);
+    expect(result.stderr.trim()).toMatch(
+      /^syndicate: bucket missing-bucket is not reachable: NoSuchBucket: The specified bucket does not exist[^\n]*$/,
+    );
   });
 });

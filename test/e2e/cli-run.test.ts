@@ -18,20 +18,28 @@ const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 async function fingerprint(dir: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const file of await filesUnder(dir)) {
-    result[file] = createHash('sha256').update(await readFile(path.join(dir, file))).digest('hex');
+    result[file] = createHash('sha256')
+      .update(await readFile(path.join(dir, file)))
+      .digest('hex');
   }
   return result;
 }
 
 async function notifications(dir: string): Promise<{ Subject: string; Message: string }[]> {
   const text = await readFile(path.join(dir, 'notifications.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 describe('syndicate run against the ILO replica', () => {
@@ -62,9 +70,15 @@ describe('syndicate run against the ILO replica', () => {
       `articles/${SEED_ID}/meta.json`,
       `articles/${SEED_ID}/en.md`,
       `articles/${SEED_ID}/zh.md`,
-      'feeds/en/rss.xml', 'feeds/en/atom.xml', 'feeds/en/feed.json',
-      'feeds/zh/rss.xml', 'feeds/zh/atom.xml', 'feeds/zh/feed.json',
-      'exports/v1/index.json', 'exports/v1/schema.json', `exports/v1/articles/${SEED_ID}.json`,
+      'feeds/en/rss.xml',
+      'feeds/en/atom.xml',
+      'feeds/en/feed.json',
+      'feeds/zh/rss.xml',
+      'feeds/zh/atom.xml',
+      'feeds/zh/feed.json',
+      'exports/v1/index.json',
+      'exports/v1/schema.json',
+      `exports/v1/articles/${SEED_ID}.json`,
       `raw/${SEED_ID}/en.html`,
       'notifications.jsonl',
     ]) {
@@ -79,7 +93,10 @@ describe('syndicate run against the ILO replica', () => {
       id: SEED_ID,
       version: 1,
       languages: ['en', 'zh'],
-      title: { en: 'ILO partners with Microsoft to strengthen AI skilling in China', zh: '国际劳工组织与微软合作加强中国人工智能技能培训' },
+      title: {
+        en: 'ILO partners with Microsoft to strengthen AI skilling in China',
+        zh: '国际劳工组织与微软合作加强中国人工智能技能培训',
+      },
       url: { en: canonical(STORY.seedEn), zh: canonical(STORY.seedZh) },
     });
     expect(record.publishedAt.slice(0, 10)).toBe('2024-11-12');
@@ -94,7 +111,14 @@ describe('syndicate run against the ILO replica', () => {
     expect(en).toMatch(/^translations:\n {2}zh-Hans: "https:\/\/www\.ilo\.org\/zh-hans\//m);
     expect(en).toContain(`canonical: "${canonical(STORY.seedEn)}"`);
     expect(en).toContain('Srinivas Reddy, Chief of ILO’s Skills and Employability Branch');
-    for (const chrome of ['Facebook', 'cookie', 'Related news', 'Content also available', 'Previously posted', 'Morillons']) {
+    for (const chrome of [
+      'Facebook',
+      'cookie',
+      'Related news',
+      'Content also available',
+      'Previously posted',
+      'Morillons',
+    ]) {
       expect(en, chrome).not.toContain(chrome);
     }
     const zh = await readFile(path.join(data.dir, `articles/${SEED_ID}/zh.md`), 'utf8');
@@ -109,9 +133,13 @@ describe('syndicate run against the ILO replica', () => {
       const zh = await readFile(path.join(data.dir, 'feeds/zh', format), 'utf8');
       parseStrictXml(en);
       parseStrictXml(zh);
-      expect(parseFeed(en).items.map((i) => i.title)).toContain('ILO partners with Microsoft to strengthen AI skilling in China');
+      expect(parseFeed(en).items.map((i) => i.title)).toContain(
+        'ILO partners with Microsoft to strengthen AI skilling in China',
+      );
       expect(parseFeed(zh).items.map((i) => i.title)).toContain('国际劳工组织与微软合作加强中国人工智能技能培训');
-      expect(parseFeed(zh).items.map((i) => i.title)).not.toContain('ILO partners with Microsoft to strengthen AI skilling in China');
+      expect(parseFeed(zh).items.map((i) => i.title)).not.toContain(
+        'ILO partners with Microsoft to strengthen AI skilling in China',
+      );
     }
     const json = JSON.parse(await readFile(path.join(data.dir, 'feeds/zh/feed.json'), 'utf8'));
     expect(json.items.map((i: { url: string }) => i.url)).toContain(canonical(STORY.seedZh));
@@ -153,9 +181,21 @@ describe('syndicate run when something is wrong', () => {
   it('exits 1 with a one-line reason when the origin is unreachable', async () => {
     const data = await tempDir();
     try {
-      const result = await runInProcess(['run', '--origin', 'http://127.0.0.1:9', '--data', data.dir, '--timeout', '2', '--retries', '0']);
+      const result = await runInProcess([
+        'run',
+        '--origin',
+        'http://127.0.0.1:9',
+        '--data',
+        data.dir,
+        '--timeout',
+        '2',
+        '--retries',
+        '0',
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toEqual(['syndicate: cannot reach the origin http://127.0.0.1:9 (the mirror of https://www.ilo.org): fetch failed (bad port)']);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        'syndicate: cannot reach the origin http://127.0.0.1:9 (the mirror of https://www.ilo.org): fetch failed (bad port)',
+      ]);
     } finally {
       await data.cleanup();
     }

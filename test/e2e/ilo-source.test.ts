@@ -51,7 +51,9 @@ interface Replica extends ReplicaServer {
   newsRequests(from?: number, to?: number): string[];
 }
 
-async function replica(options: { root?: string; hook?: RequestHook; clock?: { now(): number } } = {}): Promise<Replica> {
+async function replica(
+  options: { root?: string; hook?: RequestHook; clock?: { now(): number } } = {},
+): Promise<Replica> {
   const requests: Replica['requests'] = [];
   const clock = options.clock ?? Date;
   const server = await startReplicaServer({
@@ -64,7 +66,11 @@ async function replica(options: { root?: string; hook?: RequestHook; clock?: { n
   cleanups.push(() => server.close());
   return Object.assign(server, {
     requests,
-    newsRequests: (from = 0, to = requests.length) => requests.slice(from, to).map((r) => r.path).filter((p) => NEWS_PATH.test(p)),
+    newsRequests: (from = 0, to = requests.length) =>
+      requests
+        .slice(from, to)
+        .map((r) => r.path)
+        .filter((p) => NEWS_PATH.test(p)),
   });
 }
 
@@ -83,7 +89,13 @@ function expectCompleted(result: CliResult): void {
 }
 
 /** The counts line of the summary: "N pages to check -> a new, b updated, c unchanged". */
-function counts(result: CliResult): { candidates: number; new: number; updated: number; unchanged: number; failed: number } {
+function counts(result: CliResult): {
+  candidates: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+} {
   const m = /ingested +(\d+) pages? to check -> (\d+) new, (\d+) updated, (\d+) unchanged/.exec(result.stdout);
   const failed = /failed +(\d+)/.exec(result.stdout);
   expect(m, result.stdout).not.toBeNull();
@@ -91,7 +103,10 @@ function counts(result: CliResult): { candidates: number; new: number; updated: 
 }
 
 function summaryLines(result: CliResult, label: string): string[] {
-  return result.stdout.split('\n').filter((line) => line.startsWith(`  ${label} `)).map((line) => line.slice(label.length + 2).trim());
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`  ${label} `))
+    .map((line) => line.slice(label.length + 2).trim());
 }
 
 interface ArticleRecord {
@@ -110,14 +125,21 @@ interface ArticleRecord {
 
 async function records(data: string): Promise<ArticleRecord[]> {
   const ids = await readdir(path.join(data, 'articles')).catch(() => [] as string[]);
-  return Promise.all(ids.map(async (id) => JSON.parse(await readFile(path.join(data, 'articles', id, 'meta.json'), 'utf8')) as ArticleRecord));
+  return Promise.all(
+    ids.map(
+      async (id) => JSON.parse(await readFile(path.join(data, 'articles', id, 'meta.json'), 'utf8')) as ArticleRecord,
+    ),
+  );
 }
 
 /** The one record holding the page; fails when none or several do. */
 async function recordOf(data: string, pathname: string): Promise<ArticleRecord> {
   const url = canonical(pathname);
   const holding = (await records(data)).filter((record) => Object.values(record.url).includes(url));
-  expect(holding.map((r) => r.id), `records holding ${pathname}`).toHaveLength(1);
+  expect(
+    holding.map((r) => r.id),
+    `records holding ${pathname}`,
+  ).toHaveLength(1);
   return holding[0]!;
 }
 
@@ -133,7 +155,10 @@ interface Sent {
 
 async function notifications(data: string): Promise<Sent[]> {
   const text = await readFile(path.join(data, 'notifications.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => notificationEvent(JSON.parse(line)) as Sent);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => notificationEvent(JSON.parse(line)) as Sent);
 }
 
 /** sha256 of every file under the given top-level entries of a data folder. */
@@ -144,7 +169,9 @@ async function fingerprint(data: string, entries: string[]): Promise<Record<stri
     const files = await readdir(full, { recursive: true, withFileTypes: true }).catch(() => undefined);
     const list = files ? files.filter((f) => f.isFile()).map((f) => path.join(f.parentPath, f.name)) : [full];
     for (const file of list) {
-      result[path.relative(data, file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+      result[path.relative(data, file)] = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
     }
   }
   return result;
@@ -175,7 +202,9 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     site = await replica({ root: (await siteCopy({ state: 'variations' })).root });
     data = await dataDir();
     // The time-zone runs need only the dated stories: a copy of the site that lists just those.
-    const dated = await replica({ root: (await siteCopy({ state: 'variations', keep: DATED.map(([pathname]) => pathname) })).root });
+    const dated = await replica({
+      root: (await siteCopy({ state: 'variations', keep: DATED.map(([pathname]) => pathname) })).root,
+    });
     const zoneNames = ['Pacific/Kiritimati', 'Pacific/Pago_Pago'];
     const zoneData = await Promise.all(zoneNames.map(() => dataDir()));
     const [result, ...zoneResults] = await Promise.all([
@@ -198,7 +227,12 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     expect(counts(again)).toMatchObject({ candidates: 0, new: 0, updated: 0 });
     expect(site.newsRequests(from)).toEqual([]);
     // Only robots.txt and the sitemaps were asked for, and those conditionally.
-    expect(site.requests.slice(from).map((r) => r.path).sort()).toEqual(['/robots.txt', '/sitemap.xml', '/sitemap.xml?page=1', '/sitemap.xml?page=2', '/sitemap.xml?page=3']);
+    expect(
+      site.requests
+        .slice(from)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/robots.txt', '/sitemap.xml', '/sitemap.xml?page=1', '/sitemap.xml?page=2', '/sitemap.xml?page=3']);
     expect(again.stdout).toContain('0 pages read, 3 not modified');
   });
 
@@ -209,7 +243,12 @@ describe.concurrent('the replica with the variation stories, run from scratch an
       [VARIATION.menuOnlyEn, VARIATION.menuOnlyZh],
     ] as const) {
       const record = await recordOf(data, en);
-      expect(record, en).toMatchObject({ id: slugId(en), version: 1, languages: ['en', 'zh'], url: { en: canonical(en), zh: canonical(zh) } });
+      expect(record, en).toMatchObject({
+        id: slugId(en),
+        version: 1,
+        languages: ['en', 'zh'],
+        url: { en: canonical(en), zh: canonical(zh) },
+      });
       expect(record.title.zh, zh).toBe(slugId(zh)); // these Chinese aliases are the titles
       expect(await markdown(data, record.id, 'zh')).toContain('国际劳工组织');
     }
@@ -232,13 +271,22 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     const record = await recordOf(data, VARIATION.noHead);
     expect(record).toMatchObject({
       title: { en: 'ILO and Mongolia sign new Decent Work Country Programme' },
-      summary: { en: 'The programme sets out joint priorities for employment, social protection and labour rights in Mongolia until 2029.' },
+      summary: {
+        en: 'The programme sets out joint priorities for employment, social protection and labour rights in Mongolia until 2029.',
+      },
       publishedAt: '2025-01-27T12:00:00Z', // the page gives a date only
-      image: { alt: { en: 'Representatives of the Government, employers, workers and the ILO sign the programme in Ulaanbaatar' }, credit: '© ILO/Batbayar Dorj' },
+      image: {
+        alt: {
+          en: 'Representatives of the Government, employers, workers and the ILO sign the programme in Ulaanbaatar',
+        },
+        credit: '© ILO/Batbayar Dorj',
+      },
       topics: [{ slug: 'social-dialogue-and-tripartism', label: { en: 'Social dialogue and tripartism' } }],
       places: [{ slug: 'mongolia', label: { en: 'Mongolia' } }],
     });
-    expect(record.image!.url).toMatch(/^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-01\/dwcp-signing-ulaanbaatar\.webp\?itok=/);
+    expect(record.image!.url).toMatch(
+      /^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-01\/dwcp-signing-ulaanbaatar\.webp\?itok=/,
+    );
     const en = await markdown(data, record.id, 'en');
     expect(en).toContain('It was prepared through a year of tripartite consultations');
     expect(en).toContain(`canonical: "${canonical(VARIATION.noHead)}"`);
@@ -246,13 +294,18 @@ describe.concurrent('the replica with the variation stories, run from scratch an
   });
 
   it.sequential('11. dates each story on its own calendar day, in any time zone (UTC+14 and UTC-11 too)', async () => {
-    for (const [label, folder] of [['TZ of the test run', data], ...Object.entries(zones).map(([zone, z]) => [zone, z.data])] as const) {
+    for (const [label, folder] of [
+      ['TZ of the test run', data],
+      ...Object.entries(zones).map(([zone, z]) => [zone, z.data]),
+    ] as const) {
       if (label !== 'TZ of the test run') expectCompleted(zones[label]!.result);
       for (const [pathname, day] of DATED) {
         const record = await recordOf(folder, pathname);
         expect(record.publishedAt.slice(0, 10), `${label}: ${pathname}`).toBe(day);
         const lang = record.languages[0] as 'en' | 'zh';
-        expect(await markdown(folder, record.id, lang), `${label}: front matter of ${pathname}`).toMatch(new RegExp(`^date: "${day}`, 'm'));
+        expect(await markdown(folder, record.id, lang), `${label}: front matter of ${pathname}`).toMatch(
+          new RegExp(`^date: "${day}`, 'm'),
+        );
       }
     }
     expect((await recordOf(data, VARIATION.jsonLdDate)).publishedAt).toBe('2025-06-30T16:20:00+02:00');
@@ -263,17 +316,41 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     expect(md).toContain('**More than 600 garment workers**');
     expect(md).toContain('_maintenance and quality-control_');
     // Relative links (root-relative, dot-relative, scheme-relative) point at www.ilo.org, not at the mirror.
-    expect(md).toContain('[ILO study on skills in the garment sector](https://www.ilo.org/resource/publications/skills-future-garment-sector-cambodia)');
-    expect(md).toContain('[skills and lifelong learning](https://www.ilo.org/topics-and-sectors/skills-and-lifelong-learning)');
+    expect(md).toContain(
+      '[ILO study on skills in the garment sector](https://www.ilo.org/resource/publications/skills-future-garment-sector-cambodia)',
+    );
+    expect(md).toContain(
+      '[skills and lifelong learning](https://www.ilo.org/topics-and-sectors/skills-and-lifelong-learning)',
+    );
     expect(md).toContain('(https://www.ilo.org/regions-and-countries/asia-and-pacific/cambodia)');
     expect(md).not.toContain('127.0.0.1');
-    expect(md).toContain('![A trainee adjusts an industrial sewing machine](https://www.ilo.org/sites/default/files/styles/large/public/2025-10/garment-mechanic-trainee.webp?itok=Lr6tW2mZ)');
-    expect(md).toContain('![Chart: share of trainees promoted within six months, by factory](https://www.ilo.org/sites/default/files/inline-images/cambodia-garment-promotions-chart.png)');
-    expect(md).toContain('_A former sewing operator, now a maintenance mechanic, at a factory in Kandal province. © ILO/Sokha Chea_');
+    expect(md).toContain(
+      '![A trainee adjusts an industrial sewing machine](https://www.ilo.org/sites/default/files/styles/large/public/2025-10/garment-mechanic-trainee.webp?itok=Lr6tW2mZ)',
+    );
+    expect(md).toContain(
+      '![Chart: share of trainees promoted within six months, by factory](https://www.ilo.org/sites/default/files/inline-images/cambodia-garment-promotions-chart.png)',
+    );
+    expect(md).toContain(
+      '_A former sewing operator, now a maintenance mechanic, at a factory in Kandal province. © ILO/Sokha Chea_',
+    );
     const body = md.slice(md.indexOf('\n---\n') + 5); // the front matter names the lead image's credit too
     expect(body.match(/© ILO\/Sokha Chea/g)).toHaveLength(1);
-    expect(md).toContain('[Video: Garment workers talk about their new technical jobs](https://www.youtube.com/watch?v=Xb7mQ2pLr9s)');
-    for (const dropped of ['<iframe', 'flourish', 'dataLayer', 'font-size', 'Register', 'webform', 'Facebook', 'Linkedin', 'sharer', 'care economy', 'Interactive chart']) {
+    expect(md).toContain(
+      '[Video: Garment workers talk about their new technical jobs](https://www.youtube.com/watch?v=Xb7mQ2pLr9s)',
+    );
+    for (const dropped of [
+      '<iframe',
+      'flourish',
+      'dataLayer',
+      'font-size',
+      'Register',
+      'webform',
+      'Facebook',
+      'Linkedin',
+      'sharer',
+      'care economy',
+      'Interactive chart',
+    ]) {
       expect(md, dropped).not.toContain(dropped);
     }
   });
@@ -291,7 +368,9 @@ describe.concurrent('the replica with the variation stories, run from scratch an
       { slug: 'asia-and-pacific', label: { en: 'Asia and the Pacific', zh: '亚洲及太平洋' } },
     ]);
     // The Chinese Markdown names each term in Chinese where it has a Chinese label.
-    expect(await markdown(data, record.id, 'zh')).toContain('topics:\n  - "社会保护"\n  - "Platform economy"\n  - "职业安全与健康"\nplaces:\n  - "中国"\n  - "亚洲及太平洋"\n');
+    expect(await markdown(data, record.id, 'zh')).toContain(
+      'topics:\n  - "社会保护"\n  - "Platform economy"\n  - "职业安全与健康"\nplaces:\n  - "中国"\n  - "亚洲及太平洋"\n',
+    );
   });
 
   it.sequential('15. reads a GBK page served without a charset as correct Chinese', async () => {
@@ -299,7 +378,12 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     expect(response.headers.get('content-type')).toBe('text/html');
     expect(Buffer.from(await response.arrayBuffer()).includes(Buffer.from('外卖', 'utf8'))).toBe(false); // really not UTF-8
     const record = await recordOf(data, VARIATION.gbk);
-    expect(record).toMatchObject({ id: zhOnlyId(VARIATION.gbk), languages: ['zh'], title: { zh: '外卖骑手职业安全培训在成都启动' }, summary: { zh: '首批300名外卖骑手学习了道路交通安全、防暑降温和工伤保险知识。' } });
+    expect(record).toMatchObject({
+      id: zhOnlyId(VARIATION.gbk),
+      languages: ['zh'],
+      title: { zh: '外卖骑手职业安全培训在成都启动' },
+      summary: { zh: '首批300名外卖骑手学习了道路交通安全、防暑降温和工伤保险知识。' },
+    });
     const zh = await markdown(data, record.id, 'zh');
     expect(zh).toContain('“以前只知道跑单，现在知道怎样保护自己了。”骑手王师傅说。');
     expect(zh).not.toMatch(/[\uFFFD]|&#/);
@@ -318,8 +402,14 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       });
     const [site500, site404] = await Promise.all([failing(500), failing(404)]);
     const [data500, data404] = await Promise.all([dataDir(), dataDir()]);
-    const results = await Promise.all([run(site500.origin, data500, ['--retries', '0']), run(site404.origin, data404, ['--retries', '0'])]);
-    for (const [result, data, site] of [[results[0]!, data500, site500], [results[1]!, data404, site404]] as const) {
+    const results = await Promise.all([
+      run(site500.origin, data500, ['--retries', '0']),
+      run(site404.origin, data404, ['--retries', '0']),
+    ]);
+    for (const [result, data, site] of [
+      [results[0]!, data500, site500],
+      [results[1]!, data404, site404],
+    ] as const) {
       expectCompleted(result);
       expect(result.stdout).toContain('news listing (sitemap unavailable)');
       expect(result.stderr).toContain('sitemap unavailable, reading the news listing instead');
@@ -327,7 +417,8 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       // The listing's five cards: F, B, C, A, E (three of them bring their Chinese twin).
       expect(counts(result)).toMatchObject({ new: 5, failed: 0 });
       expect((await recordOf(data, STORY.seedEn)).languages).toEqual(['en', 'zh']);
-      for (const pathname of [STORY.regionEn, STORY.structuredEn, STORY.tableEn, STORY.olderEn]) await recordOf(data, pathname);
+      for (const pathname of [STORY.regionEn, STORY.structuredEn, STORY.tableEn, STORY.olderEn])
+        await recordOf(data, pathname);
       expect((await recordOf(data, STORY.olderEn)).publishedAt).toBe('2021-06-03T12:00:00Z');
     }
   });
@@ -343,7 +434,10 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       expectCompleted(first);
       // Newest first: D (zh, 2025-09-03), F (zh, 2025-08-06, brings its English twin), F (en, 2025-08-04)
       expect(counts(first)).toMatchObject({ candidates: 3, new: 2 });
-      expect((await records(data)).map((r) => r.id).sort()).toEqual([slugId(STORY.regionEn), zhOnlyId(STORY.chineseOnly)]);
+      expect((await records(data)).map((r) => r.id).sort()).toEqual([
+        slugId(STORY.regionEn),
+        zhOnlyId(STORY.chineseOnly),
+      ]);
       const second = await run(site.origin, data);
       expectCompleted(second);
       expect(counts(second)).toMatchObject({ candidates: 6, new: 4 });
@@ -368,7 +462,8 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       const second = await run(site.origin, data);
       expectCompleted(second);
       expect(counts(second)).toMatchObject({ candidates: 0, new: 0 });
-      for (const older of [STORY.seedEn, STORY.seedZh, STORY.tableEn, STORY.olderEn]) expect(site.newsRequests(from)).not.toContain(older);
+      for (const older of [STORY.seedEn, STORY.seedZh, STORY.tableEn, STORY.olderEn])
+        expect(site.newsRequests(from)).not.toContain(older);
     });
   });
 });
@@ -383,11 +478,22 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
   let second: CliResult;
   let secondFrom: number;
   /** The run report (--json) of a third run, after the gone entries and the drifted page changed lastmod. */
-  let third: { gone: string[]; warnings: string[]; failed: { url: string }[]; newStories: string[]; updatedStories: string[]; unchanged: number; markupDrift: number };
+  let third: {
+    gone: string[];
+    warnings: string[];
+    failed: { url: string }[];
+    newStories: string[];
+    updatedStories: string[];
+    unchanged: number;
+    markupDrift: number;
+  };
   let thirdFrom: number;
 
   beforeAll(async () => {
-    site = await siteCopy({ state: 'variations', keep: [STORY.seedEn, STORY.seedZh, STORY.structuredEn, VARIATION.englishOnly] });
+    site = await siteCopy({
+      state: 'variations',
+      keep: [STORY.seedEn, STORY.seedZh, STORY.structuredEn, VARIATION.englishOnly],
+    });
     for (const variant of [VARIANT_STORY.markupDrift, VARIANT_STORY.noTitle, VARIANT_STORY.noBody]) {
       await site.addPage(variant);
       await site.list(variant.path, '2025-09-16T12:00:00+02:00');
@@ -407,7 +513,8 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     first = await run(server.origin, data);
     secondFrom = server.requests.length;
     second = await run(server.origin, data);
-    for (const pathname of [gone404, gone410, VARIANT_STORY.markupDrift.path]) await site.setLastmod(pathname, '2025-09-22T10:00:00+02:00');
+    for (const pathname of [gone404, gone410, VARIANT_STORY.markupDrift.path])
+      await site.setLastmod(pathname, '2025-09-22T10:00:00+02:00');
     thirdFrom = server.requests.length;
     const result = await run(server.origin, data, ['--json']);
     expectCompleted(result);
@@ -415,7 +522,9 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
   }, 60_000);
 
   it.sequential('7. skips a /zh-hans/ page that shows English text when the sitemap lists it, without storing it', async () => {
-    expect(summaryLines(first, 'skipped')).toEqual([`${canonical(VARIATION.englishUnderChinesePath)}: content is in en, not zh`]);
+    expect(summaryLines(first, 'skipped')).toEqual([
+      `${canonical(VARIATION.englishUnderChinesePath)}: content is in en, not zh`,
+    ]);
     expect((await recordOf(data, VARIATION.englishOnly)).languages).toEqual(['en']);
     expect(JSON.stringify(await records(data))).not.toContain(canonical(VARIATION.englishUnderChinesePath));
     expect(server.newsRequests(secondFrom, thirdFrom)).not.toContain(VARIATION.englishUnderChinesePath);
@@ -424,14 +533,26 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
   it.sequential('9. extracts a page whose rich-text class drifted through the fallback, without chrome, and warns naming it', async () => {
     const drift = canonical(VARIANT_STORY.markupDrift.path);
     expect(summaryLines(first, 'warning')).toEqual([`markup drift: body of ${drift} found by the fallback layer`]);
-    expect(summaryLines(first, 'drift')).toEqual(["1 title or body extraction fell back to a weaker layer (the site's markup changed)"]);
+    expect(summaryLines(first, 'drift')).toEqual([
+      "1 title or body extraction fell back to a weaker layer (the site's markup changed)",
+    ]);
     expect(first.stderr).toContain(`markup drift: body of ${drift}`);
     const record = await recordOf(data, VARIANT_STORY.markupDrift.path);
     const md = await markdown(data, record.id, 'en');
     expect(md).toContain('HO CHI MINH CITY (ILO News) – Forty labour inspectors');
     expect(md).toContain('The Ministry of Labour plans to include the course');
     const body = md.slice(md.indexOf('\n---\n') + 5);
-    for (const chrome of ['Global Coalition', 'Facebook', 'Related news', 'Previously posted', 'Forced labour, human trafficking', 'cookies', 'Morillons', '16 September 2025', `# ${record.title.en}`]) {
+    for (const chrome of [
+      'Global Coalition',
+      'Facebook',
+      'Related news',
+      'Previously posted',
+      'Forced labour, human trafficking',
+      'cookies',
+      'Morillons',
+      '16 September 2025',
+      `# ${record.title.en}`,
+    ]) {
       expect(body, chrome).not.toContain(chrome);
     }
     expect(summaryLines(second, 'warning')).toEqual([]); // not fetched again: nothing changed
@@ -447,23 +568,36 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     for (const result of [first, second]) {
       expectCompleted(result);
       expect(counts(result).failed).toBe(2);
-      const reasons = result.stdout.split('\n').filter((line) => line.includes('https://www.ilo.org/resource/news/')).map((line) => line.trim());
-      expect(reasons).toEqual(expect.arrayContaining([`empty-story: ${noTitle}: no title found`, `empty-story: ${noBody}: no body text found`]));
+      const reasons = result.stdout
+        .split('\n')
+        .filter((line) => line.includes('https://www.ilo.org/resource/news/'))
+        .map((line) => line.trim());
+      expect(reasons).toEqual(
+        expect.arrayContaining([
+          `empty-story: ${noTitle}: no title found`,
+          `empty-story: ${noBody}: no body text found`,
+        ]),
+      );
     }
     // Retried: fetched again by the second run.
-    expect(server.newsRequests(secondFrom, thirdFrom)).toEqual(expect.arrayContaining([VARIANT_STORY.noTitle.path, VARIANT_STORY.noBody.path]));
+    expect(server.newsRequests(secondFrom, thirdFrom)).toEqual(
+      expect.arrayContaining([VARIANT_STORY.noTitle.path, VARIANT_STORY.noBody.path]),
+    );
     expect(third.failed.map((f) => f.url).sort()).toEqual([noTitle, noBody].sort()); // and by the third
     const ids = (await records(data)).map((r) => r.id);
     expect(ids).not.toContain(slugId(VARIANT_STORY.noTitle.path));
     expect(ids).not.toContain(slugId(VARIANT_STORY.noBody.path));
-    const published = JSON.stringify(await notifications(data)) + (await readFile(path.join(data, 'feeds/en/rss.xml'), 'utf8'));
+    const published =
+      JSON.stringify(await notifications(data)) + (await readFile(path.join(data, 'feeds/en/rss.xml'), 'utf8'));
     expect(published).not.toContain('minimum-wage-consultations');
     expect(published).not.toContain('palau-ratifies');
   });
 
   it.sequential('2. records sitemap entries answering 404 and 410 as gone, fetches them again only when their lastmod changes', async () => {
     expectCompleted(first);
-    expect(summaryLines(first, 'gone')).toEqual(['2 pages answered 404/410 (recorded, not fetched again until they change)']);
+    expect(summaryLines(first, 'gone')).toEqual([
+      '2 pages answered 404/410 (recorded, not fetched again until they change)',
+    ]);
     expect(counts(first).new).toBe(4); // A, B, the English-only story and the drifted page
     expectCompleted(second);
     expect(server.newsRequests(secondFrom, thirdFrom)).not.toContain(gone404);
@@ -496,10 +630,17 @@ describe.concurrent('5. one story, one record, however its pages turn up', { tim
     expectCompleted(second);
     expect(counts(second)).toMatchObject({ new: 0, updated: 1 });
     const record = await recordOf(data, en.path);
-    expect(record).toMatchObject({ id, version: 2, languages: ['en', 'zh'], url: { en: canonical(en.path), zh: canonical(zh.path) } });
+    expect(record).toMatchObject({
+      id,
+      version: 2,
+      languages: ['en', 'zh'],
+      url: { en: canonical(en.path), zh: canonical(zh.path) },
+    });
     expect(await readdir(path.join(data, 'articles'))).not.toContain(slugId(en.path));
     const index = JSON.parse(await readFile(path.join(data, 'exports/v1/index.json'), 'utf8'));
-    expect(index.articles.filter((a: { url: Record<string, string> }) => Object.values(a.url).includes(canonical(zh.path)))).toHaveLength(1);
+    expect(
+      index.articles.filter((a: { url: Record<string, string> }) => Object.values(a.url).includes(canonical(zh.path))),
+    ).toHaveLength(1);
     expect((await notifications(data)).filter((n) => n.id === id)).toEqual([
       expect.objectContaining({ type: 'article.published', version: 1 }),
       expect.objectContaining({ type: 'article.updated', version: 2 }),
@@ -547,12 +688,16 @@ describe.concurrent('14. updates', { timeout: 90_000 }, () => {
     const seedId = slugId(STORY.seedEn);
     expectCompleted(await run(server.origin, data));
     const before = await recordOf(data, STORY.seedEn);
-    const rssItems = async () => (await readFile(path.join(data, 'feeds/en/rss.xml'), 'utf8')).match(/<item>[\s\S]*?<\/item>/g) ?? [];
+    const rssItems = async () =>
+      (await readFile(path.join(data, 'feeds/en/rss.xml'), 'utf8')).match(/<item>[\s\S]*?<\/item>/g) ?? [];
     const itemsBefore = await rssItems();
-    const guidOf = (items: string[]) => items.map((item) => /<guid[^>]*>([^<]*)<\/guid>/.exec(item)?.[1]).find((guid) => guid?.includes(seedId));
+    const guidOf = (items: string[]) =>
+      items.map((item) => /<guid[^>]*>([^<]*)<\/guid>/.exec(item)?.[1]).find((guid) => guid?.includes(seedId));
 
     // The story text is edited (Drupal bumps the sitemap lastmod).
-    await site.editPage(STORY.seedEn, (html) => html.replace('Almost 300 participants, including', 'More than 300 participants, including'));
+    await site.editPage(STORY.seedEn, (html) =>
+      html.replace('Almost 300 participants, including', 'More than 300 participants, including'),
+    );
     await site.setLastmod(STORY.seedEn, '2024-11-20T09:00:00+01:00');
     const edited = await run(server.origin, data);
     expectCompleted(edited);
@@ -563,7 +708,10 @@ describe.concurrent('14. updates', { timeout: 90_000 }, () => {
     expect(after.contentHash.zh).toBe(before.contentHash.zh);
     expect(await markdown(data, seedId, 'en')).toContain('More than 300 participants');
     const sent = (await notifications(data)).filter((n) => n.id === seedId);
-    expect(sent).toEqual([expect.objectContaining({ type: 'article.published', version: 1 }), expect.objectContaining({ type: 'article.updated', version: 2 })]);
+    expect(sent).toEqual([
+      expect.objectContaining({ type: 'article.published', version: 1 }),
+      expect.objectContaining({ type: 'article.updated', version: 2 }),
+    ]);
     const itemsAfter = await rssItems();
     expect(itemsAfter).toHaveLength(itemsBefore.length);
     expect(guidOf(itemsAfter)).toBe(guidOf(itemsBefore));
@@ -575,10 +723,19 @@ describe.concurrent('14. updates', { timeout: 90_000 }, () => {
     const published = await fingerprint(data, publicFiles);
     await site.editPage(STORY.seedEn, (html) =>
       html
-        .replace(/Survey shows gains for apprentices in China’s quality apprenticeship pilots/g, 'ILO and Mongolia sign new Decent Work Country Programme')
+        .replace(
+          /Survey shows gains for apprentices in China’s quality apprenticeship pilots/g,
+          'ILO and Mongolia sign new Decent Work Country Programme',
+        )
         .replace('datetime="1740700800">28 February 2025', 'datetime="1737936000">27 January 2025')
-        .replace('We use cookies to improve your experience and to collect anonymous statistics.', 'This site uses cookies. You can change your choice at any time.')
-        .replace('Partners around the world are joining forces to advance social justice.', 'Updated 3 December 2025: partners around the world are joining forces to advance social justice.'),
+        .replace(
+          'We use cookies to improve your experience and to collect anonymous statistics.',
+          'This site uses cookies. You can change your choice at any time.',
+        )
+        .replace(
+          'Partners around the world are joining forces to advance social justice.',
+          'Updated 3 December 2025: partners around the world are joining forces to advance social justice.',
+        ),
     );
     await site.setLastmod(STORY.seedEn, '2024-12-03T09:00:00+01:00');
     const from = server.requests.length;
@@ -595,7 +752,10 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
   it('retries 429 (Retry-After) and 500 within the run, refuses an off-site redirect, and retries a truncated page next run', async () => {
     const offSite = VARIATION.jsonLdDate;
     const truncated = STORY.olderEn;
-    const site = await siteCopy({ state: 'variations', keep: [STORY.seedEn, STORY.seedZh, STORY.structuredEn, STORY.regionEn, STORY.regionZh, offSite] });
+    const site = await siteCopy({
+      state: 'variations',
+      keep: [STORY.seedEn, STORY.seedZh, STORY.structuredEn, STORY.regionEn, STORY.regionZh, offSite],
+    });
     const answered = new Map<string, number>();
     let truncate = false;
     // The fetcher waits (Retry-After, backoff) on this clock, and the replica notes the time on it.
@@ -621,7 +781,10 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
         }
         if (pathname === truncated && truncate) {
           const body = await readFile(site.file(truncated));
-          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) });
+          response.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'content-length': String(body.length),
+          });
           response.write(body.subarray(0, 4096), () => response.socket?.destroy());
           return true;
         }
@@ -641,7 +804,10 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     expect(times(STORY.regionEn)).toHaveLength(2);
     expect((await recordOf(data, STORY.regionEn)).languages).toEqual(['en', 'zh']);
     await recordOf(data, STORY.structuredEn);
-    const reason = first.stdout.split('\n').map((line) => line.trim()).find((line) => line.startsWith(`host-not-allowed: ${canonical(offSite)}`));
+    const reason = first.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line.startsWith(`host-not-allowed: ${canonical(offSite)}`));
     expect(reason).toMatch(/redirected to ilo-news\.example\.net, which is not allowed/);
     expect(server.requests.filter((r) => r.path === offSite)).toHaveLength(1); // not retried in the run
     expect((await records(data)).map((r) => r.id)).not.toContain(slugId(offSite));
@@ -652,13 +818,17 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     const second = await run(server.origin, data, ['--retries', '0'], clock);
     expectCompleted(second);
     expect(counts(second)).toMatchObject({ new: 0, failed: 2 });
-    expect(second.stdout).toMatch(new RegExp(`truncated: ${canonical(truncated)}: body ended (early after \\d+ bytes|after \\d+ of \\d+ bytes)`));
+    expect(second.stdout).toMatch(
+      new RegExp(`truncated: ${canonical(truncated)}: body ended (early after \\d+ bytes|after \\d+ of \\d+ bytes)`),
+    );
     expect((await records(data)).map((r) => r.id)).not.toContain(slugId(truncated));
     truncate = false;
     const third = await run(server.origin, data, ['--retries', '0'], clock);
     expectCompleted(third);
     expect(counts(third)).toMatchObject({ new: 1, failed: 1 }); // the off-site redirect is still refused
-    expect((await recordOf(data, truncated)).title.en).toBe('ILO and partners launch COVID-19 workplace safety training for small businesses');
+    expect((await recordOf(data, truncated)).title.en).toBe(
+      'ILO and partners launch COVID-19 workplace safety training for small businesses',
+    );
     expect(times(offSite)).toHaveLength(3); // a failed story is tried again on every run
   });
 });

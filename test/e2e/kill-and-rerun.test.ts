@@ -18,10 +18,13 @@ const KILL_POINT = fileURLToPath(new URL('../helpers/kill-point.ts', import.meta
 
 async function outbox(dir: string): Promise<string[]> {
   const text = await readFile(path.join(dir, 'notifications.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => {
-    const event = notificationEvent(JSON.parse(line));
-    return `${event.id}@${event.version}`;
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const event = notificationEvent(JSON.parse(line));
+      return `${event.id}@${event.version}`;
+    });
 }
 
 async function leftovers(dir: string): Promise<string[]> {
@@ -40,7 +43,10 @@ describe('a run killed with kill -9, then run again', () => {
     folders.push(data);
     const run = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
     expect(run.code, run.stderr).toBe(0);
-    reference = { files: await publicFiles(await FsStore.openForReading(data.dir)), notified: (await outbox(data.dir)).sort() };
+    reference = {
+      files: await publicFiles(await FsStore.openForReading(data.dir)),
+      notified: (await outbox(data.dir)).sort(),
+    };
     expect(reference.notified).toHaveLength(6);
   });
   afterAll(async () => {
@@ -53,21 +59,31 @@ describe('a run killed with kill -9, then run again', () => {
     ['holding the lock of a feed it rewrites', 'in-lock feeds/en/rss.xml'],
     ['taking the lock of a feed', 'taking-lock feeds/en/rss.xml'],
     ['between appending a notification and recording it', 'after-notify 2'],
-  ])('killed %s: the next run repairs everything', async (_when, killAt) => {
-    const data = await tempDir('kill-');
-    folders.push(data);
-    const killed = await runCli(['run', '--origin', replica.origin, '--data', data.dir], { preload: KILL_POINT, env: { KILL_AT: killAt } });
-    expect(killed.signal, killed.stderr).toBe('SIGKILL');
-    if (killAt.startsWith('in-lock')) {
-      // What the next run must neither trip over nor leave: the lock and the new content's temporary file.
-      expect((await leftovers(data.dir)).sort()).toEqual([expect.stringMatching(/^feeds\/en\/rss\.xml\.lock$/), expect.stringMatching(/^feeds\/en\/rss\.xml\.tmp-\d+-[0-9a-f]+$/)]);
-    }
+  ])(
+    'killed %s: the next run repairs everything',
+    async (_when, killAt) => {
+      const data = await tempDir('kill-');
+      folders.push(data);
+      const killed = await runCli(['run', '--origin', replica.origin, '--data', data.dir], {
+        preload: KILL_POINT,
+        env: { KILL_AT: killAt },
+      });
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      if (killAt.startsWith('in-lock')) {
+        // What the next run must neither trip over nor leave: the lock and the new content's temporary file.
+        expect((await leftovers(data.dir)).sort()).toEqual([
+          expect.stringMatching(/^feeds\/en\/rss\.xml\.lock$/),
+          expect.stringMatching(/^feeds\/en\/rss\.xml\.tmp-\d+-[0-9a-f]+$/),
+        ]);
+      }
 
-    const rerun = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
-    expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(await leftovers(data.dir)).toEqual([]);
-    expect(await publicFiles(await FsStore.openForReading(data.dir))).toEqual(reference.files);
-    expect((await outbox(data.dir)).sort()).toEqual(reference.notified);
-  }, 60_000);
+      const rerun = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(await leftovers(data.dir)).toEqual([]);
+      expect(await publicFiles(await FsStore.openForReading(data.dir))).toEqual(reference.files);
+      expect((await outbox(data.dir)).sort()).toEqual(reference.notified);
+    },
+    60_000,
+  );
 });

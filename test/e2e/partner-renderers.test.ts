@@ -37,7 +37,11 @@ const LINKS = [
 function storyTextKeptAsText(html: string): void {
   const doc = parseDocument(html);
   const elements = DomUtils.findAll(() => true, doc.children);
-  expect(elements.filter((element) => element.attribs.id === 'evil' || /\bhidden\b/.test(element.attribs.class ?? '')).map((element) => element.name)).toEqual([]);
+  expect(
+    elements
+      .filter((element) => element.attribs.id === 'evil' || /\bhidden\b/.test(element.attribs.class ?? ''))
+      .map((element) => element.name),
+  ).toEqual([]);
   const text = shownText(html);
   expect(text).toContain('Reports by region {#evil .hidden}');
   expect(text).toContain('{.hidden}');
@@ -45,12 +49,16 @@ function storyTextKeptAsText(html: string): void {
   const hrefs = elements.filter((element) => element.name === 'a').map((element) => element.attribs.href);
   for (const link of LINKS) expect(hrefs).toContain(link);
   const formsCell = elements.find((element) => element.name === 'td' && DomUtils.textContent(element) === 'Forms');
-  expect(formsCell && DomUtils.findOne((element) => element.name === 'a', formsCell.children)?.attribs.href).toBe(LINKS[2]);
+  expect(formsCell && DomUtils.findOne((element) => element.name === 'a', formsCell.children)?.attribs.href).toBe(
+    LINKS[2],
+  );
 }
 
 /** Visible text with typographic quotes made straight again (kramdown and goldmark curl them). */
 function shownText(html: string): string {
-  return visibleText(html).replace(/[\u201C\u201D]/g, '"').replace(/[\u2018\u2019]/g, "'");
+  return visibleText(html)
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'");
 }
 
 let out: HostileOutputs;
@@ -69,7 +77,10 @@ describe.runIf(HAS_JEKYLL)('Jekyll (kramdown, Liquid over the body)', () => {
     const site = path.join(work.dir, 'jekyll');
     await mkdir(path.join(site, '_posts'), { recursive: true });
     await mkdir(path.join(site, '_layouts'), { recursive: true });
-    await writeFile(path.join(site, '_config.yml'), 'title: Partner site\ndefaults:\n  - scope: {path: ""}\n    values: {layout: story}\n');
+    await writeFile(
+      path.join(site, '_config.yml'),
+      'title: Partner site\ndefaults:\n  - scope: {path: ""}\n    values: {layout: story}\n',
+    );
     // As themes do: plain-text front matter escaped, the summary rendered as Markdown.
     await writeFile(
       path.join(site, '_layouts/story.html'),
@@ -78,13 +89,17 @@ describe.runIf(HAS_JEKYLL)('Jekyll (kramdown, Liquid over the body)', () => {
     );
     await writeFile(path.join(site, `_posts/2025-10-14-${HOSTILE_ID}.md`), out.markdownFile);
 
-    await run('jekyll', ['build', '--quiet', '--source', site, '--destination', path.join(site, '_site')], { timeout: 120_000 });
+    await run('jekyll', ['build', '--quiet', '--source', site, '--destination', path.join(site, '_site')], {
+      timeout: 120_000,
+    });
 
     const html = await readFile(path.join(site, `_site/2025/10/14/${HOSTILE_ID}.html`), 'utf8');
     expect(scriptVectors(html)).toEqual([]);
     const text = shownText(html);
     for (const shown of SHOWN) expect(text).toContain(shown);
-    expect(text).toContain('Workers report unsafe conditions through online forms <script>alert("title")</script> {{ site.title }}');
+    expect(text).toContain(
+      'Workers report unsafe conditions through online forms <script>alert("title")</script> {{ site.title }}',
+    );
     expect(text).not.toContain('Partner site'); // {{ site.title }} never printed the site's title
     storyTextKeptAsText(html);
   });
@@ -104,7 +119,10 @@ describe.runIf(HAS_HUGO)('Hugo (goldmark with unsafe = true, shortcodes)', () =>
       path.join(site, 'layouts/_default/single.html'),
       '<html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><div class="lead">{{ .Summary }}</div><p>{{ .Description }}</p>{{ .Content }}</body></html>\n',
     );
-    await writeFile(path.join(site, 'layouts/_default/list.html'), '<html><body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>\n');
+    await writeFile(
+      path.join(site, 'layouts/_default/list.html'),
+      '<html><body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>\n',
+    );
     await writeFile(path.join(site, 'content/news', HOSTILE_ID, 'index.md'), out.markdownFile);
 
     await run('hugo', ['--quiet', '--source', site, '--destination', path.join(site, 'public')], { timeout: 120_000 });

@@ -21,7 +21,10 @@ const newsboat = requireClient('newsboat', hasClient('newsboat'));
 
 async function files(dir: string, under: string): Promise<string[]> {
   const entries = await readdir(path.join(dir, under), { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('published outputs', () => {
@@ -49,28 +52,41 @@ describe('published outputs', () => {
     await summary?.cleanup();
   });
 
-  it.skipIf(!newsboat)('lists every story in newsboat, subscribed to the served English and Chinese feeds', async () => {
-    const home = await tempDir('newsboat-');
-    try {
-      const urls = path.join(home.dir, 'urls');
-      const feeds = ['feeds/en/rss.xml', 'feeds/en/atom.xml', 'feeds/zh/rss.xml', 'feeds/zh/atom.xml'];
-      await writeFile(urls, feeds.map((feed) => `${server.url}/${feed}`).join('\n'));
-      const cache = path.join(home.dir, 'cache.db');
-      const { stdout } = await run('newsboat', ['-u', urls, '-c', cache, '-x', 'reload', 'print-unread'], { env: { ...process.env, HOME: home.dir } });
-      const index = JSON.parse(await readFile(path.join(full.dir, 'exports/v1/index.json'), 'utf8')) as { articles: { languages: string[]; title: Record<string, string> }[] };
-      const en = index.articles.filter((a) => a.languages.includes('en'));
-      const zh = index.articles.filter((a) => a.languages.includes('zh'));
-      // RSS and Atom carry the same ids (the canonical URL), so newsboat counts each story once.
-      expect(stdout.trim()).toBe(`${en.length + zh.length} unread articles`);
-      // The titles newsboat stored, exactly as published.
-      const { stdout: rows } = await run('python3', ['-c', `import sqlite3,json; c=sqlite3.connect(${JSON.stringify(cache)}); print(json.dumps([[u,t,g] for u,t,g in c.execute('select feedurl, title, guid from rss_item')]))`]);
-      const stored = JSON.parse(rows) as [string, string, string][];
-      expect(stored.map(([, title]) => title).sort()).toEqual([...en.map((a) => a.title.en!), ...zh.map((a) => a.title.zh!)].sort());
-      expect(stored.every(([, , guid]) => guid.startsWith('https://www.ilo.org/'))).toBe(true);
-    } finally {
-      await home.cleanup();
-    }
-  }, 60_000);
+  it.skipIf(!newsboat)(
+    'lists every story in newsboat, subscribed to the served English and Chinese feeds',
+    async () => {
+      const home = await tempDir('newsboat-');
+      try {
+        const urls = path.join(home.dir, 'urls');
+        const feeds = ['feeds/en/rss.xml', 'feeds/en/atom.xml', 'feeds/zh/rss.xml', 'feeds/zh/atom.xml'];
+        await writeFile(urls, feeds.map((feed) => `${server.url}/${feed}`).join('\n'));
+        const cache = path.join(home.dir, 'cache.db');
+        const { stdout } = await run('newsboat', ['-u', urls, '-c', cache, '-x', 'reload', 'print-unread'], {
+          env: { ...process.env, HOME: home.dir },
+        });
+        const index = JSON.parse(await readFile(path.join(full.dir, 'exports/v1/index.json'), 'utf8')) as {
+          articles: { languages: string[]; title: Record<string, string> }[];
+        };
+        const en = index.articles.filter((a) => a.languages.includes('en'));
+        const zh = index.articles.filter((a) => a.languages.includes('zh'));
+        // RSS and Atom carry the same ids (the canonical URL), so newsboat counts each story once.
+        expect(stdout.trim()).toBe(`${en.length + zh.length} unread articles`);
+        // The titles newsboat stored, exactly as published.
+        const { stdout: rows } = await run('python3', [
+          '-c',
+          `import sqlite3,json; c=sqlite3.connect(${JSON.stringify(cache)}); print(json.dumps([[u,t,g] for u,t,g in c.execute('select feedurl, title, guid from rss_item')]))`,
+        ]);
+        const stored = JSON.parse(rows) as [string, string, string][];
+        expect(stored.map(([, title]) => title).sort()).toEqual(
+          [...en.map((a) => a.title.en!), ...zh.map((a) => a.title.zh!)].sort(),
+        );
+        expect(stored.every(([, , guid]) => guid.startsWith('https://www.ilo.org/'))).toBe(true);
+      } finally {
+        await home.cleanup();
+      }
+    },
+    60_000,
+  );
 
   it('writes Markdown front matter that YAML readers take as is, with no lang key (Hugo rejects it)', async () => {
     for (const file of (await files(full.dir, 'articles')).filter((f) => f.endsWith('.md'))) {
@@ -78,7 +94,8 @@ describe('published outputs', () => {
       const match = /^---\n([\s\S]*?)\n---\n\n([\s\S]+)$/.exec(text);
       expect(match, file).not.toBeNull();
       const front = parseYaml(match![1]!) as Record<string, unknown>;
-      for (const key of ['title', 'date', 'canonical', 'topics', 'rights']) expect(front, `${file} ${key}`).toHaveProperty(key);
+      for (const key of ['title', 'date', 'canonical', 'topics', 'rights'])
+        expect(front, `${file} ${key}`).toHaveProperty(key);
       expect(typeof front.title).toBe('string');
       expect(Number.isNaN(Date.parse(String(front.date)))).toBe(false);
       expect(front, file).not.toHaveProperty('lang');
@@ -90,18 +107,29 @@ describe('published outputs', () => {
 
   it('leaves the body out of every public file in summary mode', async () => {
     const body = 'Srinivas Reddy, Chief of ILO’s Skills and Employability Branch';
-    const publicFiles = [...(await files(summary.dir, 'feeds')), ...(await files(summary.dir, 'exports')), ...(await files(summary.dir, 'articles'))];
+    const publicFiles = [
+      ...(await files(summary.dir, 'feeds')),
+      ...(await files(summary.dir, 'exports')),
+      ...(await files(summary.dir, 'articles')),
+    ];
     expect(publicFiles.length).toBeGreaterThan(20);
     for (const file of publicFiles) {
       const text = await readFile(path.join(summary.dir, file), 'utf8');
       expect(text, file).not.toContain(body);
       expect(text, file).not.toContain('content:encoded');
     }
-    const md = await readFile(path.join(summary.dir, 'articles/ilo-partners-microsoft-strengthen-ai-skilling-china/en.md'), 'utf8');
+    const md = await readFile(
+      path.join(summary.dir, 'articles/ilo-partners-microsoft-strengthen-ai-skilling-china/en.md'),
+      'utf8',
+    );
     expect(md).toContain('The ILO and Microsoft are building the capacity of TVET teachers');
-    expect(md).toContain('[Read the full story on ilo.org](https://www.ilo.org/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china)');
+    expect(md).toContain(
+      '[Read the full story on ilo.org](https://www.ilo.org/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china)',
+    );
     // The private snapshot keeps the page, for reprocessing in full mode later.
-    expect(await readFile(path.join(summary.dir, 'raw/ilo-partners-microsoft-strengthen-ai-skilling-china/en.html'), 'utf8')).toContain(body);
+    expect(
+      await readFile(path.join(summary.dir, 'raw/ilo-partners-microsoft-strengthen-ai-skilling-china/en.html'), 'utf8'),
+    ).toContain(body);
   });
 });
 
@@ -110,7 +138,9 @@ describe('two overlapping runs on one data folder', () => {
     const replica = await startReplicaServer();
     const data = await tempDir();
     try {
-      const results = await Promise.all([0, 1].map(() => runCli(['run', '--origin', replica.origin, '--data', data.dir])));
+      const results = await Promise.all(
+        [0, 1].map(() => runCli(['run', '--origin', replica.origin, '--data', data.dir])),
+      );
       for (const result of results) expect(result.code, result.stderr).toBe(0);
       const lines = (await readFile(path.join(data.dir, 'notifications.jsonl'), 'utf8')).trim().split('\n');
       const ids = lines.map((line) => notificationEvent(JSON.parse(line)).id);
@@ -118,7 +148,9 @@ describe('two overlapping runs on one data folder', () => {
       expect(new Set(ids).size).toBe(6);
       const feed = await readFile(path.join(data.dir, 'feeds/en/rss.xml'), 'utf8');
       expect(feed.match(/<item>/g)).toHaveLength(5);
-      const index = JSON.parse(await readFile(path.join(data.dir, 'exports/v1/index.json'), 'utf8')) as { articles: { id: string }[] };
+      const index = JSON.parse(await readFile(path.join(data.dir, 'exports/v1/index.json'), 'utf8')) as {
+        articles: { id: string }[];
+      };
       expect(new Set(index.articles.map((a) => a.id)).size).toBe(index.articles.length);
     } finally {
       await replica.close();

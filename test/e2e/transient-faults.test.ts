@@ -34,7 +34,9 @@ async function replicaSite(): Promise<Site> {
   cleanups.push(site.cleanup);
   const state: Site = { origin: '', root: site.root, site, requests: [] };
   const hook: RequestHook = async (request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname) + (new URL(request.url ?? '/', 'http://x').search);
+    const pathname =
+      decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname) +
+      new URL(request.url ?? '/', 'http://x').search;
     state.requests.push(pathname);
     return state.fault ? state.fault(pathname, request, response) : false;
   };
@@ -44,7 +46,11 @@ async function replicaSite(): Promise<Site> {
   return state;
 }
 
-async function run(site: Site, data: string, flags: string[] = []): Promise<{ code: number; report: RunReport; stderr: string }> {
+async function run(
+  site: Site,
+  data: string,
+  flags: string[] = [],
+): Promise<{ code: number; report: RunReport; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: Output = { out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) };
@@ -80,14 +86,24 @@ interface StoredRecord {
 
 async function records(data: string): Promise<StoredRecord[]> {
   const ids = await readdir(path.join(data, 'articles')).catch(() => [] as string[]);
-  return Promise.all(ids.sort().map(async (id) => JSON.parse(await readFile(path.join(data, 'articles', id, 'meta.json'), 'utf8')) as StoredRecord));
+  return Promise.all(
+    ids
+      .sort()
+      .map(
+        async (id) => JSON.parse(await readFile(path.join(data, 'articles', id, 'meta.json'), 'utf8')) as StoredRecord,
+      ),
+  );
 }
 
 /** Every public text file of a data folder, concatenated. */
 async function publicText(data: string): Promise<string> {
   const files = await readdir(data, { recursive: true, withFileTypes: true });
   const texts = await Promise.all(
-    files.filter((f) => f.isFile() && /^(articles|feeds|exports)/.test(path.relative(data, path.join(f.parentPath, f.name)))).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
+    files
+      .filter(
+        (f) => f.isFile() && /^(articles|feeds|exports)/.test(path.relative(data, path.join(f.parentPath, f.name))),
+      )
+      .map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
   );
   return texts.join('\n');
 }
@@ -106,13 +122,22 @@ describe('a body cut short on a connection without Content-Length', () => {
       if (pathname !== STORY.seedEn) return false;
       const body = await fileBytes(site, STORY.seedEn);
       // Cut inside the story's body, as a dropped connection would.
-      closeDelimited(response, 'Content-Type: text/html; charset=utf-8\r\n', body.subarray(0, body.indexOf('Microsoft Philanthropies') + 200));
+      closeDelimited(
+        response,
+        'Content-Type: text/html; charset=utf-8\r\n',
+        body.subarray(0, body.indexOf('Microsoft Philanthropies') + 200),
+      );
       return true;
     };
     const first = await run(site, data);
     // The English candidate, and the Chinese one whose twin it is (not stored without its English page).
-    expect(first.report.failed.map((f) => f.url).sort()).toEqual([canonical(STORY.seedEn), canonical(STORY.seedZh)].sort());
-    for (const failure of first.report.failed) expect(failure.reason).toMatch(new RegExp(`^truncated: ${canonical(STORY.seedEn)}: body ended after \\d+ bytes without </html>$`));
+    expect(first.report.failed.map((f) => f.url).sort()).toEqual(
+      [canonical(STORY.seedEn), canonical(STORY.seedZh)].sort(),
+    );
+    for (const failure of first.report.failed)
+      expect(failure.reason).toMatch(
+        new RegExp(`^truncated: ${canonical(STORY.seedEn)}: body ended after \\d+ bytes without </html>$`),
+      );
     expect(first.report.suspectPages).toBe(1);
     expect((await records(data)).map((r) => r.id)).not.toContain(SEED_ID);
 
@@ -129,25 +154,30 @@ describe('a wrong charset label', () => {
       const label = pages[pathname];
       if (!label) return false;
       const body = await fileBytes(site, pathname);
-      response.writeHead(200, { 'content-type': `text/html; charset=${label}`, 'content-length': String(body.length) }).end(body);
+      response
+        .writeHead(200, { 'content-type': `text/html; charset=${label}`, 'content-length': String(body.length) })
+        .end(body);
       return true;
     };
   };
 
-  it.each(['iso-8859-1', 'gbk'])('%s on a UTF-8 Chinese page: the Chinese version is read as it is, no mojibake, no U+FFFD', async (label) => {
-    const site = await replicaSite();
-    relabel(site, { [STORY.seedZh]: label, [STORY.tableZh]: label, [STORY.chineseOnly]: label });
-    const data = await dataDir();
+  it.each(['iso-8859-1', 'gbk'])(
+    '%s on a UTF-8 Chinese page: the Chinese version is read as it is, no mojibake, no U+FFFD',
+    async (label) => {
+      const site = await replicaSite();
+      relabel(site, { [STORY.seedZh]: label, [STORY.tableZh]: label, [STORY.chineseOnly]: label });
+      const data = await dataDir();
 
-    const { report } = await run(site, data);
+      const { report } = await run(site, data);
 
-    expect(report.failed).toEqual([]);
-    const seed = (await records(data)).find((r) => r.id === SEED_ID)!;
-    expect(seed.languages).toEqual(['en', 'zh']);
-    expect(seed.title.zh).toBe('国际劳工组织与微软合作加强中国人工智能技能培训');
-    const text = await publicText(data);
-    expect(text).not.toMatch(/\uFFFD|鍥介檯|å›½/);
-  });
+      expect(report.failed).toEqual([]);
+      const seed = (await records(data)).find((r) => r.id === SEED_ID)!;
+      expect(seed.languages).toEqual(['en', 'zh']);
+      expect(seed.title.zh).toBe('国际劳工组织与微软合作加强中国人工智能技能培训');
+      const text = await publicText(data);
+      expect(text).not.toMatch(/\uFFFD|鍥介檯|å›½/);
+    },
+  );
 
   it('utf-16le on English pages: read as the UTF-8 they are, every story keeps the id of a clean run', async () => {
     const site = await replicaSite();
@@ -155,7 +185,13 @@ describe('a wrong charset label', () => {
     await run(site, clean);
     const cleanIds = (await records(clean)).map((r) => `${r.id} ${r.languages.join('+')}`);
 
-    relabel(site, { [STORY.seedEn]: 'utf-16le', [STORY.structuredEn]: 'utf-16le', [STORY.tableEn]: 'utf-16le', [STORY.olderEn]: 'utf-16le', [STORY.regionEn]: 'utf-16le' });
+    relabel(site, {
+      [STORY.seedEn]: 'utf-16le',
+      [STORY.structuredEn]: 'utf-16le',
+      [STORY.tableEn]: 'utf-16le',
+      [STORY.olderEn]: 'utf-16le',
+      [STORY.regionEn]: 'utf-16le',
+    });
     const data = await dataDir();
     const { report } = await run(site, data);
 
@@ -174,7 +210,9 @@ describe('a wrong charset label', () => {
     site.fault = async (pathname, _request, response) => {
       if (!english.includes(pathname as (typeof english)[number])) return false;
       const body = Buffer.from((await fileBytes(site, pathname)).toString('utf8'), 'utf16le').swap16();
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-16le', 'content-length': String(body.length) }).end(body);
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-16le', 'content-length': String(body.length) })
+        .end(body);
       return true;
     };
     const data = await dataDir();
@@ -197,13 +235,21 @@ describe('a wrong charset label', () => {
     site.fault = async (pathname, _request, response) => {
       if (pathname !== STORY.seedZh) return false;
       const body = Buffer.from(await fileBytes(site, pathname));
-      for (let i = body.indexOf('<div class="ilo--richtext">'); i < body.length; i += 97) if (body[i]! >= 0xe0) body[i] = 0xff;
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) }).end(body);
+      for (let i = body.indexOf('<div class="ilo--richtext">'); i < body.length; i += 97)
+        if (body[i]! >= 0xe0) body[i] = 0xff;
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) })
+        .end(body);
       return true;
     };
     const second = await run(site, data);
-    expect(second.report.failed.map((f) => f.url).sort()).toEqual([canonical(STORY.seedEn), canonical(STORY.seedZh)].sort());
-    for (const failure of second.report.failed) expect(failure.reason).toMatch(new RegExp(`^bad-content: ${canonical(STORY.seedZh)}: bytes not valid in utf-8 nor in GB18030`));
+    expect(second.report.failed.map((f) => f.url).sort()).toEqual(
+      [canonical(STORY.seedEn), canonical(STORY.seedZh)].sort(),
+    );
+    for (const failure of second.report.failed)
+      expect(failure.reason).toMatch(
+        new RegExp(`^bad-content: ${canonical(STORY.seedZh)}: bytes not valid in utf-8 nor in GB18030`),
+      );
     expect(second.report.suspectPages).toBe(1);
     expect(await publicText(data)).not.toMatch(/\uFFFD/);
     expect((await records(data)).find((r) => r.id === SEED_ID)).toEqual(before);
@@ -221,11 +267,15 @@ describe('an error page answered with 200 in place of the stories (a CDN or a si
     const clean = await dataDir();
     await run(site, clean);
 
-    const maintenance = Buffer.from('<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1><p>The site is under maintenance.</p></body></html>');
+    const maintenance = Buffer.from(
+      '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1><p>The site is under maintenance.</p></body></html>',
+    );
     // Every English path, also the one where Drupal shows the Chinese-only story untranslated.
     site.fault = (pathname, _request, response) => {
       if (!pathname.startsWith('/resource/news/') || pathname === '/resource/news/all-news-recent') return false;
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(maintenance.length) }).end(maintenance);
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(maintenance.length) })
+        .end(maintenance);
       return true;
     };
     const data = await dataDir();
@@ -233,13 +283,18 @@ describe('an error page answered with 200 in place of the stories (a CDN or a si
     // Stored, each was the story "Maintenance" (and the Chinese-only story gained it as its English version), for good.
     expect(first.report.newStories).toEqual([]);
     expect(first.report.failed.length).toBeGreaterThan(0);
-    for (const failure of first.report.failed) expect(failure.reason).toMatch(/^bad-content: .*: the page holds no news story/);
+    for (const failure of first.report.failed)
+      expect(failure.reason).toMatch(/^bad-content: .*: the page holds no news story/);
     expect(first.report.suspectPages).toBeGreaterThan(0);
     expect(await publicText(data)).not.toContain('Maintenance');
 
     site.fault = undefined;
     await run(site, data);
-    expect(await records(data)).toEqual((await records(clean)).map((record) => expect.objectContaining({ id: record.id, version: 1, languages: record.languages, title: record.title })));
+    expect(await records(data)).toEqual(
+      (await records(clean)).map((record) =>
+        expect.objectContaining({ id: record.id, version: 1, languages: record.languages, title: record.title }),
+      ),
+    );
   });
 });
 
@@ -247,33 +302,53 @@ describe('a garbage sitemap', () => {
   // 120 more news URLs, older than the replica's stories: with them the site has more than a first
   // run's window of 100 pages. They answer 404 (recorded as gone), which keeps the runs quick.
   async function manyOlderPages(site: Site): Promise<void> {
-    for (let i = 0; i < 120; i++) await site.site.list(`/resource/news/older-story-${i}`, `2019-01-${String((i % 28) + 1).padStart(2, '0')}T09:00:00+01:00`);
+    for (let i = 0; i < 120; i++)
+      await site.site.list(
+        `/resource/news/older-story-${i}`,
+        `2019-01-${String((i % 28) + 1).padStart(2, '0')}T09:00:00+01:00`,
+      );
   }
 
   it.each([
-    ['an HTML page where the index should be', '/sitemap.xml', (body: string) => `<!DOCTYPE html><html><body><h1>Maintenance</h1>${body.slice(0, 0)}</body></html>`],
+    [
+      'an HTML page where the index should be',
+      '/sitemap.xml',
+      (body: string) => `<!DOCTYPE html><html><body><h1>Maintenance</h1>${body.slice(0, 0)}</body></html>`,
+    ],
     ['a sitemap page cut short', '/sitemap.xml?page=2', (body: string) => body.slice(0, Math.floor(body.length / 3))],
-    ['a sitemap page with no entries', '/sitemap.xml?page=2', () => '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'],
-  ])('%s: a warning, the page read again next run, and the next run still takes only the first-run window', async (_, target, garble) => {
-    const site = await replicaSite();
-    await manyOlderPages(site);
-    site.fault = async (pathname, _request, response) => {
-      if (pathname !== target) return false;
-      const file = fileFor(site.root, target)!;
-      response.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' }).end(garble(await readFile(file, 'utf8')));
-      return true;
-    };
-    const data = await dataDir();
-    const first = await run(site, data);
-    expect(first.stderr).toMatch(/sitemap/);
-    expect(first.report.discovery.sitemapPagesUnread + (first.report.discovery.source === 'listing' ? 1 : 0)).toBeGreaterThan(0);
+    [
+      'a sitemap page with no entries',
+      '/sitemap.xml?page=2',
+      () =>
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+    ],
+  ])(
+    '%s: a warning, the page read again next run, and the next run still takes only the first-run window',
+    async (_, target, garble) => {
+      const site = await replicaSite();
+      await manyOlderPages(site);
+      site.fault = async (pathname, _request, response) => {
+        if (pathname !== target) return false;
+        const file = fileFor(site.root, target)!;
+        response
+          .writeHead(200, { 'content-type': 'application/xml; charset=utf-8' })
+          .end(garble(await readFile(file, 'utf8')));
+        return true;
+      };
+      const data = await dataDir();
+      const first = await run(site, data);
+      expect(first.stderr).toMatch(/sitemap/);
+      expect(
+        first.report.discovery.sitemapPagesUnread + (first.report.discovery.source === 'listing' ? 1 : 0),
+      ).toBeGreaterThan(0);
 
-    site.fault = undefined;
-    const second = await run(site, data);
-    // The garbage page is read again, unconditionally, and the first run's window still holds.
-    expect(second.report.discovery.sitemapPagesUnread).toBe(0);
-    expect(second.report.setAsidePages).toBeGreaterThan(0);
-    expect(first.report.candidates + second.report.candidates).toBeLessThanOrEqual(2 * 100);
-    expect(second.report.candidates).toBeLessThanOrEqual(100);
-  });
+      site.fault = undefined;
+      const second = await run(site, data);
+      // The garbage page is read again, unconditionally, and the first run's window still holds.
+      expect(second.report.discovery.sitemapPagesUnread).toBe(0);
+      expect(second.report.setAsidePages).toBeGreaterThan(0);
+      expect(first.report.candidates + second.report.candidates).toBeLessThanOrEqual(2 * 100);
+      expect(second.report.candidates).toBeLessThanOrEqual(100);
+    },
+  );
 });

@@ -5,14 +5,28 @@
 // itself sets. discover -> queue -> ingest (one batch with poison messages) -> queue -> publish.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PublishResult } from '../../functions/handlers/publish.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
 import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
-import { fauxqsEndpoint, testAwsEnv, testS3Client, testSnsClient, testSqsClient, uniqueName } from '../helpers/aws-clients.js';
+import {
+  fauxqsEndpoint,
+  testAwsEnv,
+  testS3Client,
+  testSnsClient,
+  testSqsClient,
+  uniqueName,
+} from '../helpers/aws-clients.js';
 import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
 import { type CloudFrontStandIn, startCloudFrontStandIn } from '../helpers/cloudfront-standin.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
@@ -55,7 +69,12 @@ function sqsEvent(messages: { id: string; body: string }[]): SQSEvent {
         messageId: message.id,
         receiptHandle: `receipt-${message.id}`,
         body: message.body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'AIDAEXAMPLE',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -85,10 +104,13 @@ describe('Lambda handlers', () => {
   async function drain(queueUrl: string): Promise<Message[]> {
     const all: Message[] = [];
     for (;;) {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (!Messages || Messages.length === 0) return all;
       all.push(...Messages);
-      for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      for (const m of Messages)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
     }
   }
 
@@ -133,16 +155,34 @@ describe('Lambda handlers', () => {
     sqs = testSqsClient(fauxqsEndpoint());
     // The stack as an operator would deploy it against a mirror they run (no pacing needed).
     const { stack, template } = synthStack({ origin: replica.origin, originRate: '0' });
-    const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-    emulated = await emulateStack(template().toJSON() as CfnTemplate, { endpoint: proxy.endpoint, prefix: uniqueName('handlers'), distribution: DISTRIBUTION });
-    functionIds = { discover: logicalId(stack.pipeline.discover), ingest: logicalId(stack.pipeline.ingest), publish: logicalId(stack.pipeline.publish) };
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as never);
+    emulated = await emulateStack(template().toJSON() as CfnTemplate, {
+      endpoint: proxy.endpoint,
+      prefix: uniqueName('handlers'),
+      distribution: DISTRIBUTION,
+    });
+    functionIds = {
+      discover: logicalId(stack.pipeline.discover),
+      ingest: logicalId(stack.pipeline.ingest),
+      publish: logicalId(stack.pipeline.publish),
+    };
     bucket = emulated.bucketName(logicalId(stack.content.bucket));
     topicArn = emulated.resolve({ Ref: logicalId(stack.topics.notifications) });
     queues.ingest = emulated.queue(logicalId(stack.pipeline.ingestQueue)).url;
     queues.publish = emulated.queue(logicalId(stack.pipeline.publishQueue)).url;
     queues.subscriber = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('subscriber') }))).QueueUrl!;
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.subscriber, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.subscriber, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes!.QueueArn!,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -162,7 +202,10 @@ describe('Lambda handlers', () => {
   });
 
   it('refuses to start a function whose template lacks a variable it needs, naming it', async () => {
-    for (const [name, required] of Object.entries(REQUIRED_SETTINGS) as [FunctionName, readonly (keyof typeof VARIABLES)[]][]) {
+    for (const [name, required] of Object.entries(REQUIRED_SETTINGS) as [
+      FunctionName,
+      readonly (keyof typeof VARIABLES)[],
+    ][]) {
       for (const setting of ['bucket', ...required] as const) {
         const variable = VARIABLES[setting];
         const { [variable]: _, ...rest } = emulated.environmentOf(functionIds[name]);
@@ -180,12 +223,19 @@ describe('Lambda handlers', () => {
   });
   const ingested = once(async () => {
     const { messages } = await discovered();
-    const ingest = await handler<(event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>>('ingest');
+    const ingest =
+      await handler<(event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>>('ingest');
     const event = sqsEvent([
       ...messages.map((m) => ({ id: m.MessageId!, body: m.Body! })),
       { id: 'poison-not-json', body: '{"url": ' },
-      { id: 'poison-foreign-url', body: JSON.stringify({ url: 'https://evil.example/resource/news/x', lang: 'en', lastmod: null }) },
-      { id: 'poison-wrong-lang', body: JSON.stringify({ url: 'https://www.ilo.org/resource/news/x', lang: 'zh', lastmod: null }) },
+      {
+        id: 'poison-foreign-url',
+        body: JSON.stringify({ url: 'https://evil.example/resource/news/x', lang: 'en', lastmod: null }),
+      },
+      {
+        id: 'poison-wrong-lang',
+        body: JSON.stringify({ url: 'https://www.ilo.org/resource/news/x', lang: 'zh', lastmod: null }),
+      },
     ]);
     const result = await ingest(event);
     return { result, publishRequests: await drain(queues.publish) };
@@ -205,8 +255,16 @@ describe('Lambda handlers', () => {
 
   it('ingest stores a batch and reports only the poison messages as failures', async () => {
     const { result, publishRequests } = await ingested();
-    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['poison-foreign-url', 'poison-not-json', 'poison-wrong-lang']);
-    const meta = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `articles/${SEED_ID}/meta.json` }))).Body!.transformToString());
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'poison-foreign-url',
+      'poison-not-json',
+      'poison-wrong-lang',
+    ]);
+    const meta = JSON.parse(
+      await (
+        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `articles/${SEED_ID}/meta.json` }))
+      ).Body!.transformToString(),
+    );
     expect(meta).toMatchObject({ id: SEED_ID, version: 1, languages: ['en', 'zh'] });
     expect(publishRequests.length).toBeGreaterThan(0);
   });
@@ -249,7 +307,8 @@ describe('Lambda handlers', () => {
         // Let the I/O in flight settle (loopback: a close reaches the server within a turn or two).
         for (let turn = 0; turn < 20 && !settled(); turn++) await new Promise((resolve) => setImmediate(resolve));
         if (settled() || hanging.size === 0) continue;
-        if (vi.getTimerCount() === 0 && ++idle > 500) throw new Error('ingest waits on the hanging origin with no timer that could end the wait');
+        if (vi.getTimerCount() === 0 && ++idle > 500)
+          throw new Error('ingest waits on the hanging origin with no timer that could end the wait');
         await vi.advanceTimersToNextTimerAsync();
       }
       // The client's abort reaches the origin's socket (time does not move meanwhile).
@@ -306,13 +365,18 @@ describe('Lambda handlers', () => {
     // The run that failed to invalidate left nothing to send, but its invalidation is still owed.
     expect((await publish(event, lambdaContext('publish', 300_000))).invalidated).toEqual(['/*']);
     expect(cloudfront.invalidations.map((i) => [i.distributionId, i.paths])).toEqual([[DISTRIBUTION.id, ['/*']]]);
-    const feed = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'feeds/en/rss.xml' }))).Body!.transformToString();
+    const feed = await (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'feeds/en/rss.xml' }))
+    ).Body!.transformToString();
     expect(feed).toContain('<atom:link href="https://d111111abcdef8.cloudfront.net/feeds/en/rss.xml" rel="self"');
     const delivered = await drain(queues.subscriber);
     expect(delivered).toHaveLength(6);
     expect(new Set(delivered.map((m) => deliveredEvent(m.Body!).id)).size).toBe(6);
     // Retried (the same SQS batch delivered again): nothing is sent twice, nothing invalidated again.
-    expect(await publish(event, lambdaContext('publish', 300_000))).toMatchObject({ notificationsSent: 0, invalidated: [] });
+    expect(await publish(event, lambdaContext('publish', 300_000))).toMatchObject({
+      notificationsSent: 0,
+      invalidated: [],
+    });
     expect(await drain(queues.subscriber)).toHaveLength(0);
     expect(cloudfront.invalidations).toHaveLength(1);
   });
@@ -327,7 +391,11 @@ describe('Lambda handlers', () => {
     } finally {
       vi.useRealTimers();
     }
-    const state = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'state/crawl.json' }))).Body!.transformToString());
+    const state = JSON.parse(
+      await (
+        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'state/crawl.json' }))
+      ).Body!.transformToString(),
+    );
     const outcomes = Object.values(state.urls as Record<string, { outcome: string; queued?: unknown }>);
     expect(outcomes).toHaveLength(9);
     expect(outcomes.every((u) => ['ingested', 'covered'].includes(u.outcome) && u.queued === undefined)).toBe(true);

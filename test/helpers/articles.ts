@@ -6,7 +6,9 @@ import { composeRecord } from '../../functions/pipeline/record/article-record.js
 export function article(overrides: Partial<ExtractedArticle> & { lang: 'en' | 'zh' }): ExtractedArticle {
   const en = overrides.lang === 'en';
   return {
-    url: en ? 'https://www.ilo.org/resource/news/test-story' : 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95',
+    url: en
+      ? 'https://www.ilo.org/resource/news/test-story'
+      : 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95',
     contentLanguage: overrides.lang,
     title: en ? 'Test story' : '测试新闻',
     summary: en ? 'A lead paragraph.' : '导语。',
@@ -21,6 +23,11 @@ export function article(overrides: Partial<ExtractedArticle> & { lang: 'en' | 'z
 }
 
 export function record(overrides: Partial<ArticleRecord> = {}): ArticleRecord {
-  const base = composeRecord('test-story', { en: article({ lang: 'en' }), zh: article({ lang: 'zh' }) }, undefined, new Date('2026-01-02T03:04:05Z')).record;
+  const base = composeRecord(
+    'test-story',
+    { en: article({ lang: 'en' }), zh: article({ lang: 'zh' }) },
+    undefined,
+    new Date('2026-01-02T03:04:05Z'),
+  ).record;
   return { ...base, ...overrides };
 }

@@ -9,7 +9,10 @@ import { inject } from 'vitest';
 /** The endpoint of the fauxqs started once for the test run (test/helpers/fauxqs-global-setup.ts). */
 export function fauxqsEndpoint(): string {
   const endpoint = inject('fauxqsEndpoint');
-  if (!endpoint) throw new Error('fauxqs is not running: vitest.config.ts must list test/helpers/fauxqs-global-setup.ts in test.globalSetup');
+  if (!endpoint)
+    throw new Error(
+      'fauxqs is not running: vitest.config.ts must list test/helpers/fauxqs-global-setup.ts in test.globalSetup',
+    );
   return endpoint;
 }
 
@@ -44,4 +47,3 @@ export function testSqsClient(endpoint: string): SQSClient {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
-

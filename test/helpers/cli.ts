@@ -13,7 +13,10 @@ export interface CliResult {
 }
 
 /** `preload`: a module loaded into the CLI's process before it starts (--import). */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; preload?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; preload?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const preload = options.preload ? ['--import', options.preload] : [];
     const child = spawn(process.execPath, ['--import', 'tsx', ...preload, `${ROOT}/bin/syndicate.ts`, ...args], {

@@ -39,21 +39,40 @@ export async function startCloudFrontStandIn(): Promise<CloudFrontStandIn> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? '/', 'http://cloudfront');
-    const refusal = gatekeeper?.({ method: request.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: request.headers, ...signer(request), body: Buffer.concat(chunks) });
+    const refusal = gatekeeper?.({
+      method: request.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: request.headers,
+      ...signer(request),
+      body: Buffer.concat(chunks),
+    });
     if (refusal) return void response.writeHead(refusal.status, refusal.headers).end(refusal.body);
     const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/.exec(request.url ?? '');
-    if (request.method !== 'POST' || !match) return error(response, 404, 'NoSuchResource', `not emulated: ${request.method} ${request.url}`);
+    if (request.method !== 'POST' || !match)
+      return error(response, 404, 'NoSuchResource', `not emulated: ${request.method} ${request.url}`);
     if (failure !== undefined) return error(response, failure, 'ServiceUnavailable', 'injected failure');
-    const batch = parser.parse(Buffer.concat(chunks).toString('utf8')).InvalidationBatch as { CallerReference: string; Paths: { Quantity: number; Items?: { Path: string[] } } };
+    const batch = parser.parse(Buffer.concat(chunks).toString('utf8')).InvalidationBatch as {
+      CallerReference: string;
+      Paths: { Quantity: number; Items?: { Path: string[] } };
+    };
     const paths = (batch.Paths.Items?.Path ?? []).map(String);
-    if (paths.length !== Number(batch.Paths.Quantity)) return error(response, 400, 'InconsistentQuantities', 'Quantity does not match the paths');
+    if (paths.length !== Number(batch.Paths.Quantity))
+      return error(response, 400, 'InconsistentQuantities', 'Quantity does not match the paths');
     const callerReference = String(batch.CallerReference);
-    let invalidation = invalidations.find((i) => i.distributionId === match[1] && i.callerReference === callerReference);
+    let invalidation = invalidations.find(
+      (i) => i.distributionId === match[1] && i.callerReference === callerReference,
+    );
     if (invalidation && JSON.stringify(invalidation.paths) !== JSON.stringify(paths)) {
       return error(response, 409, 'InvalidationBatchAlreadyExists', 'The caller reference was used with another batch');
     }
     if (!invalidation) {
-      invalidation = { id: `I${randomBytes(6).toString('hex').toUpperCase()}`, distributionId: match[1]!, callerReference, paths };
+      invalidation = {
+        id: `I${randomBytes(6).toString('hex').toUpperCase()}`,
+        distributionId: match[1]!,
+        callerReference,
+        paths,
+      };
       invalidations.push(invalidation);
     }
     const items = paths.map((p) => `<Path>${escapeXml(p)}</Path>`).join('');
@@ -61,7 +80,10 @@ export async function startCloudFrontStandIn(): Promise<CloudFrontStandIn> {
       `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="${NS}"><Id>${invalidation.id}</Id><Status>InProgress</Status>` +
       `<CreateTime>${new Date().toISOString()}</CreateTime><InvalidationBatch><Paths><Quantity>${paths.length}</Quantity><Items>${items}</Items></Paths>` +
       `<CallerReference>${escapeXml(callerReference)}</CallerReference></InvalidationBatch></Invalidation>`;
-    response.writeHead(201, { 'content-type': 'text/xml', location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${match[1]}/invalidation/${invalidation.id}` });
+    response.writeHead(201, {
+      'content-type': 'text/xml',
+      location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${match[1]}/invalidation/${invalidation.id}`,
+    });
     response.end(body);
   };
 

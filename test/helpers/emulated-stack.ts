@@ -84,7 +84,14 @@ export async function emulateStack(template: CfnTemplate, options: EmulateOption
         case 'AWS::S3::Bucket': {
           const name = `${options.prefix}-b${bucketIndex++}`.toLowerCase().slice(0, 63);
           await s3.send(new CreateBucketCommand({ Bucket: name }));
-          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${EMULATED_REGION}.amazonaws.com` } });
+          emulated.set(id, {
+            ref: name,
+            attributes: {
+              Arn: `arn:aws:s3:::${name}`,
+              DomainName: `${name}.s3.amazonaws.com`,
+              RegionalDomainName: `${name}.s3.${EMULATED_REGION}.amazonaws.com`,
+            },
+          });
           break;
         }
         case 'AWS::SNS::Topic': {
@@ -95,57 +102,92 @@ export async function emulateStack(template: CfnTemplate, options: EmulateOption
         }
         case 'AWS::CloudFront::Distribution': {
           if (!options.distribution) break;
-          emulated.set(id, { ref: options.distribution.id, attributes: { Id: options.distribution.id, DomainName: options.distribution.domainName } });
+          emulated.set(id, {
+            ref: options.distribution.id,
+            attributes: { Id: options.distribution.id, DomainName: options.distribution.domainName },
+          });
           break;
         }
         case 'AWS::Lambda::Function': {
           const name = `${options.prefix}-${short(id)}`.slice(0, 64);
-          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:lambda:${EMULATED_REGION}:${EMULATED_ACCOUNT}:function:${name}` } });
+          emulated.set(id, {
+            ref: name,
+            attributes: { Arn: `arn:aws:lambda:${EMULATED_REGION}:${EMULATED_ACCOUNT}:function:${name}` },
+          });
           break;
         }
         // Names only (nothing to create): roles for the emulated IAM (test/cloud/iam-gate.ts), keys
         // for the KMS permissions it checks, log groups named by the roles, the schedule for the outputs.
         case 'AWS::IAM::Role': {
           const name = `${options.prefix}-${short(id)}`.slice(0, 64);
-          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:iam::${EMULATED_ACCOUNT}:role/${name}`, RoleId: `AROA${short(id).toUpperCase()}` } });
+          emulated.set(id, {
+            ref: name,
+            attributes: {
+              Arn: `arn:aws:iam::${EMULATED_ACCOUNT}:role/${name}`,
+              RoleId: `AROA${short(id).toUpperCase()}`,
+            },
+          });
           break;
         }
         case 'AWS::KMS::Key': {
           const keyId = randomUUID();
-          emulated.set(id, { ref: keyId, attributes: { Arn: `arn:aws:kms:${EMULATED_REGION}:${EMULATED_ACCOUNT}:key/${keyId}`, KeyId: keyId } });
+          emulated.set(id, {
+            ref: keyId,
+            attributes: { Arn: `arn:aws:kms:${EMULATED_REGION}:${EMULATED_ACCOUNT}:key/${keyId}`, KeyId: keyId },
+          });
           break;
         }
         case 'AWS::Logs::LogGroup': {
           const name = `/aws/lambda/${options.prefix}-${short(id)}`;
-          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:logs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:log-group:${name}:*` } });
+          emulated.set(id, {
+            ref: name,
+            attributes: { Arn: `arn:aws:logs:${EMULATED_REGION}:${EMULATED_ACCOUNT}:log-group:${name}:*` },
+          });
           break;
         }
         case 'AWS::Scheduler::Schedule': {
           const name = `${options.prefix}-${short(id)}`.slice(0, 64);
-          emulated.set(id, { ref: name, attributes: { Arn: `arn:aws:scheduler:${EMULATED_REGION}:${EMULATED_ACCOUNT}:schedule/default/${name}` } });
+          emulated.set(id, {
+            ref: name,
+            attributes: { Arn: `arn:aws:scheduler:${EMULATED_REGION}:${EMULATED_ACCOUNT}:schedule/default/${name}` },
+          });
           break;
         }
       }
     }
     // Queues: dead-letter queues first, so a redrive policy can name its target's ARN.
-    const queueIds = entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue').sort(([, a], [, b]) => Number(Boolean(a.Properties?.RedrivePolicy)) - Number(Boolean(b.Properties?.RedrivePolicy)));
+    const queueIds = entries
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+      .sort(
+        ([, a], [, b]) => Number(Boolean(a.Properties?.RedrivePolicy)) - Number(Boolean(b.Properties?.RedrivePolicy)),
+      );
     for (const [id, resource] of queueIds) {
       const props = resource.Properties ?? {};
       const fifo = props.FifoQueue === true || props.FifoQueue === 'true';
       const name = `${options.prefix}-${short(id)}`.slice(0, fifo ? 75 : 80) + (fifo ? '.fifo' : '');
       const attributes: Record<string, string> = {};
       if (fifo) attributes.FifoQueue = 'true';
-      if (props.ContentBasedDeduplication !== undefined) attributes.ContentBasedDeduplication = String(props.ContentBasedDeduplication);
+      if (props.ContentBasedDeduplication !== undefined)
+        attributes.ContentBasedDeduplication = String(props.ContentBasedDeduplication);
       if (props.VisibilityTimeout !== undefined) attributes.VisibilityTimeout = String(props.VisibilityTimeout);
-      if (props.MessageRetentionPeriod !== undefined) attributes.MessageRetentionPeriod = String(props.MessageRetentionPeriod);
+      if (props.MessageRetentionPeriod !== undefined)
+        attributes.MessageRetentionPeriod = String(props.MessageRetentionPeriod);
       if (props.DelaySeconds !== undefined) attributes.DelaySeconds = String(props.DelaySeconds);
       let redrive: EmulatedQueue['redrive'];
       if (props.RedrivePolicy) {
-        redrive = { deadLetterArn: resolve(props.RedrivePolicy.deadLetterTargetArn), maxReceiveCount: Number(props.RedrivePolicy.maxReceiveCount) };
-        attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: redrive.deadLetterArn, maxReceiveCount: redrive.maxReceiveCount });
+        redrive = {
+          deadLetterArn: resolve(props.RedrivePolicy.deadLetterTargetArn),
+          maxReceiveCount: Number(props.RedrivePolicy.maxReceiveCount),
+        };
+        attributes.RedrivePolicy = JSON.stringify({
+          deadLetterTargetArn: redrive.deadLetterArn,
+          maxReceiveCount: redrive.maxReceiveCount,
+        });
       }
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'VisibilityTimeout'] }));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'VisibilityTimeout'] }),
+      );
       const queue: EmulatedQueue = {
         logicalId: id,
         url: QueueUrl!,
@@ -178,11 +220,20 @@ export async function emulateStack(template: CfnTemplate, options: EmulateOption
       return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(value)]));
     },
     idsOf: (type) => entries.filter(([, r]) => r.Type === type).map(([id]) => id),
-    queue: (logicalId) => find(queues.find((q) => q.logicalId === logicalId), `queue ${logicalId}`),
-    queueByArn: (arn) => find(queues.find((q) => q.arn === arn), `queue with ARN ${arn}`),
+    queue: (logicalId) =>
+      find(
+        queues.find((q) => q.logicalId === logicalId),
+        `queue ${logicalId}`,
+      ),
+    queueByArn: (arn) =>
+      find(
+        queues.find((q) => q.arn === arn),
+        `queue with ARN ${arn}`,
+      ),
     queues,
     bucketName: (logicalId) => find(emulated.get(logicalId)?.ref, `bucket ${logicalId}`),
-    outputs: () => Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, resolve(output.Value)])),
+    outputs: () =>
+      Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([name, output]) => [name, resolve(output.Value)])),
   };
 }
 
@@ -201,7 +252,8 @@ function resolveValue(value: unknown, emulated: Map<string, Emulated>, prefix: s
   const resolve = (v: unknown) => resolveValue(v, emulated, prefix);
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`cannot resolve template value ${JSON.stringify(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`cannot resolve template value ${JSON.stringify(value)}`);
   const [fn, argument] = Object.entries(value)[0] ?? [];
   switch (fn) {
     case 'Ref': {
@@ -215,7 +267,8 @@ function resolveValue(value: unknown, emulated: Map<string, Emulated>, prefix: s
     case 'Fn::GetAtt': {
       const [name, attribute] = (typeof argument === 'string' ? argument.split('.') : argument) as [string, string];
       const found = emulated.get(name)?.attributes[attribute];
-      if (found === undefined) throw new Error(`the template reads ${name}.${attribute}, which the emulator does not provide`);
+      if (found === undefined)
+        throw new Error(`the template reads ${name}.${attribute}, which the emulator does not provide`);
       return found;
     }
     case 'Fn::Join': {

@@ -37,7 +37,9 @@ export interface FaultFigures {
 const HOUR = 60 * 60 * 1000;
 
 /** The reference outcome, and the operations of the step (which of them write). */
-export async function referenceOf(scenario: FaultScenario): Promise<{ files: Record<string, string>; notified: string[]; operations: StoreOperation[] }> {
+export async function referenceOf(
+  scenario: FaultScenario,
+): Promise<{ files: Record<string, string>; notified: string[]; operations: StoreOperation[] }> {
   const store = scenario.before.clone();
   const operations: StoreOperation[] = [];
   const recording = new FaultyStore(store, {
@@ -71,7 +73,14 @@ export function casesOf(operations: StoreOperation[]): FaultCase[] {
 
 export async function runFaultCases(scenario: FaultScenario, cases: FaultCase[]): Promise<FaultFigures> {
   const reference = await referenceOf(scenario);
-  const figures: FaultFigures = { operations: reference.operations.length, runs: 1, faultsInjected: 0, storiesLost: 0, duplicateNotifications: 0, failures: [] };
+  const figures: FaultFigures = {
+    operations: reference.operations.length,
+    runs: 1,
+    faultsInjected: 0,
+    storiesLost: 0,
+    duplicateNotifications: 0,
+    failures: [],
+  };
   const referenceStories = storiesIn(reference.files);
   // Many faults leave the same state (a fault that stops the step at a read leaves what a crash after
   // the write before it leaves); the rerun from a state already checked would do the same again.
@@ -98,8 +107,11 @@ export async function runFaultCases(scenario: FaultScenario, cases: FaultCase[])
     const sent = notifier.keys().sort();
     figures.duplicateNotifications += sent.length - new Set(sent).size;
     if (lost.length > 0) figures.failures.push(`${label}: stories lost ${lost.join(', ')}`);
-    if (JSON.stringify(sent) !== JSON.stringify(reference.notified)) figures.failures.push(`${label}: notifications ${JSON.stringify(sent)}`);
-    const differing = [...new Set([...Object.keys(files), ...Object.keys(reference.files)])].filter((key) => files[key] !== reference.files[key]);
+    if (JSON.stringify(sent) !== JSON.stringify(reference.notified))
+      figures.failures.push(`${label}: notifications ${JSON.stringify(sent)}`);
+    const differing = [...new Set([...Object.keys(files), ...Object.keys(reference.files)])].filter(
+      (key) => files[key] !== reference.files[key],
+    );
     if (differing.length > 0) figures.failures.push(`${label}: files differ ${differing.slice(0, 5).join(', ')}`);
   }
   return figures;

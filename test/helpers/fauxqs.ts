@@ -3,7 +3,14 @@
 // tests are in aws-clients.ts.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, Agent, createServer, request as httpRequest } from 'node:http';
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  Agent,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 // Types only: the global setup imports this file, and loading vitest or the AWS SDK there costs seconds.
@@ -76,7 +83,16 @@ export interface ConditionalS3Proxy {
 
 // Hop-by-hop headers belong to each connection, not to the request; SigV4 never signs them (they
 // are in the SDK's ALWAYS_UNSIGNABLE_HEADERS), so dropping them leaves the signature intact.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 /**
  * A proxy on 127.0.0.1 in front of fauxqs that does what real S3 does and fauxqs 1.9.2 does not:
@@ -117,11 +133,20 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
       const headers: IncomingHttpHeaders = {};
       for (const [name, value] of Object.entries(incoming.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
       const outgoing = httpRequest(
-        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers, agent },
+        {
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers,
+          agent,
+        },
         (answer) => {
           const raw: string[] = [];
           for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-            if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase())) raw.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+            if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase()))
+              raw.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
           }
           response.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
           answer.pipe(response);
@@ -133,7 +158,8 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
         },
       );
       outgoing.on('error', (error) => {
-        if (!response.headersSent) sendS3Error(response, { status: 502, code: 'BadGateway', message: `proxy: ${error.message}` });
+        if (!response.headersSent)
+          sendS3Error(response, { status: 502, code: 'BadGateway', message: `proxy: ${error.message}` });
         else response.destroy();
         resolve();
       });
@@ -146,7 +172,14 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
 
   /** HEAD of the object upstream: its ETag, or undefined when it does not exist. */
   async function currentEtag(rawPath: string): Promise<string | undefined> {
-    const outgoing = httpRequest({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: 'HEAD', path: rawPath, agent });
+    const outgoing = httpRequest({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: 'HEAD',
+      path: rawPath,
+      agent,
+    });
     outgoing.end();
     const [answer] = (await once(outgoing, 'response')) as [IncomingMessage];
     answer.resume();
@@ -166,7 +199,12 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(incoming.url ?? '/', 'http://proxy');
     const path = decodeURIComponent(url.pathname);
-    const seen: ProxiedRequest = { method: incoming.method ?? 'GET', path, query: url.searchParams, headers: incoming.headers };
+    const seen: ProxiedRequest = {
+      method: incoming.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      headers: incoming.headers,
+    };
     requests.push(seen);
     let body: Buffer | undefined;
     if (gatekeeper) {
@@ -192,7 +230,10 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
     // Read already (by the gate): neither an object PUT nor a DELETE, which take the key's lock below.
     if (body) return forward(incoming, response, body);
 
-    const objectPath = /^\/[^/]+\/.+/.test(path) && !url.searchParams.has('uploadId') && incoming.headers['x-amz-copy-source'] === undefined;
+    const objectPath =
+      /^\/[^/]+\/.+/.test(path) &&
+      !url.searchParams.has('uploadId') &&
+      incoming.headers['x-amz-copy-source'] === undefined;
     if (!objectPath || (incoming.method !== 'PUT' && incoming.method !== 'DELETE')) return forward(incoming, response);
 
     await withKeyLock(path, async () => {
@@ -200,13 +241,25 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
       const ifMatch = header(incoming, 'if-match');
       if (incoming.method === 'PUT' && (ifNoneMatch !== undefined || ifMatch !== undefined)) {
         if (ifNoneMatch !== undefined && ifNoneMatch !== '*') {
-          return refuse(incoming, response, { status: 501, code: 'NotImplemented', message: 'A header you provided implies functionality that is not implemented (If-None-Match accepts only *)' });
+          return refuse(incoming, response, {
+            status: 501,
+            code: 'NotImplemented',
+            message:
+              'A header you provided implies functionality that is not implemented (If-None-Match accepts only *)',
+          });
         }
         const etag = await currentEtag(url.pathname);
-        if (ifNoneMatch === '*' && etag !== undefined) return refuse(incoming, response, preconditionFailed('If-None-Match'));
+        if (ifNoneMatch === '*' && etag !== undefined)
+          return refuse(incoming, response, preconditionFailed('If-None-Match'));
         if (ifMatch !== undefined) {
-          if (etag === undefined) return refuse(incoming, response, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
-          if (ifMatch !== '*' && unquote(ifMatch) !== unquote(etag)) return refuse(incoming, response, preconditionFailed('If-Match'));
+          if (etag === undefined)
+            return refuse(incoming, response, {
+              status: 404,
+              code: 'NoSuchKey',
+              message: 'The specified key does not exist.',
+            });
+          if (ifMatch !== '*' && unquote(ifMatch) !== unquote(etag))
+            return refuse(incoming, response, preconditionFailed('If-Match'));
         }
       }
       await forward(incoming, response);
@@ -215,7 +268,8 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
 
   const server = createServer((incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent) sendS3Error(response, { status: 500, code: 'InternalError', message: `proxy: ${(error as Error).message}` });
+      if (!response.headersSent)
+        sendS3Error(response, { status: 500, code: 'InternalError', message: `proxy: ${(error as Error).message}` });
       else response.destroy();
     });
   });
@@ -241,7 +295,11 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
 }
 
 function preconditionFailed(condition: string): InjectedError {
-  return { status: 412, code: 'PreconditionFailed', message: `At least one of the pre-conditions you specified did not hold (${condition})` };
+  return {
+    status: 412,
+    code: 'PreconditionFailed',
+    message: `At least one of the pre-conditions you specified did not hold (${condition})`,
+  };
 }
 
 function sendS3Error(response: ServerResponse, error: InjectedError): void {
@@ -249,13 +307,19 @@ function sendS3Error(response: ServerResponse, error: InjectedError): void {
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message><RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
-  response.writeHead(error.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
+  response.writeHead(error.status, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-amz-request-id': requestId,
+  });
   response.end(body);
 }
 
 /** The access key and service of a SigV4 signature: `Credential=AKID/date/region/service/aws4_request`. */
 export function signer(incoming: IncomingMessage): { accessKeyId: string; service: string } {
-  const match = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(header(incoming, 'authorization') ?? '');
+  const match = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
+    header(incoming, 'authorization') ?? '',
+  );
   return { accessKeyId: match?.[1] ?? '', service: match?.[2] ?? '' };
 }
 

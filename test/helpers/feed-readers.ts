@@ -22,7 +22,11 @@ const npmFeedparser: Reader = (body) =>
     const items: ReaderView['items'] = [];
     parser.on('error', reject);
     parser.on('readable', function (this: FeedParser) {
-      for (let item = this.read() as { link?: string; title?: string } | null; item; item = this.read() as typeof item) {
+      for (
+        let item = this.read() as { link?: string; title?: string } | null;
+        item;
+        item = this.read() as typeof item
+      ) {
         items.push({ link: item.link ?? undefined, title: item.title ?? undefined });
       }
     });
@@ -46,8 +50,14 @@ const feedsmith: Reader = async (body) => {
   const firstAlternate = (links: { href?: string; rel?: string; type?: string }[] | undefined) =>
     links?.find((l) => (l.rel ?? 'alternate') === 'alternate' && (!l.type || l.type === 'text/html'))?.href;
   if (format === 'atom') {
-    const atom = feed as { links?: { href?: string; rel?: string; type?: string }[]; entries?: { links?: never[]; title?: string }[] };
-    return { link: firstAlternate(atom.links), items: (atom.entries ?? []).map((e) => ({ link: firstAlternate(e.links), title: e.title })) };
+    const atom = feed as {
+      links?: { href?: string; rel?: string; type?: string }[];
+      entries?: { links?: never[]; title?: string }[];
+    };
+    return {
+      link: firstAlternate(atom.links),
+      items: (atom.entries ?? []).map((e) => ({ link: firstAlternate(e.links), title: e.title })),
+    };
   }
   if (format === 'json') {
     const json = feed as { home_page_url?: string; items?: { url?: string; title?: string }[] };
@@ -59,11 +69,20 @@ const feedsmith: Reader = async (body) => {
 
 const rowan: Reader = async (body) => {
   const feed = rowanParse(body);
-  return { link: feed.url ?? undefined, items: feed.items.map((item) => ({ link: item.url ?? undefined, title: item.title ?? undefined })) };
+  return {
+    link: feed.url ?? undefined,
+    items: feed.items.map((item) => ({ link: item.url ?? undefined, title: item.title ?? undefined })),
+  };
 };
 
 /** The readers for each kind of feed (only some read JSON Feed). */
 export const NPM_READERS: Record<'xml' | 'json', Record<string, Reader>> = {
-  xml: { feedparser: npmFeedparser, 'rss-parser': rssParser, '@extractus/feed-extractor': feedExtractor, feedsmith, '@rowanmanning/feed-parser': rowan },
+  xml: {
+    feedparser: npmFeedparser,
+    'rss-parser': rssParser,
+    '@extractus/feed-extractor': feedExtractor,
+    feedsmith,
+    '@rowanmanning/feed-parser': rowan,
+  },
   json: { '@extractus/feed-extractor': feedExtractor, feedsmith },
 };

@@ -33,7 +33,14 @@ function program(): Promise<string> {
     await mkdir(BUILD, { recursive: true });
     const binary = path.join(BUILD, 'gofeed-links');
     await run('/usr/bin/go', ['build', '-o', binary, SOURCE], {
-      env: { ...process.env, GOPATH, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: path.join(BUILD, 'cache'), GOTOOLCHAIN: 'local' },
+      env: {
+        ...process.env,
+        GOPATH,
+        GO111MODULE: 'off',
+        GOFLAGS: '',
+        GOCACHE: path.join(BUILD, 'cache'),
+        GOTOOLCHAIN: 'local',
+      },
       timeout: 120_000,
     });
     return binary;

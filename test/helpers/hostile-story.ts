@@ -6,7 +6,10 @@ import type { Store } from '../../functions/pipeline/ports.js';
 import { pipelineHarness } from './pipeline-harness.js';
 import { SiteCopy } from './replica-site.js';
 
-export const HOSTILE = { state: 'hostile', path: '/resource/news/workers-report-unsafe-conditions-online-forms' } as const;
+export const HOSTILE = {
+  state: 'hostile',
+  path: '/resource/news/workers-report-unsafe-conditions-online-forms',
+} as const;
 export const HOSTILE_ID = 'workers-report-unsafe-conditions-online-forms';
 
 export interface HostileOutputs {
@@ -27,7 +30,8 @@ export async function ingestHostileStory(): Promise<HostileOutputs> {
     await site.list(HOSTILE.path, '2025-10-14T09:00:00+02:00');
     const harness = pipelineHarness({ root: site.root });
     const report = await harness.run();
-    if (!report.newStories.includes(HOSTILE_ID)) throw new Error(`hostile story not ingested: ${JSON.stringify(report.failed)}`);
+    if (!report.newStories.includes(HOSTILE_ID))
+      throw new Error(`hostile story not ingested: ${JSON.stringify(report.failed)}`);
     const markdownFile = (await harness.store.get(`articles/${HOSTILE_ID}/en.md`))!.body;
     const match = /^---\n([\s\S]*?)\n---\n\n([\s\S]*)$/.exec(markdownFile);
     if (!match) throw new Error('no front matter');

@@ -5,10 +5,51 @@ import { parseDocument } from 'htmlparser2';
 
 // Elements Markdown itself produces (and a page layout around it): nothing else may appear.
 const MARKDOWN_ELEMENTS = new Set([
-  'html', 'head', 'body', 'title', 'meta', 'link', 'main', 'article', 'header', 'section', 'div', 'span', 'h1',
-  'p', 'br', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'em', 'strong', 'a', 'img',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'pre', 'code', 'hr', 's', 'del', 'sup', 'sub', 'figure',
-  'figcaption', 'nav', 'time',
+  'html',
+  'head',
+  'body',
+  'title',
+  'meta',
+  'link',
+  'main',
+  'article',
+  'header',
+  'section',
+  'div',
+  'span',
+  'h1',
+  'p',
+  'br',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'em',
+  'strong',
+  'a',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'pre',
+  'code',
+  'hr',
+  's',
+  'del',
+  'sup',
+  'sub',
+  'figure',
+  'figcaption',
+  'nav',
+  'time',
 ]);
 // Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme ("java\tscript:").
 const SCRIPT_URL = /^(javascript|vbscript|data|livescript):/i;
@@ -21,8 +62,13 @@ export function scriptVectors(html: string): string[] {
     if (isTag(node)) {
       if (!MARKDOWN_ELEMENTS.has(node.name)) found.push(`<${node.name}>`);
       for (const [name, value] of Object.entries(node.attribs)) {
-        if (/^on/i.test(name) || name === 'style' || name === 'srcdoc' || name === 'formaction') found.push(`<${node.name} ${name}>`);
-        if (['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(name) && SCRIPT_URL.test(schemeOf(value))) found.push(`<${node.name} ${name}="${value}">`);
+        if (/^on/i.test(name) || name === 'style' || name === 'srcdoc' || name === 'formaction')
+          found.push(`<${node.name} ${name}>`);
+        if (
+          ['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background'].includes(name) &&
+          SCRIPT_URL.test(schemeOf(value))
+        )
+          found.push(`<${node.name} ${name}="${value}">`);
       }
     }
     if ('children' in node) for (const child of node.children) visit(child);

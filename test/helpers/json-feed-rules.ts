@@ -2,7 +2,11 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-const author = { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string', format: 'uri' }, avatar: { type: 'string' } }, minProperties: 1 };
+const author = {
+  type: 'object',
+  properties: { name: { type: 'string' }, url: { type: 'string', format: 'uri' }, avatar: { type: 'string' } },
+  minProperties: 1,
+};
 
 export const jsonFeed11Schema = {
   type: 'object',

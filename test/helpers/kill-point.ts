@@ -21,7 +21,9 @@ if (point === 'after-put' || point === 'in-lock') {
     const matches = key.startsWith(prefix);
     if (matches && point === 'in-lock' && options.ifNoneMatch === undefined) {
       // The lock is taken inside put; kill from within its action, when the temporary file exists too.
-      const self = this as unknown as { withLock: (target: string, action: () => Promise<unknown>) => Promise<unknown> };
+      const self = this as unknown as {
+        withLock: (target: string, action: () => Promise<unknown>) => Promise<unknown>;
+      };
       const withLock = self.withLock;
       self.withLock = (target, _action) => withLock.call(this, target, async () => kill());
     }
@@ -44,7 +46,8 @@ if (point === 'taking-lock') {
   // Whatever call creates the lock file (open 'wx', or link of a finished file), die as it returns:
   // what is on disk then is all a run killed while taking the lock leaves.
   const fs = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
-  const isTarget = (file: unknown) => typeof file === 'string' && file.endsWith('.lock') && file.replaceAll('\\', '/').includes(`/${prefix}`);
+  const isTarget = (file: unknown) =>
+    typeof file === 'string' && file.endsWith('.lock') && file.replaceAll('\\', '/').includes(`/${prefix}`);
   const { open, link } = fs;
   fs.open = (async (file: Parameters<typeof open>[0], ...rest: unknown[]) => {
     const handle = await (open as (...args: unknown[]) => ReturnType<typeof open>)(file, ...rest);

@@ -8,7 +8,10 @@ const NODE_24 = fileURLToPath(new URL('../cloud/lambda-node/node_modules/node-li
 
 /** Node 24's binary; throws with the command that installs it when it is missing. */
 export function lambdaNode(): string {
-  if (!existsSync(NODE_24)) throw new Error(`Node 24 (the Lambda runtime's major) is not installed: run 'npm ci --prefix test/cloud/lambda-node' (${NODE_24})`);
+  if (!existsSync(NODE_24))
+    throw new Error(
+      `Node 24 (the Lambda runtime's major) is not installed: run 'npm ci --prefix test/cloud/lambda-node' (${NODE_24})`,
+    );
   return NODE_24;
 }
 

@@ -42,15 +42,24 @@ export async function articleScreen(nb: Newsboat, feedIndex: number, articleInde
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   try {
-    await until(() => screenText(output).includes('Your feeds'), () => output);
+    await until(
+      () => screenText(output).includes('Your feeds'),
+      () => output,
+    );
     // The down arrow as a terminal in application cursor mode (newsboat switches to it) sends it.
     const down = '\u001bOB';
     output = '';
     child.stdin.write(`${down.repeat(feedIndex)}\r`);
-    await until(() => screenText(output).includes('Articles in feed'), () => output);
+    await until(
+      () => screenText(output).includes('Articles in feed'),
+      () => output,
+    );
     output = '';
     child.stdin.write(`${down.repeat(articleIndex)}\r`);
-    await until(() => screenText(output).includes('Links:'), () => output);
+    await until(
+      () => screenText(output).includes('Links:'),
+      () => output,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300)); // the rest of the screen
     const screen = screenText(output);
     child.stdin.write('qqq');
@@ -72,7 +81,8 @@ function screenText(output: string): string {
 async function until(done: () => boolean, output: () => string, timeoutMs = 15_000): Promise<void> {
   const start = Date.now();
   while (!done()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`newsboat did not show the expected screen; it showed:\n${screenText(output()).slice(-2000)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`newsboat did not show the expected screen; it showed:\n${screenText(output()).slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -3,7 +3,13 @@
 // deterministic enough to run hundreds of times in one test.
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../../functions/pipeline/config.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
-import type { NotificationEnvelope, Notifier, PipelinePorts, Store, TokenSource } from '../../functions/pipeline/ports.js';
+import type {
+  NotificationEnvelope,
+  Notifier,
+  PipelinePorts,
+  Store,
+  TokenSource,
+} from '../../functions/pipeline/ports.js';
 import { type RunReport, runPipeline } from '../../functions/pipeline/run-pipeline.js';
 import { FixtureFetcher } from './fixture-fetcher.js';
 import { MemoryStore } from './memory-store.js';
@@ -19,10 +25,15 @@ export class RecordingNotifier implements Notifier {
   readonly findSent: ((dedupeKey: string) => Promise<string | undefined>) | undefined;
 
   constructor(options: { canTell?: boolean } = {}) {
-    this.findSent = options.canTell === false ? undefined : async (dedupeKey) => {
-      const index = this.sent.findIndex((message) => message.MessageAttributes.dedupeKey?.StringValue === dedupeKey);
-      return index >= 0 ? `message-${index + 1}` : undefined;
-    };
+    this.findSent =
+      options.canTell === false
+        ? undefined
+        : async (dedupeKey) => {
+            const index = this.sent.findIndex(
+              (message) => message.MessageAttributes.dedupeKey?.StringValue === dedupeKey,
+            );
+            return index >= 0 ? `message-${index + 1}` : undefined;
+          };
   }
 
   async publish(message: NotificationEnvelope): Promise<{ messageId: string }> {
@@ -75,7 +86,14 @@ export function pipelineHarness(options: HarnessOptions = {}): Harness {
   const store = options.store ?? new MemoryStore();
   const notifier = options.notifier ?? new RecordingNotifier();
   const fetcher = new FixtureFetcher(options.root, options.fetchDelay);
-  const ports: PipelinePorts = { store, notifier, fetcher, clock: options.clock ?? steppingClock(), tokens: testTokens(), logger: silentLogger };
+  const ports: PipelinePorts = {
+    store,
+    notifier,
+    fetcher,
+    clock: options.clock ?? steppingClock(),
+    tokens: testTokens(),
+    logger: silentLogger,
+  };
   return {
     store,
     notifier,

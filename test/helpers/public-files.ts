@@ -7,7 +7,10 @@ import { isPublicKey } from '../../functions/pipeline/state/public-paths.js';
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
 const RFC822 = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})/g;
 
-export async function publicFiles(store: Store, prefixes = ['articles/', 'exports/', 'feeds/']): Promise<Record<string, string>> {
+export async function publicFiles(
+  store: Store,
+  prefixes = ['articles/', 'exports/', 'feeds/'],
+): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const prefix of prefixes) {
     for await (const key of store.list(prefix)) {
@@ -24,7 +27,9 @@ export function maskTimestamps(text: string): string {
 }
 
 function changesAsSet(body: string): string {
-  const list = JSON.parse(body) as { changes: { seq: number; id: string; version: number; type: string; href: string }[] };
+  const list = JSON.parse(body) as {
+    changes: { seq: number; id: string; version: number; type: string; href: string }[];
+  };
   const seqs = list.changes.map((change) => change.seq);
   if (new Set(seqs).size !== seqs.length) throw new Error('changes.json repeats a seq');
   return JSON.stringify(list.changes.map(({ id, version, type, href }) => `${id}@${version} ${type} ${href}`).sort());

@@ -22,7 +22,8 @@ export const EXPECTED_SECURITY_HEADERS = {
 } as const;
 
 /** The landing page's header policy: what its <meta> tag says, and no framing. */
-export const EXPECTED_LANDING_CSP = /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/;
+export const EXPECTED_LANDING_CSP =
+  /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/;
 
 export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
   { method: 'GET', path: '/', answer: { file: 'index.html' }, cors: true, landingPage: true },
@@ -53,7 +54,10 @@ export const PUBLIC_REQUEST_CASES: PublicRequestCase[] = [
  * of that same site, both times.
  */
 export function redirectTargets(location: string, path: string): { atRoot: string; underPrefix: string } {
-  return { atRoot: new URL(location, `https://feeds.example.org${path}`).href, underPrefix: new URL(location, `https://example.org/ilo${path}`).href };
+  return {
+    atRoot: new URL(location, `https://feeds.example.org${path}`).href,
+    underPrefix: new URL(location, `https://example.org/ilo${path}`).href,
+  };
 }
 
 export function expectedRedirectTargets(lands: string): { atRoot: string; underPrefix: string } {

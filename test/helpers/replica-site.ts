@@ -72,7 +72,9 @@ export class SiteCopy {
 
   /** Leaves only these news pages listed in the sitemap (the other pages stay on disk). */
   async keepListed(paths: readonly string[]): Promise<void> {
-    await this.editSitemap((lines) => lines.filter((line) => !NEWS_PATH.test(locPath(line) ?? '') || paths.includes(locPath(line)!)));
+    await this.editSitemap((lines) =>
+      lines.filter((line) => !NEWS_PATH.test(locPath(line) ?? '') || paths.includes(locPath(line)!)),
+    );
   }
 
   /** Lists a page at the end of the second sitemap page, as Drupal lists a new node. */

@@ -45,7 +45,8 @@ export const VARIATION = {
   gbk: '/zh-hans/resource/news/外卖骑手职业安全培训在成都启动',
   keepDrop: '/resource/news/skills-pilot-helps-garment-workers-cambodia-move-technical-jobs',
   englishOnly: '/resource/news/just-transition-finance-platform-launched-international-labour-conference',
-  englishUnderChinesePath: '/zh-hans/resource/news/just-transition-finance-platform-launched-international-labour-conference',
+  englishUnderChinesePath:
+    '/zh-hans/resource/news/just-transition-finance-platform-launched-international-labour-conference',
 } as const;
 
 /** A page of the variation stories. */
@@ -56,7 +57,10 @@ export function variationPage(pathname: string): string {
 /** Pages of the other site states: a story found in Chinese first, broken pages. */
 export const VARIANT_STORY = {
   chineseFirstZh: { state: 'chinese-first', path: '/zh-hans/resource/news/西部地区职业培训券试点扩大覆盖范围' },
-  chineseFirstEn: { state: 'chinese-first', path: '/resource/news/vocational-training-voucher-pilot-expands-western-china' },
+  chineseFirstEn: {
+    state: 'chinese-first',
+    path: '/resource/news/vocational-training-voucher-pilot-expands-western-china',
+  },
   markupDrift: { state: 'broken', path: '/resource/news/labour-inspectors-viet-nam-trained-detect-forced-labour' },
   noTitle: { state: 'broken', path: '/resource/news/minimum-wage-consultations-begin-lao-pdr' },
   noBody: { state: 'broken', path: '/resource/news/palau-ratifies-maritime-labour-convention' },

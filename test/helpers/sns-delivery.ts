@@ -6,7 +6,8 @@ import type { MessagePerProtocol, NotificationMessage } from '../../functions/pi
 /** The text SNS gives the `sqs` protocol, from a body (raw delivery) or an envelope's Message. */
 export function sqsText(delivered: string): string {
   const parsed = JSON.parse(delivered) as Partial<MessagePerProtocol> & Record<string, unknown>;
-  if (typeof parsed.default !== 'string') throw new Error(`not a MessageStructure "json" message: ${delivered.slice(0, 80)}`);
+  if (typeof parsed.default !== 'string')
+    throw new Error(`not a MessageStructure "json" message: ${delivered.slice(0, 80)}`);
   return parsed.sqs ?? parsed.default;
 }
 

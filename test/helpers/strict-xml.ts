@@ -19,7 +19,8 @@ export function parseStrictXml(xml: string): XmlElement {
   });
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
-    for (const [name, attribute] of Object.entries(tag.attributes)) attributes[name] = typeof attribute === 'string' ? attribute : attribute.value;
+    for (const [name, attribute] of Object.entries(tag.attributes))
+      attributes[name] = typeof attribute === 'string' ? attribute : attribute.value;
     const element: XmlElement = { name: tag.name, attributes, children: [], text: '' };
     stack.at(-1)!.children.push(element);
     stack.push(element);

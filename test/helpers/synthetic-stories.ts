@@ -12,15 +12,26 @@ export const PUBLIC_URL = 'https://feeds.example.org';
 export function syntheticPage(lang: 'en' | 'zh', n: number, day: string, edit = ''): ExtractedArticle {
   const en = lang === 'en';
   return {
-    url: en ? `https://www.ilo.org/resource/news/story-${n}` : `https://www.ilo.org/zh-hans/resource/news/%E6%96%B0%E9%97%BB-${n}`,
+    url: en
+      ? `https://www.ilo.org/resource/news/story-${n}`
+      : `https://www.ilo.org/zh-hans/resource/news/%E6%96%B0%E9%97%BB-${n}`,
     lang,
     contentLanguage: lang,
     title: en ? `Story number ${n} about decent work${edit}` : `关于体面劳动的第${n}条新闻${edit}`,
     summary: en ? `Lead of story ${n}.` : `第${n}条新闻的导语。`,
     publishedAt: day,
     body: [],
-    markdown: (en ? `Paragraph of story ${n}, with [a link](https://www.ilo.org/x).\n\n` : `第${n}条新闻的段落。\n\n`).repeat(12).trim(),
-    tags: [{ kind: 'topic', slug: `topic-${n % 5}`, label: en ? `Topic ${n % 5}` : `主题${n % 5}`, url: `https://www.ilo.org/topics-and-sectors/topic-${n % 5}` }],
+    markdown: (en ? `Paragraph of story ${n}, with [a link](https://www.ilo.org/x).\n\n` : `第${n}条新闻的段落。\n\n`)
+      .repeat(12)
+      .trim(),
+    tags: [
+      {
+        kind: 'topic',
+        slug: `topic-${n % 5}`,
+        label: en ? `Topic ${n % 5}` : `主题${n % 5}`,
+        url: `https://www.ilo.org/topics-and-sectors/topic-${n % 5}`,
+      },
+    ],
     translations: [],
     layers: { title: 'site', body: 'site' },
   };
@@ -37,11 +48,20 @@ export async function storeSyntheticStory(
   const languages = options.languages ?? (n % 3 === 0 ? ['en'] : ['en', 'zh']);
   const pages = Object.fromEntries(languages.map((lang) => [lang, syntheticPage(lang, n, day, options.edit)]));
   const previous = await store.get(keys.articleMeta(`story-${n}`));
-  const { record } = composeRecord(`story-${n}`, pages, previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined, now);
+  const { record } = composeRecord(
+    `story-${n}`,
+    pages,
+    previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined,
+    now,
+  );
   const bodies = Object.fromEntries(Object.entries(pages).map(([lang, page]) => [lang, page.markdown]));
   await store.put(keys.articleMeta(record.id), stringifyJson(record), { contentType: CONTENT_TYPES.json });
-  await store.put(keys.fullArticle(record.id), stringifyJson(fullArticle(record, bodies)), { contentType: CONTENT_TYPES.json });
-  await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), { contentType: CONTENT_TYPES.json });
+  await store.put(keys.fullArticle(record.id), stringifyJson(fullArticle(record, bodies)), {
+    contentType: CONTENT_TYPES.json,
+  });
+  await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {
+    contentType: CONTENT_TYPES.json,
+  });
   return record;
 }
 

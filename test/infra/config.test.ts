@@ -5,12 +5,34 @@ const config = (context: Record<string, unknown>) => readConfig((key) => context
 
 describe('readConfig', () => {
   it('has secure, cheap defaults', () => {
-    expect(config({})).toEqual({ scheduleMinutes: 30, origin: 'https://www.ilo.org', contentMode: 'full', subscriberEmails: [], removalPolicy: 'retain', maxPerRun: 200, originRate: 1, heartbeatHours: 3, storyHeartbeatDays: 4 });
+    expect(config({})).toEqual({
+      scheduleMinutes: 30,
+      origin: 'https://www.ilo.org',
+      contentMode: 'full',
+      subscriberEmails: [],
+      removalPolicy: 'retain',
+      maxPerRun: 200,
+      originRate: 1,
+      heartbeatHours: 3,
+      storyHeartbeatDays: 4,
+    });
   });
 
   it('reads every value', () => {
     expect(
-      config({ schedule: '15 minutes', origin: 'https://mirror.example.org/', contentMode: 'summary', subscriberEmails: ['a@example.org', 'b@example.org'], alarmEmail: 'ops@example.org', userAgent: 'my-bot/1.0 (+https://example.org)', removalPolicy: 'destroy', maxPerRun: '50', originRate: '0', heartbeatHours: '6', storyHeartbeatDays: 2 }),
+      config({
+        schedule: '15 minutes',
+        origin: 'https://mirror.example.org/',
+        contentMode: 'summary',
+        subscriberEmails: ['a@example.org', 'b@example.org'],
+        alarmEmail: 'ops@example.org',
+        userAgent: 'my-bot/1.0 (+https://example.org)',
+        removalPolicy: 'destroy',
+        maxPerRun: '50',
+        originRate: '0',
+        heartbeatHours: '6',
+        storyHeartbeatDays: 2,
+      }),
     ).toEqual({
       scheduleMinutes: 15,
       origin: 'https://mirror.example.org',
@@ -31,11 +53,17 @@ describe('readConfig', () => {
     [{ schedule: 'hourly' }, "context 'schedule' must be a number of minutes from 5 to 1440, got 'hourly'"],
     [{ origin: 'ftp://x' }, "context 'origin' must be an http(s) origin like https://www.ilo.org, got 'ftp://x'"],
     [{ contentMode: 'teaser' }, "context 'contentMode' must be 'full' or 'summary', got 'teaser'"],
-    [{ subscriberEmails: 'a@example.org,not-an-email' }, "context 'subscriberEmails' has an invalid address: 'not-an-email'"],
+    [
+      { subscriberEmails: 'a@example.org,not-an-email' },
+      "context 'subscriberEmails' has an invalid address: 'not-an-email'",
+    ],
     [{ alarmEmail: 'ops' }, "context 'alarmEmail' is not an email address: 'ops'"],
     [{ removalPolicy: 'keep' }, "context 'removalPolicy' must be 'retain' or 'destroy', got 'keep'"],
     [{ maxPerRun: '0' }, "context 'maxPerRun' must be a whole number from 1 to 10000, got '0'"],
-    [{ schedule: '120', heartbeatHours: '3' }, "context 'heartbeatHours' must be a whole number of hours from 4 (two schedule intervals) to 168, got '3'"],
+    [
+      { schedule: '120', heartbeatHours: '3' },
+      "context 'heartbeatHours' must be a whole number of hours from 4 (two schedule intervals) to 168, got '3'",
+    ],
     [{ storyHeartbeatDays: '8' }, "context 'storyHeartbeatDays' must be a whole number of days from 1 to 7, got '8'"],
     [{ originRate: '-1' }, "context 'originRate' must be a number of requests per second from 0 to 20, got '-1'"],
     [{ userAgent: 'bot\u0007' }, "context 'userAgent' must be 8 to 300 printable ASCII characters"],

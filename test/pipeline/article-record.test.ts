@@ -7,8 +7,16 @@ const later = new Date('2026-11-26T10:00:00Z');
 
 describe('composeRecord', () => {
   it('makes a bilingual version 1 record with per-language fields and no empty keys', () => {
-    const en = article({ lang: 'en', tags: [{ kind: 'topic', slug: 'skills', label: 'Skills', url: 'https://www.ilo.org/topics-and-sectors/skills' }] });
-    const zh = article({ lang: 'zh', tags: [{ kind: 'topic', slug: 'skills', label: '技能', url: 'https://www.ilo.org/zh-hans/topics-and-sectors/skills' }] });
+    const en = article({
+      lang: 'en',
+      tags: [{ kind: 'topic', slug: 'skills', label: 'Skills', url: 'https://www.ilo.org/topics-and-sectors/skills' }],
+    });
+    const zh = article({
+      lang: 'zh',
+      tags: [
+        { kind: 'topic', slug: 'skills', label: '技能', url: 'https://www.ilo.org/zh-hans/topics-and-sectors/skills' },
+      ],
+    });
     const { record, change } = composeRecord('test-story', { en, zh }, undefined, now);
     expect(change).toBe('new');
     expect(record).toMatchObject({
@@ -30,7 +38,12 @@ describe('composeRecord', () => {
   });
 
   it('leaves out keys of a language the story lacks', () => {
-    const { record } = composeRecord('test-story', { en: article({ lang: 'en', summary: undefined, markdown: 'Body.' }) }, undefined, now);
+    const { record } = composeRecord(
+      'test-story',
+      { en: article({ lang: 'en', summary: undefined, markdown: 'Body.' }) },
+      undefined,
+      now,
+    );
     expect(record.languages).toEqual(['en']);
     expect(Object.keys(record.title)).toEqual(['en']);
     expect(Object.keys(record.url)).toEqual(['en']);
@@ -41,7 +54,13 @@ describe('composeRecord', () => {
     const first = composeRecord('test-story', { en: article({ lang: 'en' }) }, undefined, now).record;
     const again = composeRecord(
       'test-story',
-      { en: article({ lang: 'en', tags: [{ kind: 'topic', slug: 'x', label: 'X', url: 'https://www.ilo.org/x' }], image: { url: 'https://www.ilo.org/i.webp' } }) },
+      {
+        en: article({
+          lang: 'en',
+          tags: [{ kind: 'topic', slug: 'x', label: 'X', url: 'https://www.ilo.org/x' }],
+          image: { url: 'https://www.ilo.org/i.webp' },
+        }),
+      },
       first,
       later,
     );
@@ -65,20 +84,41 @@ describe('composeRecord', () => {
   });
 
   it('gives a date-only story the instant feeds give it, and keeps a date-time with its offset', () => {
-    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: '2025-05-05' }) }, undefined, now).record.publishedAt).toBe('2025-05-05T12:00:00Z');
-    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: '2024-11-12T10:00:00+01:00' }) }, undefined, now).record.publishedAt).toBe('2024-11-12T10:00:00+01:00');
+    expect(
+      composeRecord('s', { en: article({ lang: 'en', publishedAt: '2025-05-05' }) }, undefined, now).record.publishedAt,
+    ).toBe('2025-05-05T12:00:00Z');
+    expect(
+      composeRecord('s', { en: article({ lang: 'en', publishedAt: '2024-11-12T10:00:00+01:00' }) }, undefined, now)
+        .record.publishedAt,
+    ).toBe('2024-11-12T10:00:00+01:00');
     // A record stored before (date only) keeps its day when a new version is made without a page date.
-    const legacy = { ...composeRecord('s', { en: article({ lang: 'en' }) }, undefined, now).record, publishedAt: '2024-11-12' };
-    expect(composeRecord('s', { en: article({ lang: 'en', publishedAt: undefined, markdown: 'Edited.' }) }, legacy, later).record.publishedAt).toBe('2024-11-12T12:00:00Z');
+    const legacy = {
+      ...composeRecord('s', { en: article({ lang: 'en' }) }, undefined, now).record,
+      publishedAt: '2024-11-12',
+    };
+    expect(
+      composeRecord('s', { en: article({ lang: 'en', publishedAt: undefined, markdown: 'Edited.' }) }, legacy, later)
+        .record.publishedAt,
+    ).toBe('2024-11-12T12:00:00Z');
   });
 
-  it('keeps a Chinese page\'s alt text as the Chinese alt only when it is Chinese', () => {
+  it("keeps a Chinese page's alt text as the Chinese alt only when it is Chinese", () => {
     const image = (alt: string) => ({ url: 'https://www.ilo.org/sites/default/files/a.webp', alt, credit: '© ILO' });
     const en = article({ lang: 'en', image: image('Workers at a training') });
     // Drupal often shows the shared image's English alt on the Chinese page: that is no Chinese alt.
-    const copied = composeRecord('s', { en, zh: article({ lang: 'zh', image: image('Workers at a training') }) }, undefined, now).record;
+    const copied = composeRecord(
+      's',
+      { en, zh: article({ lang: 'zh', image: image('Workers at a training') }) },
+      undefined,
+      now,
+    ).record;
     expect(copied.image!.alt).toEqual({ en: 'Workers at a training' });
-    const translated = composeRecord('s', { en, zh: article({ lang: 'zh', image: image('参加培训的工人') }) }, undefined, now).record;
+    const translated = composeRecord(
+      's',
+      { en, zh: article({ lang: 'zh', image: image('参加培训的工人') }) },
+      undefined,
+      now,
+    ).record;
     expect(translated.image!.alt).toEqual({ en: 'Workers at a training', zh: '参加培训的工人' });
   });
 

@@ -12,16 +12,31 @@ import { SiteCopy } from '../helpers/replica-site.js';
 import { STORY, canonical, replicaPage } from '../helpers/replica.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
-const nested = (depth: number, tag: string, inner: string) => `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
+const nested = (depth: number, tag: string, inner: string) =>
+  `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
 const DEEP_TEXT = 'Deep inside, the story still says that apprentices earned more in the pilot provinces.';
 
 const seed = replicaPage(STORY.seedEn);
 const pages: Record<string, string> = {
-  'the body': seed.replace('<div class="ilo--richtext">', `<div class="ilo--richtext">${nested(10_000, 'div', `<p>${DEEP_TEXT}</p>`)}`),
-  'inline elements of the body': seed.replace('<div class="ilo--richtext">', `<div class="ilo--richtext"><p>${nested(10_000, 'span', DEEP_TEXT)}</p>`),
-  'quotes in the body': seed.replace('<div class="ilo--richtext">', `<div class="ilo--richtext">${nested(10_000, 'blockquote', DEEP_TEXT)}`),
-  'the title': seed.replace('<h1 class="ilo--hero-card--title">', `<h1 class="ilo--hero-card--title">${nested(10_000, 'span', 'Deep ')}`),
-  'the whole page': seed.replace(/<body([^>]*)>/, `<body$1>${'<div>'.repeat(10_000)}`).replace('</body>', `${'</div>'.repeat(10_000)}</body>`),
+  'the body': seed.replace(
+    '<div class="ilo--richtext">',
+    `<div class="ilo--richtext">${nested(10_000, 'div', `<p>${DEEP_TEXT}</p>`)}`,
+  ),
+  'inline elements of the body': seed.replace(
+    '<div class="ilo--richtext">',
+    `<div class="ilo--richtext"><p>${nested(10_000, 'span', DEEP_TEXT)}</p>`,
+  ),
+  'quotes in the body': seed.replace(
+    '<div class="ilo--richtext">',
+    `<div class="ilo--richtext">${nested(10_000, 'blockquote', DEEP_TEXT)}`,
+  ),
+  'the title': seed.replace(
+    '<h1 class="ilo--hero-card--title">',
+    `<h1 class="ilo--hero-card--title">${nested(10_000, 'span', 'Deep ')}`,
+  ),
+  'the whole page': seed
+    .replace(/<body([^>]*)>/, `<body$1>${'<div>'.repeat(10_000)}`)
+    .replace('</body>', `${'</div>'.repeat(10_000)}</body>`),
   'a body only the fallback finds': seed
     .replace(/<div class="ilo--richtext">[\s\S]*?<\/div>/, '<div class="moved-body"></div>')
     .replace('<div class="moved-body">', `<div class="moved-body">${nested(10_000, 'div', `<p>${DEEP_TEXT}</p>`)}`),
@@ -36,7 +51,10 @@ describe('10,000 nested elements', () => {
       expect(article.limits?.flattened).toBe(true);
     }
     // Markdown nests no deeper than the depth limit: a quote is at most that many ">" levels.
-    const deepestQuote = Math.max(0, ...article.markdown.split('\n').map((line) => /^(> ?)*/.exec(line)![0].replace(/ /g, '').length));
+    const deepestQuote = Math.max(
+      0,
+      ...article.markdown.split('\n').map((line) => /^(> ?)*/.exec(line)![0].replace(/ /g, '').length),
+    );
     expect(deepestQuote).toBeLessThanOrEqual(BODY_LIMITS.maxDepth);
   });
 
@@ -62,7 +80,9 @@ describe('10,000 nested elements', () => {
     const report = await pipelineHarness({ root: site.root }).run();
     expect(report.failed).toEqual([]);
     expect(report.newStories).toContain(SEED_ID);
-    expect(report.warnings).toContain(`body limit: ${canonical(STORY.seedEn)} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`);
+    expect(report.warnings).toContain(
+      `body limit: ${canonical(STORY.seedEn)} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`,
+    );
   });
 });
 
@@ -75,16 +95,26 @@ describe('a 6 MB page', () => {
   it('makes a story of at most 256 K characters of Markdown ending with a link to the rest, feeds of at most 48 K a story, and warnings', async () => {
     const site = await SiteCopy.create();
     cleanups.push(site.cleanup);
-    const paragraph = '<p>Workers in the pilot provinces <a href="/topics-and-sectors/skills">reported</a> that training <strong>improved</strong> their prospects, according to the survey of apprentices and employers.</p>\n';
-    await site.editPage(STORY.seedEn, (html) => html.replace('<div class="ilo--richtext">', `<div class="ilo--richtext">${paragraph.repeat(Math.ceil(6_000_000 / paragraph.length))}`));
+    const paragraph =
+      '<p>Workers in the pilot provinces <a href="/topics-and-sectors/skills">reported</a> that training <strong>improved</strong> their prospects, according to the survey of apprentices and employers.</p>\n';
+    await site.editPage(STORY.seedEn, (html) =>
+      html.replace(
+        '<div class="ilo--richtext">',
+        `<div class="ilo--richtext">${paragraph.repeat(Math.ceil(6_000_000 / paragraph.length))}`,
+      ),
+    );
     const harness = pipelineHarness({ root: site.root });
 
     const report = await harness.run();
 
     expect(report.newStories).toContain(SEED_ID);
-    const exported = JSON.parse((await harness.store.get(`exports/v1/articles/${SEED_ID}.json`))!.body) as { markdown: { en: string } };
+    const exported = JSON.parse((await harness.store.get(`exports/v1/articles/${SEED_ID}.json`))!.body) as {
+      markdown: { en: string };
+    };
     expect(exported.markdown.en.length).toBeLessThanOrEqual(BODY_LIMITS.maxSize + 1000);
-    expect(exported.markdown.en.endsWith(`[The story continues on www.ilo.org](${canonical(STORY.seedEn)})`)).toBe(true);
+    expect(exported.markdown.en.endsWith(`[The story continues on www.ilo.org](${canonical(STORY.seedEn)})`)).toBe(
+      true,
+    );
     const markdownFile = (await harness.store.get(`articles/${SEED_ID}/en.md`))!.body;
     expect(markdownFile.length).toBeLessThan(BODY_LIMITS.maxSize + 4000);
     for (const key of ['feeds/en/rss.xml', 'feeds/en/atom.xml', 'feeds/en/feed.json']) {
@@ -121,17 +151,27 @@ describe('a 300 K title, lead and image text', () => {
     const report = await harness.run();
 
     expect(report.newStories).toContain(SEED_ID);
-    const record = JSON.parse((await harness.store.get(`articles/${SEED_ID}/meta.json`))!.body) as { title: { en: string }; summary: { en: string }; image: { alt: { en: string } } };
+    const record = JSON.parse((await harness.store.get(`articles/${SEED_ID}/meta.json`))!.body) as {
+      title: { en: string };
+      summary: { en: string };
+      image: { alt: { en: string } };
+    };
     expect(record.title.en.length).toBeLessThanOrEqual(FIELD_LIMITS.title);
     // Cut at a word: only whole words before the ellipsis.
-    const wholeWords = (text: string, words: string[]) => text.endsWith('…') && text.slice(0, -1).split(' ').every((word) => words.includes(word));
+    const wholeWords = (text: string, words: string[]) =>
+      text.endsWith('…') &&
+      text
+        .slice(0, -1)
+        .split(' ')
+        .every((word) => words.includes(word));
     expect(wholeWords(record.title.en, ['Decent', 'work', 'for', 'all']), record.title.en.slice(-40)).toBe(true);
     expect(record.summary.en.length).toBeLessThanOrEqual(FIELD_LIMITS.summary);
     expect(wholeWords(record.summary.en, ['Apprentices', 'earned', 'more']), record.summary.en.slice(-40)).toBe(true);
     expect(record.image.alt.en.length).toBeLessThanOrEqual(FIELD_LIMITS.imageAlt);
     // Every public file of the story, and every feed (50 items each), holds the fields once or a few times.
     for await (const key of harness.store.list('')) {
-      if (/^(articles|feeds|exports)\/|^index\.html$/.test(key)) expect((await harness.store.get(key))!.body.length, key).toBeLessThan(60_000);
+      if (/^(articles|feeds|exports)\/|^index\.html$/.test(key))
+        expect((await harness.store.get(key))!.body.length, key).toBeLessThan(60_000);
     }
     expect(report.warnings).toEqual(
       expect.arrayContaining([

@@ -38,13 +38,18 @@ describe('a page nesting 50,000 elements', () => {
   });
 
   it('in a sitemap: the XML DOM is bounded too, and the document still parses', () => {
-    const doc = parseXml(`<?xml version="1.0"?><urlset>${'<x>'.repeat(DEEP)}<loc>https://www.ilo.org/a</loc>${'</x>'.repeat(DEEP)}</urlset>`);
+    const doc = parseXml(
+      `<?xml version="1.0"?><urlset>${'<x>'.repeat(DEEP)}<loc>https://www.ilo.org/a</loc>${'</x>'.repeat(DEEP)}</urlset>`,
+    );
     expect(depthOf(doc)).toBeLessThanOrEqual(MAX_PARSE_DEPTH + 1);
     expect(textOf(doc)).toBe('https://www.ilo.org/a');
   });
 
   it('in the body of a story: the story is extracted with its title and the deepest text', async () => {
-    const page = replicaPage(STORY.seedEn).replace('<div class="ilo--richtext">', `<div class="ilo--richtext"><p>${'<span>'.repeat(DEEP)}Deep inside the page.</p>`);
+    const page = replicaPage(STORY.seedEn).replace(
+      '<div class="ilo--richtext">',
+      `<div class="ilo--richtext"><p>${'<span>'.repeat(DEEP)}Deep inside the page.</p>`,
+    );
     const article = await extractArticle(page, { url: canonical(STORY.seedEn), lang: 'en' });
     expect(article.title).toContain('ILO partners with Microsoft');
     expect(article.markdown).toContain('Deep inside the page.');
@@ -58,7 +63,8 @@ describe('boundNesting', () => {
   });
 
   it('follows the parser: implied closes, void elements and raw text do not count as depth', () => {
-    const within = (html: string, maxDepth: number) => expect(boundNesting(html, { xmlMode: false, maxDepth })).toBe(html);
+    const within = (html: string, maxDepth: number) =>
+      expect(boundNesting(html, { xmlMode: false, maxDepth })).toBe(html);
     within('<p>a<p>b<p>c<p>d<p>e<p>f', 2);
     within('<ul><li>a<li>b<li>c<li>d</ul><table><tr><td>a<td>b<tr><td>c<td>d</table>', 4);
     within('<div><br><br><img><img><input><hr><br><br><br>x</div>', 1);
@@ -66,10 +72,14 @@ describe('boundNesting', () => {
   });
 
   it('replaces start tags beyond the bound with a space, and leaves out end tags that close nothing', () => {
-    expect(boundNesting('<div><div><div><div>x</div></div></div></div>', { xmlMode: false, maxDepth: 2 })).toBe('<div><div> x</div></div> ');
+    expect(boundNesting('<div><div><div><div>x</div></div></div></div>', { xmlMode: false, maxDepth: 2 })).toBe(
+      '<div><div> x</div></div> ',
+    );
     // A run of tags cut one after the other is one space, not one space each.
     expect(boundNesting(`${'<b>'.repeat(10)}x`, { xmlMode: false, maxDepth: 2 })).toBe('<b><b> x');
-    expect(boundNesting('<b>x</b><i>y</i></i  ></span></b>z</p>', { xmlMode: false, maxDepth: 1 })).toBe('<b>x</b><i>y</i> z</p>');
+    expect(boundNesting('<b>x</b><i>y</i></i  ></span></b>z</p>', { xmlMode: false, maxDepth: 1 })).toBe(
+      '<b>x</b><i>y</i> z</p>',
+    );
     expect(boundNesting('<a><b><c/><c/></b></a>', { xmlMode: true, maxDepth: 1 })).toBe('<a> <c/><c/> </a>'); // a self-closed XML element opens nothing
   });
 

@@ -19,7 +19,11 @@ function publisher(store: Store, notifier: RecordingNotifier, at = 0) {
   const ports: PipelinePorts = {
     store,
     notifier,
-    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('publish fetches nothing');
+      },
+    },
     clock: { now: () => new Date(T0 + at) },
     tokens: testTokens(),
     logger: silentLogger,
@@ -43,7 +47,7 @@ async function queued(store: Store): Promise<string[]> {
 }
 
 describe('a claim whose reply was lost', () => {
-  it('is read back, found to be this run\'s, and the version is notified', async () => {
+  it("is read back, found to be this run's, and the version is notified", async () => {
     const store = new RetriedCreateStore();
     await storeSyntheticStory(store, 1, '2025-05-05');
     const notifier = new RecordingNotifier();
@@ -60,7 +64,10 @@ describe('a send whose record failed', () => {
     await storeSyntheticStory(store, 1, '2025-05-05');
     const notifier = new RecordingNotifier();
     let claimWrites = 0;
-    const faulty = new FaultyStore(store, { trigger: { match: (op) => op.kind === 'put' && op.key === CLAIM && ++claimWrites === 2 }, mode: 'fail' });
+    const faulty = new FaultyStore(store, {
+      trigger: { match: (op) => op.kind === 'put' && op.key === CLAIM && ++claimWrites === 2 },
+      mode: 'fail',
+    });
     expect((await publisher(faulty, notifier)).notificationsSent).toBe(1);
     expect(faulty.hit).toBeDefined();
     expect(notifier.keys()).toEqual(['story-1@1']);
@@ -74,11 +81,17 @@ describe('a send whose record failed', () => {
       await storeSyntheticStory(store, 1, '2025-05-05');
       const notifier = new RecordingNotifier({ canTell });
       let claimWrites = 0;
-      const crashing = new FaultyStore(store, { trigger: { match: (op) => op.kind === 'put' && op.key === CLAIM && ++claimWrites === 2 }, mode: 'crash-before' });
+      const crashing = new FaultyStore(store, {
+        trigger: { match: (op) => op.kind === 'put' && op.key === CLAIM && ++claimWrites === 2 },
+        mode: 'crash-before',
+      });
       const crashed = publisher(crashing, notifier);
       // The store fails from there on: recording the send fails every retry and is reported; the
       // outbox entry stays either way (kept for the outbox notifier; its delete fails for SNS's).
-      if (canTell) expect((await crashed).warnings).toEqual([expect.stringMatching(/^notification record: story-1@1 was sent as MessageId message-1, but /)]);
+      if (canTell)
+        expect((await crashed).warnings).toEqual([
+          expect.stringMatching(/^notification record: story-1@1 was sent as MessageId message-1, but /),
+        ]);
       else await expect(crashed).rejects.toThrow(/injected fault/);
       expect(notifier.keys()).toEqual(['story-1@1']);
 
@@ -94,7 +107,9 @@ describe('a send whose record failed', () => {
         const later = await publisher(store, notifier, CLAIM_LEASE_MS + 60_000);
         expect(later.notificationsSent).toBe(1);
         expect(notifier.keys()).toEqual(['story-1@1', 'story-1@1']);
-        expect(new Set(notifier.sent.map((m) => m.MessageAttributes.dedupeKey!.StringValue))).toEqual(new Set(['story-1@1']));
+        expect(new Set(notifier.sent.map((m) => m.MessageAttributes.dedupeKey!.StringValue))).toEqual(
+          new Set(['story-1@1']),
+        );
       }
       expect((await publisher(store, notifier, 2 * CLAIM_LEASE_MS)).notificationsSent).toBe(0);
     }
@@ -144,13 +159,28 @@ describe('a send whose record keeps failing', () => {
     expect(notifier.keys()).toEqual(['story-1@1']);
   });
 
-  it('found sent under another run\'s claim: reported, kept queued, and recorded by the next run', async () => {
+  it("found sent under another run's claim: reported, kept queued, and recorded by the next run", async () => {
     const store = new ClaimRecordFails();
     await storeSyntheticStory(store, 1, '2025-05-05');
     // Another run claimed and sent it, and stopped before recording the send.
-    await store.put(CLAIM, JSON.stringify({ id: 'story-1', version: 1, token: 'another-run', claimedAt: new Date(T0).toISOString() }), { contentType: 'application/json' });
+    await store.put(
+      CLAIM,
+      JSON.stringify({ id: 'story-1', version: 1, token: 'another-run', claimedAt: new Date(T0).toISOString() }),
+      { contentType: 'application/json' },
+    );
     const notifier = new RecordingNotifier();
-    const ports: PipelinePorts = { store: new MemoryStore(), notifier, fetcher: { fetch: async () => { throw new Error('unused'); } }, clock: { now: () => new Date(T0) }, tokens: testTokens(), logger: silentLogger };
+    const ports: PipelinePorts = {
+      store: new MemoryStore(),
+      notifier,
+      fetcher: {
+        fetch: async () => {
+          throw new Error('unused');
+        },
+      },
+      clock: { now: () => new Date(T0) },
+      tokens: testTokens(),
+      logger: silentLogger,
+    };
     await storeSyntheticStory(ports.store, 1, '2025-05-05');
     await publishPending(ports, SETTINGS);
     expect(notifier.keys()).toEqual(['story-1@1']);
@@ -171,12 +201,19 @@ describe('a claim another run holds', () => {
   it('is left to it while its lease lasts, then taken over and sent once', async () => {
     const store = new MemoryStore();
     await storeSyntheticStory(store, 1, '2025-05-05');
-    await store.put(CLAIM, JSON.stringify({ id: 'story-1', version: 1, token: 'another-run', claimedAt: new Date(T0).toISOString() }), { contentType: 'application/json' });
+    await store.put(
+      CLAIM,
+      JSON.stringify({ id: 'story-1', version: 1, token: 'another-run', claimedAt: new Date(T0).toISOString() }),
+      { contentType: 'application/json' },
+    );
     const notifier = new RecordingNotifier({ canTell: false });
     expect(await publisher(store, notifier, 60_000)).toMatchObject({ notificationsSent: 0, notificationsWaiting: 1 });
     expect(notifier.sent).toEqual([]);
     expect(await queued(store)).toHaveLength(1);
-    expect(await publisher(store, notifier, CLAIM_LEASE_MS + 1000)).toMatchObject({ notificationsSent: 1, notificationsWaiting: 0 });
+    expect(await publisher(store, notifier, CLAIM_LEASE_MS + 1000)).toMatchObject({
+      notificationsSent: 1,
+      notificationsWaiting: 0,
+    });
     expect(notifier.keys()).toEqual(['story-1@1']);
     expect(await queued(store)).toEqual([]);
   });
@@ -184,7 +221,9 @@ describe('a claim another run holds', () => {
   it('counts as sent when written before claims carried a token', async () => {
     const store = new MemoryStore();
     await storeSyntheticStory(store, 1, '2025-05-05');
-    await store.put(CLAIM, JSON.stringify({ id: 'story-1', version: 1, claimedAt: new Date(T0).toISOString() }), { contentType: 'application/json' });
+    await store.put(CLAIM, JSON.stringify({ id: 'story-1', version: 1, claimedAt: new Date(T0).toISOString() }), {
+      contentType: 'application/json',
+    });
     const notifier = new RecordingNotifier();
     expect(await publisher(store, notifier)).toMatchObject({ notificationsSent: 0, notificationsSkipped: 1 });
     expect(notifier.sent).toEqual([]);

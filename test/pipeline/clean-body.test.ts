@@ -41,7 +41,7 @@ describe('cleanBody: nothing executable or hostile survives', () => {
     );
   });
 
-  it("links the video a Drupal oEmbed frame names, not the frame", () => {
+  it('links the video a Drupal oEmbed frame names, not the frame', () => {
     const { html } = clean(
       '<iframe src="/media/oembed?url=https%3A//www.youtube.com/watch%3Fv%3DabcDEF12345&amp;max_width=0" title="Voices"></iframe>' +
         '<iframe src="/media/oembed?url=javascript:alert(1)"></iframe>',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanLine, cleanText, countWords, detectLanguage, truncate } from '../../functions/pipeline/text/clean-text.js';
+import {
+  cleanLine,
+  cleanText,
+  countWords,
+  detectLanguage,
+  truncate,
+} from '../../functions/pipeline/text/clean-text.js';
 
 describe('cleanText', () => {
   it('removes control characters, lone surrogates and noncharacters, keeps CJK and emoji', () => {
@@ -16,8 +22,12 @@ describe('cleanText', () => {
 
 describe('detectLanguage', () => {
   it('tells Chinese text with Latin acronyms from English text', () => {
-    expect(detectLanguage('国际劳工组织与微软合作，在中国举办了AI-VIBES系列网络研讨会，近300名TVET教师参加。')).toBe('zh');
-    expect(detectLanguage('The ILO and Microsoft are building the capacity of TVET teachers and trainers in China.')).toBe('en');
+    expect(detectLanguage('国际劳工组织与微软合作，在中国举办了AI-VIBES系列网络研讨会，近300名TVET教师参加。')).toBe(
+      'zh',
+    );
+    expect(
+      detectLanguage('The ILO and Microsoft are building the capacity of TVET teachers and trainers in China.'),
+    ).toBe('en');
     expect(detectLanguage('ok')).toBe('unknown');
   });
 });

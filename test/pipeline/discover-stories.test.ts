@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { selectCandidates } from '../../functions/pipeline/discover/discover-stories.js';
-import { type DiscoveryState, countPending, emptyDiscoveryState, isSetAside, markHandled, mergeDiscoveryStates } from '../../functions/pipeline/discover/discovery-state.js';
+import {
+  type DiscoveryState,
+  countPending,
+  emptyDiscoveryState,
+  isSetAside,
+  markHandled,
+  mergeDiscoveryStates,
+} from '../../functions/pipeline/discover/discovery-state.js';
 import { parseNewsListing } from '../../functions/pipeline/discover/news-listing.js';
 import { parseSitemap } from '../../functions/pipeline/discover/sitemap.js';
 import { STORY, canonical, replicaPage } from '../helpers/replica.js';
@@ -11,7 +18,10 @@ describe('parseSitemap', () => {
   it('reads the index and its pages, with lastmod as ISO', () => {
     const index = parseSitemap(readFileSync(`${REPLICA_SITE}/sitemap.xml`, 'utf8'));
     expect(index.kind).toBe('index');
-    expect(index.entries.map((e) => e.loc)).toEqual(['https://www.ilo.org/sitemap.xml?page=1', 'https://www.ilo.org/sitemap.xml?page=2']);
+    expect(index.entries.map((e) => e.loc)).toEqual([
+      'https://www.ilo.org/sitemap.xml?page=1',
+      'https://www.ilo.org/sitemap.xml?page=2',
+    ]);
     const page = parseSitemap(readFileSync(`${REPLICA_SITE}/sitemap.page-1.xml`, 'utf8'));
     expect(page.kind).toBe('urlset');
     expect(page.entries).toContainEqual({ loc: canonical(STORY.seedEn), lastmod: '2024-11-12T10:04:31+01:00' });
@@ -24,7 +34,10 @@ describe('parseSitemap', () => {
 
 describe('parseNewsListing', () => {
   it('reads story links and their unix-seconds dates from the cards', () => {
-    const entries = parseNewsListing(replicaPage('/resource/news/all-news-recent'), 'https://www.ilo.org/resource/news/all-news-recent');
+    const entries = parseNewsListing(
+      replicaPage('/resource/news/all-news-recent'),
+      'https://www.ilo.org/resource/news/all-news-recent',
+    );
     expect(entries.map((e) => e.loc)).toContain(canonical(STORY.seedEn));
     expect(entries.find((e) => e.loc === canonical(STORY.seedEn))?.lastmod?.slice(0, 10)).toBe('2024-11-12');
     expect(entries.every((e) => e.loc.startsWith('https://www.ilo.org/resource/news/'))).toBe(true);
@@ -67,7 +80,10 @@ describe('selectCandidates', () => {
       ['https://www.ilo.org/resource/news/b', 'en', '2025-01-02'],
       ['https://www.ilo.org/resource/news/c', 'en', '2025-01-03'],
     ]);
-    expect(selectCandidates(state, true, options).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/c', 'https://www.ilo.org/resource/news/b']);
+    expect(selectCandidates(state, true, options).map((c) => c.url)).toEqual([
+      'https://www.ilo.org/resource/news/c',
+      'https://www.ilo.org/resource/news/b',
+    ]);
     expect(isSetAside(state.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);
     expect(countPending(state)).toEqual({ pending: 3, setAside: 1 });
     expect(selectCandidates(state, false, options)).toHaveLength(2); // c and b are still pending until ingested
@@ -90,7 +106,9 @@ describe('selectCandidates', () => {
     const first = selectCandidates(state, false, { ...options, backfill: true, max: 1 });
     expect(first.map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/b']);
     markHandled(state, first[0]!.url, 'en', 'ingested');
-    expect(selectCandidates(state, false, { ...options, backfill: true, max: 1 }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
+    expect(selectCandidates(state, false, { ...options, backfill: true, max: 1 }).map((c) => c.url)).toEqual([
+      'https://www.ilo.org/resource/news/a',
+    ]);
     expect(Object.values(state.urls).some((u) => u.outcome === 'baseline')).toBe(false);
   });
 
@@ -99,18 +117,29 @@ describe('selectCandidates', () => {
       ['https://www.ilo.org/resource/news/a', 'en', '2024-12-31T23:00:00Z'],
       ['https://www.ilo.org/resource/news/b', 'en', '2025-01-02'],
     ]);
-    expect(selectCandidates(state, false, { ...options, since: '2025-01-01' }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/b']);
+    expect(selectCandidates(state, false, { ...options, since: '2025-01-01' }).map((c) => c.url)).toEqual([
+      'https://www.ilo.org/resource/news/b',
+    ]);
     expect(isSetAside(state.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);
     markHandled(state, 'https://www.ilo.org/resource/news/b', 'en', 'ingested');
-    expect(selectCandidates(state, false, { ...options, since: '2024-06-01' }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
+    expect(selectCandidates(state, false, { ...options, since: '2024-06-01' }).map((c) => c.url)).toEqual([
+      'https://www.ilo.org/resource/news/a',
+    ]);
   });
 
   it('reads pages an earlier version marked "baseline" as set aside and still pending', () => {
     const state = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
-    state.urls['https://www.ilo.org/resource/news/a'] = { lang: 'en', lastmod: '2025-01-01', handled: '2025-01-01', outcome: 'baseline' };
+    state.urls['https://www.ilo.org/resource/news/a'] = {
+      lang: 'en',
+      lastmod: '2025-01-01',
+      handled: '2025-01-01',
+      outcome: 'baseline',
+    };
     expect(countPending(state)).toEqual({ pending: 1, setAside: 1 });
     expect(selectCandidates(state, false, options)).toEqual([]);
-    expect(selectCandidates(state, false, { ...options, backfill: true }).map((c) => c.url)).toEqual(['https://www.ilo.org/resource/news/a']);
+    expect(selectCandidates(state, false, { ...options, backfill: true }).map((c) => c.url)).toEqual([
+      'https://www.ilo.org/resource/news/a',
+    ]);
   });
 });
 
@@ -128,15 +157,27 @@ describe('mergeDiscoveryStates', () => {
     ]);
     markHandled(ours, 'https://www.ilo.org/resource/news/b', 'en', 'ingested');
     const merged = mergeDiscoveryStates(theirs, ours);
-    expect(merged.urls['https://www.ilo.org/resource/news/a']).toMatchObject({ lastmod: '2025-01-02', handled: '2025-01-02', outcome: 'ingested' });
-    expect(merged.urls['https://www.ilo.org/resource/news/b']).toMatchObject({ handled: '2025-01-01', outcome: 'ingested' });
+    expect(merged.urls['https://www.ilo.org/resource/news/a']).toMatchObject({
+      lastmod: '2025-01-02',
+      handled: '2025-01-02',
+      outcome: 'ingested',
+    });
+    expect(merged.urls['https://www.ilo.org/resource/news/b']).toMatchObject({
+      handled: '2025-01-01',
+      outcome: 'ingested',
+    });
     expect(merged.urls['https://www.ilo.org/resource/news/c']).toMatchObject({ lastmod: '2025-01-03' });
     expect(merged.urls['https://www.ilo.org/resource/news/c']!.handled).toBeUndefined();
   });
 
   it('keeps a page set aside by either run pending and set aside', () => {
     const theirs = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
-    theirs.urls['https://www.ilo.org/resource/news/a'] = { lang: 'en', lastmod: '2025-01-01', handled: '2025-01-01', outcome: 'baseline' };
+    theirs.urls['https://www.ilo.org/resource/news/a'] = {
+      lang: 'en',
+      lastmod: '2025-01-01',
+      handled: '2025-01-01',
+      outcome: 'baseline',
+    };
     const ours = stateWith([['https://www.ilo.org/resource/news/a', 'en', '2025-01-01']]);
     const merged = mergeDiscoveryStates(theirs, ours);
     expect(isSetAside(merged.urls['https://www.ilo.org/resource/news/a']!)).toBe(true);

@@ -5,7 +5,10 @@ import { STORY, canonical, replicaPage } from '../helpers/replica.js';
 
 const seedText = readFileSync(new URL('../fixtures/ilo-replica/seed-story.txt', import.meta.url), 'utf8');
 // The seed is the visible text of the real page: eyebrow, title, intro, the language line, the body, a trailing field.
-const seedLines = seedText.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+const seedLines = seedText
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '');
 const seedTitle = seedLines[1]!;
 const seedIntro = seedLines[2]!;
 const seedParagraphs = seedLines.slice(4, -1);
@@ -16,9 +19,29 @@ async function extract(pathname: string, lang: 'en' | 'zh') {
 
 // Page chrome of the replica: none of it may reach a story's Markdown.
 const CHROME = [
-  'Skip to main content', 'Facebook', 'Linkedin', 'LinkedIn', 'Related news', 'cookie', 'Cookie', 'Previously posted',
-  'Content also available', 'Subscribe', 'Morillons', 'drupalSettings', 'gtag', 'googletagmanager', 'Global Coalition for Social Justice',
-  'Learn more', 'Accept all', 'Français', 'Español', 'Newsletter', '© 1996', 'Youth employment rebounds', 'Survey shows gains',
+  'Skip to main content',
+  'Facebook',
+  'Linkedin',
+  'LinkedIn',
+  'Related news',
+  'cookie',
+  'Cookie',
+  'Previously posted',
+  'Content also available',
+  'Subscribe',
+  'Morillons',
+  'drupalSettings',
+  'gtag',
+  'googletagmanager',
+  'Global Coalition for Social Justice',
+  'Learn more',
+  'Accept all',
+  'Français',
+  'Español',
+  'Newsletter',
+  '© 1996',
+  'Youth employment rebounds',
+  'Survey shows gains',
 ];
 
 describe('extractArticle on the seed story (English)', async () => {
@@ -111,20 +134,28 @@ describe('extractArticle on a table with images', async () => {
   const article = await extract(STORY.tableEn, 'en');
 
   it('writes the table as a GFM table', async () => {
-    expect(article.markdown).toMatch(/^\| Province \| Apprentices surveyed \| Completion rate \(%\) \| Employed six months after completion \(%\) \|$/m);
+    expect(article.markdown).toMatch(
+      /^\| Province \| Apprentices surveyed \| Completion rate \(%\) \| Employed six months after completion \(%\) \|$/m,
+    );
     expect(article.markdown).toMatch(/^\| --- \| --- \| --- \| --- \|$/m);
     expect(article.markdown).toMatch(/^\| Guangdong \| 1,240 \| 91\.2 \| 86\.5 \|$/m);
   });
 
   it('keeps each image with its alt text, its caption and its credit exactly once', async () => {
-    expect(article.markdown).toContain('![Two apprentices in protective gear practise welding in a workshop](https://www.ilo.org/sites/default/files/styles/large/public/2025-02/apprentices-welding-foshan.webp?itok=Qm3vX9aL)');
+    expect(article.markdown).toContain(
+      '![Two apprentices in protective gear practise welding in a workshop](https://www.ilo.org/sites/default/files/styles/large/public/2025-02/apprentices-welding-foshan.webp?itok=Qm3vX9aL)',
+    );
     expect(article.markdown.match(/© ILO\/Marcel Crozet/g)).toHaveLength(1);
     expect(article.markdown.match(/© ILO\/Liu Yang/g)).toHaveLength(1);
-    expect(article.markdown).toMatch(/_Apprentices practise welding at a training centre in Foshan, Guangdong province\. © ILO\/Marcel Crozet_/);
+    expect(article.markdown).toMatch(
+      /_Apprentices practise welding at a training centre in Foshan, Guangdong province\. © ILO\/Marcel Crozet_/,
+    );
   });
 
   it('takes the hero image as the lead image, with alt text and credit', async () => {
-    expect(article.image?.url).toMatch(/^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-02\/apprentices-workshop-guangdong\.webp/);
+    expect(article.image?.url).toMatch(
+      /^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-02\/apprentices-workshop-guangdong\.webp/,
+    );
     expect(article.image?.alt).toBe('Apprentices in blue overalls at a workshop bench');
     expect(article.image?.credit).toBe('© ILO/Marcel Crozet');
   });
@@ -171,10 +202,13 @@ describe('extractArticle when the design-system markup is missing', () => {
   });
 
   it('yields an empty body rather than chrome when there is no content at all', async () => {
-    const article = await extractArticle('<html><body><nav><a href="/">Home</a></nav><footer>Footer</footer></body></html>', {
-      url: 'https://www.ilo.org/resource/news/empty',
-      lang: 'en',
-    });
+    const article = await extractArticle(
+      '<html><body><nav><a href="/">Home</a></nav><footer>Footer</footer></body></html>',
+      {
+        url: 'https://www.ilo.org/resource/news/empty',
+        lang: 'en',
+      },
+    );
     expect(article.markdown).toBe('');
     expect(article.title).toBe('');
   });

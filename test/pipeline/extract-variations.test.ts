@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../functions/adapters/http/decode-body.js';
 import { type ExtractedArticle, extractArticle } from '../../functions/pipeline/extract/extract-article.js';
 import { composeRecord, contentHash } from '../../functions/pipeline/record/article-record.js';
-import { STORY, VARIANTS, VARIANT_STORY, VARIATION, canonical, replicaPage, variantPage, variationPage } from '../helpers/replica.js';
+import {
+  STORY,
+  VARIANTS,
+  VARIANT_STORY,
+  VARIATION,
+  canonical,
+  replicaPage,
+  variantPage,
+  variationPage,
+} from '../helpers/replica.js';
 
 const MIRROR = 'http://127.0.0.1:4321';
 
@@ -23,9 +32,26 @@ const variant = (v: { state: string; path: string }) => extract(variantPage(v), 
 
 // Page chrome of the variation pages: none of it may reach a body.
 const CHROME = [
-  'Skip to main content', 'Global Coalition', 'Learn more', 'Facebook', 'Linkedin', 'Related news', 'cookies', 'Cookie',
-  'Content also available', 'Previously posted', 'Morillons', 'newsletter', 'drupalSettings', 'gtm', '© 1996',
-  '社会正义全球联盟', '相关新闻', '内容还有', '订阅', '跳转到主要内容',
+  'Skip to main content',
+  'Global Coalition',
+  'Learn more',
+  'Facebook',
+  'Linkedin',
+  'Related news',
+  'cookies',
+  'Cookie',
+  'Content also available',
+  'Previously posted',
+  'Morillons',
+  'newsletter',
+  'drupalSettings',
+  'gtm',
+  '© 1996',
+  '社会正义全球联盟',
+  '相关新闻',
+  '内容还有',
+  '订阅',
+  '跳转到主要内容',
 ];
 function expectNoChrome(markdown: string, label: string): void {
   for (const chrome of CHROME) expect(markdown, `${label}: ${chrome}`).not.toContain(chrome);
@@ -35,10 +61,25 @@ describe('6. each translation link source alone', () => {
   it.each([
     ['hreflang alternates only', VARIATION.hreflangOnlyEn, VARIATION.hreflangOnlyZh, 'hreflang'],
     ['hreflang alternates only (Chinese page)', VARIATION.hreflangOnlyZh, VARIATION.hreflangOnlyEn, 'hreflang'],
-    ['"Content also available in:" only', VARIATION.alsoAvailableOnlyEn, VARIATION.alsoAvailableOnlyZh, 'also-available'],
-    ['"内容还有以下语言版本：" only (Chinese page)', VARIATION.alsoAvailableOnlyZh, VARIATION.alsoAvailableOnlyEn, 'also-available'],
+    [
+      '"Content also available in:" only',
+      VARIATION.alsoAvailableOnlyEn,
+      VARIATION.alsoAvailableOnlyZh,
+      'also-available',
+    ],
+    [
+      '"内容还有以下语言版本：" only (Chinese page)',
+      VARIATION.alsoAvailableOnlyZh,
+      VARIATION.alsoAvailableOnlyEn,
+      'also-available',
+    ],
     ['the language menu inside <template> only', VARIATION.menuOnlyEn, VARIATION.menuOnlyZh, 'language-menu'],
-    ['the language menu inside <template> only (Chinese page)', VARIATION.menuOnlyZh, VARIATION.menuOnlyEn, 'language-menu'],
+    [
+      'the language menu inside <template> only (Chinese page)',
+      VARIATION.menuOnlyZh,
+      VARIATION.menuOnlyEn,
+      'language-menu',
+    ],
   ])('%s', async (_, from, to, source) => {
     const article = await page(from);
     const twinLang = to.startsWith('/zh-hans/') ? 'zh' : 'en';
@@ -61,7 +102,9 @@ describe('7. candidates that are not really that language', () => {
 
   it('offers the menu links of an English-only story only as least-trusted candidates', async () => {
     const article = await page(VARIATION.englishOnly);
-    expect(article.translations).toEqual([{ lang: 'zh', url: canonical(VARIATION.englishUnderChinesePath), source: 'language-menu' }]);
+    expect(article.translations).toEqual([
+      { lang: 'zh', url: canonical(VARIATION.englishUnderChinesePath), source: 'language-menu' },
+    ]);
   });
 });
 
@@ -72,14 +115,20 @@ describe('8. a page with no head tags at all', () => {
     const article = await page(VARIATION.noHead);
     expect(article).toMatchObject({
       title: 'ILO and Mongolia sign new Decent Work Country Programme',
-      summary: 'The programme sets out joint priorities for employment, social protection and labour rights in Mongolia until 2029.',
+      summary:
+        'The programme sets out joint priorities for employment, social protection and labour rights in Mongolia until 2029.',
       publishedAt: '2025-01-27',
       contentLanguage: 'en',
       layers: { title: 'site', body: 'site' },
-      image: { alt: 'Representatives of the Government, employers, workers and the ILO sign the programme in Ulaanbaatar', credit: '© ILO/Batbayar Dorj' },
+      image: {
+        alt: 'Representatives of the Government, employers, workers and the ILO sign the programme in Ulaanbaatar',
+        credit: '© ILO/Batbayar Dorj',
+      },
     });
     expect(article.declaredCanonical).toBeUndefined();
-    expect(article.image?.url).toMatch(/^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-01\/dwcp-signing-ulaanbaatar\.webp\?itok=/);
+    expect(article.image?.url).toMatch(
+      /^https:\/\/www\.ilo\.org\/sites\/default\/files\/styles\/hero_m\/public\/2025-01\/dwcp-signing-ulaanbaatar\.webp\?itok=/,
+    );
     expect(article.tags.map((tag) => [tag.kind, tag.slug, tag.label])).toEqual([
       ['topic', 'social-dialogue-and-tripartism', 'Social dialogue and tripartism'],
       ['place', 'mongolia', 'Mongolia'],
@@ -99,7 +148,8 @@ describe('9. markup drift: the rich-text class renamed', () => {
     expect(paragraphs[0]).toMatch(/^HO CHI MINH CITY \(ILO News\) – Forty labour inspectors/);
     expect(paragraphs[4]).toMatch(/^The Ministry of Labour plans/);
     expectNoChrome(article.markdown, 'drift');
-    for (const hero of [article.title, article.summary!, '16 September 2025', 'Forced labour, human trafficking']) expect(article.markdown).not.toContain(hero);
+    for (const hero of [article.title, article.summary!, '16 September 2025', 'Forced labour, human trafficking'])
+      expect(article.markdown).not.toContain(hero);
   });
 
   it('falls back without taking chrome for the seed page with its rich-text class renamed', async () => {
@@ -131,7 +181,11 @@ describe('10. pages that yield no title or no body', () => {
 describe('11. dates', () => {
   const cases: [string, string, string][] = [
     ['<time datetime> in unix seconds only', VARIATION.unixTimeDate, '2025-03-20T00:00:00Z'],
-    ['JSON-LD datePublished only (the related cards carry other dates)', VARIATION.jsonLdDate, '2025-06-30T16:20:00+02:00'],
+    [
+      'JSON-LD datePublished only (the related cards carry other dates)',
+      VARIATION.jsonLdDate,
+      '2025-06-30T16:20:00+02:00',
+    ],
     ['"05 May 2025"', STORY.structuredEn, '2025-05-05'],
     ['"2025年1月6日"', VARIATION.chineseYmdDate, '2025-01-06'],
     ['"21 十一月 2024"', VARIATION.chineseMonthNameDate, '2024-11-21'],
@@ -145,7 +199,8 @@ describe('11. dates', () => {
     try {
       for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC']) {
         process.env.TZ = zone;
-        for (const [, pathname, expected] of cases) expect((await page(pathname)).publishedAt, `${zone} ${pathname}`).toBe(expected);
+        for (const [, pathname, expected] of cases)
+          expect((await page(pathname)).publishedAt, `${zone} ${pathname}`).toBe(expected);
       }
     } finally {
       if (saved === undefined) delete process.env.TZ;
@@ -162,26 +217,55 @@ describe('12. what the body keeps and drops', async () => {
     expect(md).toContain('**More than 600 garment workers**');
     expect(md).toContain('_maintenance and quality-control_');
     expect(md).toContain('(https://www.ilo.org/resource/publications/skills-future-garment-sector-cambodia)');
-    expect(md).toContain('[skills and lifelong learning](https://www.ilo.org/topics-and-sectors/skills-and-lifelong-learning)');
-    expect(md).toContain('[ILO’s programme in Cambodia](https://www.ilo.org/regions-and-countries/asia-and-pacific/cambodia)');
+    expect(md).toContain(
+      '[skills and lifelong learning](https://www.ilo.org/topics-and-sectors/skills-and-lifelong-learning)',
+    );
+    expect(md).toContain(
+      '[ILO’s programme in Cambodia](https://www.ilo.org/regions-and-countries/asia-and-pacific/cambodia)',
+    );
     expect(md).not.toMatch(/\]\((?!https:\/\/)/); // every link and image absolute
     expect(md).not.toContain('127.0.0.1');
-    expect(md).toContain('![Chart: share of trainees promoted within six months, by factory](https://www.ilo.org/sites/default/files/inline-images/cambodia-garment-promotions-chart.png)');
-    expect(md).toContain('![A trainee adjusts an industrial sewing machine](https://www.ilo.org/sites/default/files/styles/large/public/2025-10/garment-mechanic-trainee.webp?itok=Lr6tW2mZ)');
-    expect(md).toContain('_A former sewing operator, now a maintenance mechanic, at a factory in Kandal province. © ILO/Sokha Chea_');
+    expect(md).toContain(
+      '![Chart: share of trainees promoted within six months, by factory](https://www.ilo.org/sites/default/files/inline-images/cambodia-garment-promotions-chart.png)',
+    );
+    expect(md).toContain(
+      '![A trainee adjusts an industrial sewing machine](https://www.ilo.org/sites/default/files/styles/large/public/2025-10/garment-mechanic-trainee.webp?itok=Lr6tW2mZ)',
+    );
+    expect(md).toContain(
+      '_A former sewing operator, now a maintenance mechanic, at a factory in Kandal province. © ILO/Sokha Chea_',
+    );
     expect(md.match(/Sokha Chea/g)).toHaveLength(1);
   });
 
   it('turns the embedded video into a link', () => {
-    expect(md).toContain('## Watch: from the sewing line to the workshop\n\n[Video: Garment workers talk about their new technical jobs](https://www.youtube.com/watch?v=Xb7mQ2pLr9s)');
+    expect(md).toContain(
+      '## Watch: from the sewing line to the workshop\n\n[Video: Garment workers talk about their new technical jobs](https://www.youtube.com/watch?v=Xb7mQ2pLr9s)',
+    );
     expect(md).not.toContain('iframe');
   });
 
   it('drops script, style, form, share links and related cards inside the body', () => {
-    for (const dropped of ['flourish', 'Interactive chart', 'dataLayer', 'story_view', 'font-size', 'chart-note', 'Register', 'forum_registration', 'Facebook', 'Linkedin', 'Email', 'sharer', 'care economy', '05 May 2025']) {
+    for (const dropped of [
+      'flourish',
+      'Interactive chart',
+      'dataLayer',
+      'story_view',
+      'font-size',
+      'chart-note',
+      'Register',
+      'forum_registration',
+      'Facebook',
+      'Linkedin',
+      'Email',
+      'sharer',
+      'care economy',
+      '05 May 2025',
+    ]) {
       expect(md, dropped).not.toContain(dropped);
     }
-    expect(md.trim().split('\n\n').at(-1)).toBe('Factories that took part will share their results at a national forum in December.');
+    expect(md.trim().split('\n\n').at(-1)).toBe(
+      'Factories that took part will share their results at a national forum in December.',
+    );
   });
 });
 
@@ -189,7 +273,12 @@ describe('13. topics and places of a bilingual story', () => {
   it('pairs the labels of both pages by term, whatever their order, and keeps a term only one page has', async () => {
     const [en, zh] = await Promise.all([page(VARIATION.bilingualTagsEn), page(VARIATION.bilingualTagsZh)]);
     expect(zh.tags.map((tag) => tag.label)).toEqual(['中国', '职业安全与健康', '社会保护', '亚洲及太平洋']);
-    const { record } = composeRecord('platform-workers-china-gain-occupational-injury-protection', { en, zh }, undefined, new Date('2025-03-19T00:00:00Z'));
+    const { record } = composeRecord(
+      'platform-workers-china-gain-occupational-injury-protection',
+      { en, zh },
+      undefined,
+      new Date('2025-03-19T00:00:00Z'),
+    );
     expect(record.topics).toEqual([
       { slug: 'social-protection', label: { en: 'Social protection', zh: '社会保护' } },
       { slug: 'platform-economy', label: { en: 'Platform economy' } },
@@ -209,10 +298,16 @@ describe('14. what changes the content of a page', () => {
     const before = await hash(original);
     expect(await hash(original.replace('Almost 300 participants', 'More than 300 participants'))).not.toBe(before);
     const chromeOnly = original
-      .replace(/Survey shows gains for apprentices in China’s quality apprenticeship pilots/g, 'ILO and Mongolia sign new Decent Work Country Programme')
+      .replace(
+        /Survey shows gains for apprentices in China’s quality apprenticeship pilots/g,
+        'ILO and Mongolia sign new Decent Work Country Programme',
+      )
       .replace('datetime="1740700800">28 February 2025', 'datetime="1737936000">27 January 2025')
       .replace('We use cookies to improve your experience', 'This site uses cookies to improve your experience')
-      .replace('Partners around the world are joining forces', 'Updated 3 December 2025: partners around the world are joining forces');
+      .replace(
+        'Partners around the world are joining forces',
+        'Updated 3 December 2025: partners around the world are joining forces',
+      );
     expect(chromeOnly).not.toBe(original);
     expect(await hash(chromeOnly)).toBe(before);
   });
@@ -228,7 +323,12 @@ describe('15. a Chinese page in GBK', () => {
 
   it('decodes by its <meta charset> when the header has none, into correct Chinese', async () => {
     const article = await extract(decodeBody(bytes, 'text/html'), VARIATION.gbk);
-    expect(article).toMatchObject({ title: '外卖骑手职业安全培训在成都启动', contentLanguage: 'zh', publishedAt: '2025-05-20', layers: { title: 'site', body: 'site' } });
+    expect(article).toMatchObject({
+      title: '外卖骑手职业安全培训在成都启动',
+      contentLanguage: 'zh',
+      publishedAt: '2025-05-20',
+      layers: { title: 'site', body: 'site' },
+    });
     expect(article.markdown).toContain('首批300名外卖骑手参加了为期两天的培训');
     expectNoChrome(article.markdown, 'gbk');
   });

@@ -36,7 +36,9 @@ describe('a first run failed at every store operation of its ingest, then run ag
     const publishStarts = reference.operations.findIndex((op) => op.kind === 'list' && op.key === 'state/outbox/');
     const cases = casesOf(reference.operations.slice(0, publishStarts));
     const figures = await runFaultCases(scenario, cases);
-    console.info(`fault injection, first run's ingest: ${publishStarts} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`);
+    console.info(
+      `fault injection, first run's ingest: ${publishStarts} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`,
+    );
     expect(figures.failures).toEqual([]);
     expect(figures.faultsInjected).toBe(cases.length);
     expect(figures.storiesLost).toBe(0);
@@ -58,6 +60,8 @@ describe('a run on a store that fails 10% of its operations, then an ordinary ru
       expect(await publicFiles(store), `seed ${seed}`).toEqual(reference.files);
       expect(notifier.keys().sort(), `seed ${seed}`).toEqual(reference.notified);
     }
-    console.info(`fault injection, runs on a store failing 10% of operations: 8 runs, ${injected} faults injected, then 8 reruns, 0 stories lost, 0 duplicate notifications`);
+    console.info(
+      `fault injection, runs on a store failing 10% of operations: 8 runs, ${injected} faults injected, then 8 reruns, 0 stories lost, 0 duplicate notifications`,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { publishPending } from '../../functions/pipeline/publish/publish.js';
 import { type FaultScenario, casesOf, referenceOf, runFaultCases } from '../helpers/fault-suite.js';
 import { FaultyStore } from '../helpers/faulty-store.js';
 import { MemoryStore } from '../helpers/memory-store.js';
-import { HARNESS_PUBLIC_URL, RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
+import {
+  HARNESS_PUBLIC_URL,
+  RecordingNotifier,
+  pipelineHarness,
+  silentLogger,
+  testTokens,
+} from '../helpers/pipeline-harness.js';
 import { SiteCopy } from '../helpers/replica-site.js';
 import { STORY } from '../helpers/replica.js';
 import { dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
@@ -30,7 +36,11 @@ function publishStep(store: Store, notifier: RecordingNotifier, at: number): Pro
   const ports = {
     store,
     notifier,
-    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('publish fetches nothing');
+      },
+    },
     clock: { now: () => new Date(T0 + at) },
     tokens: testTokens(),
     logger: silentLogger,
@@ -40,15 +50,24 @@ function publishStep(store: Store, notifier: RecordingNotifier, at: number): Pro
 
 /** A run that ingests and stops where its publish would start: the store publish finds. */
 async function ingestOnly(store: MemoryStore, root?: string, at = 0): Promise<void> {
-  const stopAtPublish = new FaultyStore(store, { trigger: { match: (op) => op.kind === 'list' && op.key === 'state/outbox/' }, mode: 'crash-before' });
-  const harness = pipelineHarness({ store: stopAtPublish, ...(root ? { root } : {}), clock: { now: () => new Date(T0 - 86_400_000 + at) } });
+  const stopAtPublish = new FaultyStore(store, {
+    trigger: { match: (op) => op.kind === 'list' && op.key === 'state/outbox/' },
+    mode: 'crash-before',
+  });
+  const harness = pipelineHarness({
+    store: stopAtPublish,
+    ...(root ? { root } : {}),
+    clock: { now: () => new Date(T0 - 86_400_000 + at) },
+  });
   await expect(harness.run()).rejects.toThrow(/injected fault/);
 }
 
 async function check(name: string, scenario: FaultScenario): Promise<void> {
   const reference = await referenceOf(scenario);
   const figures = await runFaultCases(scenario, casesOf(reference.operations));
-  console.info(`fault injection, ${name}: ${figures.operations} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`);
+  console.info(
+    `fault injection, ${name}: ${figures.operations} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`,
+  );
   expect(figures.failures).toEqual([]);
   expect(figures.faultsInjected).toBe(casesOf(reference.operations).length);
   expect(figures.storiesLost).toBe(0);
@@ -66,10 +85,18 @@ describe('a publish failed at every store operation, then published again', () =
     const site = await SiteCopy.create();
     try {
       const before = new MemoryStore();
-      await pipelineHarness({ store: before, root: site.root, clock: { now: () => new Date(T0 - 2 * 86_400_000) } }).run();
-      await site.editPage(STORY.seedZh, (html) => html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext"><p>更新：新增段落。</p>'));
+      await pipelineHarness({
+        store: before,
+        root: site.root,
+        clock: { now: () => new Date(T0 - 2 * 86_400_000) },
+      }).run();
+      await site.editPage(STORY.seedZh, (html) =>
+        html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext"><p>更新：新增段落。</p>'),
+      );
       await site.setLastmod(STORY.seedZh, '2026-02-01T09:00:00+01:00');
-      await site.editPage(STORY.structuredEn, (html) => html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext"><p>Update: a new paragraph.</p>'));
+      await site.editPage(STORY.structuredEn, (html) =>
+        html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext"><p>Update: a new paragraph.</p>'),
+      );
       await site.setLastmod(STORY.structuredEn, '2026-02-01T09:00:00+01:00');
       await ingestOnly(before, site.root, 3600_000);
       await check('publish of two updated stories', { before, step: publishStep });

@@ -11,7 +11,11 @@ import { record } from '../helpers/articles.js';
 import { validateJsonFeed11 } from '../helpers/json-feed-rules.js';
 import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
 
-const settings = { publicUrl: 'https://feeds.example.org', contentMode: 'full' as const, generator: 'ilo-syndication test' };
+const settings = {
+  publicUrl: 'https://feeds.example.org',
+  contentMode: 'full' as const,
+  generator: 'ilo-syndication test',
+};
 
 function summaryWith(title: string, body: string, id = 'test-story'): { summary: ArticleSummary; body: string } {
   const r = record({
@@ -19,12 +23,20 @@ function summaryWith(title: string, body: string, id = 'test-story'): { summary:
     title: { en: title, zh: `中文 ${title}` },
     summary: { en: `Lead: ${title}`, zh: '导语' },
     topics: [{ slug: 'safety-health', label: { en: 'Safety & health <at work>', zh: '安全与卫生' } }],
-    image: { url: 'https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&b=1', alt: { en: 'A photo' }, credit: '© ILO' },
+    image: {
+      url: 'https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&b=1',
+      alt: { en: 'A photo' },
+      credit: '© ILO',
+    },
   });
   return { summary: summarize(r, settings.publicUrl), body };
 }
 
-function channelFor(items: { summary: ArticleSummary; body: string }[], lang: 'en' | 'zh' = 'en', contentMode: 'full' | 'summary' = 'full') {
+function channelFor(
+  items: { summary: ArticleSummary; body: string }[],
+  lang: 'en' | 'zh' = 'en',
+  contentMode: 'full' | 'summary' = 'full',
+) {
   const entries = items.map((item) => withContent(item.summary, { en: item.body, zh: item.body }));
   return buildFeedChannel({ lang }, entries, { ...settings, contentMode });
 }
@@ -32,7 +44,10 @@ function channelFor(items: { summary: ArticleSummary; body: string }[], lang: 'e
 const TRICKY = 'AI <and> work & "Safety" ]]> it’s 国际劳工组织 👷';
 
 describe('RSS 2.0', () => {
-  const item = summaryWith(TRICKY, `Body with ]]> and <script>alert(1)</script> and [a link](javascript:alert(1)) and **bold**.`);
+  const item = summaryWith(
+    TRICKY,
+    `Body with ]]> and <script>alert(1)</script> and [a link](javascript:alert(1)) and **bold**.`,
+  );
   const xml = renderRss(channelFor([item]));
 
   it('is well-formed XML and carries the channel essentials', () => {
@@ -43,7 +58,11 @@ describe('RSS 2.0', () => {
     expect(text('language')).toBe('en');
     expect(text('copyright')).toBe('© International Labour Organization');
     const self = findAll(channel, 'atom:link')[0]!;
-    expect(self.attributes).toMatchObject({ rel: 'self', href: 'https://feeds.example.org/feeds/en/rss.xml', type: 'application/rss+xml' });
+    expect(self.attributes).toMatchObject({
+      rel: 'self',
+      href: 'https://feeds.example.org/feeds/en/rss.xml',
+      type: 'application/rss+xml',
+    });
   });
 
   it('shows the exact title, a permalink guid, RFC 822 dates and categories in a feed parser', () => {
@@ -59,7 +78,11 @@ describe('RSS 2.0', () => {
 
   it('puts the lead image at the top of the item, with its alt text (also as title) and credit, and no enclosure', () => {
     const content = findAll(parseStrictXml(xml), 'content:encoded')[0]!.text;
-    expect(content.startsWith('<figure><p><img src="https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&amp;b=1" alt="A photo" title="A photo" /></p><figcaption>© ILO</figcaption></figure>')).toBe(true);
+    expect(
+      content.startsWith(
+        '<figure><p><img src="https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&amp;b=1" alt="A photo" title="A photo" /></p><figcaption>© ILO</figcaption></figure>',
+      ),
+    ).toBe(true);
     // RSS requires an enclosure's length, which is unknown without fetching the image.
     expect(xml).not.toContain('<enclosure');
     // In a Chinese item with no Chinese alt, the English alt is marked as English.
@@ -68,9 +91,18 @@ describe('RSS 2.0', () => {
   });
 
   it('gives body images their alt text as title too (text readers show the title)', () => {
-    const withImage = renderRss(channelFor([summaryWith('Pictured', 'Text.\n\n![Two apprentices welding](https://www.ilo.org/sites/default/files/b.webp)\n\n![](https://www.ilo.org/sites/default/files/c.webp)')]));
+    const withImage = renderRss(
+      channelFor([
+        summaryWith(
+          'Pictured',
+          'Text.\n\n![Two apprentices welding](https://www.ilo.org/sites/default/files/b.webp)\n\n![](https://www.ilo.org/sites/default/files/c.webp)',
+        ),
+      ]),
+    );
     const content = findAll(parseStrictXml(withImage), 'content:encoded')[0]!.text;
-    expect(content).toContain('<img src="https://www.ilo.org/sites/default/files/b.webp" alt="Two apprentices welding" title="Two apprentices welding" />');
+    expect(content).toContain(
+      '<img src="https://www.ilo.org/sites/default/files/b.webp" alt="Two apprentices welding" title="Two apprentices welding" />',
+    );
     expect(content).toContain('<img src="https://www.ilo.org/sites/default/files/c.webp" alt="" />');
   });
 
@@ -89,13 +121,22 @@ describe('RSS 2.0', () => {
     expect(summaryXml).not.toContain('content:encoded');
     expect(summaryXml).not.toContain('Body with');
     const description = findAll(parseStrictXml(summaryXml), 'description').at(-1)!.text;
-    expect(description).toContain('<p>Lead: AI &lt;and&gt; work &amp; &quot;Safety&quot; ]]&gt; it’s 国际劳工组织 👷</p>');
-    expect(description).toContain('<a href="https://www.ilo.org/resource/news/test-story" rel="noopener noreferrer">Read the full story on www.ilo.org</a>');
-    expect(description).toMatch(/<small>© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/test-story"/);
+    expect(description).toContain(
+      '<p>Lead: AI &lt;and&gt; work &amp; &quot;Safety&quot; ]]&gt; it’s 国际劳工组织 👷</p>',
+    );
+    expect(description).toContain(
+      '<a href="https://www.ilo.org/resource/news/test-story" rel="noopener noreferrer">Read the full story on www.ilo.org</a>',
+    );
+    expect(description).toMatch(
+      /<small>© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/test-story"/,
+    );
   });
 
   it('uses zh-cn as the Chinese channel language', () => {
-    expect(parseStrictXml(renderRss(channelFor([item], 'zh'))).children[0]!.children.find((c) => c.name === 'language')?.text).toBe('zh-cn');
+    expect(
+      parseStrictXml(renderRss(channelFor([item], 'zh'))).children[0]!.children.find((c) => c.name === 'language')
+        ?.text,
+    ).toBe('zh-cn');
   });
 });
 
@@ -108,19 +149,43 @@ describe('Atom 1.0', () => {
     expect(feed.name).toBe('feed');
     expect(feed.attributes['xml:lang']).toBe('zh-Hans');
     const links = feed.children.filter((c) => c.name === 'link').map((l) => l.attributes);
-    expect(links).toContainEqual({ rel: 'self', type: 'application/atom+xml', href: 'https://feeds.example.org/feeds/zh/atom.xml' });
-    expect(links).toContainEqual({ rel: 'alternate', type: 'application/atom+xml', hreflang: 'en', href: 'https://feeds.example.org/feeds/en/atom.xml' });
+    expect(links).toContainEqual({
+      rel: 'self',
+      type: 'application/atom+xml',
+      href: 'https://feeds.example.org/feeds/zh/atom.xml',
+    });
+    expect(links).toContainEqual({
+      rel: 'alternate',
+      type: 'application/atom+xml',
+      hreflang: 'en',
+      href: 'https://feeds.example.org/feeds/en/atom.xml',
+    });
     const home = 'https://www.ilo.org/zh-hans/resource/news';
     expect(links[0]).toEqual({ rel: 'alternate', type: 'text/html', hreflang: 'zh-Hans', href: home });
-    expect(links.filter((l) => l.rel === 'alternate').at(-1)).toEqual({ rel: 'alternate', type: 'text/html', href: home });
+    expect(links.filter((l) => l.rel === 'alternate').at(-1)).toEqual({
+      rel: 'alternate',
+      type: 'text/html',
+      href: home,
+    });
   });
 
   it('gives each entry one alternate link, its own language, first; the translation is related; no enclosure', () => {
     const entry = findAll(parseStrictXml(xml), 'entry')[0]!;
     const links = entry.children.filter((c) => c.name === 'link').map((l) => l.attributes);
     expect(links).toEqual([
-      { rel: 'alternate', type: 'text/html', hreflang: 'zh-Hans', href: 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95' },
-      { rel: 'related', type: 'text/html', hreflang: 'en', href: 'https://www.ilo.org/resource/news/test-story', title: TRICKY },
+      {
+        rel: 'alternate',
+        type: 'text/html',
+        hreflang: 'zh-Hans',
+        href: 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95',
+      },
+      {
+        rel: 'related',
+        type: 'text/html',
+        hreflang: 'en',
+        href: 'https://www.ilo.org/resource/news/test-story',
+        title: TRICKY,
+      },
     ]);
     expect(findAll(entry, 'category')[0]!.attributes).toMatchObject({ term: 'safety-health', label: '安全与卫生' });
   });
@@ -151,7 +216,9 @@ describe('JSON Feed 1.1', () => {
     const feed = JSON.parse(renderJsonFeed(channelFor([summaryWith(TRICKY, 'Body.')], 'en', 'summary')));
     expect(validateJsonFeed11(feed)).toBe(true);
     expect(feed.items[0].content_html).not.toContain('Body.');
-    expect(feed.items[0].content_html).toMatch(/^<figure>[\s\S]*<p>Lead: [\s\S]*Read the full story on www\.ilo\.org[\s\S]*© International Labour Organization/);
+    expect(feed.items[0].content_html).toMatch(
+      /^<figure>[\s\S]*<p>Lead: [\s\S]*Read the full story on www\.ilo\.org[\s\S]*© International Labour Organization/,
+    );
     expect(feed.items[0].image).toBe('https://www.ilo.org/sites/default/files/2024-11/photo.webp?itok=a&b=1');
   });
 });
@@ -160,9 +227,33 @@ describe('every feed stays well-formed and round-trips any text', () => {
   // Arbitrary Unicode, plus the characters that break feeds: control characters, "]]>", "<", "&".
   const nasty = fc.oneof(
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
-    fc.string({ unit: fc.constantFrom('<', '>', '&', ']]>', '"', "'", '\u0000', '\u0008', '\u001F', '\uFFFE', '国', '👷', ' ', '\n', 'a'), minLength: 1, maxLength: 30 }),
+    fc.string({
+      unit: fc.constantFrom(
+        '<',
+        '>',
+        '&',
+        ']]>',
+        '"',
+        "'",
+        '\u0000',
+        '\u0008',
+        '\u001F',
+        '\uFFFE',
+        '国',
+        '👷',
+        ' ',
+        '\n',
+        'a',
+      ),
+      minLength: 1,
+      maxLength: 30,
+    }),
   );
-  const visible = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '').replace(/[\s\u00A0]+/g, ' ').trim();
+  const visible = (text: string) =>
+    text
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '')
+      .replace(/[\s\u00A0]+/g, ' ')
+      .trim();
 
   it('RSS, Atom and JSON Feed', () => {
     fc.assert(

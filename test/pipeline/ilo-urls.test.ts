@@ -3,12 +3,16 @@ import { canonicalUrl, isValidStoryId, newsPage, newsUrl, storyId } from '../../
 
 describe('canonicalUrl', () => {
   it('resolves root-relative links against www.ilo.org', () => {
-    expect(canonicalUrl('/resource/news/x', 'https://www.ilo.org/resource/news/y')).toBe('https://www.ilo.org/resource/news/x');
+    expect(canonicalUrl('/resource/news/x', 'https://www.ilo.org/resource/news/y')).toBe(
+      'https://www.ilo.org/resource/news/x',
+    );
   });
 
   it('maps the mirror origin, http and the bare domain back to https://www.ilo.org', () => {
     const mirror = 'http://127.0.0.1:4000';
-    expect(canonicalUrl('http://127.0.0.1:4000/resource/news/x', undefined, mirror)).toBe('https://www.ilo.org/resource/news/x');
+    expect(canonicalUrl('http://127.0.0.1:4000/resource/news/x', undefined, mirror)).toBe(
+      'https://www.ilo.org/resource/news/x',
+    );
     expect(canonicalUrl('http://ilo.org/resource/news/x')).toBe('https://www.ilo.org/resource/news/x');
     expect(canonicalUrl('http://www.ilo.org/resource/news/x#top')).toBe('https://www.ilo.org/resource/news/x');
   });
@@ -21,15 +25,23 @@ describe('canonicalUrl', () => {
 
   it('gives one form for a Chinese path however it was encoded', () => {
     const decoded = canonicalUrl('https://www.ilo.org/zh-hans/resource/news/国际劳工组织');
-    const lower = canonicalUrl('https://www.ilo.org/zh-hans/resource/news/%e5%9b%bd%e9%99%85%e5%8a%b3%e5%b7%a5%e7%bb%84%e7%bb%87');
+    const lower = canonicalUrl(
+      'https://www.ilo.org/zh-hans/resource/news/%e5%9b%bd%e9%99%85%e5%8a%b3%e5%b7%a5%e7%bb%84%e7%bb%87',
+    );
     expect(decoded).toBe(lower);
-    expect(decoded).toBe('https://www.ilo.org/zh-hans/resource/news/%E5%9B%BD%E9%99%85%E5%8A%B3%E5%B7%A5%E7%BB%84%E7%BB%87');
+    expect(decoded).toBe(
+      'https://www.ilo.org/zh-hans/resource/news/%E5%9B%BD%E9%99%85%E5%8A%B3%E5%B7%A5%E7%BB%84%E7%BB%87',
+    );
   });
 });
 
 describe('newsPage', () => {
   it('recognizes English and Chinese news stories', () => {
-    expect(newsPage('https://www.ilo.org/resource/news/some-story')).toEqual({ lang: 'en', slug: 'some-story', url: 'https://www.ilo.org/resource/news/some-story' });
+    expect(newsPage('https://www.ilo.org/resource/news/some-story')).toEqual({
+      lang: 'en',
+      slug: 'some-story',
+      url: 'https://www.ilo.org/resource/news/some-story',
+    });
     const zh = newsPage('https://www.ilo.org/zh-hans/resource/news/%E4%B8%AD%E6%96%87');
     expect(zh?.lang).toBe('zh');
     expect(zh?.slug).toBe('中文');

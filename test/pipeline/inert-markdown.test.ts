@@ -23,7 +23,8 @@ describe('inert Markdown text', () => {
   });
 
   it('renders back to exactly the text in a CommonMark renderer with HTML on', () => {
-    const text = 'a <script>alert(1)</script> & &lt; {{ x }} {% y %} {{< z >}} {::nomarkdown} {: k=v} $$m$$ *not em* [not](link)';
+    const text =
+      'a <script>alert(1)</script> & &lt; {{ x }} {% y %} {{< z >}} {::nomarkdown} {: k=v} $$m$$ *not em* [not](link)';
     const html = withHtml.renderInline(escapeMarkdownText(text));
     expect(scriptVectors(html)).toEqual([]);
     expect(visibleText(html)).toBe(text);
@@ -38,7 +39,12 @@ describe('inert Markdown text', () => {
 
 describe('the check itself (test/helpers/html-safety.ts)', () => {
   it('finds script URLs as a browser reads them: entities decoded, whitespace and control characters in the scheme dropped', () => {
-    for (const html of ['<a href="java&#9;script:x">a</a>', '<a href=" &#106;avascript:x">a</a>', '<img src="DATA:image/svg+xml,x">', '<a href="&#1;vbscript:x">a</a>']) {
+    for (const html of [
+      '<a href="java&#9;script:x">a</a>',
+      '<a href=" &#106;avascript:x">a</a>',
+      '<img src="DATA:image/svg+xml,x">',
+      '<a href="&#1;vbscript:x">a</a>',
+    ]) {
       expect(scriptVectors(html), html).not.toEqual([]);
     }
     expect(scriptVectors('<a href="https://www.ilo.org/javascript:x">a</a>')).toEqual([]);
@@ -66,11 +72,17 @@ describe('the hostile story as partners get it', () => {
     const html = withHtml.render(markdownOf());
     expect(scriptVectors(html)).toEqual([]);
     const text = visibleText(html);
-    expect(text).toContain('such as <script>alert(1)</script> and <img src=x onerror=alert(2)> and <a href="javascript:alert(3)">click</a>, which');
-    expect(text).toContain('{% include footer.html %}, {{ site.title }}, {%- raw -%}, {{< youtube abc >}} and {{% notice %}}');
+    expect(text).toContain(
+      'such as <script>alert(1)</script> and <img src=x onerror=alert(2)> and <a href="javascript:alert(3)">click</a>, which',
+    );
+    expect(text).toContain(
+      '{% include footer.html %}, {{ site.title }}, {%- raw -%}, {{< youtube abc >}} and {{% notice %}}',
+    );
     expect(text).toContain('kramdown {::nomarkdown}<b>raw</b>{:/} with {: onclick="alert(4)"} and $$x$$.');
     expect(text).toContain('Entities stayed text: AT&T, &lt;b&gt; and &#60;i&#62;.');
-    expect(text).toContain('A pilot lets workers send reports that look like <img src=x onerror=alert(7)> and {% include lead.html %} and {{< lead >}} to labour inspectors.');
+    expect(text).toContain(
+      'A pilot lets workers send reports that look like <img src=x onerror=alert(7)> and {% include lead.html %} and {{< lead >}} to labour inspectors.',
+    );
   });
 
   it('drops images from hosts other than the ILO, keeps the ILO image with its alt text as text', () => {
@@ -82,7 +94,8 @@ describe('the hostile story as partners get it', () => {
   });
 
   it('removes U+202E, U+2028 and U+2029 from every output', () => {
-    for (const text of [out.markdownFile, JSON.stringify(out.exported)]) expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u2028\u2029]/);
+    for (const text of [out.markdownFile, JSON.stringify(out.exported)])
+      expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u2028\u2029]/);
     expect(visibleText(withHtml.render(out.body))).toContain('The formgpj.exe was one name and another line.');
   });
 
@@ -98,9 +111,12 @@ describe('the hostile story as partners get it', () => {
   });
 
   it('front matter: plain text title and description; summary as Markdown that stays text (Hugo renders it)', () => {
-    expect(out.frontMatter.title).toBe('Workers report unsafe conditions through online forms <script>alert("title")</script> {{ site.title }}');
+    expect(out.frontMatter.title).toBe(
+      'Workers report unsafe conditions through online forms <script>alert("title")</script> {{ site.title }}',
+    );
     expect(out.frontMatter.title).toBe(out.exported.title.en);
-    const lead = 'A pilot lets workers send reports that look like <img src=x onerror=alert(7)> and {% include lead.html %} and {{< lead >}} to labour inspectors.';
+    const lead =
+      'A pilot lets workers send reports that look like <img src=x onerror=alert(7)> and {% include lead.html %} and {{< lead >}} to labour inspectors.';
     expect(out.frontMatter.description).toBe(lead);
     const summaryHtml = withHtml.render(out.frontMatter.summary as string);
     expect(scriptVectors(summaryHtml)).toEqual([]);

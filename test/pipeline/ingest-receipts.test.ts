@@ -28,7 +28,14 @@ const T0 = Date.parse('2026-11-25T12:00:00Z');
 
 function awsDiscovery() {
   let now = T0;
-  const ports: PipelinePorts = { store: new MemoryStore(), fetcher: new FixtureFetcher(), notifier: new RecordingNotifier(), clock: { now: () => new Date(now) }, tokens: testTokens(), logger: silentLogger };
+  const ports: PipelinePorts = {
+    store: new MemoryStore(),
+    fetcher: new FixtureFetcher(),
+    notifier: new RecordingNotifier(),
+    clock: { now: () => new Date(now) },
+    tokens: testTokens(),
+    logger: silentLogger,
+  };
   return {
     ports,
     at(offsetMs: number) {
@@ -46,7 +53,10 @@ function awsDiscovery() {
       const outcome = await ingestStory(ports, {}, candidate);
       const settled =
         outcome.status === 'stored'
-          ? outcome.covered.map((page) => ({ ...page, outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const) }))
+          ? outcome.covered.map((page) => ({
+              ...page,
+              outcome: page.url === candidate.url ? ('ingested' as const) : ('covered' as const),
+            }))
           : [{ url: candidate.url, lang: candidate.lang, outcome: outcome.status }];
       await writeIngestReceipts(ports.store, settled, ports.clock.now());
     },

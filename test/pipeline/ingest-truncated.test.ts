@@ -27,7 +27,9 @@ describe('ingest and pages cut short', () => {
 
     const report = await harness.run();
 
-    expect(report.failed.map((f) => f.reason)).toContain(`truncated: ${canonical(STORY.seedEn)}: the page ends without </html>`);
+    expect(report.failed.map((f) => f.reason)).toContain(
+      `truncated: ${canonical(STORY.seedEn)}: the page ends without </html>`,
+    );
     expect(report.suspectPages).toBe(1);
     expect(await harness.store.get(`articles/${SEED_ID}/meta.json`)).toBeUndefined();
   });
@@ -42,7 +44,9 @@ describe('ingest and pages cut short', () => {
     const raw = (await harness.store.get(`raw/${SEED_ID}/en.html`))!.body;
     const cut = raw.slice(0, raw.indexOf('Microsoft Philanthropies') + 100);
     await harness.store.put(`raw/${SEED_ID}/en.html`, cut, { contentType: 'text/html; charset=utf-8' });
-    const sourceKey = (await collect(harness.store.list('state/'))).find((key) => key.includes('sources') && key.includes(SEED_ID))!;
+    const sourceKey = (await collect(harness.store.list('state/'))).find(
+      (key) => key.includes('sources') && key.includes(SEED_ID),
+    )!;
     const source = JSON.parse((await harness.store.get(sourceKey))!.body);
     source.pages.en.snapshot = snapshotHash(cut);
     await harness.store.put(sourceKey, JSON.stringify(source), { contentType: 'application/json' });

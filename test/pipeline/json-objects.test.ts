@@ -38,14 +38,26 @@ describe('updateJson', () => {
     const { store, inner } = contendedStore(3);
     const result = await updateJson<string[]>(store, 'state/list.json', (current) => [...(current ?? []), 'ours']);
     expect(result).toEqual(['rival-1', 'rival-2', 'rival-3', 'ours']);
-    expect((await readJson<string[]>(inner, 'state/list.json'))?.value).toEqual(['rival-1', 'rival-2', 'rival-3', 'ours']);
+    expect((await readJson<string[]>(inner, 'state/list.json'))?.value).toEqual([
+      'rival-1',
+      'rival-2',
+      'rival-3',
+      'ours',
+    ]);
     expect(random).not.toHaveBeenCalled();
     expect(timer).not.toHaveBeenCalled();
   });
 
-  it('gives up with PreconditionFailed after its attempts, leaving the other writers\' value', async () => {
+  it("gives up with PreconditionFailed after its attempts, leaving the other writers' value", async () => {
     const { store, inner } = contendedStore(10);
-    await expect(updateJson<string[]>(store, 'state/list.json', (current) => [...(current ?? []), 'ours'], 4)).rejects.toBeInstanceOf(PreconditionFailed);
-    expect((await readJson<string[]>(inner, 'state/list.json'))?.value).toEqual(['rival-1', 'rival-2', 'rival-3', 'rival-4']);
+    await expect(
+      updateJson<string[]>(store, 'state/list.json', (current) => [...(current ?? []), 'ours'], 4),
+    ).rejects.toBeInstanceOf(PreconditionFailed);
+    expect((await readJson<string[]>(inner, 'state/list.json'))?.value).toEqual([
+      'rival-1',
+      'rival-2',
+      'rival-3',
+      'rival-4',
+    ]);
   });
 });

@@ -5,7 +5,12 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { PipelinePorts } from '../../functions/pipeline/ports.js';
 import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { type FeedDirectory, addTopics, emptyDirectory, withTopicFeed } from '../../functions/pipeline/publish/landing/feed-directory.js';
+import {
+  type FeedDirectory,
+  addTopics,
+  emptyDirectory,
+  withTopicFeed,
+} from '../../functions/pipeline/publish/landing/feed-directory.js';
 import { TOPICS_SHOWN_OPEN, renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
 import { renderOpml } from '../../functions/pipeline/publish/landing/opml.js';
 import { buildLandingModel } from '../../functions/pipeline/publish/landing/landing-model.js';
@@ -22,7 +27,11 @@ function harness() {
   const ports: PipelinePorts = {
     store,
     notifier: { publish: async () => ({ messageId: 'm' }) },
-    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('publish fetches nothing');
+      },
+    },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
     tokens: testTokens(),
     logger: { info() {}, warn() {}, error() {} },
@@ -32,7 +41,11 @@ function harness() {
   return { store, publish, text };
 }
 
-const rssUrls = (opml: string) => findAll(parseStrictXml(opml), 'outline').map((o) => o.attributes.xmlUrl).filter(Boolean).sort();
+const rssUrls = (opml: string) =>
+  findAll(parseStrictXml(opml), 'outline')
+    .map((o) => o.attributes.xmlUrl)
+    .filter(Boolean)
+    .sort();
 
 describe('index.html and feeds.opml', () => {
   it('are written by publish, list every feed and the newest stories, and are left alone by a rerun', async () => {
@@ -45,17 +58,39 @@ describe('index.html and feeds.opml', () => {
     expect(parseStrictXml(opml).attributes.version).toBe('2.0');
     // Stories 1 and 2 are bilingual (topics 1, 2), story 3 English only (topic 3).
     expect(rssUrls(opml)).toEqual(
-      ['feeds/en/rss.xml', 'feeds/zh/rss.xml', 'feeds/en/topics/topic-1/rss.xml', 'feeds/en/topics/topic-2/rss.xml', 'feeds/en/topics/topic-3/rss.xml', 'feeds/zh/topics/topic-1/rss.xml', 'feeds/zh/topics/topic-2/rss.xml']
+      [
+        'feeds/en/rss.xml',
+        'feeds/zh/rss.xml',
+        'feeds/en/topics/topic-1/rss.xml',
+        'feeds/en/topics/topic-2/rss.xml',
+        'feeds/en/topics/topic-3/rss.xml',
+        'feeds/zh/topics/topic-1/rss.xml',
+        'feeds/zh/topics/topic-2/rss.xml',
+      ]
         .map((key) => `${PUBLIC_URL}/${key}`)
         .sort(),
     );
-    for (const url of rssUrls(opml)) expect((await store.get(url!.slice(PUBLIC_URL.length + 1)))?.body, url).toContain('<rss');
+    for (const url of rssUrls(opml))
+      expect((await store.get(url!.slice(PUBLIC_URL.length + 1)))?.body, url).toContain('<rss');
 
     const { document } = parseHTML((await text('index.html'))!);
-    expect([...document.querySelectorAll('#en ul.stories a')].map((a) => a.textContent)).toEqual([3, 2, 1].map((n) => `Story number ${n} about decent work`));
-    expect([...document.querySelectorAll('#zh ul.stories time')].map((t) => t.textContent)).toEqual(['2025年2月10日', '2025年1月10日']);
-    expect([...document.querySelectorAll('#en ul.stories time')].map((t) => t.textContent)).toEqual(['10 March 2025', '10 February 2025', '10 January 2025']);
-    expect([...document.querySelectorAll('#zh table th[scope="row"]')].map((th) => th.textContent)).toEqual(['全部中文新闻', '主题1', '主题2']);
+    expect([...document.querySelectorAll('#en ul.stories a')].map((a) => a.textContent)).toEqual(
+      [3, 2, 1].map((n) => `Story number ${n} about decent work`),
+    );
+    expect([...document.querySelectorAll('#zh ul.stories time')].map((t) => t.textContent)).toEqual([
+      '2025年2月10日',
+      '2025年1月10日',
+    ]);
+    expect([...document.querySelectorAll('#en ul.stories time')].map((t) => t.textContent)).toEqual([
+      '10 March 2025',
+      '10 February 2025',
+      '10 January 2025',
+    ]);
+    expect([...document.querySelectorAll('#zh table th[scope="row"]')].map((th) => th.textContent)).toEqual([
+      '全部中文新闻',
+      '主题1',
+      '主题2',
+    ]);
 
     // Nothing new: nothing written. A later story with a new topic: both files again, with it.
     const before = { html: await store.get('index.html'), opml: await store.get('feeds.opml') };
@@ -74,16 +109,29 @@ describe('index.html and feeds.opml', () => {
       const { document } = parseHTML((await text('index.html'))!);
       const hrefs = [...document.querySelectorAll('a[href], link[href]')].map((e) => e.getAttribute('href')!);
       const own = hrefs.filter((href) => !/^(https?:|#)/.test(href)).map((href) => href.replace(/#.*$/, ''));
-      return [...new Set([...own, ...rssUrls((await text('feeds.opml'))!).map((url) => url!.slice(PUBLIC_URL.length + 1))])].sort();
+      return [
+        ...new Set([...own, ...rssUrls((await text('feeds.opml'))!).map((url) => url!.slice(PUBLIC_URL.length + 1))]),
+      ].sort();
     };
     const itemsIn = (key: string, body: string) =>
-      key.endsWith('.json') ? (JSON.parse(body) as { items?: unknown[]; articles?: unknown[]; changes?: unknown[] }) : parseStrictXml(body);
+      key.endsWith('.json')
+        ? (JSON.parse(body) as { items?: unknown[]; articles?: unknown[]; changes?: unknown[] })
+        : parseStrictXml(body);
 
     // A first publish with no story at all: the language feeds, the export index and the changes list
     // exist, empty (a reader can subscribe now and get the stories as they come).
     await publish();
     const before = await linked();
-    expect(before).toEqual(expect.arrayContaining(['feeds/en/rss.xml', 'feeds/zh/atom.xml', 'feeds/zh/feed.json', 'exports/v1/index.json', 'exports/v1/changes.json', 'feeds.opml']));
+    expect(before).toEqual(
+      expect.arrayContaining([
+        'feeds/en/rss.xml',
+        'feeds/zh/atom.xml',
+        'feeds/zh/feed.json',
+        'exports/v1/index.json',
+        'exports/v1/changes.json',
+        'feeds.opml',
+      ]),
+    );
     for (const key of before) {
       const body = (await store.get(key))?.body;
       expect(body, key).toBeDefined();
@@ -132,7 +180,9 @@ describe('index.html and feeds.opml', () => {
     expect(document.querySelectorAll('#en table tbody th[scope="row"]')[1]!.textContent).toBe(hostile);
     // A story whose link is not http(s) is not listed.
     expect(document.querySelectorAll('#zh ul.stories a').length).toBe(0);
-    expect([...document.querySelectorAll('a')].every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? ''))).toBe(true);
+    expect([...document.querySelectorAll('a')].every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? ''))).toBe(
+      true,
+    );
     const opml = parseStrictXml(renderOpml(model, PUBLIC_URL));
     expect(findAll(opml, 'outline').map((o) => o.attributes.title)).toContain(`ILO News: ${hostile}`);
   });
@@ -140,14 +190,20 @@ describe('index.html and feeds.opml', () => {
 
 describe('a topic feed whose last story left it', () => {
   it('is no longer listed; the topic keeps its labels, and is listed again when a story comes back', () => {
-    const listed: FeedDirectory = { schema: 'ilo-syndication/feed-directory@1', topics: { ai: { label: { en: 'AI', zh: '人工智能' }, languages: ['en', 'zh'] } } };
+    const listed: FeedDirectory = {
+      schema: 'ilo-syndication/feed-directory@1',
+      topics: { ai: { label: { en: 'AI', zh: '人工智能' }, languages: ['en', 'zh'] } },
+    };
     const left = withTopicFeed(listed, 'ai', 'zh', false, {});
     expect(left.topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能' }, languages: ['en'] });
     const none = withTopicFeed(left, 'ai', 'en', false, {});
     expect(none.topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能' }, languages: [] });
     const model = buildLandingModel({ en: [], zh: [] }, none);
     expect([...model.feeds.en, ...model.feeds.zh].filter((feed) => feed.topic)).toEqual([]);
-    expect(withTopicFeed(none, 'ai', 'zh', true, { zh: '人工智能（新）' }).topics.ai).toEqual({ label: { en: 'AI', zh: '人工智能（新）' }, languages: ['zh'] });
+    expect(withTopicFeed(none, 'ai', 'zh', true, { zh: '人工智能（新）' }).topics.ai).toEqual({
+      label: { en: 'AI', zh: '人工智能（新）' },
+      languages: ['zh'],
+    });
     expect(withTopicFeed(listed, 'ai', 'en', true, {})).toBe(listed); // already listed: the same document
   });
 });
@@ -164,18 +220,44 @@ describe('a topic label in the other language', () => {
       }),
       PUBLIC_URL,
     );
-    const { document } = parseHTML(renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary]))));
-    const rows = (lang: string) => [...document.querySelectorAll(`#${lang} table tbody th[scope="row"]`)].map((th) => [th.textContent, th.getAttribute('lang')]);
-    expect(rows('en')).toEqual([['All English stories', null], ['Care economy', null], ['Youth employment', null], ['农村经济', 'zh-Hans']]);
-    expect(rows('zh')).toEqual([['全部中文新闻', null], ['农村经济', null], ['青年就业', null], ['Care economy', 'en']]);
+    const { document } = parseHTML(
+      renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary]))),
+    );
+    const rows = (lang: string) =>
+      [...document.querySelectorAll(`#${lang} table tbody th[scope="row"]`)].map((th) => [
+        th.textContent,
+        th.getAttribute('lang'),
+      ]);
+    expect(rows('en')).toEqual([
+      ['All English stories', null],
+      ['Care economy', null],
+      ['Youth employment', null],
+      ['农村经济', 'zh-Hans'],
+    ]);
+    expect(rows('zh')).toEqual([
+      ['全部中文新闻', null],
+      ['农村经济', null],
+      ['青年就业', null],
+      ['Care economy', 'en'],
+    ]);
   });
 });
 
 describe('many topics', () => {
   it('fold the topic feeds after the language feed, so the exports, email and the other language stay near; a few stay open', () => {
     const page = (topics: number) => {
-      const summary = summarize(record({ topics: Array.from({ length: topics }, (_, i) => ({ slug: `topic-${i}`, label: { en: `Topic ${i}`, zh: `主题${i}` } })) }), PUBLIC_URL);
-      return parseHTML(renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary])))).document;
+      const summary = summarize(
+        record({
+          topics: Array.from({ length: topics }, (_, i) => ({
+            slug: `topic-${i}`,
+            label: { en: `Topic ${i}`, zh: `主题${i}` },
+          })),
+        }),
+        PUBLIC_URL,
+      );
+      return parseHTML(
+        renderLandingPage(buildLandingModel({ en: [summary], zh: [summary] }, addTopics(emptyDirectory(), [summary]))),
+      ).document;
     };
     const many = page(TOPICS_SHOWN_OPEN + 1);
     for (const lang of ['en', 'zh']) {
@@ -185,8 +267,12 @@ describe('many topics', () => {
       expect(fold.hasAttribute('open')).toBe(false);
       expect(fold.querySelectorAll('a[href$="/rss.xml"]').length).toBe(TOPICS_SHOWN_OPEN + 1);
     }
-    expect(many.querySelector('#en details.topics summary')!.textContent).toBe(`Topic feeds (${TOPICS_SHOWN_OPEN + 1})`);
-    expect(many.querySelector('#zh details.topics summary')!.textContent).toBe(`主题订阅源（${TOPICS_SHOWN_OPEN + 1} 个）`);
+    expect(many.querySelector('#en details.topics summary')!.textContent).toBe(
+      `Topic feeds (${TOPICS_SHOWN_OPEN + 1})`,
+    );
+    expect(many.querySelector('#zh details.topics summary')!.textContent).toBe(
+      `主题订阅源（${TOPICS_SHOWN_OPEN + 1} 个）`,
+    );
     expect(page(3).querySelector('#en details.topics')!.hasAttribute('open')).toBe(true);
   });
 });

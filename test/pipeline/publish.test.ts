@@ -19,7 +19,11 @@ function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_UR
   const ports: PipelinePorts = {
     store,
     notifier: { publish: async (message) => ({ messageId: `m-${sent.push(message)}` }) },
-    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('publish fetches nothing');
+      },
+    },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
     tokens: testTokens(),
     logger: { info() {}, warn() {}, error() {} },
@@ -35,7 +39,9 @@ interface Page {
 }
 
 /** Every story a partner gets by following `next` from the index. */
-async function walk(json: <T>(key: string) => Promise<T>): Promise<{ id: string; version: number; publishedAt: string }[]> {
+async function walk(
+  json: <T>(key: string) => Promise<T>,
+): Promise<{ id: string; version: number; publishedAt: string }[]> {
   const seen: { id: string; version: number; publishedAt: string }[] = [];
   let key: string | null = 'exports/v1/index.json';
   while (key) {
@@ -65,7 +71,9 @@ describe('exports: index, archive and changes', () => {
     all = await walk(json);
     expect(all).toHaveLength(125);
     expect(new Set(all.map((a) => a.id)).size).toBe(125);
-    expect((await json<Page>('exports/v1/index.json')).articles.slice(0, 5).map((a) => a.publishedAt)).toEqual(Array(5).fill('2026-02-01T12:00:00Z'));
+    expect((await json<Page>('exports/v1/index.json')).articles.slice(0, 5).map((a) => a.publishedAt)).toEqual(
+      Array(5).fill('2026-02-01T12:00:00Z'),
+    );
 
     // An edit of an archived story updates it where it is, and heads the changes list.
     await storeSyntheticStory(store, 119, dayOf(119), { edit: ' (corrected)', now: new Date('2026-11-26T08:00:00Z') });
@@ -74,7 +82,14 @@ describe('exports: index, archive and changes', () => {
     expect(all).toHaveLength(125);
     expect(all.find((a) => a.id === 'story-119')?.version).toBe(2);
     const changes = await json<ChangesList>('exports/v1/changes.json');
-    expect(changes.changes[0]).toEqual({ seq: 126, id: 'story-119', version: 2, type: 'article.updated', updatedAt: '2026-11-26T08:00:00Z', href: `${PUBLIC_URL}/exports/v1/articles/story-119.json` });
+    expect(changes.changes[0]).toEqual({
+      seq: 126,
+      id: 'story-119',
+      version: 2,
+      type: 'article.updated',
+      updatedAt: '2026-11-26T08:00:00Z',
+      href: `${PUBLIC_URL}/exports/v1/articles/story-119.json`,
+    });
     expect(changes.changes).toHaveLength(126);
     expect(changes.changes.map((change) => change.seq)).toEqual(Array.from({ length: 126 }, (_, i) => 126 - i));
     expect(changes.complete).toBe(true);
@@ -96,12 +111,19 @@ describe('exports: index, archive and changes', () => {
     await publish();
     const later = await json<ChangesList>('exports/v1/changes.json');
     expect(later.changes.filter((change) => change.updatedAt > since)).toEqual([]); // the old recipe misses both
-    expect(later.changes.filter((change) => change.seq > cursor).map((change) => change.id).sort()).toEqual(['story-2', 'story-3']);
+    expect(
+      later.changes
+        .filter((change) => change.seq > cursor)
+        .map((change) => change.id)
+        .sort(),
+    ).toEqual(['story-2', 'story-3']);
     expect(later.changes.map((change) => change.seq)).toEqual([3, 2, 1]);
     expect(later.generatedAt).toBe('2026-11-26T08:00:00Z');
 
     // A republish of versions already listed adds nothing and reuses no seq.
-    expect(appendChanges(later, [summarize(JSON.parse((await store.get('articles/story-2/meta.json'))!.body), PUBLIC_URL)])).toBeUndefined();
+    expect(
+      appendChanges(later, [summarize(JSON.parse((await store.get('articles/story-2/meta.json'))!.body), PUBLIC_URL)]),
+    ).toBeUndefined();
   });
 
   it('numbers a list written before seq existed from its oldest entry, then continues', () => {
@@ -110,13 +132,34 @@ describe('exports: index, archive and changes', () => {
       generatedAt: '2026-01-02T00:00:00Z',
       complete: true,
       changes: [
-        { id: 'b', version: 1, type: 'article.published' as const, updatedAt: '2026-01-02T00:00:00Z', href: 'https://x.example/b.json' },
-        { id: 'a', version: 1, type: 'article.published' as const, updatedAt: '2026-01-01T00:00:00Z', href: 'https://x.example/a.json' },
+        {
+          id: 'b',
+          version: 1,
+          type: 'article.published' as const,
+          updatedAt: '2026-01-02T00:00:00Z',
+          href: 'https://x.example/b.json',
+        },
+        {
+          id: 'a',
+          version: 1,
+          type: 'article.published' as const,
+          updatedAt: '2026-01-01T00:00:00Z',
+          href: 'https://x.example/a.json',
+        },
       ],
     } as unknown as ChangesList;
-    const summary = { id: 'c', version: 1, updatedAt: '2026-01-01T12:00:00Z', links: { json: 'https://x.example/c.json', markdown: {} } } as ArticleSummary;
+    const summary = {
+      id: 'c',
+      version: 1,
+      updatedAt: '2026-01-01T12:00:00Z',
+      links: { json: 'https://x.example/c.json', markdown: {} },
+    } as ArticleSummary;
     const next = appendChanges(old, [summary])!;
-    expect(next.changes.map((change) => [change.id, change.seq])).toEqual([['c', 3], ['b', 2], ['a', 1]]);
+    expect(next.changes.map((change) => [change.id, change.seq])).toEqual([
+      ['c', 3],
+      ['b', 2],
+      ['a', 1],
+    ]);
   });
 
   it('writes nothing when nothing is queued', async () => {
@@ -161,7 +204,10 @@ describe('schema', () => {
     addFormats.default(ajv);
     ajv.addSchema(schema);
     const against = (name: string) => ajv.getSchema(`${schema.$id}#/$defs/${name}`)!;
-    const documents: [string, string][] = [['exports/v1/index.json', 'page'], ['exports/v1/changes.json', 'changes']];
+    const documents: [string, string][] = [
+      ['exports/v1/index.json', 'page'],
+      ['exports/v1/changes.json', 'changes'],
+    ];
     for await (const key of store.list('exports/v1/archive/')) documents.push([key, 'page']);
     for await (const key of store.list('articles/')) if (key.endsWith('/meta.json')) documents.push([key, 'record']);
     expect(documents.filter(([, name]) => name === 'page').length).toBeGreaterThan(1);
@@ -181,13 +227,16 @@ describe('schema', () => {
 });
 
 describe('feeds', () => {
-  it('renders a feed per topic with only that topic\'s stories, in each language', async () => {
+  it("renders a feed per topic with only that topic's stories, in each language", async () => {
     const { store, publish } = harness();
     for (let i = 0; i < 10; i++) await storeSyntheticStory(store, i, dayOf(i));
     await publish();
     const feed = parseFeed((await store.get('feeds/en/topics/topic-2/rss.xml'))!.body);
     expect(feed.title).toBe('ILO News: Topic 2');
-    expect(feed.items.map((item) => item.url).sort()).toEqual(['https://www.ilo.org/resource/news/story-2', 'https://www.ilo.org/resource/news/story-7']);
+    expect(feed.items.map((item) => item.url).sort()).toEqual([
+      'https://www.ilo.org/resource/news/story-2',
+      'https://www.ilo.org/resource/news/story-7',
+    ]);
     const zh = parseFeed((await store.get('feeds/zh/topics/topic-2/atom.xml'))!.body);
     expect(zh.title).toBe('国际劳工组织新闻: 主题2');
     expect(zh.items).toHaveLength(2); // story-2 and story-7 both have Chinese (n % 3 !== 0)
@@ -201,27 +250,41 @@ describe('feeds', () => {
       for await (const key of store.list('feeds/')) {
         if (!key.endsWith('atom.xml')) continue;
         for (const [, href] of (await store.get(key))!.body.matchAll(/<link [^>]*href="([^"]+)"/g)) {
-          if (href!.startsWith(`${PUBLIC_URL}/`)) links.push({ feed: key, href: href!, exists: (await store.get(href!.slice(PUBLIC_URL.length + 1))) !== undefined });
+          if (href!.startsWith(`${PUBLIC_URL}/`))
+            links.push({
+              feed: key,
+              href: href!,
+              exists: (await store.get(href!.slice(PUBLIC_URL.length + 1))) !== undefined,
+            });
         }
       }
       return links;
     };
-    const linksOf = async (feed: string) => (await ownLinks()).filter((link) => link.feed === feed).map((link) => link.href);
+    const linksOf = async (feed: string) =>
+      (await ownLinks()).filter((link) => link.feed === feed).map((link) => link.href);
     // topic-3: an English-only story (3 % 3 === 0); topic-1: a bilingual one.
     await storeSyntheticStory(store, 3, '2025-03-10');
     await storeSyntheticStory(store, 1, '2025-01-10');
     await publish();
     expect((await ownLinks()).filter((link) => !link.exists)).toEqual([]);
-    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toEqual([`${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`]);
-    expect(await linksOf('feeds/en/topics/topic-1/atom.xml')).toContain(`${PUBLIC_URL}/feeds/zh/topics/topic-1/atom.xml`);
+    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toEqual([
+      `${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`,
+    ]);
+    expect(await linksOf('feeds/en/topics/topic-1/atom.xml')).toContain(
+      `${PUBLIC_URL}/feeds/zh/topics/topic-1/atom.xml`,
+    );
 
     // A Chinese-only story brings topic-3 to the Chinese feeds: both topic feeds now link each other,
     // the English one too, though no English story changed.
     await storeSyntheticStory(store, 8, '2025-08-10', { languages: ['zh'] });
     await publish();
     expect((await ownLinks()).filter((link) => !link.exists)).toEqual([]);
-    expect(await linksOf('feeds/zh/topics/topic-3/atom.xml')).toContain(`${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`);
-    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toContain(`${PUBLIC_URL}/feeds/zh/topics/topic-3/atom.xml`);
+    expect(await linksOf('feeds/zh/topics/topic-3/atom.xml')).toContain(
+      `${PUBLIC_URL}/feeds/en/topics/topic-3/atom.xml`,
+    );
+    expect(await linksOf('feeds/en/topics/topic-3/atom.xml')).toContain(
+      `${PUBLIC_URL}/feeds/zh/topics/topic-3/atom.xml`,
+    );
   });
 
   it('leaves bodies out of every feed and export in summary mode, keeping the lead and attribution', async () => {
@@ -239,9 +302,13 @@ describe('feeds', () => {
     expect(jsonFeed.items[0]!.content_html).toContain('© International Labour Organization. Source: ');
     // RSS items carry their own attribution in summary mode too (there is no per-item rights element).
     const rssItem = parseFeed((await store.get('feeds/en/rss.xml'))!.body).items[0]!;
-    expect(rssItem.description).toMatch(/Lead of story 1\.[\s\S]*© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"/);
+    expect(rssItem.description).toMatch(
+      /Lead of story 1\.[\s\S]*© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"/,
+    );
     expect((await json<Record<string, unknown>>('exports/v1/articles/story-1.json')).markdown).toBeUndefined();
-    expect((await store.get('feeds/en/rss.xml'))!.body).toContain('<copyright>© International Labour Organization</copyright>');
+    expect((await store.get('feeds/en/rss.xml'))!.body).toContain(
+      '<copyright>© International Labour Organization</copyright>',
+    );
   });
 
   it('ends every full-text item with the attribution and a link to the original', async () => {
@@ -249,7 +316,9 @@ describe('feeds', () => {
     await storeSyntheticStory(store, 1, '2025-05-05');
     await publish();
     const item = parseFeed((await store.get('feeds/en/rss.xml'))!.body).items[0]!;
-    expect(item.content).toMatch(/© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"[^>]*>www\.ilo\.org<\/a>/);
+    expect(item.content).toMatch(
+      /© International Labour Organization\. Source: <a href="https:\/\/www\.ilo\.org\/resource\/news\/story-1"[^>]*>www\.ilo\.org<\/a>/,
+    );
   });
 });
 
@@ -272,7 +341,9 @@ describe('notifications', () => {
     await storeSyntheticStory(store, 4, '2025-05-05');
     await storeSyntheticStory(store, 4, '2025-05-05', { edit: ' (v2)' });
     await publish();
-    expect(sent.map((m) => [notificationEvent(m).type, notificationEvent(m).version])).toEqual([['article.published', 2]]);
+    expect(sent.map((m) => [notificationEvent(m).type, notificationEvent(m).version])).toEqual([
+      ['article.published', 2],
+    ]);
     const left: string[] = [];
     for await (const key of store.list('state/outbox/')) left.push(key);
     expect(left).toEqual([]);
@@ -296,7 +367,9 @@ describe('notifications', () => {
     await storeSyntheticStory(store, 7, dayOf(7));
     await storeSyntheticStory(store, 7, dayOf(7), { edit: ' (v2)' });
     await publish();
-    expect(sent.slice(5).map((m) => [notificationEvent(m).id, notificationEvent(m).type, notificationEvent(m).version])).toEqual([
+    expect(
+      sent.slice(5).map((m) => [notificationEvent(m).id, notificationEvent(m).type, notificationEvent(m).version]),
+    ).toEqual([
       ['story-1', 'article.updated', 3],
       ['story-2', 'article.updated', 2],
       ['story-7', 'article.published', 2],
@@ -326,7 +399,11 @@ describe('a change of publish settings', () => {
     expect(rss).not.toContain('content:encoded');
     expect(rss).not.toContain('Paragraph of story');
     const index = await json<{ articles: { links: { json: string } }[] }>('exports/v1/index.json');
-    expect(index.articles.every((a) => a.links.json.startsWith('https://news.example.net/exports/v1/articles/'))).toBe(true);
-    expect((await store.get('feeds/en/topics/topic-1/atom.xml'))!.body).toContain('href="https://news.example.net/feeds/en/topics/topic-1/atom.xml"');
+    expect(index.articles.every((a) => a.links.json.startsWith('https://news.example.net/exports/v1/articles/'))).toBe(
+      true,
+    );
+    expect((await store.get('feeds/en/topics/topic-1/atom.xml'))!.body).toContain(
+      'href="https://news.example.net/feeds/en/topics/topic-1/atom.xml"',
+    );
   });
 });

@@ -72,7 +72,11 @@ function harness(site: SiteKind = 'hugo') {
   const ports: PipelinePorts = {
     store,
     notifier: { publish: async () => ({ messageId: 'm-1' }) },
-    fetcher: { fetch: async () => { throw new Error('publish fetches nothing'); } },
+    fetcher: {
+      fetch: async () => {
+        throw new Error('publish fetches nothing');
+      },
+    },
     clock: { now: () => new Date('2026-11-25T12:00:00Z') },
     logger: { info() {}, warn() {}, error() {} },
     tokens: testTokens(),
@@ -89,14 +93,29 @@ function harness(site: SiteKind = 'hugo') {
 }
 
 /** Writes a story with exactly these languages, as ingest would. */
-async function storeStory(store: MemoryStore, n: number, languages: ('en' | 'zh')[], day = '2025-05-05', now = new Date('2026-11-26T09:00:00Z')): Promise<ArticleRecord> {
+async function storeStory(
+  store: MemoryStore,
+  n: number,
+  languages: ('en' | 'zh')[],
+  day = '2025-05-05',
+  now = new Date('2026-11-26T09:00:00Z'),
+): Promise<ArticleRecord> {
   const pages = Object.fromEntries(languages.map((lang) => [lang, syntheticPage(lang, n, day)]));
   const previous = await store.get(keys.articleMeta(`story-${n}`));
-  const { record } = composeRecord(`story-${n}`, pages, previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined, now);
+  const { record } = composeRecord(
+    `story-${n}`,
+    pages,
+    previous ? (JSON.parse(previous.body) as ArticleRecord) : undefined,
+    now,
+  );
   const bodies = Object.fromEntries(Object.entries(pages).map(([lang, page]) => [lang, page.markdown]));
   await store.put(keys.articleMeta(record.id), stringifyJson(record), { contentType: CONTENT_TYPES.json });
-  await store.put(keys.fullArticle(record.id), stringifyJson(fullArticle(record, bodies)), { contentType: CONTENT_TYPES.json });
-  await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), { contentType: CONTENT_TYPES.json });
+  await store.put(keys.fullArticle(record.id), stringifyJson(fullArticle(record, bodies)), {
+    contentType: CONTENT_TYPES.json,
+  });
+  await store.put(keys.outbox(record.id, record.version), stringifyJson({ id: record.id, version: record.version }), {
+    contentType: CONTENT_TYPES.json,
+  });
   return record;
 }
 
@@ -144,7 +163,11 @@ describe('pullExports', () => {
     source.requests.length = 0;
     const report = await pull();
     expect(report).toMatchObject({ walked: false, storiesRead: 2, seq: 7 });
-    expect(source.requests.sort()).toEqual([`${PUBLIC_URL}/exports/v1/articles/story-1.json`, `${PUBLIC_URL}/exports/v1/articles/story-7.json`, `${PUBLIC_URL}/exports/v1/changes.json`]);
+    expect(source.requests.sort()).toEqual([
+      `${PUBLIC_URL}/exports/v1/articles/story-1.json`,
+      `${PUBLIC_URL}/exports/v1/articles/story-7.json`,
+      `${PUBLIC_URL}/exports/v1/changes.json`,
+    ]);
     expect(folder.writes.sort()).toEqual([
       PULL_STATE_FILE,
       'content/news/story-1/index.en.md',
@@ -152,7 +175,9 @@ describe('pullExports', () => {
       'content/news/story-7/index.en.md',
       'content/news/story-7/index.zh-hans.md',
     ]);
-    expect(folder.files.get('content/news/story-1/index.en.md')).toContain('title: "Story number 1 about decent work (corrected)"');
+    expect(folder.files.get('content/news/story-1/index.en.md')).toContain(
+      'title: "Story number 1 about decent work (corrected)"',
+    );
     expect(folder.state().stories['story-1']!.version).toBe(2);
   });
 
@@ -161,7 +186,11 @@ describe('pullExports', () => {
     await storeStory(store, 1, ['en', 'zh'], '2025-05-05');
     await publish();
     await pull();
-    expect(Object.keys(folder.snapshot())).toEqual([PULL_STATE_FILE, '_posts/2025-05-05-story-1.md', 'zh/_posts/2025-05-05-story-1.md']);
+    expect(Object.keys(folder.snapshot())).toEqual([
+      PULL_STATE_FILE,
+      '_posts/2025-05-05-story-1.md',
+      'zh/_posts/2025-05-05-story-1.md',
+    ]);
     await storeStory(store, 1, ['en'], '2025-05-06', new Date('2026-11-27T09:00:00Z'));
     await publish();
     const report = await pull();
@@ -180,7 +209,10 @@ describe('pullExports', () => {
     await store.delete(keys.exportArticle('story-2'));
     const report = await pull();
     expect(report.storiesRemoved).toEqual(['story-2']);
-    expect(report.removed.sort()).toEqual(['content/news/story-2/index.en.md', 'content/news/story-2/index.zh-hans.md']);
+    expect(report.removed.sort()).toEqual([
+      'content/news/story-2/index.en.md',
+      'content/news/story-2/index.zh-hans.md',
+    ]);
     expect(folder.state().stories['story-2']).toBeUndefined();
   });
 
@@ -190,31 +222,117 @@ describe('pullExports', () => {
     await publish();
     await pull();
     const changesUrl = `${PUBLIC_URL}/exports/v1/changes.json`;
-    const scrolled = { schema: 'ilo-syndication/changes@1', generatedAt: '2026-11-26T00:00:00Z', complete: false, changes: [{ seq: 900, id: 'story-1', version: 1, type: 'article.published', updatedAt: '2026-11-26T00:00:00Z', href: `${PUBLIC_URL}/exports/v1/articles/story-1.json` }] };
+    const scrolled = {
+      schema: 'ilo-syndication/changes@1',
+      generatedAt: '2026-11-26T00:00:00Z',
+      complete: false,
+      changes: [
+        {
+          seq: 900,
+          id: 'story-1',
+          version: 1,
+          type: 'article.published',
+          updatedAt: '2026-11-26T00:00:00Z',
+          href: `${PUBLIC_URL}/exports/v1/articles/story-1.json`,
+        },
+      ],
+    };
     source.override.set(changesUrl, { status: 'ok', body: JSON.stringify(scrolled), etag: '"scrolled"' });
     // Meanwhile story-3 left the index (as if the source dropped it).
     const index = JSON.parse((await store.get(keys.exportIndex()))!.body) as { articles: { id: string }[] };
-    await store.put(keys.exportIndex(), JSON.stringify({ ...index, articles: index.articles.filter((a) => a.id !== 'story-3') }), { contentType: CONTENT_TYPES.json });
+    await store.put(
+      keys.exportIndex(),
+      JSON.stringify({ ...index, articles: index.articles.filter((a) => a.id !== 'story-3') }),
+      { contentType: CONTENT_TYPES.json },
+    );
     const report = await pull();
     expect(report.walked).toBe(true);
     expect(report.storiesRead).toBe(0); // versions unchanged
     expect(report.storiesRemoved).toEqual(['story-3']);
     expect(report.seq).toBe(900);
 
-    source.override.set(changesUrl, { status: 'ok', body: JSON.stringify({ ...scrolled, complete: true, changes: [{ ...scrolled.changes[0], seq: 2 }] }), etag: '"restarted"' });
+    source.override.set(changesUrl, {
+      status: 'ok',
+      body: JSON.stringify({ ...scrolled, complete: true, changes: [{ ...scrolled.changes[0], seq: 2 }] }),
+      etag: '"restarted"',
+    });
     expect((await pull()).walked).toBe(true); // 2 < 900: the list restarted
     expect(folder.state().seq).toBe(2);
   });
 
   it('leaves the site as it was when an answer is bad, with one line naming it', async () => {
     const cases: [string, (source: StoreSource) => void, RegExp][] = [
-      ['a record answering 500', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/articles/story-2.json`, new BadExport(`${PUBLIC_URL}/exports/v1/articles/story-2.json answered 500 Internal Server Error`)), /story-2\.json answered 500/],
-      ['a record that is not JSON', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/articles/story-2.json`, { status: 'ok', body: '<html>oops' }), /story-2\.json is not JSON/],
-      ['a record of another story', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/articles/story-2.json`, { status: 'ok', body: JSON.stringify({ schema: 'ilo-syndication/article@1', id: 'story-1' }) }), /is story 'story-1', not 'story-2'/],
-      ['an id that would leave the folder', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, { status: 'ok', body: JSON.stringify({ schema: 'ilo-syndication/changes@1', complete: true, changes: [{ seq: 9, id: '../../etc', version: 1, href: `${PUBLIC_URL}/x.json` }] }) }), /is not a story id: "\.\.\/\.\.\/etc"/],
-      ['a link to another host', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, { status: 'ok', body: JSON.stringify({ schema: 'ilo-syndication/changes@1', complete: true, changes: [{ seq: 9, id: 'story-2', version: 3, href: 'https://elsewhere.example/x.json' }] }) }), /links to https:\/\/elsewhere\.example\/x\.json, outside https:\/\/feeds\.example\.org/],
-      ['a changes list from before seq', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, { status: 'ok', body: JSON.stringify({ schema: 'ilo-syndication/changes@1', complete: true, changes: [{ id: 'story-2', version: 3, href: `${PUBLIC_URL}/x.json` }] }) }), /changes\[0\] has no seq/],
-      ['a page of another schema', (s) => s.override.set(`${PUBLIC_URL}/exports/v1/index.json`, { status: 'ok', body: JSON.stringify({ schema: 'something/else@2' }) }), /index\.json is not ilo-syndication\/index@1/],
+      [
+        'a record answering 500',
+        (s) =>
+          s.override.set(
+            `${PUBLIC_URL}/exports/v1/articles/story-2.json`,
+            new BadExport(`${PUBLIC_URL}/exports/v1/articles/story-2.json answered 500 Internal Server Error`),
+          ),
+        /story-2\.json answered 500/,
+      ],
+      [
+        'a record that is not JSON',
+        (s) => s.override.set(`${PUBLIC_URL}/exports/v1/articles/story-2.json`, { status: 'ok', body: '<html>oops' }),
+        /story-2\.json is not JSON/,
+      ],
+      [
+        'a record of another story',
+        (s) =>
+          s.override.set(`${PUBLIC_URL}/exports/v1/articles/story-2.json`, {
+            status: 'ok',
+            body: JSON.stringify({ schema: 'ilo-syndication/article@1', id: 'story-1' }),
+          }),
+        /is story 'story-1', not 'story-2'/,
+      ],
+      [
+        'an id that would leave the folder',
+        (s) =>
+          s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, {
+            status: 'ok',
+            body: JSON.stringify({
+              schema: 'ilo-syndication/changes@1',
+              complete: true,
+              changes: [{ seq: 9, id: '../../etc', version: 1, href: `${PUBLIC_URL}/x.json` }],
+            }),
+          }),
+        /is not a story id: "\.\.\/\.\.\/etc"/,
+      ],
+      [
+        'a link to another host',
+        (s) =>
+          s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, {
+            status: 'ok',
+            body: JSON.stringify({
+              schema: 'ilo-syndication/changes@1',
+              complete: true,
+              changes: [{ seq: 9, id: 'story-2', version: 3, href: 'https://elsewhere.example/x.json' }],
+            }),
+          }),
+        /links to https:\/\/elsewhere\.example\/x\.json, outside https:\/\/feeds\.example\.org/,
+      ],
+      [
+        'a changes list from before seq',
+        (s) =>
+          s.override.set(`${PUBLIC_URL}/exports/v1/changes.json`, {
+            status: 'ok',
+            body: JSON.stringify({
+              schema: 'ilo-syndication/changes@1',
+              complete: true,
+              changes: [{ id: 'story-2', version: 3, href: `${PUBLIC_URL}/x.json` }],
+            }),
+          }),
+        /changes\[0\] has no seq/,
+      ],
+      [
+        'a page of another schema',
+        (s) =>
+          s.override.set(`${PUBLIC_URL}/exports/v1/index.json`, {
+            status: 'ok',
+            body: JSON.stringify({ schema: 'something/else@2' }),
+          }),
+        /index\.json is not ilo-syndication\/index@1/,
+      ],
     ];
     for (const [name, breakIt, message] of cases) {
       const { store, source, folder, publish, pull } = harness();
@@ -228,7 +346,10 @@ describe('pullExports', () => {
       const before = folder.snapshot();
       folder.writes = [];
       breakIt(source);
-      const error = await pull().then(() => undefined, (e: unknown) => e as Error);
+      const error = await pull().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
       expect(error, name).toBeInstanceOf(BadExport);
       expect(error!.message, name).toMatch(message);
       expect(error!.message, name).not.toContain('\n');
@@ -247,15 +368,29 @@ describe('pullExports', () => {
     const moved = 'https://news.example.net';
     await storeSyntheticStory(store, 5, dayOf(5));
     await publishPending(
-      { store, notifier: { publish: async () => ({ messageId: 'm' }) }, fetcher: { fetch: async () => { throw new Error('no fetch'); } }, clock: { now: () => new Date('2026-11-26T12:00:00Z') }, logger: { info() {}, warn() {}, error() {} }, tokens: testTokens() },
+      {
+        store,
+        notifier: { publish: async () => ({ messageId: 'm' }) },
+        fetcher: {
+          fetch: async () => {
+            throw new Error('no fetch');
+          },
+        },
+        clock: { now: () => new Date('2026-11-26T12:00:00Z') },
+        logger: { info() {}, warn() {}, error() {} },
+        tokens: testTokens(),
+      },
       { publicUrl: moved, contentMode: 'full', generator: 'test' },
     );
     folder.writes = [];
     const source = new StoreSource(store, moved);
     const report = await pullExports(source, folder, { from: moved, site: 'hugo' });
     expect(report).toMatchObject({ movedFrom: PUBLIC_URL, walked: true, storiesRead: 1, removed: [], seq: 6 });
-    expect(folder.writes.sort()).toEqual([PULL_STATE_FILE, 'content/news/story-5/index.en.md', 'content/news/story-5/index.zh-hans.md'].sort());
-    for (const [path, content] of Object.entries(before)) if (path !== PULL_STATE_FILE) expect(folder.files.get(path), path).toBe(content);
+    expect(folder.writes.sort()).toEqual(
+      [PULL_STATE_FILE, 'content/news/story-5/index.en.md', 'content/news/story-5/index.zh-hans.md'].sort(),
+    );
+    for (const [path, content] of Object.entries(before))
+      if (path !== PULL_STATE_FILE) expect(folder.files.get(path), path).toBe(content);
     expect(folder.state()).toMatchObject({ from: moved, seq: 6 });
     source.requests.length = 0;
     expect(await pullExports(source, folder, { from: moved, site: 'hugo' })).toMatchObject({ upToDate: true });

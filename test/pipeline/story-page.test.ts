@@ -10,7 +10,8 @@ const read = (html: string) => extractArticle(html, { url, lang: 'en' });
 
 describe('notAStory', () => {
   it('says why a maintenance page served with 200 is no story', async () => {
-    const page = '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1><p>The site is under maintenance.</p></body></html>';
+    const page =
+      '<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Back soon</h1><p>The site is under maintenance.</p></body></html>';
     expect(notAStory(await read(page))).toMatch(/no news story/);
   });
 
@@ -19,7 +20,8 @@ describe('notAStory', () => {
   });
 
   it('takes a redesigned page without the design system as a story when it carries its date', async () => {
-    const page = '<!DOCTYPE html><html><head><title>ILO news</title><meta property="article:published_time" content="2025-03-04T09:00:00+01:00"></head>' +
+    const page =
+      '<!DOCTYPE html><html><head><title>ILO news</title><meta property="article:published_time" content="2025-03-04T09:00:00+01:00"></head>' +
       '<body><main><h1>A redesigned story</h1><p>Its text is long enough to be the body of a story, with several words in it.</p></main></body></html>';
     const article = await read(page);
     expect(article.layers).toEqual({ title: 'head', body: 'fallback' });

@@ -37,10 +37,17 @@ export function charsetOf(contentType: string | undefined, head: Uint8Array): st
 /** The text of a response body (see DecodedBody for what else is known about it). */
 export function decodeText(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
   const bom = bomCharset(bytes);
-  if (bom) return { text: new TextDecoder(bom).decode(bytes), charset: bom, label: bom, mislabelled: false, damaged: false };
+  if (bom)
+    return { text: new TextDecoder(bom).decode(bytes), charset: bom, label: bom, mislabelled: false, damaged: false };
   const declared = declaredCharset(bytes);
   const label = headerCharset(contentType) ?? declared ?? 'utf-8';
-  const result = (charset: string, text: string): DecodedBody => ({ text, charset, label, mislabelled: canonicalName(charset) !== canonicalName(label), damaged: false });
+  const result = (charset: string, text: string): DecodedBody => ({
+    text,
+    charset,
+    label,
+    mislabelled: canonicalName(charset) !== canonicalName(label),
+    damaged: false,
+  });
 
   const order = utf16Order(bytes);
   if (order) {
@@ -90,7 +97,9 @@ function headerCharset(contentType: string | undefined): string | undefined {
 function declaredCharset(head: Uint8Array): string | undefined {
   // ASCII-compatible encodings read the first bytes as latin1, which is enough to find the declaration.
   const prefix = Buffer.from(head.subarray(0, 1024)).toString('latin1');
-  const declared = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(prefix)?.[1] ?? /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(prefix)?.[1];
+  const declared =
+    /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(prefix)?.[1] ??
+    /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(prefix)?.[1];
   return declared && isSupported(declared) ? declared.toLowerCase() : undefined;
 }
 
@@ -141,7 +150,14 @@ function countPrivateUse(text: string): number {
 /** Encodings with one byte per character (windows-1252, iso-8859-*, koi8...), where any byte decodes. */
 function isSingleByte(label: string): boolean {
   const name = canonicalName(label);
-  return name.startsWith('windows-125') || name.startsWith('iso-8859') || name.startsWith('koi8') || name === 'macintosh' || name === 'ibm866' || name === 'x-mac-cyrillic';
+  return (
+    name.startsWith('windows-125') ||
+    name.startsWith('iso-8859') ||
+    name.startsWith('koi8') ||
+    name === 'macintosh' ||
+    name === 'ibm866' ||
+    name === 'x-mac-cyrillic'
+  );
 }
 
 /** Most non-ASCII characters are Han (or CJK punctuation and full-width forms). */
@@ -151,7 +167,13 @@ function mostlyHan(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
-    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x3400 && c <= 0x4dbf)) han++;
+    if (
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0x3000 && c <= 0x303f) ||
+      (c >= 0xff00 && c <= 0xffef) ||
+      (c >= 0x3400 && c <= 0x4dbf)
+    )
+      han++;
     else other++;
   }
   return han > 0 && han >= other * 4;

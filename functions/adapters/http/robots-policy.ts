@@ -3,7 +3,10 @@
 // standard says; one that cannot be read (5xx, network) disallows everything for this run.
 import robotsParserModule from 'robots-parser';
 
-type Robot = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
+type Robot = {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+};
 // A CommonJS module whose typings declare an ES default export: at run time the import is the function.
 const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Robot;
 

@@ -45,7 +45,15 @@ export async function discoverNewsPages(
   logger: Logger,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
-  const result: DiscoveryResult = { source: 'sitemap', listed: 0, sitemapPagesFetched: 0, sitemapPagesNotModified: 0, sitemapPagesGone: 0, sitemapPagesUnread: 0, complete: false };
+  const result: DiscoveryResult = {
+    source: 'sitemap',
+    listed: 0,
+    sitemapPagesFetched: 0,
+    sitemapPagesNotModified: 0,
+    sitemapPagesGone: 0,
+    sitemapPagesUnread: 0,
+    complete: false,
+  };
   let pages: string[];
   try {
     pages = await readSitemapIndex(fetcher, state, options);
@@ -80,11 +88,17 @@ export async function discoverNewsPages(
     let entries: SitemapEntry[];
     try {
       const parsed = parseSitemap(response.body);
-      if (parsed.kind !== 'urlset' || parsed.entries.length === 0) throw new Error(parsed.kind !== 'urlset' ? 'a sitemap index where a page of URLs was expected' : 'it lists no URLs');
+      if (parsed.kind !== 'urlset' || parsed.entries.length === 0)
+        throw new Error(
+          parsed.kind !== 'urlset' ? 'a sitemap index where a page of URLs was expected' : 'it lists no URLs',
+        );
       entries = parsed.entries;
     } catch (error) {
       // Garbage accepted here was garbage for good: its validators would make every later run get a 304.
-      logger.warn('sitemap page is not a usable sitemap: read again next run', { url: page, reason: (error as Error).message });
+      logger.warn('sitemap page is not a usable sitemap: read again next run', {
+        url: page,
+        reason: (error as Error).message,
+      });
       result.sitemapPagesUnread++;
       delete state.sitemaps[page];
       continue;
@@ -100,7 +114,8 @@ async function readSitemapIndex(fetcher: Fetcher, state: DiscoveryState, options
   const known = state.sitemaps[SITEMAP_URL];
   const response = await fetcher.fetch(SITEMAP_URL, known?.pages ? known : undefined);
   if (response.status === 'not-modified' && known?.pages) return known.pages;
-  if (response.status !== 'ok') throw new Error(`sitemap index answered ${response.status === 'gone' ? response.httpStatus : 304}`);
+  if (response.status !== 'ok')
+    throw new Error(`sitemap index answered ${response.status === 'gone' ? response.httpStatus : 304}`);
   const parsed = parseSitemap(response.body);
   if (parsed.entries.length === 0) throw new Error('the sitemap index lists nothing');
   if (parsed.kind === 'urlset') {
@@ -128,11 +143,16 @@ async function readListing(
   try {
     response = await fetcher.fetch(url);
   } catch (error) {
-    if (error instanceof FetchFailure && (SITE_WIDE.has(error.reason) || error.reason === 'timeout')) throw siteUnreachable(error, options);
-    throw new OriginUnreachable(`neither the sitemap nor the news listing could be read (${sitemapError.message}; ${(error as Error).message})`);
+    if (error instanceof FetchFailure && (SITE_WIDE.has(error.reason) || error.reason === 'timeout'))
+      throw siteUnreachable(error, options);
+    throw new OriginUnreachable(
+      `neither the sitemap nor the news listing could be read (${sitemapError.message}; ${(error as Error).message})`,
+    );
   }
   if (response.status !== 'ok') {
-    throw new OriginUnreachable(`neither the sitemap nor the news listing could be read (${sitemapError.message}; listing answered ${response.status})`);
+    throw new OriginUnreachable(
+      `neither the sitemap nor the news listing could be read (${sitemapError.message}; listing answered ${response.status})`,
+    );
   }
   const entries = parseNewsListing(response.body, url, options.mirrorOrigin);
   return { ...result, source: 'listing', listed: recordEntries(state, entries, options) };
@@ -164,7 +184,10 @@ function recordEntries(state: DiscoveryState, entries: SitemapEntry[], options: 
 }
 
 function validators(response: { etag?: string; lastModified?: string }): { etag?: string; lastModified?: string } {
-  return { ...(response.etag ? { etag: response.etag } : {}), ...(response.lastModified ? { lastModified: response.lastModified } : {}) };
+  return {
+    ...(response.etag ? { etag: response.etag } : {}),
+    ...(response.lastModified ? { lastModified: response.lastModified } : {}),
+  };
 }
 
 export interface SelectionOptions {

@@ -59,7 +59,13 @@ export interface DiscoveryState {
 /** What a run relies on in state/crawl.json (a file edited by hand may hold anything). */
 export function isDiscoveryState(value: unknown): value is DiscoveryState {
   const state = value as Partial<DiscoveryState>;
-  return isRecord(state) && isRecord(state.urls) && isRecord(state.sitemaps) && Object.values(state.urls).every(isRecord) && Object.values(state.sitemaps).every(isRecord);
+  return (
+    isRecord(state) &&
+    isRecord(state.urls) &&
+    isRecord(state.sitemaps) &&
+    Object.values(state.urls).every(isRecord) &&
+    Object.values(state.sitemaps).every(isRecord)
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -120,7 +126,13 @@ export function normalizeUrlState(state: UrlState): UrlState {
 }
 
 /** Records the outcome of handling a URL at the lastmod currently known for it (or at `lastmod`). */
-export function markHandled(state: DiscoveryState, url: string, lang: LanguageKey, outcome: UrlOutcome, lastmod?: string | null): void {
+export function markHandled(
+  state: DiscoveryState,
+  url: string,
+  lang: LanguageKey,
+  outcome: UrlOutcome,
+  lastmod?: string | null,
+): void {
   const { queued: _done, ...current } = state.urls[url] ?? { lang, lastmod: null };
   state.urls[url] = { ...current, handled: lastmod === undefined ? current.lastmod : lastmod, outcome };
 }
@@ -129,7 +141,11 @@ export function markHandled(state: DiscoveryState, url: string, lang: LanguageKe
 export function markQueued(state: DiscoveryState, url: string, lang: LanguageKey, now: Date): void {
   const current = normalizeUrlState(state.urls[url] ?? { lang, lastmod: null });
   const again = current.queued !== undefined && current.queued.lastmod === current.lastmod;
-  state.urls[url] = { ...current, outcome: 'queued', queued: { at: now.toISOString(), lastmod: current.lastmod, times: again ? current.queued!.times + 1 : 1 } };
+  state.urls[url] = {
+    ...current,
+    outcome: 'queued',
+    queued: { at: now.toISOString(), lastmod: current.lastmod, times: again ? current.queued!.times + 1 : 1 },
+  };
 }
 
 /**
@@ -169,12 +185,18 @@ export function mergeDiscoveryStates(theirs: DiscoveryState, ours: DiscoveryStat
     }
     const other = normalizeUrlState(stored);
     const lastmod = newer(other.lastmod, mine.lastmod);
-    const handledByMe = mine.handled !== undefined && (other.handled === undefined || newer(other.handled, mine.handled) === mine.handled);
+    const handledByMe =
+      mine.handled !== undefined &&
+      (other.handled === undefined || newer(other.handled, mine.handled) === mine.handled);
     const handler = handledByMe ? mine : other;
     const setAside = newer(other.setAside, mine.setAside);
     // The latest hand-over wins; a hand-over older than the handling it led to is done.
-    const queued = [mine.queued, other.queued].filter((q): q is QueuedState => q !== undefined).sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
-    const queuedOpen = queued !== undefined && !(handler.handled !== undefined && handler.handled === queued.lastmod && handler.outcome !== 'queued');
+    const queued = [mine.queued, other.queued]
+      .filter((q): q is QueuedState => q !== undefined)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+    const queuedOpen =
+      queued !== undefined &&
+      !(handler.handled !== undefined && handler.handled === queued.lastmod && handler.outcome !== 'queued');
     merged.urls[url] = {
       lang: mine.lang,
       lastmod,

@@ -21,7 +21,11 @@ export interface IngestReceipt {
 }
 
 /** Writes one receipt per settled page (the page asked for, and its twin when it came along). */
-export async function writeIngestReceipts(store: Store, pages: Omit<IngestReceipt, 'schema' | 'at'>[], now: Date): Promise<void> {
+export async function writeIngestReceipts(
+  store: Store,
+  pages: Omit<IngestReceipt, 'schema' | 'at'>[],
+  now: Date,
+): Promise<void> {
   for (const page of pages) {
     const receipt: IngestReceipt = { schema: RECEIPT_SCHEMA, ...page, at: now.toISOString() };
     await store.put(keys.ingestReceipt(page.url), stringifyJson(receipt), { contentType: CONTENT_TYPES.json });

@@ -5,7 +5,13 @@ import type { PipelinePorts, Store } from '../ports.js';
 import { readJson, updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
 import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
-import { type DiscoveryState, emptyDiscoveryState, isDiscoveryState, isFirstRun, mergeDiscoveryStates } from './discovery-state.js';
+import {
+  type DiscoveryState,
+  emptyDiscoveryState,
+  isDiscoveryState,
+  isFirstRun,
+  mergeDiscoveryStates,
+} from './discovery-state.js';
 import { confirmQueuedPages } from './ingest-receipts.js';
 
 export interface DiscoveryPlan {
@@ -26,7 +32,12 @@ export async function planDiscovery(
   const state = stored?.value ?? emptyDiscoveryState();
   // Before the site is read: a page is confirmed at the lastmod it was queued for.
   const confirmedQueued = await confirmQueuedPages(ports.store, state);
-  const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {});
+  const discovery = await discoverNewsPages(
+    ports.fetcher,
+    state,
+    ports.logger,
+    options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {},
+  );
   // A first run lasts until one discovery has seen every sitemap page: a first run that met a garbage
   // sitemap (or only the listing) knew part of the site, and the next run must not take all the rest.
   const firstRun = isFirstRun(stored?.value);
@@ -44,5 +55,7 @@ export async function planDiscovery(
 
 /** Saves the state; another run may have written it meanwhile, so merge rather than overwrite. */
 export async function saveDiscoveryState(store: Store, state: DiscoveryState): Promise<void> {
-  await updateJson<DiscoveryState>(store, keys.crawlState(), (current) => (current ? mergeDiscoveryStates(current, state) : state));
+  await updateJson<DiscoveryState>(store, keys.crawlState(), (current) =>
+    current ? mergeDiscoveryStates(current, state) : state,
+  );
 }

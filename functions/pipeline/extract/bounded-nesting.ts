@@ -24,7 +24,8 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
   const openCount = new Map<string, number>();
   let tagStart = 0;
   let tagName = '';
-  const name = (start: number, end: number) => (options.xmlMode ? source.slice(start, end) : source.slice(start, end).toLowerCase());
+  const name = (start: number, end: number) =>
+    options.xmlMode ? source.slice(start, end) : source.slice(start, end).toLowerCase();
   const pop = () => {
     const element = stack.pop()!;
     openCount.set(element, openCount.get(element)! - 1);
@@ -63,7 +64,8 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
       if (!options.xmlMode && VOID_ELEMENTS.has(element)) return;
       if ((openCount.get(element) ?? 0) === 0) {
         // (Not </p>: with no <p> open the parser makes an empty paragraph of it.)
-        if (options.xmlMode || element !== 'p') cuts.push(source.lastIndexOf('<', start), source.indexOf('>', end) + 1 || source.length);
+        if (options.xmlMode || element !== 'p')
+          cuts.push(source.lastIndexOf('<', start), source.indexOf('>', end) + 1 || source.length);
         return;
       }
       // Every element above the one closed is closed with it: the search costs no more than the pushes did.
@@ -109,7 +111,27 @@ function countStartTags(source: string, limit: number): number {
 }
 
 // htmlparser2's own rules (its Parser.js), which it does not export.
-const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'basefont',
+  'br',
+  'col',
+  'command',
+  'embed',
+  'frame',
+  'hr',
+  'img',
+  'input',
+  'isindex',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 const P = new Set(['p']);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p']);
 const FORM_CONTROLS = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
@@ -117,14 +139,54 @@ const TABLE_SECTIONS = new Set(['thead', 'tbody']);
 const DD_DT = new Set(['dd', 'dt']);
 const RT_RP = new Set(['rt', 'rp']);
 const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
-  ['tr', new Set(['tr', 'th', 'td'])], ['th', new Set(['th'])], ['td', new Set(['thead', 'th', 'td'])],
-  ['body', new Set(['head', 'link', 'script'])], ['a', new Set(['a'])], ['li', new Set(['li'])], ['p', P],
-  ['h1', HEADINGS], ['h2', HEADINGS], ['h3', HEADINGS], ['h4', HEADINGS], ['h5', HEADINGS], ['h6', HEADINGS],
-  ['select', FORM_CONTROLS], ['input', FORM_CONTROLS], ['output', FORM_CONTROLS], ['button', FORM_CONTROLS],
-  ['datalist', FORM_CONTROLS], ['textarea', FORM_CONTROLS], ['option', new Set(['option'])],
-  ['optgroup', new Set(['optgroup', 'option'])], ['dd', DD_DT], ['dt', DD_DT],
-  ...['address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map(
-    (tag): [string, Set<string>] => [tag, P],
-  ),
-  ['rt', RT_RP], ['rp', RT_RP], ['tbody', TABLE_SECTIONS], ['tfoot', TABLE_SECTIONS],
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['body', new Set(['head', 'link', 'script'])],
+  ['a', new Set(['a'])],
+  ['li', new Set(['li'])],
+  ['p', P],
+  ['h1', HEADINGS],
+  ['h2', HEADINGS],
+  ['h3', HEADINGS],
+  ['h4', HEADINGS],
+  ['h5', HEADINGS],
+  ['h6', HEADINGS],
+  ['select', FORM_CONTROLS],
+  ['input', FORM_CONTROLS],
+  ['output', FORM_CONTROLS],
+  ['button', FORM_CONTROLS],
+  ['datalist', FORM_CONTROLS],
+  ['textarea', FORM_CONTROLS],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', DD_DT],
+  ['dt', DD_DT],
+  ...[
+    'address',
+    'article',
+    'aside',
+    'blockquote',
+    'details',
+    'div',
+    'dl',
+    'fieldset',
+    'figcaption',
+    'figure',
+    'footer',
+    'form',
+    'header',
+    'hr',
+    'main',
+    'nav',
+    'ol',
+    'pre',
+    'section',
+    'table',
+    'ul',
+  ].map((tag): [string, Set<string>] => [tag, P]),
+  ['rt', RT_RP],
+  ['rp', RT_RP],
+  ['tbody', TABLE_SECTIONS],
+  ['tfoot', TABLE_SECTIONS],
 ]);

@@ -2,8 +2,18 @@
 // it is never passed through a Date in some time zone, so it can never shift a day.
 
 const MONTHS_EN = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ];
 // Drupal's Chinese month names, as in "12 十一月 2024". Longest first so 十一 is not read as 十.
 const MONTHS_ZH = ['十二月', '十一月', '十月', '九月', '八月', '七月', '六月', '五月', '四月', '三月', '二月', '一月'];
@@ -23,7 +33,9 @@ export function parseIloDate(raw: string | undefined): IsoDate | undefined {
 
   if (/^\d{9,11}$/.test(text)) return fromUnixSeconds(Number(text));
 
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
+    text,
+  );
   if (m) {
     const date = isoDate(+m[1]!, +m[2]!, +m[3]!);
     if (!date || m[4] === undefined) return date;

@@ -7,7 +7,10 @@
 
 /** What a cut document lacks ("</html>", "</urlset>"), or undefined when it looks whole. */
 export function unfinishedDocument(text: string): string | undefined {
-  const start = text.slice(0, 2048).replace(/^\uFEFF/, '').trimStart();
+  const start = text
+    .slice(0, 2048)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (/^(<!doctype html|<html[\s>])/i.test(start) || (/^<!--/.test(start) && /<html[\s>]/i.test(start))) {
     return /<\/html\s*>/i.test(text.slice(-4096)) ? undefined : '</html>';
   }
@@ -17,7 +20,8 @@ export function unfinishedDocument(text: string): string | undefined {
     const name = root.replace(/\./g, '\\.');
     // The end tag of the root (comments may follow it), or a root that is empty and self-closed.
     let tail = text.slice(-4096).trimEnd();
-    while (tail.endsWith('-->') && tail.lastIndexOf('<!--') >= 0) tail = tail.slice(0, tail.lastIndexOf('<!--')).trimEnd();
+    while (tail.endsWith('-->') && tail.lastIndexOf('<!--') >= 0)
+      tail = tail.slice(0, tail.lastIndexOf('<!--')).trimEnd();
     return new RegExp(`(</${name}\\s*>|<${name}\\b[^>]*/>)$`).test(tail) ? undefined : `</${root}>`;
   }
   return undefined;

@@ -9,7 +9,12 @@ export const FIELD_LIMITS = { title: 1_000, summary: 4_000, imageAlt: 1_000, ima
 export type LimitedField = keyof typeof FIELD_LIMITS;
 
 /** How the run report names a field. */
-export const FIELD_NAMES: Record<LimitedField, string> = { title: 'title', summary: 'lead', imageAlt: 'image text', imageCredit: 'image credit' };
+export const FIELD_NAMES: Record<LimitedField, string> = {
+  title: 'title',
+  summary: 'lead',
+  imageAlt: 'image text',
+  imageCredit: 'image credit',
+};
 
 /** The field within its limit, noting in `cut` a field that was cut. */
 export function capField(field: LimitedField, text: string, cut: Set<LimitedField>): string;

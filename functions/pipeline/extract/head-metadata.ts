@@ -43,7 +43,12 @@ export function readHeadMetadata(index: PageIndex): HeadMetadata {
   return {
     htmlLang: nonEmpty(attr(index.byTag('html')[0], 'lang')),
     title: nonEmpty(cleanLine(textOf(index.byTag('title')[0]).replace(TITLE_SUFFIX, ''))),
-    canonical: nonEmpty(attr(links.find((link) => rels(link).includes('canonical')), 'href')),
+    canonical: nonEmpty(
+      attr(
+        links.find((link) => rels(link).includes('canonical')),
+        'href',
+      ),
+    ),
     description: meta((m) => m.attribs.name?.toLowerCase() === 'description'),
     ogTitle: property('og:title'),
     ogDescription: property('og:description'),
@@ -63,9 +68,15 @@ export function readHeadMetadata(index: PageIndex): HeadMetadata {
 }
 
 function readMetaCharset(metas: Element[]): string | undefined {
-  const direct = attr(metas.find((m) => m.attribs.charset !== undefined), 'charset');
+  const direct = attr(
+    metas.find((m) => m.attribs.charset !== undefined),
+    'charset',
+  );
   if (direct) return direct.toLowerCase();
-  const contentType = attr(metas.find((m) => m.attribs['http-equiv']?.toLowerCase() === 'content-type'), 'content');
+  const contentType = attr(
+    metas.find((m) => m.attribs['http-equiv']?.toLowerCase() === 'content-type'),
+    'content',
+  );
   return contentType ? /charset=([\w-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
 }
 

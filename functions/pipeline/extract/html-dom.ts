@@ -10,7 +10,11 @@ export { isTag, isText } from 'domhandler';
 
 /** The DOM of a page, nested at most MAX_PARSE_DEPTH deep (bounded-nesting.ts says why). */
 export function parseHtml(html: string): Document {
-  return parseDocument(boundNesting(html, { xmlMode: false }), { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true });
+  return parseDocument(boundNesting(html, { xmlMode: false }), {
+    lowerCaseTags: true,
+    lowerCaseAttributeNames: true,
+    decodeEntities: true,
+  });
 }
 
 export function parseXml(xml: string): Document {
@@ -43,20 +47,45 @@ export function attr(element: Element | undefined, name: string): string | undef
   return value === undefined ? undefined : value.trim();
 }
 
-
 /** The text of a subtree as one collapsed line; script, style and template content excluded. */
 export function textOf(node: AnyNode | undefined): string {
   if (!node) return '';
   const parts: string[] = [];
   collectText(node, parts);
-  return parts.join('').replace(/[\s\u00A0]+/g, ' ').trim();
+  return parts
+    .join('')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
 }
 
 const NO_TEXT = new Set(['script', 'style', 'noscript', 'template']);
 // Elements whose edges separate words, so "<p>a</p><p>b</p>" reads "a b", not "ab".
 const BLOCKS = new Set([
-  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'section',
-  'article', 'header', 'footer', 'figure', 'figcaption', 'blockquote', 'time', 'dd', 'dt',
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'td',
+  'th',
+  'tr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figure',
+  'figcaption',
+  'blockquote',
+  'time',
+  'dd',
+  'dt',
 ]);
 
 /** Without recursion: a page may nest elements thousands deep. `null` marks a block's edge. */

@@ -5,7 +5,8 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from './html-dom.js';
 
 /** The "Content also available in:" line, in the languages it is printed in. */
-export const ALSO_AVAILABLE = /content also available in|also available in|内容还有以下语言版本|本内容还有|其他语言版本|该内容还有|内容亦提供/i;
+export const ALSO_AVAILABLE =
+  /content also available in|also available in|内容还有以下语言版本|本内容还有|其他语言版本|该内容还有|内容亦提供/i;
 
 export interface PageIndex {
   doc: Document;
@@ -22,11 +23,36 @@ export interface PageIndex {
 const NONE: Element[] = [];
 
 // Only what the extractor looks up is indexed: a page has thousands of elements and classes.
-const INDEXED_TAGS = new Set(['html', 'body', 'title', 'meta', 'link', 'script', 'h1', 'time', 'figure', 'main', 'article']);
+const INDEXED_TAGS = new Set([
+  'html',
+  'body',
+  'title',
+  'meta',
+  'link',
+  'script',
+  'h1',
+  'time',
+  'figure',
+  'main',
+  'article',
+]);
 const INDEXED_CLASSES = new Set([
-  'ilo--hero-card', 'ilo--hero-card--title', 'ilo--hero-card--intro', 'ilo--hero-card--datecopy', 'ilo--hero-card--date',
-  'ilo--hero', 'ilo--hero--title', 'ilo--hero--intro', 'ilo--hero--datecopy', 'hero',
-  'ilo--richtext', 'ilo--tags', 'ilo--tag-set', 'ilo--language-toggle', 'language-switcher', 'language-switcher-language-url',
+  'ilo--hero-card',
+  'ilo--hero-card--title',
+  'ilo--hero-card--intro',
+  'ilo--hero-card--datecopy',
+  'ilo--hero-card--date',
+  'ilo--hero',
+  'ilo--hero--title',
+  'ilo--hero--intro',
+  'ilo--hero--datecopy',
+  'hero',
+  'ilo--richtext',
+  'ilo--tags',
+  'ilo--tag-set',
+  'ilo--language-toggle',
+  'language-switcher',
+  'language-switcher-language-url',
 ]);
 
 export function indexPage(doc: Document): PageIndex {
@@ -59,7 +85,11 @@ export function indexPage(doc: Document): PageIndex {
     } else if (isText(node)) {
       const text = node.data;
       // A cheap look first: the regular expression runs on few text nodes.
-      if (text.length < 300 && (text.includes('vailable') || text.includes('内容') || text.includes('版本')) && ALSO_AVAILABLE.test(text)) {
+      if (
+        text.length < 300 &&
+        (text.includes('vailable') || text.includes('内容') || text.includes('版本')) &&
+        ALSO_AVAILABLE.test(text)
+      ) {
         if (node.parent && isTag(node.parent)) alsoAvailableLabels.push(node.parent);
       }
     }

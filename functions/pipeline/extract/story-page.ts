@@ -10,6 +10,7 @@ import type { ExtractedArticle } from './extract-article.js';
 
 /** Why an extracted page is not a story, or undefined when it is one. */
 export function notAStory(article: ExtractedArticle): string | undefined {
-  if (article.layers.title === 'site' || article.layers.body === 'site' || article.publishedAt !== undefined) return undefined;
+  if (article.layers.title === 'site' || article.layers.body === 'site' || article.publishedAt !== undefined)
+    return undefined;
   return 'the page holds no news story (no ILO title, body or date: an error or maintenance page?)';
 }

@@ -30,7 +30,11 @@ export function readTags(index: PageIndex, pageUrl: string, mirrorOrigin?: strin
 
 /** A slug safe for paths: ASCII words kept; anything else (a Chinese alias) hashed stably. */
 export function tagSlug(text: string): string {
-  const ascii = text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const ascii = text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (ascii.length >= 2 && !/[^\x00-\x7F]/.test(text)) return ascii.slice(0, 80);
   let hash = 0x811c9dc5; // FNV-1a: short, stable, no crypto needed for a path segment
   for (const char of text) {

@@ -13,12 +13,23 @@ export interface TranslationLink {
   source: TranslationSource;
 }
 
-
 const LANGUAGE_BY_TAG: Record<string, LanguageKey> = {
-  en: 'en', 'en-gb': 'en', 'en-us': 'en',
-  zh: 'zh', 'zh-hans': 'zh', 'zh-cn': 'zh', 'zh-sg': 'zh',
+  en: 'en',
+  'en-gb': 'en',
+  'en-us': 'en',
+  zh: 'zh',
+  'zh-hans': 'zh',
+  'zh-cn': 'zh',
+  'zh-sg': 'zh',
 };
-const LANGUAGE_BY_LABEL: Record<string, LanguageKey> = { english: 'en', 英文: 'en', 英语: 'en', 中文: 'zh', chinese: 'zh', 简体中文: 'zh' };
+const LANGUAGE_BY_LABEL: Record<string, LanguageKey> = {
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
+  中文: 'zh',
+  chinese: 'zh',
+  简体中文: 'zh',
+};
 
 /**
  * Candidate links to this story in the other language, most trusted first, without duplicates.
@@ -44,7 +55,8 @@ export function findTranslationLinks(
   };
 
   for (const alternate of head.alternates) add(alternate.href, LANGUAGE_BY_TAG[alternate.hreflang], 'hreflang');
-  for (const link of alsoAvailableBlocks(index).flatMap((block) => all('a[href]', block))) add(attr(link, 'href'), languageOfLink(link), 'also-available');
+  for (const link of alsoAvailableBlocks(index).flatMap((block) => all('a[href]', block)))
+    add(attr(link, 'href'), languageOfLink(link), 'also-available');
   for (const link of languageMenuLinks(index)) add(attr(link, 'href'), languageOfLink(link), 'language-menu');
   return found;
 }
@@ -70,7 +82,11 @@ export function alsoAvailableBlocks(index: PageIndex): Element[] {
  * script on click); CSS selectors do not descend into templates, so they are searched explicitly.
  */
 function languageMenuLinks(index: PageIndex): Element[] {
-  const menus = [...index.byClass('ilo--language-toggle'), ...index.byClass('language-switcher'), ...index.byClass('language-switcher-language-url')];
+  const menus = [
+    ...index.byClass('ilo--language-toggle'),
+    ...index.byClass('language-switcher'),
+    ...index.byClass('language-switcher-language-url'),
+  ];
   return menus.flatMap((menu) => [
     ...all('a[href]', menu),
     ...all('template', menu).flatMap((template) => all('a[href]', template.children)),

@@ -10,12 +10,26 @@ import { type ExtractedArticle, extractArticle } from '../extract/extract-articl
 import { notAStory } from '../extract/story-page.js';
 import { FIELD_LIMITS, FIELD_NAMES } from '../extract/field-limits.js';
 import { BODY_LIMITS } from '../normalize/clean-body.js';
-import { type ArticleRecord, type RecordChange, type StoryPages, composeRecord, markdownBody } from '../record/article-record.js';
+import {
+  type ArticleRecord,
+  type RecordChange,
+  type StoryPages,
+  composeRecord,
+  markdownBody,
+} from '../record/article-record.js';
 import { type FullArticle, fullArticle, isFullArticle } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, newsPage, storyId } from '../site/ilo-urls.js';
 import { CorruptDocument, readJson, stringifyJson, writeIfChanged, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
-import { type SourcePage, type StorySource, bindAlias, lookupAlias, readSource, snapshotHash, writeSource } from './story-source.js';
+import {
+  type SourcePage,
+  type StorySource,
+  bindAlias,
+  lookupAlias,
+  readSource,
+  snapshotHash,
+  writeSource,
+} from './story-source.js';
 
 export interface IngestSettings {
   mirrorOrigin?: string;
@@ -33,7 +47,10 @@ export type IngestOutcome =
 
 /** A page could be fetched but holds no story: no title or no body (markup drift). */
 export class EmptyStory extends Error {
-  constructor(readonly url: string, detail: string) {
+  constructor(
+    readonly url: string,
+    detail: string,
+  ) {
     super(`${url}: ${detail}`);
     this.name = 'EmptyStory';
   }
@@ -44,7 +61,11 @@ const MAX_TWIN_CANDIDATES = 3;
 /** Fetch, commit and record again from the newer source another run made current meanwhile, at most this often. */
 const ATTEMPTS = 4;
 
-export async function ingestStory(ports: PipelinePorts, settings: IngestSettings, candidate: Candidate): Promise<IngestOutcome> {
+export async function ingestStory(
+  ports: PipelinePorts,
+  settings: IngestSettings,
+  candidate: Candidate,
+): Promise<IngestOutcome> {
   const requested = newsPage(candidate.url);
   if (!requested) return { status: 'rejected', url: candidate.url, reason: 'not a news story URL' };
   for (let attempt = 1; ; attempt++) {
@@ -62,7 +83,12 @@ export async function ingestStory(ports: PipelinePorts, settings: IngestSettings
  * compare-and-swap of the source against the one it was fetched against, and a record is made only
  * from the current content (docs/ARCHITECTURE.md, "Overlapping runs").
  */
-async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candidate: Candidate, requested: { url: string; lang: LanguageKey }): Promise<IngestOutcome> {
+async function ingestOnce(
+  ports: PipelinePorts,
+  settings: IngestSettings,
+  candidate: Candidate,
+  requested: { url: string; lang: LanguageKey },
+): Promise<IngestOutcome> {
   const { store, logger } = ports;
   const knownId = await lookupAlias(store, requested.url);
   const source = knownId ? await readSource(store, knownId) : undefined;
@@ -71,7 +97,11 @@ async function ingestOnce(ports: PipelinePorts, settings: IngestSettings, candid
   const article = primary.article;
   if (article.contentLanguage !== requested.lang && article.contentLanguage !== 'unknown') {
     // Drupal shows an untranslated story under another language's path: not a version of its own.
-    return { status: 'rejected', url: requested.url, reason: `content is in ${article.contentLanguage}, not ${requested.lang}` };
+    return {
+      status: 'rejected',
+      url: requested.url,
+      reason: `content is in ${article.contentLanguage}, not ${requested.lang}`,
+    };
   }
   if (article.title === '' || article.markdown === '') {
     throw new EmptyStory(requested.url, article.title === '' ? 'no title found' : 'no body text found');
@@ -120,11 +150,14 @@ async function commitSource(
   current: { value: StorySource; etag: string } | undefined,
 ): Promise<string> {
   const { store } = ports;
-  for (const page of loaded) if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);
+  for (const page of loaded)
+    if (page.fetched) await writeIfChanged(store, keys.raw(id, page.article.lang), page.html, CONTENT_TYPES.html);
   const next: StorySource = {
     id,
     pages: Object.fromEntries(loaded.map((page) => [page.article.lang, page.validators])),
-    rejected: [...new Set([...(current?.value.rejected ?? []), ...rejected])].filter((url) => !loaded.some((page) => page.article.url === url)).sort(),
+    rejected: [...new Set([...(current?.value.rejected ?? []), ...rejected])]
+      .filter((url) => !loaded.some((page) => page.article.url === url))
+      .sort(),
   };
   if (current && JSON.stringify(next) === JSON.stringify(current.value)) return current.etag;
   try {
@@ -171,10 +204,17 @@ async function loadArticle(
     const snapshot = conditional ? await ports.store.get(keys.raw(id!, lang)) : undefined;
     // A snapshot stored cut short (before cut bodies were detected) is fetched again, not reused.
     if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot && !unfinishedDocument(snapshot.body)) {
-      return { status: 'ok', article: storyOf(await extract(snapshot.body, url, lang, settings)), html: snapshot.body, fetched: false, validators: conditional! };
+      return {
+        status: 'ok',
+        article: storyOf(await extract(snapshot.body, url, lang, settings)),
+        html: snapshot.body,
+        fetched: false,
+        validators: conditional!,
+      };
     }
     response = await ports.fetcher.fetch(url);
-    if (response.status === 'not-modified') throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
+    if (response.status === 'not-modified')
+      throw new FetchFailure(url, 'bad-content', 'answered 304 to an unconditional request');
   }
   if (response.status === 'gone') return { status: 'gone', httpStatus: response.httpStatus };
   // Whatever fetched it: a page cut short is never extracted into a shorter story.
@@ -205,7 +245,10 @@ function storyOf(article: ExtractedArticle): ExtractedArticle {
 }
 
 function fetchConditions(page: SourcePage): FetchConditions {
-  return { ...(page.etag ? { etag: page.etag } : {}), ...(page.lastModified ? { lastModified: page.lastModified } : {}) };
+  return {
+    ...(page.etag ? { etag: page.etag } : {}),
+    ...(page.lastModified ? { lastModified: page.lastModified } : {}),
+  };
 }
 
 function extract(html: string, url: string, lang: LanguageKey, settings: IngestSettings): Promise<ExtractedArticle> {
@@ -232,7 +275,11 @@ async function findTwin(
     const loaded = await loadArticle(ports, settings, url, lang, source, id);
     if (loaded.status === 'gone') continue;
     if (loaded.article.contentLanguage !== lang) {
-      ports.logger.info('translation candidate is not in its language', { url, content: loaded.article.contentLanguage, expected: lang });
+      ports.logger.info('translation candidate is not in its language', {
+        url,
+        content: loaded.article.contentLanguage,
+        expected: lang,
+      });
       rejected.push(url);
       continue;
     }
@@ -258,7 +305,9 @@ async function resolveId(ports: PipelinePorts, pages: StoryPages, knownId: strin
   if (bound.en && bound.zh && bound.en !== bound.zh) {
     ports.logger.warn('two records exist for one story; keeping the English one', { en: bound.en, zh: bound.zh });
   }
-  const newsPages = Object.fromEntries(LANGUAGES.filter((lang) => pages[lang]).map((lang) => [lang, newsPage(pages[lang]!.url)!]));
+  const newsPages = Object.fromEntries(
+    LANGUAGES.filter((lang) => pages[lang]).map((lang) => [lang, newsPage(pages[lang]!.url)!]),
+  );
   let id = bound.en ?? bound.zh ?? knownId ?? storyId(newsPages);
   for (const lang of LANGUAGES) {
     const page = pages[lang];
@@ -281,7 +330,10 @@ async function commitRecord(
 ): Promise<{ record: ArticleRecord; change: RecordChange; previous?: ArticleRecord }> {
   for (let attempt = 1; ; attempt++) {
     const previous = await readJson<ArticleRecord>(ports.store, keys.articleMeta(id));
-    const result = { ...composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10)), ...(previous ? { previous: previous.value } : {}) };
+    const result = {
+      ...composeRecord(id, pages, previous?.value, ports.clock.now(), fallbackDate?.slice(0, 10)),
+      ...(previous ? { previous: previous.value } : {}),
+    };
     if (result.change === 'unchanged') return result;
     if ((await ports.store.get(keys.source(id)))?.etag !== sourceEtag) throw new SourceMoved(id);
     try {
@@ -300,8 +352,10 @@ async function commitRecord(
 async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord): Promise<boolean> {
   const full = await ports.store.get(keys.fullArticle(record.id));
   if (!full || storedVersion(full.body) !== record.version) return false;
-  return (await ports.store.get(keys.notified(record.id, record.version))) !== undefined ||
-    (await ports.store.get(keys.outbox(record.id, record.version))) !== undefined;
+  return (
+    (await ports.store.get(keys.notified(record.id, record.version))) !== undefined ||
+    (await ports.store.get(keys.outbox(record.id, record.version))) !== undefined
+  );
 }
 
 /**
@@ -311,7 +365,12 @@ async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord):
  * topic feeds the story leaves; the copy, not the record, because a run stopped after the record
  * was committed leaves the copy at the version publish last saw.
  */
-async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pages: StoryPages, previousRecord: ArticleRecord | undefined): Promise<string[]> {
+async function writeDerivedFiles(
+  ports: PipelinePorts,
+  record: ArticleRecord,
+  pages: StoryPages,
+  previousRecord: ArticleRecord | undefined,
+): Promise<string[]> {
   const { store } = ports;
   const warnings: string[] = [];
   const bodies: Partial<Record<LanguageKey, string>> = {};
@@ -321,11 +380,15 @@ async function writeDerivedFiles(ports: PipelinePorts, record: ArticleRecord, pa
   }
   // A damaged copy (edited by hand, or written by something else) is replaced by this one; the
   // record stands in for it as the version it replaces.
-  const previousCopy = await readJson<FullArticle>(store, keys.fullArticle(record.id), isFullArticle).catch((error: unknown) => {
-    if (!(error instanceof CorruptDocument)) throw error;
-    warnings.push(`damaged state: ${error.key} was not a story's full copy (${error.detail}); written again from the page`);
-    return undefined;
-  });
+  const previousCopy = await readJson<FullArticle>(store, keys.fullArticle(record.id), isFullArticle).catch(
+    (error: unknown) => {
+      if (!(error instanceof CorruptDocument)) throw error;
+      warnings.push(
+        `damaged state: ${error.key} was not a story's full copy (${error.detail}); written again from the page`,
+      );
+      return undefined;
+    },
+  );
   const previous = previousCopy?.value ?? previousRecord;
   const body = stringifyJson(fullArticle(record, bodies, previous));
   await writeIfNotNewer(store, keys.fullArticle(record.id), body, record.version, storedVersion, CONTENT_TYPES.json);
@@ -352,12 +415,22 @@ function storedVersion(body: string): number {
 
 function extractionWarnings(article: ExtractedArticle): string[] {
   const warnings: string[] = [];
-  if (article.limits?.cut) warnings.push(`body limit: ${article.url} holds more than ${BODY_LIMITS.maxSize / 1024} K characters of Markdown; kept that much, the rest is linked to the original`);
+  if (article.limits?.cut)
+    warnings.push(
+      `body limit: ${article.url} holds more than ${BODY_LIMITS.maxSize / 1024} K characters of Markdown; kept that much, the rest is linked to the original`,
+    );
   for (const field of article.limits?.fields ?? []) {
-    warnings.push(`field limit: the ${FIELD_NAMES[field]} of ${article.url} is longer than ${FIELD_LIMITS[field].toLocaleString('en')} characters; kept that much, cut at a word`);
+    warnings.push(
+      `field limit: the ${FIELD_NAMES[field]} of ${article.url} is longer than ${FIELD_LIMITS[field].toLocaleString('en')} characters; kept that much, cut at a word`,
+    );
   }
-  if (article.limits?.flattened) warnings.push(`body limit: ${article.url} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`);
-  if (article.layers.title !== 'site') warnings.push(`markup drift: title of ${article.url} found by the ${article.layers.title} layer`);
-  if (article.layers.body !== 'site') warnings.push(`markup drift: body of ${article.url} found by the ${article.layers.body} layer`);
+  if (article.limits?.flattened)
+    warnings.push(
+      `body limit: ${article.url} nests elements deeper than ${BODY_LIMITS.maxDepth} levels; the deepest parts are kept as plain text`,
+    );
+  if (article.layers.title !== 'site')
+    warnings.push(`markup drift: title of ${article.url} found by the ${article.layers.title} layer`);
+  if (article.layers.body !== 'site')
+    warnings.push(`markup drift: body of ${article.url} found by the ${article.layers.body} layer`);
   return warnings;
 }

@@ -27,7 +27,10 @@ export async function readSource(store: Store, id: string): Promise<{ value: Sto
 
 /** Writes the source with compare-and-swap (create when there was none); throws PreconditionFailed when another run wrote it. */
 export async function writeSource(store: Store, source: StorySource, previousEtag?: string): Promise<string> {
-  const options = { contentType: CONTENT_TYPES.json, ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' as const }) };
+  const options = {
+    contentType: CONTENT_TYPES.json,
+    ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' as const }),
+  };
   return (await store.put(keys.source(source.id), stringifyJson(source), options)).etag;
 }
 

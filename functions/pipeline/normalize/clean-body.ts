@@ -27,17 +27,82 @@ const LANDMARKS = new Set(['header', 'footer', 'aside']);
 
 // Kept as they are (with their allowed attributes).
 const KEEP = new Set([
-  'p', 'br', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'q', 'em', 'i', 'strong', 'b',
-  'a', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-  'pre', 'code', 'hr', 'sup', 'sub', 's', 'del', 'dl', 'dt', 'dd', 'cite', 'abbr',
+  'p',
+  'br',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'q',
+  'em',
+  'i',
+  'strong',
+  'b',
+  'a',
+  'img',
+  'figure',
+  'figcaption',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
+  'pre',
+  'code',
+  'hr',
+  'sup',
+  'sub',
+  's',
+  'del',
+  'dl',
+  'dt',
+  'dd',
+  'cite',
+  'abbr',
 ]);
 // Renamed on the way: the page title is the only h1, so an h1 in a body is a section heading.
 const RENAME: Record<string, string> = { h1: 'h2', strike: 's', tt: 'code' };
 // Dropped with everything inside: not content, or not safe.
 const DROP = new Set([
-  'script', 'style', 'noscript', 'template', 'form', 'button', 'input', 'select', 'textarea', 'label',
-  'nav', 'svg', 'canvas', 'object', 'embed', 'link', 'meta', 'head', 'title', 'dialog', 'menu',
-  'audio', 'source', 'track', 'map', 'area', 'frame', 'frameset', 'applet', 'base', 'math',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'label',
+  'nav',
+  'svg',
+  'canvas',
+  'object',
+  'embed',
+  'link',
+  'meta',
+  'head',
+  'title',
+  'dialog',
+  'menu',
+  'audio',
+  'source',
+  'track',
+  'map',
+  'area',
+  'frame',
+  'frameset',
+  'applet',
+  'base',
+  'math',
 ]);
 // Design-system components and Drupal blocks that are page chrome wherever they appear.
 const CHROME_CLASS =
@@ -80,7 +145,11 @@ export function cleanBody(roots: Element[], context: CleanContext): CleanNode[] 
 }
 
 /** cleanBody, saying whether the limits cut or flattened anything. */
-export function cleanBodyWithin(roots: Element[], context: CleanContext, limits: BodyLimits = BODY_LIMITS): CleanedBody {
+export function cleanBodyWithin(
+  roots: Element[],
+  context: CleanContext,
+  limits: BodyLimits = BODY_LIMITS,
+): CleanedBody {
   const walk: Walk = { context, limits, size: 0, cut: false, flattened: false };
   const nodes: CleanNode[] = [];
   for (const root of roots) appendAll(nodes, cleanChildren(root, walk, 1));
@@ -126,7 +195,32 @@ function budgetedText(data: string, walk: Walk): string {
 }
 
 // Elements whose edges separate words when a subtree is flattened to text.
-const FLAT_BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'section', 'article', 'blockquote', 'figure', 'figcaption', 'dd', 'dt', 'table', 'pre']);
+const FLAT_BLOCKS = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'td',
+  'th',
+  'tr',
+  'section',
+  'article',
+  'blockquote',
+  'figure',
+  'figcaption',
+  'dd',
+  'dt',
+  'table',
+  'pre',
+]);
 
 /** The text of a subtree, without recursion, skipping what cleaning would drop. */
 function flattenedText(root: Element, walk: Walk): CleanNode[] {
@@ -179,14 +273,19 @@ function cleanNode(node: AnyNode, walk: Walk, depth: number): CleanNode[] {
   }
   if (!KEEP.has(name)) return children; // div, span, section, font, unknown: keep what is inside
   const attrs: Record<string, string> = {};
-  if ((name === 'td' || name === 'th') && /^\d+$/.test(attr(node, 'colspan') ?? '')) attrs.colspan = attr(node, 'colspan')!;
+  if ((name === 'td' || name === 'th') && /^\d+$/.test(attr(node, 'colspan') ?? ''))
+    attrs.colspan = attr(node, 'colspan')!;
   if (name === 'ol' && /^\d+$/.test(attr(node, 'start') ?? '')) attrs.start = attr(node, 'start')!;
   if (name === 'table') return [normalizeTable({ tag: 'table', children })];
   return [{ tag: name, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), children }];
 }
 
 function isHidden(element: Element): boolean {
-  return 'hidden' in element.attribs || attr(element, 'aria-hidden') === 'true' || /display\s*:\s*none/i.test(attr(element, 'style') ?? '');
+  return (
+    'hidden' in element.attribs ||
+    attr(element, 'aria-hidden') === 'true' ||
+    /display\s*:\s*none/i.test(attr(element, 'style') ?? '')
+  );
 }
 
 function isChrome(element: Element): boolean {
@@ -280,7 +379,8 @@ const VIDEO_HOSTS: Record<string, (url: URL) => string | undefined> = {
 };
 
 function youtubeWatchUrl(url: URL): string | undefined {
-  const id = /\/embed\/([\w-]{6,})/.exec(url.pathname)?.[1] ?? (url.pathname === '/watch' ? url.searchParams.get('v') : null);
+  const id =
+    /\/embed\/([\w-]{6,})/.exec(url.pathname)?.[1] ?? (url.pathname === '/watch' ? url.searchParams.get('v') : null);
   return id ? `https://www.youtube.com/watch?v=${id}` : undefined;
 }
 
@@ -291,7 +391,9 @@ function embedAsLink(element: Element, context: CleanContext): CleanNode[] {
   if (!url || url.startsWith('mailto:')) return [];
   let parsed = new URL(url);
   // Drupal embeds remote video through its own oEmbed page: link the video it names, not the wrapper.
-  const oembedTarget = parsed.pathname.endsWith('/media/oembed') ? safeUrl(parsed.searchParams.get('url') ?? undefined, context) : undefined;
+  const oembedTarget = parsed.pathname.endsWith('/media/oembed')
+    ? safeUrl(parsed.searchParams.get('url') ?? undefined, context)
+    : undefined;
   if (oembedTarget && !oembedTarget.startsWith('mailto:')) parsed = new URL(oembedTarget);
   const watch = VIDEO_HOSTS[parsed.hostname]?.(parsed) ?? parsed.toString();
   const title = cleanLine(attr(element, 'title') ?? attr(element, 'aria-label') ?? '');
@@ -329,7 +431,12 @@ function normalizeTable(table: CleanElement): CleanElement {
 const CELL_BREAKS = new Set(['br', 'p']);
 
 function inlineRow(row: CleanElement): CleanElement {
-  return { ...row, children: row.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, children: inlineCell(cell.children) })) };
+  return {
+    ...row,
+    children: row.children.map((cell) =>
+      typeof cell === 'string' ? cell : { ...cell, children: inlineCell(cell.children) },
+    ),
+  };
 }
 
 function inlineCell(nodes: CleanNode[]): CleanNode[] {

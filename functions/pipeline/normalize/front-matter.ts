@@ -17,8 +17,10 @@ export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, bod
 /** The front matter of a story in one language, as plain data (in the order it is written). */
 export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Record<string, unknown> {
   const translations: Record<string, string> = {};
-  for (const other of LANGUAGES) if (other !== lang && record.url[other]) translations[LANGUAGE_TAG[other]] = record.url[other]!;
-  const label = (term: { label: Partial<Record<LanguageKey, string>> }) => term.label[lang] ?? term.label.en ?? term.label.zh!;
+  for (const other of LANGUAGES)
+    if (other !== lang && record.url[other]) translations[LANGUAGE_TAG[other]] = record.url[other]!;
+  const label = (term: { label: Partial<Record<LanguageKey, string>> }) =>
+    term.label[lang] ?? term.label.en ?? term.label.zh!;
   return {
     title: record.title[lang],
     date: record.publishedAt,
@@ -28,11 +30,19 @@ export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Rec
     canonical: record.url[lang],
     // Hugo renders `summary` as Markdown (.Summary): written as Markdown that stays text, so it runs
     // nothing with raw HTML on. `description` is the same lead as plain text, for meta tags.
-    ...(record.summary[lang] ? { summary: escapeMarkdownText(record.summary[lang]!), description: record.summary[lang] } : {}),
+    ...(record.summary[lang]
+      ? { summary: escapeMarkdownText(record.summary[lang]!), description: record.summary[lang] }
+      : {}),
     ...(Object.keys(translations).length > 0 ? { translations } : {}),
     topics: record.topics.map(label),
     places: record.places.map(label),
-    ...(record.image ? { image: record.image.url, ...imageAlt(record.image.alt, lang), ...(record.image.credit ? { image_credit: record.image.credit } : {}) } : {}),
+    ...(record.image
+      ? {
+          image: record.image.url,
+          ...imageAlt(record.image.alt, lang),
+          ...(record.image.credit ? { image_credit: record.image.credit } : {}),
+        }
+      : {}),
     rights: record.rights,
     source: 'International Labour Organization (ILO)',
   };

@@ -23,8 +23,13 @@ const TEMPLATE_OPEN = /\{(?=[{%:])/g;
  */
 export function inertMarkdownText(text: string): string {
   if (!/[<&${]/.test(text)) return text;
-  const escaped = text.replace(ENTITY_START, '&amp;').replace(/</g, '\\<').replace(/\$(?=\$)/g, '\\$');
-  return escaped.replace(/\{/g, (_brace, offset: number) => (escaped[offset + 1] === '{' || escaped[offset + 1] === '%' ? '&#123;' : '\\{'));
+  const escaped = text
+    .replace(ENTITY_START, '&amp;')
+    .replace(/</g, '\\<')
+    .replace(/\$(?=\$)/g, '\\$');
+  return escaped.replace(/\{/g, (_brace, offset: number) =>
+    escaped[offset + 1] === '{' || escaped[offset + 1] === '%' ? '&#123;' : '\\{',
+  );
 }
 
 /**

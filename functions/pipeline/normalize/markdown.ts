@@ -37,7 +37,9 @@ function createTurndown(): TurndownService {
   service.addRule('inlineLink', {
     filter: (node) => node.nodeName === 'A' && Boolean(node.getAttribute('href')),
     replacement(content, node) {
-      const href = markdownUrl((node as unknown as { getAttribute(name: string): string | null }).getAttribute('href') ?? '');
+      const href = markdownUrl(
+        (node as unknown as { getAttribute(name: string): string | null }).getAttribute('href') ?? '',
+      );
       return `[${content}](${href})`;
     },
   });
@@ -46,7 +48,11 @@ function createTurndown(): TurndownService {
     filter: 'li',
     replacement(content, node, options) {
       // turndown hands over DOM nodes (domino's); only these members are used.
-      const parent = node.parentNode as unknown as { nodeName: string; getAttribute(name: string): string | null; children: ArrayLike<unknown> } | null;
+      const parent = node.parentNode as unknown as {
+        nodeName: string;
+        getAttribute(name: string): string | null;
+        children: ArrayLike<unknown>;
+      } | null;
       let prefix = `${options.bulletListMarker} `;
       if (parent?.nodeName === 'OL') {
         const start = Number(parent.getAttribute('start') ?? '1');
@@ -72,7 +78,9 @@ const URL_SPECIALS = /[\u0000-\u0020\u007F()<>"\\`{}|^\u00A0\u2000-\u200B\u2028\
 
 /** A URL as a Markdown link or image target: the characters above percent-encoded. */
 export function markdownUrl(url: string): string {
-  return url.replace(URL_SPECIALS, (c) => (c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c)));
+  return url.replace(URL_SPECIALS, (c) =>
+    c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c),
+  );
 }
 
 const turndown = createTurndown();
@@ -107,7 +115,14 @@ export function capMarkdown(markdown: string, max: number): string {
   const head = markdown.slice(0, max);
   const paragraph = head.lastIndexOf('\n\n');
   const line = head.lastIndexOf('\n');
-  const end = paragraph >= max / 2 ? paragraph : line >= max / 2 ? line : head.lastIndexOf(' ') >= max / 2 ? head.lastIndexOf(' ') : max;
+  const end =
+    paragraph >= max / 2
+      ? paragraph
+      : line >= max / 2
+        ? line
+        : head.lastIndexOf(' ') >= max / 2
+          ? head.lastIndexOf(' ')
+          : max;
   return markdown.slice(0, end).trimEnd();
 }
 

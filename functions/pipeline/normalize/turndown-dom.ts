@@ -111,18 +111,28 @@ export class LightElement extends LightNode {
   get rows(): LightElement[] | undefined {
     if (this.nodeName !== 'TABLE') return undefined;
     this.rowCache ??= this.children.flatMap((child) =>
-      child.nodeName === 'TR' ? [child] : ['THEAD', 'TBODY', 'TFOOT'].includes(child.nodeName) ? child.children.filter((row) => row.nodeName === 'TR') : [],
+      child.nodeName === 'TR'
+        ? [child]
+        : ['THEAD', 'TBODY', 'TFOOT'].includes(child.nodeName)
+          ? child.children.filter((row) => row.nodeName === 'TR')
+          : [],
     );
     return this.rowCache;
   }
   get cells(): LightElement[] | undefined {
-    return this.nodeName === 'TR' ? this.children.filter((cell) => cell.nodeName === 'TD' || cell.nodeName === 'TH') : undefined;
+    return this.nodeName === 'TR'
+      ? this.children.filter((cell) => cell.nodeName === 'TD' || cell.nodeName === 'TH')
+      : undefined;
   }
   get outerHTML(): string {
-    const attributes = Object.entries(this.attributes).map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join('');
+    const attributes = Object.entries(this.attributes)
+      .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+      .join('');
     const name = this.nodeName.toLowerCase();
     if (VOID.has(this.nodeName)) return `<${name}${attributes}>`;
-    const inner = this.childNodes.map((child) => (child instanceof LightElement ? child.outerHTML : escapeHtml((child as LightText).data))).join('');
+    const inner = this.childNodes
+      .map((child) => (child instanceof LightElement ? child.outerHTML : escapeHtml((child as LightText).data)))
+      .join('');
     return `<${name}${attributes}>${inner}</${name}>`;
   }
 
@@ -169,7 +179,8 @@ export class LightElement extends LightNode {
   }
   cloneNode(deep = false): LightElement {
     const copy = new LightElement(this.nodeName, { ...this.attributes }, this.version);
-    if (deep) for (const child of this.childNodes) copy.appendChild((child as LightElement | LightText).cloneNode(true));
+    if (deep)
+      for (const child of this.childNodes) copy.appendChild((child as LightElement | LightText).cloneNode(true));
     return copy;
   }
 }

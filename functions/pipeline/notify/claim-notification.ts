@@ -55,7 +55,13 @@ export async function sendOnce(
   run: ClaimingRun,
 ): Promise<SendOutcome> {
   const key = keys.notified(id, version);
-  const claim = await takeClaim(store, notifier, key, { id, version, token: run.token, claimedAt: run.now.toISOString() }, run);
+  const claim = await takeClaim(
+    store,
+    notifier,
+    key,
+    { id, version, token: run.token, claimedAt: run.now.toISOString() },
+    run,
+  );
   if (claim === 'waiting') return { result: claim };
   if (!('etag' in claim)) return { result: 'already-sent', ...claim };
   let messageId: string;
@@ -102,7 +108,10 @@ async function takeClaim(
     if (run.now.getTime() - Date.parse(claim.claimedAt) < CLAIM_LEASE_MS) return 'waiting';
     // The holder stopped before recording a send: take the claim over.
     try {
-      const { etag } = await store.put(key, stringifyJson(mine), { contentType: CONTENT_TYPES.json, ifMatch: existing.etag });
+      const { etag } = await store.put(key, stringifyJson(mine), {
+        contentType: CONTENT_TYPES.json,
+        ifMatch: existing.etag,
+      });
       return { value: mine, etag };
     } catch (error) {
       if (!(error instanceof PreconditionFailed) || attempt >= 5) throw error;
@@ -114,7 +123,13 @@ async function takeClaim(
  * Records the MessageId on the claim (ours, or one whose message the notifier found sent), retrying
  * the write; never sends again. Returns why it could not, after every attempt.
  */
-async function recordSent(store: Store, key: string, claim: Versioned<NotificationClaim>, messageId: string, now: Date): Promise<string | undefined> {
+async function recordSent(
+  store: Store,
+  key: string,
+  claim: Versioned<NotificationClaim>,
+  messageId: string,
+  now: Date,
+): Promise<string | undefined> {
   let current = claim;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -131,7 +146,13 @@ async function recordSent(store: Store, key: string, claim: Versioned<Notificati
   }
 }
 
-async function markSent(store: Store, key: string, claim: Versioned<NotificationClaim>, messageId: string, now: Date): Promise<void> {
+async function markSent(
+  store: Store,
+  key: string,
+  claim: Versioned<NotificationClaim>,
+  messageId: string,
+  now: Date,
+): Promise<void> {
   const sent: NotificationClaim = { ...claim.value, messageId, sentAt: now.toISOString() };
   await store.put(key, stringifyJson(sent), { contentType: CONTENT_TYPES.json, ifMatch: claim.etag });
 }

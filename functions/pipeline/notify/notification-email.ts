@@ -7,22 +7,52 @@ import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { cleanLine, truncate } from '../text/clean-text.js';
 import type { NotificationType } from './notification-message.js';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const LEAD_MAX = 600;
 const TITLE_MAX = 300;
 
 const WORDS = {
-  en: { published: 'Published: ', updated: 'Updated story', read: 'Read it on ilo.org: ', copy: 'Our copy (Markdown): ' },
-  zh: { published: '发布日期：', updated: '新闻已更新', read: '在国际劳工组织网站阅读：', copy: '我们的副本（Markdown）：' },
+  en: {
+    published: 'Published: ',
+    updated: 'Updated story',
+    read: 'Read it on ilo.org: ',
+    copy: 'Our copy (Markdown): ',
+  },
+  zh: {
+    published: '发布日期：',
+    updated: '新闻已更新',
+    read: '在国际劳工组织网站阅读：',
+    copy: '我们的副本（Markdown）：',
+  },
 } satisfies Record<LanguageKey, Record<string, string>>;
 
-export function notificationEmail(record: ArticleRecord, links: ArticleLinks, type: NotificationType, dedupeKey: string): string {
+export function notificationEmail(
+  record: ArticleRecord,
+  links: ArticleLinks,
+  type: NotificationType,
+  dedupeKey: string,
+): string {
   const blocks: string[] = [];
   for (const lang of LANGUAGES) {
     if (!record.languages.includes(lang) || !record.title[lang]) continue;
     const words = WORDS[lang];
     const lines = [truncate(cleanLine(record.title[lang]!), TITLE_MAX), ''];
-    lines.push(`${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`);
+    lines.push(
+      `${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`,
+    );
     const lead = record.summary[lang] ? truncate(cleanLine(record.summary[lang]!), LEAD_MAX) : '';
     if (lead) lines.push('', lead);
     lines.push('');
@@ -42,5 +72,7 @@ export function formatDate(value: string, lang: LanguageKey): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   if (!match) return value;
   const [, year, month, day] = match as unknown as [string, string, string, string];
-  return lang === 'zh' ? `${year}年${Number(month)}月${Number(day)}日` : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
+  return lang === 'zh'
+    ? `${year}年${Number(month)}月${Number(day)}日`
+    : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
 }

@@ -47,7 +47,11 @@ export function dedupeKey(id: string, version: number): string {
 }
 
 /** `type`: article.published for the first message about a story, article.updated after that. */
-export function buildNotification(record: ArticleRecord, publicUrl: string, type: NotificationType): NotificationEnvelope {
+export function buildNotification(
+  record: ArticleRecord,
+  publicUrl: string,
+  type: NotificationType,
+): NotificationEnvelope {
   const links = articleLinks(record, publicUrl);
   const key = dedupeKey(record.id, record.version);
   const message: NotificationMessage = {
@@ -63,7 +67,13 @@ export function buildNotification(record: ArticleRecord, publicUrl: string, type
     links,
   };
   const event = JSON.stringify(message);
-  const perProtocol: MessagePerProtocol = { default: event, sqs: event, lambda: event, https: event, email: notificationEmail(record, links, type, key) };
+  const perProtocol: MessagePerProtocol = {
+    default: event,
+    sqs: event,
+    lambda: event,
+    https: event,
+    email: notificationEmail(record, links, type, key),
+  };
   const topics = record.topics.map((topic) => topic.slug);
   return {
     Subject: notificationSubject(record, type),
@@ -73,7 +83,9 @@ export function buildNotification(record: ArticleRecord, publicUrl: string, type
       eventType: { DataType: 'String', StringValue: type },
       languages: { DataType: 'String.Array', StringValue: JSON.stringify(record.languages) },
       // Left out when empty: an empty String.Array matches no filter and says nothing.
-      ...(topics.length > 0 ? { topics: { DataType: 'String.Array' as const, StringValue: JSON.stringify(topics) } } : {}),
+      ...(topics.length > 0
+        ? { topics: { DataType: 'String.Array' as const, StringValue: JSON.stringify(topics) } }
+        : {}),
       dedupeKey: { DataType: 'String', StringValue: key },
     },
   };
@@ -89,8 +101,13 @@ function capped(text: Localized<string>, max: number): Localized<string> {
  * The event a queue, function or HTTPS subscriber receives, from an envelope as published (or as
  * the outbox wrote it): the `default` text of a MessageStructure "json" message.
  */
-export function notificationEvent(envelope: Pick<NotificationEnvelope, 'Message' | 'MessageStructure'>): NotificationMessage {
-  const text = envelope.MessageStructure === 'json' ? (JSON.parse(envelope.Message) as MessagePerProtocol).default : envelope.Message;
+export function notificationEvent(
+  envelope: Pick<NotificationEnvelope, 'Message' | 'MessageStructure'>,
+): NotificationMessage {
+  const text =
+    envelope.MessageStructure === 'json'
+      ? (JSON.parse(envelope.Message) as MessagePerProtocol).default
+      : envelope.Message;
   return JSON.parse(text) as NotificationMessage;
 }
 
@@ -110,7 +127,18 @@ export function notificationSubject(record: ArticleRecord, type: NotificationTyp
 }
 
 const ASCII_FOLDS: Record<string, string> = {
-  '‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '…': '...', '\u00A0': ' ', '«': '"', '»': '"',
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '–': '-',
+  '—': '-',
+  '…': '...',
+  '\u00A0': ' ',
+  '«': '"',
+  '»': '"',
 };
 
 function toAscii(text: string): string {

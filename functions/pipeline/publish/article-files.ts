@@ -43,7 +43,11 @@ export async function loadFullArticle(store: Store, id: string): Promise<FullArt
  * no longer has. A file already holding a newer version (an overlapping publish got there first) is
  * left alone. Returns the keys written.
  */
-export async function writeArticleFiles(store: Store, article: FullArticle, settings: ArticleFileSettings): Promise<string[]> {
+export async function writeArticleFiles(
+  store: Store,
+  article: FullArticle,
+  settings: ArticleFileSettings,
+): Promise<string[]> {
   const written: string[] = [];
   const bodies: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
@@ -55,18 +59,41 @@ export async function writeArticleFiles(store: Store, article: FullArticle, sett
     const full = article.markdown[lang];
     if (full !== undefined) bodies[lang] = full;
     const body = settings.contentMode === 'full' && full !== undefined ? full : summaryOnlyBody(article, lang);
-    if (await writeIfNotNewer(store, key, renderMarkdownFile(article, lang, body), article.version, markdownVersion, CONTENT_TYPES.markdown, CACHE_CONTROL.article)) {
+    if (
+      await writeIfNotNewer(
+        store,
+        key,
+        renderMarkdownFile(article, lang, body),
+        article.version,
+        markdownVersion,
+        CONTENT_TYPES.markdown,
+        CACHE_CONTROL.article,
+      )
+    ) {
       written.push(key);
     }
   }
   const exported = stringifyJson(exportArticle(recordOf(article), bodies, settings));
-  if (await writeIfNotNewer(store, keys.exportArticle(article.id), exported, article.version, jsonVersion, CONTENT_TYPES.json, CACHE_CONTROL.article)) {
+  if (
+    await writeIfNotNewer(
+      store,
+      keys.exportArticle(article.id),
+      exported,
+      article.version,
+      jsonVersion,
+      CONTENT_TYPES.json,
+      CACHE_CONTROL.article,
+    )
+  ) {
     written.push(keys.exportArticle(article.id));
   }
   return written;
 }
 
-const READ_MORE: Record<LanguageKey, string> = { en: 'Read the full story on ilo.org', zh: '在国际劳工组织网站阅读全文' };
+const READ_MORE: Record<LanguageKey, string> = {
+  en: 'Read the full story on ilo.org',
+  zh: '在国际劳工组织网站阅读全文',
+};
 
 /** Summary mode's body: the lead and a link to the story on ilo.org. */
 export function summaryOnlyBody(record: ArticleRecord, lang: LanguageKey): string {

@@ -37,7 +37,11 @@ export interface ChangesList {
  * (the landing page links it, and a partner can start from it before the first story).
  */
 export async function recordChanges(store: Store, summaries: ArticleSummary[]): Promise<void> {
-  await updateJson<ChangesList>(store, keys.exportChanges(), (current) => appendChanges(current, summaries) ?? (current ? undefined : emptyChangesList()));
+  await updateJson<ChangesList>(
+    store,
+    keys.exportChanges(),
+    (current) => appendChanges(current, summaries) ?? (current ? undefined : emptyChangesList()),
+  );
 }
 
 function emptyChangesList(): ChangesList {
@@ -51,7 +55,10 @@ function emptyChangesList(): ChangesList {
 export async function relinkChanges(store: Store, publicUrl: string): Promise<void> {
   await updateJson<ChangesList>(store, keys.exportChanges(), (current) => {
     if (!current) return undefined;
-    const changes = withSeq(current.changes).map((change) => ({ ...change, href: publicLink(publicUrl, keys.exportArticle(change.id)) }));
+    const changes = withSeq(current.changes).map((change) => ({
+      ...change,
+      href: publicLink(publicUrl, keys.exportArticle(change.id)),
+    }));
     return JSON.stringify(changes) === JSON.stringify(current.changes) ? undefined : { ...current, changes };
   });
 }
@@ -68,22 +75,29 @@ export function appendChanges(current: ChangesList | undefined, summaries: Artic
     .filter((summary) => !seen.has(`${summary.id}@${summary.version}`))
     // Within one publish, the older update gets the lower seq.
     .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id) || a.version - b.version);
-  const unique = fresh.filter((summary, i) => i === 0 || `${summary.id}@${summary.version}` !== `${fresh[i - 1]!.id}@${fresh[i - 1]!.version}`);
+  const unique = fresh.filter(
+    (summary, i) => i === 0 || `${summary.id}@${summary.version}` !== `${fresh[i - 1]!.id}@${fresh[i - 1]!.version}`,
+  );
   if (unique.length === 0) return undefined;
   // The newest entry is never dropped, so the highest seq ever given is always in the list.
   let last = existing.reduce((max, change) => Math.max(max, change.seq), 0);
-  const added = unique.map((summary): ChangeEntry => ({
-    seq: ++last,
-    id: summary.id,
-    version: summary.version,
-    type: summary.version === 1 ? 'article.published' : 'article.updated',
-    updatedAt: summary.updatedAt,
-    href: summary.links.json,
-  }));
+  const added = unique.map(
+    (summary): ChangeEntry => ({
+      seq: ++last,
+      id: summary.id,
+      version: summary.version,
+      type: summary.version === 1 ? 'article.published' : 'article.updated',
+      updatedAt: summary.updatedAt,
+      href: summary.links.json,
+    }),
+  );
   const all = [...added.reverse(), ...existing].sort((a, b) => b.seq - a.seq);
   return {
     schema: CHANGES_SCHEMA,
-    generatedAt: all.reduce((newest, change) => (change.updatedAt > newest ? change.updatedAt : newest), list.generatedAt),
+    generatedAt: all.reduce(
+      (newest, change) => (change.updatedAt > newest ? change.updatedAt : newest),
+      list.generatedAt,
+    ),
     complete: list.complete && all.length <= CHANGES_KEPT,
     changes: all.slice(0, CHANGES_KEPT),
   };

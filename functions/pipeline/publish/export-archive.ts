@@ -59,7 +59,8 @@ export async function updateArchive(
       if (!known.includes(month) && change.add.length === 0) continue;
       const current = (await readJson<ExportPage>(store, keys.exportArchivePage(month)))?.value.articles ?? [];
       const byId = new Map(current.map((summary) => [summary.id, summary]));
-      for (const summary of change.add) if ((byId.get(summary.id)?.version ?? 0) <= summary.version) byId.set(summary.id, summary);
+      for (const summary of change.add)
+        if ((byId.get(summary.id)?.version ?? 0) <= summary.version) byId.set(summary.id, summary);
       for (const id of change.remove) byId.delete(id);
       pages.set(month, [...byId.values()].sort(compareNewestFirst));
     }
@@ -79,7 +80,8 @@ export async function updateArchive(
         await store.delete(keys.exportArchivePage(month));
         continue;
       }
-      const articles = pages.get(month) ?? (await readJson<ExportPage>(store, keys.exportArchivePage(month)))?.value.articles ?? [];
+      const articles =
+        pages.get(month) ?? (await readJson<ExportPage>(store, keys.exportArchivePage(month)))?.value.articles ?? [];
       const older = months.find((m) => m < month);
       const page: ExportPage = {
         schema: INDEX_SCHEMA,
@@ -88,7 +90,13 @@ export async function updateArchive(
         articles: rewriteAll ? articles.map((summary) => relinkSummary(summary, publicUrl)) : articles,
         next: older ? publicLink(publicUrl, keys.exportArchivePage(older)) : null,
       };
-      await writeIfChanged(store, keys.exportArchivePage(month), stringifyJson(page), CONTENT_TYPES.json, CACHE_CONTROL.index);
+      await writeIfChanged(
+        store,
+        keys.exportArchivePage(month),
+        stringifyJson(page),
+        CONTENT_TYPES.json,
+        CACHE_CONTROL.index,
+      );
     }
 
     if (JSON.stringify(months) === JSON.stringify(known)) return months[0] ?? null;
@@ -105,5 +113,8 @@ export async function updateArchive(
 }
 
 export function newestUpdate(articles: ArticleSummary[]): string {
-  return articles.reduce((newest, summary) => (summary.updatedAt > newest ? summary.updatedAt : newest), '1970-01-01T00:00:00Z');
+  return articles.reduce(
+    (newest, summary) => (summary.updatedAt > newest ? summary.updatedAt : newest),
+    '1970-01-01T00:00:00Z',
+  );
 }

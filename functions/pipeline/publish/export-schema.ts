@@ -22,10 +22,16 @@ const localizedUrl = {
 const term = {
   type: 'object',
   required: ['slug', 'label'],
-  properties: { slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' }, label: { ...localizedString, minProperties: 1 } },
+  properties: {
+    slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+    label: { ...localizedString, minProperties: 1 },
+  },
   additionalProperties: false,
 };
-const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2}))?$' };
+const isoDate = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2}))?$',
+};
 const storyId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,127}$' };
 const url = { type: 'string', format: 'uri' };
 
@@ -55,7 +61,10 @@ const recordProperties = {
   kind: { const: 'news' },
   contentHash: {
     type: 'object',
-    properties: { en: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' }, zh: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } },
+    properties: {
+      en: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+      zh: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+    },
     additionalProperties: false,
   },
   wordCount: {
@@ -70,7 +79,23 @@ const links = {
   properties: { json: url, markdown: localizedUrl },
   additionalProperties: false,
 };
-const RECORD_REQUIRED = ['schema', 'id', 'version', 'kind', 'publishedAt', 'updatedAt', 'languages', 'title', 'summary', 'url', 'topics', 'places', 'contentHash', 'wordCount', 'rights'];
+const RECORD_REQUIRED = [
+  'schema',
+  'id',
+  'version',
+  'kind',
+  'publishedAt',
+  'updatedAt',
+  'languages',
+  'title',
+  'summary',
+  'url',
+  'topics',
+  'places',
+  'contentHash',
+  'wordCount',
+  'rights',
+];
 
 export function exportSchema(publicUrl: string): Record<string, unknown> {
   return {
@@ -96,7 +121,20 @@ export function exportSchema(publicUrl: string): Record<string, unknown> {
       summary: {
         title: 'One story as the index and archive pages list it',
         type: 'object',
-        required: ['id', 'version', 'publishedAt', 'updatedAt', 'languages', 'title', 'summary', 'url', 'topics', 'places', 'rights', 'links'],
+        required: [
+          'id',
+          'version',
+          'publishedAt',
+          'updatedAt',
+          'languages',
+          'title',
+          'summary',
+          'url',
+          'topics',
+          'places',
+          'rights',
+          'links',
+        ],
         properties: { ...storyProperties, links },
         additionalProperties: false,
       },
@@ -127,7 +165,11 @@ export function exportSchema(publicUrl: string): Record<string, unknown> {
               type: 'object',
               required: ['seq', 'id', 'version', 'type', 'updatedAt', 'href'],
               properties: {
-                seq: { type: 'integer', minimum: 1, description: 'Grows with every change, never reused: keep the highest you have seen.' },
+                seq: {
+                  type: 'integer',
+                  minimum: 1,
+                  description: 'Grows with every change, never reused: keep the highest you have seen.',
+                },
                 id: storyId,
                 version: { type: 'integer', minimum: 1 },
                 type: { enum: ['article.published', 'article.updated'] },

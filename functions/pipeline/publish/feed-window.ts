@@ -16,15 +16,27 @@ export interface FeedWindow {
 /** Whether a stored document is a window: what upsertWindow and the renderers rely on. */
 export function isFeedWindow(value: unknown): boolean {
   const window = value as Partial<FeedWindow>;
-  return typeof window.name === 'string' && typeof window.size === 'number' && Array.isArray(window.entries) && window.entries.every(isWindowEntry);
+  return (
+    typeof window.name === 'string' &&
+    typeof window.size === 'number' &&
+    Array.isArray(window.entries) &&
+    window.entries.every(isWindowEntry)
+  );
 }
 
 function isWindowEntry(value: unknown): boolean {
   const entry = value as Partial<FeedWindowEntry> | null;
   return (
-    typeof entry === 'object' && entry !== null && typeof entry.id === 'string' && typeof entry.version === 'number' &&
-    typeof entry.publishedAt === 'string' && typeof entry.updatedAt === 'string' && Array.isArray(entry.languages) &&
-    Array.isArray(entry.topics) && typeof entry.title === 'object' && typeof entry.url === 'object'
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.id === 'string' &&
+    typeof entry.version === 'number' &&
+    typeof entry.publishedAt === 'string' &&
+    typeof entry.updatedAt === 'string' &&
+    Array.isArray(entry.languages) &&
+    Array.isArray(entry.topics) &&
+    typeof entry.title === 'object' &&
+    typeof entry.url === 'object'
   );
 }
 
@@ -49,7 +61,11 @@ export interface WindowUpdate {
  * that no longer match the scope, and keeps the newest `size`. Idempotent: applying the same
  * summaries twice changes nothing the second time.
  */
-export function upsertWindow(window: FeedWindow, summaries: FeedWindowEntry[], matches: (summary: ArticleSummary) => boolean): WindowUpdate {
+export function upsertWindow(
+  window: FeedWindow,
+  summaries: FeedWindowEntry[],
+  matches: (summary: ArticleSummary) => boolean,
+): WindowUpdate {
   const byId = new Map(window.entries.map((entry) => [entry.id, entry]));
   for (const summary of summaries) {
     const current = byId.get(summary.id);

@@ -9,12 +9,47 @@ const markdown = new MarkdownIt({ html: false, linkify: false, typographer: fals
 
 const ALLOWLIST: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'em', 'strong', 'a', 'img',
-    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'pre', 'code', 'hr', 's', 'del', 'sup', 'sub',
+    'p',
+    'br',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'ul',
+    'ol',
+    'li',
+    'blockquote',
+    'em',
+    'strong',
+    'a',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'pre',
+    'code',
+    'hr',
+    's',
+    'del',
+    'sup',
+    'sub',
     // The item around the body: lead image with its credit, attribution (publish/feeds/item-html.ts).
-    'figure', 'figcaption', 'small',
+    'figure',
+    'figcaption',
+    'small',
   ],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'lang'], ol: ['start'], th: ['align'], td: ['align'] },
+  allowedAttributes: {
+    a: ['href', 'title'],
+    img: ['src', 'alt', 'title', 'lang'],
+    ol: ['start'],
+    th: ['align'],
+    td: ['align'],
+  },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
@@ -24,7 +59,10 @@ const ALLOWLIST: sanitizeHtml.IOptions = {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }),
     // Text readers show an image's title, not its alt (newsboat 2.21 writes "[image 1]" for alt
     // alone and "[image 1: <title>]" with a title): the alt text is the title too where none is given.
-    img: (tagName, attribs) => ({ tagName, attribs: attribs.alt && !attribs.title ? { ...attribs, title: attribs.alt } : attribs }),
+    img: (tagName, attribs) => ({
+      tagName,
+      attribs: attribs.alt && !attribs.title ? { ...attribs, title: attribs.alt } : attribs,
+    }),
   },
 };
 ALLOWLIST.allowedAttributes = { ...ALLOWLIST.allowedAttributes, a: ['href', 'title', 'rel', 'hreflang', 'lang'] };

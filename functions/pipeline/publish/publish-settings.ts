@@ -41,7 +41,9 @@ export async function readPublishSettings(store: Store): Promise<PublishSettings
 }
 
 export function sameSettings(a: PublishSettings | undefined, b: PublishSettings): boolean {
-  return a !== undefined && a.publicUrl === b.publicUrl && a.contentMode === b.contentMode && a.generator === b.generator;
+  return (
+    a !== undefined && a.publicUrl === b.publicUrl && a.contentMode === b.contentMode && a.generator === b.generator
+  );
 }
 
 /** True when every public file is in `settings` and the current format: nothing to render again. */
@@ -51,18 +53,25 @@ export function settingsApplied(state: PublishSettingsState, settings: PublishSe
 
 /** Where a re-render to `settings` resumes: after the id it noted, or from the start. */
 export function rerenderResumesAfter(state: PublishSettingsState, settings: PublishSettings): string {
-  return state.rerender && sameSettings(state.rerender.to, settings) && state.rerender.format === PUBLIC_FORMAT ? state.rerender.after : '';
+  return state.rerender && sameSettings(state.rerender.to, settings) && state.rerender.format === PUBLIC_FORMAT
+    ? state.rerender.after
+    : '';
 }
 
 export async function noteRerenderProgress(store: Store, settings: PublishSettings, after: string): Promise<void> {
-  await updateJson<PublishSettingsState>(store, keys.publishSettings(), (current) => ({ ...normalize(current), rerender: { to: settings, format: PUBLIC_FORMAT, after } }));
+  await updateJson<PublishSettingsState>(store, keys.publishSettings(), (current) => ({
+    ...normalize(current),
+    rerender: { to: settings, format: PUBLIC_FORMAT, after },
+  }));
 }
 
 /** Every public file is rendered with `settings`, in the current format, now. */
 export async function commitSettings(store: Store, settings: PublishSettings): Promise<void> {
   await updateJson<PublishSettingsState>(store, keys.publishSettings(), (current) => {
     const state = normalize(current);
-    return settingsApplied(state, settings) && !state.rerender ? undefined : { applied: settings, format: PUBLIC_FORMAT };
+    return settingsApplied(state, settings) && !state.rerender
+      ? undefined
+      : { applied: settings, format: PUBLIC_FORMAT };
   });
 }
 

@@ -16,11 +16,23 @@ import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/st
 import { loadFullArticle } from './article-files.js';
 import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
 import { type FeedWindow, type WindowUpdate, emptyWindow, isFeedWindow, upsertWindow } from './feed-window.js';
-import { type FeedScope, type FeedSettings, type FeedWindowEntry, buildFeedChannel, withContent } from './feeds/feed-model.js';
+import {
+  type FeedScope,
+  type FeedSettings,
+  type FeedWindowEntry,
+  buildFeedChannel,
+  withContent,
+} from './feeds/feed-model.js';
 import { renderAtom } from './feeds/atom.js';
 import { renderJsonFeed } from './feeds/json-feed.js';
 import { renderRss } from './feeds/rss.js';
-import { type DirectoryUpdate, type FeedDirectory, hasTopicFeed, listTopicFeed, topicLabel } from './landing/feed-directory.js';
+import {
+  type DirectoryUpdate,
+  type FeedDirectory,
+  hasTopicFeed,
+  listTopicFeed,
+  topicLabel,
+} from './landing/feed-directory.js';
 
 const ALL = 'all';
 
@@ -58,7 +70,11 @@ export async function publishWindows(
   const withBodies = articles.map((article) => windowEntry(article, settings, true));
   // Topic feeds the stories left (a topic or a language an earlier version had) are visited too, and
   // those whose topic now has a feed in the other language (to link it).
-  const alsoVisit = [...(rebuild ? await existingWindowNames(store) : []), ...articles.flatMap((article) => article.retiredTopicFeeds ?? []), ...topicFeeds.joined];
+  const alsoVisit = [
+    ...(rebuild ? await existingWindowNames(store) : []),
+    ...articles.flatMap((article) => article.retiredTopicFeeds ?? []),
+    ...topicFeeds.joined,
+  ];
   const twinsLeft: string[] = [];
   const visit = async (scope: WindowScope) => {
     const repair = { settings, warnings, publishing: new Set(articles.map((article) => article.id)) };
@@ -84,7 +100,12 @@ export async function publishWindows(
  * again, as another run may have unlisted it meanwhile. Returns the twin feed to visit again when
  * this one has just emptied: it links this one no more.
  */
-async function listInDirectory(store: Store, topicFeeds: DirectoryUpdate, window: FeedWindow, stored: FeedWindow | undefined): Promise<string[]> {
+async function listInDirectory(
+  store: Store,
+  topicFeeds: DirectoryUpdate,
+  window: FeedWindow,
+  stored: FeedWindow | undefined,
+): Promise<string[]> {
   const found = scopeOf(window, topicFeeds.directory);
   if (!found?.topic) return [];
   const { lang, topic } = found;
@@ -155,7 +176,9 @@ async function storedWindow(
     if (!(error instanceof CorruptDocument)) throw error;
     const damaged = await store.get(key);
     if (!damaged) return { stored: undefined, repaired: false }; // removed meanwhile
-    repair.warnings.push(`damaged state: ${key} was not a window (${error.detail}); rebuilt from the stories' full copies`);
+    repair.warnings.push(
+      `damaged state: ${key} was not a window (${error.detail}); rebuilt from the stories' full copies`,
+    );
     return { stored: { value: await windowFromStories(store, scope, repair), etag: damaged.etag }, repaired: true };
   }
 }
@@ -165,7 +188,11 @@ async function storedWindow(
  * scope, leaving out the stories this publish brings (so that those push older ones out into the
  * archive as they would have). Every story's copy is read once, those kept twice.
  */
-async function windowFromStories(store: Store, scope: WindowScope, { settings, publishing }: WindowRepair): Promise<FeedWindow> {
+async function windowFromStories(
+  store: Store,
+  scope: WindowScope,
+  { settings, publishing }: WindowRepair,
+): Promise<FeedWindow> {
   const summaries: ArticleSummary[] = [];
   for await (const key of store.list('articles/')) {
     const id = /^articles\/([^/]+)\/meta\.json$/.exec(key)?.[1];
@@ -175,15 +202,23 @@ async function windowFromStories(store: Store, scope: WindowScope, { settings, p
   const { window } = upsertWindow(emptyWindow(scope.name, FEED_SIZE), summaries, scope.matches);
   if (scope.name === ALL) return window;
   // The feeds' windows carry the stories' rendered bodies: made for the few kept only.
-  const entries = await Promise.all(window.entries.map(async (entry) => {
-    const article = await loadFullArticle(store, entry.id);
-    return article ? windowEntry(article, settings, true) : entry;
-  }));
+  const entries = await Promise.all(
+    window.entries.map(async (entry) => {
+      const article = await loadFullArticle(store, entry.id);
+      return article ? windowEntry(article, settings, true) : entry;
+    }),
+  );
   return { ...window, entries };
 }
 
 /** The export index from the window of everything; stories not in it go to their month's archive page. */
-async function writeIndexAndArchive(store: Store, update: WindowUpdate, summaries: ArticleSummary[], publicUrl: string, rewriteAll: boolean): Promise<string[]> {
+async function writeIndexAndArchive(
+  store: Store,
+  update: WindowUpdate,
+  summaries: ArticleSummary[],
+  publicUrl: string,
+  rewriteAll: boolean,
+): Promise<string[]> {
   const written: string[] = [];
   const inIndex = new Set(update.window.entries.map((entry) => entry.id));
   const archived = [...update.evicted, ...summaries.filter((summary) => !inIndex.has(summary.id))];
@@ -195,14 +230,24 @@ async function writeIndexAndArchive(store: Store, update: WindowUpdate, summarie
     articles: update.window.entries.map(summaryOf),
     next: newestArchiveMonth ? publicLink(publicUrl, keys.exportArchivePage(newestArchiveMonth)) : null,
   };
-  if (await writeIfChanged(store, keys.exportIndex(), stringifyJson(indexPage), CONTENT_TYPES.json, CACHE_CONTROL.index)) written.push(keys.exportIndex());
+  if (
+    await writeIfChanged(store, keys.exportIndex(), stringifyJson(indexPage), CONTENT_TYPES.json, CACHE_CONTROL.index)
+  )
+    written.push(keys.exportIndex());
   return written;
 }
 
-async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettings, directory: FeedDirectory): Promise<string[]> {
+async function writeFeeds(
+  store: Store,
+  window: FeedWindow,
+  settings: FeedSettings,
+  directory: FeedDirectory,
+): Promise<string[]> {
   const found = scopeOf(window, directory);
   if (!found) return [];
-  const scope: FeedScope = found.topic ? { ...found, otherLanguageFeed: hasTopicFeed(directory, found.topic.slug, found.lang === 'en' ? 'zh' : 'en') } : found;
+  const scope: FeedScope = found.topic
+    ? { ...found, otherLanguageFeed: hasTopicFeed(directory, found.topic.slug, found.lang === 'en' ? 'zh' : 'en') }
+    : found;
   const channel = buildFeedChannel(scope, window.entries, settings);
   const files: [FeedFormat, string, string][] = [
     ['rss', renderRss(channel), CONTENT_TYPES.rss],
@@ -224,13 +269,25 @@ async function writeFeeds(store: Store, window: FeedWindow, settings: FeedSettin
 function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): WindowScope[] {
   const scopes: WindowScope[] = [
     { name: ALL, matches: () => true, alwaysPublished: true },
-    ...LANGUAGES.map((lang) => ({ name: lang, matches: (summary: ArticleSummary) => summary.languages.includes(lang), alwaysPublished: true })),
+    ...LANGUAGES.map((lang) => ({
+      name: lang,
+      matches: (summary: ArticleSummary) => summary.languages.includes(lang),
+      alwaysPublished: true,
+    })),
   ];
-  const topics = new Set<string>(alsoTopics.filter((name) => /^[a-z]+\/topics\/[a-z0-9-]+$/.test(name) && (LANGUAGES as readonly string[]).includes(name.split('/')[0]!)));
+  const topics = new Set<string>(
+    alsoTopics.filter(
+      (name) =>
+        /^[a-z]+\/topics\/[a-z0-9-]+$/.test(name) && (LANGUAGES as readonly string[]).includes(name.split('/')[0]!),
+    ),
+  );
   for (const summary of summaries) for (const name of topicFeedsOf(summary)) topics.add(name);
   for (const name of [...topics].sort()) {
     const [lang, , slug] = name.split('/') as [LanguageKey, string, string];
-    scopes.push({ name, matches: (summary) => summary.languages.includes(lang) && summary.topics.some((topic) => topic.slug === slug) });
+    scopes.push({
+      name,
+      matches: (summary) => summary.languages.includes(lang) && summary.topics.some((topic) => topic.slug === slug),
+    });
   }
   return scopes;
 }
@@ -244,13 +301,19 @@ function scopeOf(window: FeedWindow, directory: FeedDirectory): FeedScope | unde
   // The topic's label in the feed's language, from any story that carries it (from the directory
   // once the feed has no story left).
   const term = window.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
-  const label = term?.label[lang as LanguageKey] ?? term?.label.en ?? term?.label.zh ?? topicLabel(directory, slug, lang as LanguageKey) ?? slug;
+  const label =
+    term?.label[lang as LanguageKey] ??
+    term?.label.en ??
+    term?.label.zh ??
+    topicLabel(directory, slug, lang as LanguageKey) ??
+    slug;
   return { lang: lang as LanguageKey, topic: { slug, label } };
 }
 
 async function existingWindowNames(store: Store): Promise<string[]> {
   const names: string[] = [];
-  for await (const key of store.list(keys.windowPrefix())) names.push(key.slice(keys.windowPrefix().length, -'.json'.length));
+  for await (const key of store.list(keys.windowPrefix()))
+    names.push(key.slice(keys.windowPrefix().length, -'.json'.length));
   return names;
 }
 
@@ -267,7 +330,12 @@ function summaryOf(entry: FeedWindowEntry): ArticleSummary {
 }
 
 /** Every entry made again from its story's full copy: links on the new public URL, bodies in the new mode. */
-async function rebuildWindow(store: Store, window: FeedWindow, settings: FeedSettings, withBodies: boolean): Promise<FeedWindow> {
+async function rebuildWindow(
+  store: Store,
+  window: FeedWindow,
+  settings: FeedSettings,
+  withBodies: boolean,
+): Promise<FeedWindow> {
   const entries = await Promise.all(
     window.entries.map(async (entry): Promise<FeedWindowEntry> => {
       const article = await loadFullArticle(store, entry.id);

@@ -12,7 +12,14 @@ import { buildNotification } from '../notify/notification-message.js';
 import { loadFullArticle, writeArticleFiles } from './article-files.js';
 import { recordChanges, relinkChanges } from './changes-list.js';
 import { exportSchema } from './export-schema.js';
-import { type PublishSettings, commitSettings, noteRerenderProgress, readPublishSettings, rerenderResumesAfter, settingsApplied } from './publish-settings.js';
+import {
+  type PublishSettings,
+  commitSettings,
+  noteRerenderProgress,
+  readPublishSettings,
+  rerenderResumesAfter,
+  settingsApplied,
+} from './publish-settings.js';
 import { publishWindows } from './publish-windows.js';
 import { FEED_ITEM_MAX, feedBodyCut } from './feeds/feed-model.js';
 import { rerenderArticles } from './rerender-articles.js';
@@ -42,7 +49,15 @@ interface Pending {
 
 export async function publishPending(ports: PipelinePorts, settings: PublishSettings): Promise<PublishReport> {
   const { store } = ports;
-  const report: PublishReport = { versions: 0, notificationsSent: 0, notificationsSkipped: 0, notificationsWaiting: 0, rerendered: 0, filesWritten: [], warnings: [] };
+  const report: PublishReport = {
+    versions: 0,
+    notificationsSent: 0,
+    notificationsSkipped: 0,
+    notificationsWaiting: 0,
+    rerendered: 0,
+    filesWritten: [],
+    warnings: [],
+  };
   const pending = await listPending(ports);
   const settingsState = await readPublishSettings(store);
   const settingsChanged = !settingsApplied(settingsState, settings);
@@ -59,7 +74,10 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     report.filesWritten.push(...(await writeArticleFiles(store, article, settings)));
     if (settings.contentMode === 'full') {
       for (const [lang, markdown] of Object.entries(article.markdown)) {
-        if (markdown && feedBodyCut(markdown)) report.warnings.push(`feed limit: ${id} (${lang}) is longer than ${FEED_ITEM_MAX / 1024} K characters; feeds carry that much and a link to the story`);
+        if (markdown && feedBodyCut(markdown))
+          report.warnings.push(
+            `feed limit: ${id} (${lang}) is longer than ${FEED_ITEM_MAX / 1024} K characters; feeds carry that much and a link to the story`,
+          );
       }
     }
   }
@@ -67,8 +85,12 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // 2. After a change of content mode or public URL, every other story's files too (resumable).
   // The stories of step 1 are already in the new settings: on a first publish that is all of them.
   if (settingsChanged) {
-    const rerender = await rerenderArticles(store, settings, rerenderResumesAfter(settingsState, settings), new Set(articles.keys()), (after) =>
-      noteRerenderProgress(store, settings, after),
+    const rerender = await rerenderArticles(
+      store,
+      settings,
+      rerenderResumesAfter(settingsState, settings),
+      new Set(articles.keys()),
+      (after) => noteRerenderProgress(store, settings, after),
     );
     report.rerendered = rerender.stories;
     report.filesWritten.push(...rerender.written);
@@ -78,12 +100,22 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // files: feeds, the export index and archive pages (files first, then the window).
   const summaries = [...articles.values()].map((article) => summarize(article, settings.publicUrl));
   const topicFeeds = await updateFeedDirectory(store, summaries);
-  report.filesWritten.push(...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds, report.warnings)));
+  report.filesWritten.push(
+    ...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds, report.warnings)),
+  );
 
   // 4. The changes list and the schema.
   await recordChanges(store, summaries);
   if (settingsChanged) await relinkChanges(store, settings.publicUrl);
-  if (await writeIfChanged(store, keys.exportSchema(), stringifyJson(exportSchema(settings.publicUrl)), CONTENT_TYPES.json, CACHE_CONTROL.article)) {
+  if (
+    await writeIfChanged(
+      store,
+      keys.exportSchema(),
+      stringifyJson(exportSchema(settings.publicUrl)),
+      CONTENT_TYPES.json,
+      CACHE_CONTROL.article,
+    )
+  ) {
     report.filesWritten.push(keys.exportSchema());
   }
 
@@ -100,7 +132,11 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     // An older version still queued behind a newer one: the newer version's message covers it.
     if (article && article.version === item.version) {
       const firstForStory = await isFirstNotification(ports, item.id, item.version);
-      const message = buildNotification(article, settings.publicUrl, firstForStory ? 'article.published' : 'article.updated');
+      const message = buildNotification(
+        article,
+        settings.publicUrl,
+        firstForStory ? 'article.published' : 'article.updated',
+      );
       const { result, unrecorded } = await sendOnce(store, ports.notifier, item.id, item.version, message, run);
       if (result === 'waiting') {
         report.notificationsWaiting++;

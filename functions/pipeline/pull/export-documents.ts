@@ -8,7 +8,6 @@ import { ARTICLE_SCHEMA } from '../record/article-record.js';
 import type { ExportedArticle } from '../record/export-article.js';
 import { BadExport } from '../errors.js';
 
-
 export interface PageDocument {
   articles: { id: string; version: number; href: string }[];
   next: string | null;
@@ -25,7 +24,8 @@ export function parseChanges(url: string, body: string): ChangesList {
   if (typeof doc.complete !== 'boolean') throw bad(url, '`complete` is not true or false');
   const changes = array(url, doc.changes, 'changes').map((entry, i): ChangeEntry => {
     const change = object(url, entry, `changes[${i}]`);
-    if (!Number.isSafeInteger(change.seq) || (change.seq as number) < 1) throw bad(url, `changes[${i}] has no seq (a whole number from 1): is the source older than seq?`);
+    if (!Number.isSafeInteger(change.seq) || (change.seq as number) < 1)
+      throw bad(url, `changes[${i}] has no seq (a whole number from 1): is the source older than seq?`);
     return {
       seq: change.seq as number,
       id: id(url, change.id, `changes[${i}].id`),
@@ -44,7 +44,11 @@ export function parsePage(url: string, body: string): PageDocument {
   const articles = array(url, doc.articles, 'articles').map((entry, i) => {
     const summary = object(url, entry, `articles[${i}]`);
     const links = object(url, summary.links, `articles[${i}].links`);
-    return { id: id(url, summary.id, `articles[${i}].id`), version: version(url, summary.version, `articles[${i}].version`), href: string(url, links.json, `articles[${i}].links.json`) };
+    return {
+      id: id(url, summary.id, `articles[${i}].id`),
+      version: version(url, summary.version, `articles[${i}].version`),
+      href: string(url, links.json, `articles[${i}].links.json`),
+    };
   });
   if (doc.next !== null && typeof doc.next !== 'string') throw bad(url, '`next` is neither a URL nor null');
   return { articles, next: doc.next };
@@ -56,13 +60,19 @@ export function parseRecord(url: string, body: string, expectedId: string): Expo
   expectSchema(url, doc, ARTICLE_SCHEMA);
   if (doc.id !== expectedId) throw bad(url, `is story '${String(doc.id)}', not '${expectedId}'`);
   version(url, doc.version, 'version');
-  if (typeof doc.publishedAt !== 'string' || !DATE.test(doc.publishedAt)) throw bad(url, '`publishedAt` is not an ISO 8601 date');
+  if (typeof doc.publishedAt !== 'string' || !DATE.test(doc.publishedAt))
+    throw bad(url, '`publishedAt` is not an ISO 8601 date');
   const languages = array(url, doc.languages, 'languages');
-  if (languages.length === 0 || languages.some((lang) => lang !== 'en' && lang !== 'zh') || new Set(languages).size !== languages.length) {
+  if (
+    languages.length === 0 ||
+    languages.some((lang) => lang !== 'en' && lang !== 'zh') ||
+    new Set(languages).size !== languages.length
+  ) {
     throw bad(url, '`languages` must list "en" and/or "zh", once each');
   }
   for (const key of ['title', 'summary', 'url'] as const) localized(url, doc[key], key);
-  if (!languages.some((lang) => typeof (doc.title as Json)[lang as string] === 'string')) throw bad(url, 'has no title');
+  if (!languages.some((lang) => typeof (doc.title as Json)[lang as string] === 'string'))
+    throw bad(url, 'has no title');
   if (doc.markdown !== undefined) localized(url, doc.markdown, 'markdown');
   for (const key of ['topics', 'places'] as const) {
     array(url, doc[key], key).forEach((term, i) => {
@@ -103,19 +113,22 @@ function string(url: string, value: unknown, what: string): string {
 }
 
 function id(url: string, value: unknown, what: string): string {
-  if (typeof value !== 'string' || !ID.test(value)) throw bad(url, `\`${what}\` is not a story id: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !ID.test(value))
+    throw bad(url, `\`${what}\` is not a story id: ${JSON.stringify(value)}`);
   return value;
 }
 
 function version(url: string, value: unknown, what: string): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw bad(url, `\`${what}\` is not a version number: ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(value) || (value as number) < 1)
+    throw bad(url, `\`${what}\` is not a version number: ${JSON.stringify(value)}`);
   return value as number;
 }
 
 function localized(url: string, value: unknown, what: string): void {
   const doc = object(url, value, `\`${what}\``);
   for (const [key, text] of Object.entries(doc)) {
-    if ((key !== 'en' && key !== 'zh') || typeof text !== 'string') throw bad(url, `\`${what}\` must hold text under "en" and "zh" only`);
+    if ((key !== 'en' && key !== 'zh') || typeof text !== 'string')
+      throw bad(url, `\`${what}\` must hold text under "en" and "zh" only`);
   }
 }
 

@@ -63,7 +63,16 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
   const from = options.from.replace(/\/+$/, '');
   const state = await readState(folder, options.site, from);
   const movedFrom = state && state.from !== from ? state.from : undefined;
-  const report: PullReport = { upToDate: false, ...(movedFrom ? { movedFrom } : {}), walked: false, storiesRead: 0, storiesRemoved: [], written: [], removed: [], seq: state?.seq ?? 0 };
+  const report: PullReport = {
+    upToDate: false,
+    ...(movedFrom ? { movedFrom } : {}),
+    walked: false,
+    storiesRead: 0,
+    storiesRemoved: [],
+    written: [],
+    removed: [],
+    seq: state?.seq ?? 0,
+  };
 
   // Phase 1: read and check everything.
   const changesUrl = `${from}/exports/v1/changes.json`;
@@ -78,7 +87,8 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
   if (movedFrom || mustWalk(state, changes)) {
     report.walked = true;
     const listed = await walkPages(source, from);
-    for (const story of listed.values()) if (state?.stories[story.id]?.version !== story.version) wanted.push({ id: story.id, href: story.href });
+    for (const story of listed.values())
+      if (state?.stories[story.id]?.version !== story.version) wanted.push({ id: story.id, href: story.href });
     for (const id of Object.keys(state?.stories ?? {})) if (!listed.has(id)) removedIds.add(id);
   } else {
     const latest = new Map<string, { version: number; href: string }>();
@@ -86,7 +96,8 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
       if (change.seq <= state!.seq) continue;
       if ((latest.get(change.id)?.version ?? 0) < change.version) latest.set(change.id, change);
     }
-    for (const [id, change] of latest) if ((state!.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
+    for (const [id, change] of latest)
+      if ((state!.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
   }
 
   // A few records at a time (a first pull reads every story), kept in the order they were listed.
@@ -161,16 +172,23 @@ function mustWalk(state: PullState | undefined, changes: ChangesList | undefined
 }
 
 /** Every story in the index and the archive pages it leads to, by id. */
-async function walkPages(source: ExportSource, from: string): Promise<Map<string, { id: string; version: number; href: string }>> {
+async function walkPages(
+  source: ExportSource,
+  from: string,
+): Promise<Map<string, { id: string; version: number; href: string }>> {
   const stories = new Map<string, { id: string; version: number; href: string }>();
   const seen = new Set<string>();
   let url: string | null = `${from}/exports/v1/index.json`;
   while (url) {
     if (seen.has(url)) throw new BadExport(`${url} is listed twice in the chain of next pages`);
-    if (seen.size >= MAX_PAGES) throw new BadExport(`more than ${MAX_PAGES} pages follow ${from}/exports/v1/index.json`);
+    if (seen.size >= MAX_PAGES)
+      throw new BadExport(`more than ${MAX_PAGES} pages follow ${from}/exports/v1/index.json`);
     seen.add(url);
     const got = await source.get(url);
-    if (got.status !== 'ok') throw new BadExport(`${url} ${got.status === 'gone' ? 'is missing (404)' : 'answered 304 to an unconditional request'}`);
+    if (got.status !== 'ok')
+      throw new BadExport(
+        `${url} ${got.status === 'gone' ? 'is missing (404)' : 'answered 304 to an unconditional request'}`,
+      );
     const page = parsePage(url, got.body);
     for (const story of page.articles) {
       within(from, story.href, url);
@@ -209,7 +227,9 @@ function within(from: string, link: string, where: string): string {
   }
   const root = new URL(`${from}/`);
   if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) {
-    throw new BadExport(`${where} links to ${link}, outside ${from} (pull fetches only from the source it was given: was the run's --public-url another address?)`);
+    throw new BadExport(
+      `${where} links to ${link}, outside ${from} (pull fetches only from the source it was given: was the run's --public-url another address?)`,
+    );
   }
   return url.toString();
 }
@@ -224,10 +244,14 @@ async function readState(folder: SiteFolder, site: SiteKind, from: string): Prom
     throw new BadExport(`${PULL_STATE_FILE} in the site folder is not JSON: remove it to pull everything again`);
   }
   if (state.schema !== PULL_STATE_SCHEMA || typeof state.seq !== 'number' || !state.stories) {
-    throw new BadExport(`${PULL_STATE_FILE} in the site folder is not a pull state: remove it to pull everything again`);
+    throw new BadExport(
+      `${PULL_STATE_FILE} in the site folder is not a pull state: remove it to pull everything again`,
+    );
   }
   if (state.site !== site) {
-    throw new BadExport(`this folder holds a ${state.site} pull from ${state.from}: pull ${site} from ${from} into another folder`);
+    throw new BadExport(
+      `this folder holds a ${state.site} pull from ${state.from}: pull ${site} from ${from} into another folder`,
+    );
   }
   return state;
 }

@@ -22,7 +22,9 @@ export interface SiteFile {
 export const HUGO_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-hans' };
 
 export function siteFiles(article: ExportedArticle, site: SiteKind): SiteFile[] {
-  return article.languages.filter((lang) => LANGUAGES.includes(lang)).map((lang) => (site === 'hugo' ? hugoFile(article, lang) : jekyllFile(article, lang)));
+  return article.languages
+    .filter((lang) => LANGUAGES.includes(lang))
+    .map((lang) => (site === 'hugo' ? hugoFile(article, lang) : jekyllFile(article, lang)));
 }
 
 function hugoFile(article: ExportedArticle, lang: LanguageKey): SiteFile {
@@ -33,7 +35,10 @@ function hugoFile(article: ExportedArticle, lang: LanguageKey): SiteFile {
     // Word counts and summaries by character, as Chinese needs.
     ...(lang === 'zh' ? { isCJKLanguage: true } : {}),
   };
-  return { path: `content/news/${article.id}/index.${HUGO_LANGUAGE[lang]}.md`, content: `${yamlFrontMatter(fields)}\n${bodyIn(article, lang)}\n` };
+  return {
+    path: `content/news/${article.id}/index.${HUGO_LANGUAGE[lang]}.md`,
+    content: `${yamlFrontMatter(fields)}\n${bodyIn(article, lang)}\n`,
+  };
 }
 
 function jekyllFile(article: ExportedArticle, lang: LanguageKey): SiteFile {
@@ -47,7 +52,10 @@ function jekyllFile(article: ExportedArticle, lang: LanguageKey): SiteFile {
     render_with_liquid: false,
   };
   const folder = lang === 'en' || article.languages.length === 1 ? '_posts' : `${lang}/_posts`;
-  return { path: `${folder}/${article.publishedAt.slice(0, 10)}-${article.id}.md`, content: `${yamlFrontMatter(fields)}\n${bodyIn(article, lang)}\n` };
+  return {
+    path: `${folder}/${article.publishedAt.slice(0, 10)}-${article.id}.md`,
+    content: `${yamlFrontMatter(fields)}\n${bodyIn(article, lang)}\n`,
+  };
 }
 
 /** Every page needs a title: a language without one borrows the other's. */

@@ -57,7 +57,10 @@ export function contentHash(article: ExtractedArticle): string {
 
 function summaryOf(article: ExtractedArticle): string | undefined {
   if (article.summary) return article.summary;
-  const text = article.markdown.replace(/[#>*_`![\]()|-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = article.markdown
+    .replace(/[#>*_`![\]()|-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text === '' ? undefined : truncate(text.replace(/\(https?:[^)]*\)/g, ''), 280);
 }
 
@@ -89,7 +92,13 @@ export function composeRecord(
     // A page that gives only a date gets the instant feeds give it, so the record, the Markdown, the
     // exports and the feeds all say the same instant (Hugo, Jekyll and JSON readers would each
     // read a bare date at their own midnight).
-    publishedAt: publicationInstant(pages.en?.publishedAt ?? pages.zh?.publishedAt ?? previous?.publishedAt ?? fallbackPublishedAt ?? now.toISOString().slice(0, 10)),
+    publishedAt: publicationInstant(
+      pages.en?.publishedAt ??
+        pages.zh?.publishedAt ??
+        previous?.publishedAt ??
+        fallbackPublishedAt ??
+        now.toISOString().slice(0, 10),
+    ),
     updatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     languages,
     title: localize(languages, (lang) => pages[lang]!.title),
@@ -98,7 +107,9 @@ export function composeRecord(
     topics: mergeTerms(pages, 'topic'),
     places: mergeTerms(pages, 'place'),
     contentHash: hashes,
-    wordCount: localize(languages, (lang) => countWords(`${pages[lang]!.summary ?? ''} ${pages[lang]!.markdown}`, lang)),
+    wordCount: localize(languages, (lang) =>
+      countWords(`${pages[lang]!.summary ?? ''} ${pages[lang]!.markdown}`, lang),
+    ),
     rights: RIGHTS,
   };
   const image = primary.image ?? pages.zh?.image;

@@ -21,7 +21,18 @@ export interface ExportedArticle extends ArticleRecord {
 /** The record without its hashes and counts, with its links: what lists of stories carry. */
 export type ArticleSummary = Pick<
   ArticleRecord,
-  'id' | 'version' | 'publishedAt' | 'updatedAt' | 'languages' | 'title' | 'summary' | 'url' | 'topics' | 'places' | 'image' | 'rights'
+  | 'id'
+  | 'version'
+  | 'publishedAt'
+  | 'updatedAt'
+  | 'languages'
+  | 'title'
+  | 'summary'
+  | 'url'
+  | 'topics'
+  | 'places'
+  | 'image'
+  | 'rights'
 > & { links: ArticleLinks };
 
 /** A public URL for a store key. */
@@ -31,7 +42,8 @@ export function publicLink(publicUrl: string, key: string): string {
 
 export function articleLinks(record: Pick<ArticleRecord, 'id' | 'languages'>, publicUrl: string): ArticleLinks {
   const markdown: Localized<string> = {};
-  for (const lang of LANGUAGES) if (record.languages.includes(lang)) markdown[lang] = publicLink(publicUrl, keys.articleMarkdown(record.id, lang));
+  for (const lang of LANGUAGES)
+    if (record.languages.includes(lang)) markdown[lang] = publicLink(publicUrl, keys.articleMarkdown(record.id, lang));
   return { json: publicLink(publicUrl, keys.exportArticle(record.id)), markdown };
 }
 

@@ -14,24 +14,39 @@ export interface FullArticle extends ArticleRecord {
 }
 
 /** The full copy of a version; `previous` is the copy (or, in folders from before copies, the record) it replaces. */
-export function fullArticle(record: ArticleRecord, markdown: Localized<string>, previous?: ArticleRecord & { retiredTopicFeeds?: string[] }): FullArticle {
+export function fullArticle(
+  record: ArticleRecord,
+  markdown: Localized<string>,
+  previous?: ArticleRecord & { retiredTopicFeeds?: string[] },
+): FullArticle {
   const current = new Set(topicFeedsOf(record));
-  const retired = [...new Set([...(previous?.retiredTopicFeeds ?? []), ...(previous ? topicFeedsOf(previous) : [])])].filter((name) => !current.has(name)).sort();
+  const retired = [...new Set([...(previous?.retiredTopicFeeds ?? []), ...(previous ? topicFeedsOf(previous) : [])])]
+    .filter((name) => !current.has(name))
+    .sort();
   return { ...record, markdown, ...(retired.length > 0 ? { retiredTopicFeeds: retired } : {}) };
 }
 
 /** What to do about a damaged full copy: without it, publish falls back to the story's exported record, and ingest writes it again. */
-export const FULL_COPY_REMEDY = "restore it, or delete it: the story's exported record stands in until its page changes";
+export const FULL_COPY_REMEDY =
+  "restore it, or delete it: the story's exported record stands in until its page changes";
 
 /** Whether a stored document is a full copy: what publish and ingest rely on. */
 export function isFullArticle(value: unknown): boolean {
   const article = value as Partial<FullArticle>;
   const isObject = (field: unknown) => typeof field === 'object' && field !== null && !Array.isArray(field);
   return (
-    typeof article.id === 'string' && typeof article.version === 'number' && typeof article.publishedAt === 'string' &&
-    typeof article.updatedAt === 'string' && Array.isArray(article.languages) && Array.isArray(article.topics) &&
-    Array.isArray(article.places) && isObject(article.title) && isObject(article.summary) && isObject(article.url) &&
-    isObject(article.markdown) && (article.retiredTopicFeeds === undefined || Array.isArray(article.retiredTopicFeeds))
+    typeof article.id === 'string' &&
+    typeof article.version === 'number' &&
+    typeof article.publishedAt === 'string' &&
+    typeof article.updatedAt === 'string' &&
+    Array.isArray(article.languages) &&
+    Array.isArray(article.topics) &&
+    Array.isArray(article.places) &&
+    isObject(article.title) &&
+    isObject(article.summary) &&
+    isObject(article.url) &&
+    isObject(article.markdown) &&
+    (article.retiredTopicFeeds === undefined || Array.isArray(article.retiredTopicFeeds))
   );
 }
 

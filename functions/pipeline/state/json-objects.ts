@@ -13,7 +13,11 @@ export interface Versioned<T> {
  * what the caller relies on. Anything else is a CorruptDocument, one line naming the key, rather
  * than a TypeError deep in the run ("Cannot convert undefined or null to object").
  */
-export async function readJson<T>(store: Store, key: string, isShape?: (value: unknown) => boolean): Promise<Versioned<T> | undefined> {
+export async function readJson<T>(
+  store: Store,
+  key: string,
+  isShape?: (value: unknown) => boolean,
+): Promise<Versioned<T> | undefined> {
   const object = await store.get(key);
   if (!object) return undefined;
   let value: unknown;
@@ -22,10 +26,14 @@ export async function readJson<T>(store: Store, key: string, isShape?: (value: u
   } catch (error) {
     throw new CorruptDocument(key, (error as Error).message);
   }
-  if (value === null || typeof value !== 'object') throw new CorruptDocument(key, `${value === null ? 'null' : `a ${typeof value}`} where an object belongs`, 'shape');
+  if (value === null || typeof value !== 'object')
+    throw new CorruptDocument(key, `${value === null ? 'null' : `a ${typeof value}`} where an object belongs`, 'shape');
   if (isShape && !isShape(value)) throw new CorruptDocument(key, 'fields missing or of the wrong type', 'shape');
   // The ETag is read from the object only when asked for: a store may compute it on demand.
-  return Object.defineProperty({ value: value as T }, 'etag', { enumerable: true, get: () => object.etag }) as Versioned<T>;
+  return Object.defineProperty({ value: value as T }, 'etag', {
+    enumerable: true,
+    get: () => object.etag,
+  }) as Versioned<T>;
 }
 
 /** A stored JSON document that does not parse, or is not the document it should be (edited by hand, or written by something else). */
@@ -80,7 +88,13 @@ export async function updateJson<T>(
 }
 
 /** Writes only when the content differs, so a rerun leaves unchanged files (and their ETags) alone. */
-export async function writeIfChanged(store: Store, key: string, body: string, contentType: string, cacheControl?: string): Promise<boolean> {
+export async function writeIfChanged(
+  store: Store,
+  key: string,
+  body: string,
+  contentType: string,
+  cacheControl?: string,
+): Promise<boolean> {
   const current = await store.get(key);
   if (current?.body === body) return false;
   await store.put(key, body, { contentType, ...(cacheControl ? { cacheControl } : {}) });

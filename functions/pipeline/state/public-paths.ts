@@ -24,7 +24,12 @@ export const ROOT_KEY = 'index.html';
  * Relative, so they stay on the site when it is served under a path prefix (a proxy publishing it
  * at https://example.org/ilo/: /ilo/feeds/ leads to /ilo/#feeds, not to the host's own root).
  */
-export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = { feeds: './#feeds', 'feeds/': '../#feeds', exports: './#exports', 'exports/': '../#exports' };
+export const PUBLIC_REDIRECTS: Readonly<Record<string, string>> = {
+  feeds: './#feeds',
+  'feeds/': '../#feeds',
+  exports: './#exports',
+  'exports/': '../#exports',
+};
 
 /**
  * Cross-origin reads: every public file, from any origin. Partner sites read the feeds, the exports

@@ -12,7 +12,8 @@ export const keys = {
   articleMeta: (id: string) => `articles/${id}/meta.json`,
   articleMarkdown: (id: string, lang: LanguageKey) => `articles/${id}/${lang}.md`,
   feed: (lang: LanguageKey, format: FeedFormat) => `feeds/${lang}/${FEED_FILE[format]}`,
-  topicFeed: (lang: LanguageKey, slug: string, format: FeedFormat) => `feeds/${lang}/topics/${slug}/${FEED_FILE[format]}`,
+  topicFeed: (lang: LanguageKey, slug: string, format: FeedFormat) =>
+    `feeds/${lang}/topics/${slug}/${FEED_FILE[format]}`,
   exportIndex: () => 'exports/v1/index.json',
   exportArchivePage: (month: string) => `exports/v1/archive/${month}.json`,
   exportChanges: () => 'exports/v1/changes.json',

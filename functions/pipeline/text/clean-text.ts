@@ -13,7 +13,8 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 // Anything cleanText may have to change; most text has none of it, and is returned as is.
-const SUSPECT = /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
+const SUSPECT =
+  /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
 
 /** Removes characters no output may carry and normalizes line breaks. Keeps every other character as is. */
 export function cleanText(text: string): string {
@@ -23,7 +24,9 @@ export function cleanText(text: string): string {
 
 /** One line of plain text: cleaned, every run of whitespace (NBSP and line breaks included) one space. */
 export function cleanLine(text: string): string {
-  return cleanText(text).replace(/[\s\u00A0\u2000-\u200B\u3000]+/g, ' ').trim();
+  return cleanText(text)
+    .replace(/[\s\u00A0\u2000-\u200B\u3000]+/g, ' ')
+    .trim();
 }
 
 /** Escapes text for use inside HTML or XML element content and attribute values. */
@@ -52,7 +55,8 @@ export function detectLanguage(...texts: string[]): 'en' | 'zh' | 'unknown' {
   for (const text of texts) {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7))
+        latin++;
       else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) han++;
     }
   }

@@ -20,7 +20,14 @@ const AUTHOR = { name: { _text: 'International Labour Organization' }, uri: { _t
  * before any attributeValueFn, so escaping there would turn a '"' into "&amp;quot;".
  */
 function attributes(values: Record<string, string>): { _attributes: Record<string, string> } {
-  return { _attributes: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')])) };
+  return {
+    _attributes: Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [
+        name,
+        value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      ]),
+    ),
+  };
 }
 const link = attributes;
 
@@ -39,7 +46,16 @@ export function renderAtom(channel: FeedChannel): string {
         // Two text/html alternates may coexist only with different hreflang (RFC 4287 4.1.1).
         link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: channel.homeUrl }),
         link({ rel: 'self', type: 'application/atom+xml', href: channel.self.atom }),
-        ...(channel.alternate ? [link({ rel: 'alternate', type: 'application/atom+xml', hreflang: LANGUAGE_TAG[channel.alternate.lang], href: channel.alternate.urls.atom })] : []),
+        ...(channel.alternate
+          ? [
+              link({
+                rel: 'alternate',
+                type: 'application/atom+xml',
+                hreflang: LANGUAGE_TAG[channel.alternate.lang],
+                href: channel.alternate.urls.atom,
+              }),
+            ]
+          : []),
         link({ rel: 'alternate', type: 'text/html', href: channel.homeUrl }),
       ],
       rights: { _text: channel.rights },
@@ -56,7 +72,13 @@ function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
     link: [
       link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: entry.url }),
       ...entry.translations.map((translation) =>
-        link({ rel: 'related', type: 'text/html', hreflang: LANGUAGE_TAG[translation.lang], href: translation.url, ...(translation.title ? { title: translation.title } : {}) }),
+        link({
+          rel: 'related',
+          type: 'text/html',
+          hreflang: LANGUAGE_TAG[translation.lang],
+          href: translation.url,
+          ...(translation.title ? { title: translation.title } : {}),
+        }),
       ),
     ],
     updated: { _text: entry.updated.toISOString() },
@@ -65,7 +87,11 @@ function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
     content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.html) },
     author: AUTHOR,
     ...(entry.categories.length > 0
-      ? { category: entry.categories.map((category) => attributes({ term: category.term, scheme: category.scheme, label: category.label })) }
+      ? {
+          category: entry.categories.map((category) =>
+            attributes({ term: category.term, scheme: category.scheme, label: category.label }),
+          ),
+        }
       : {}),
     rights: { _text: entry.rights },
   };

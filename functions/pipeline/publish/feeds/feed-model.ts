@@ -61,13 +61,17 @@ export interface FeedEntry {
 const CHANNEL_TEXT: Record<LanguageKey, { title: string; description: string }> = {
   en: {
     title: 'ILO News',
-    description: 'News from the International Labour Organization (ILO), republished from www.ilo.org with attribution.',
+    description:
+      'News from the International Labour Organization (ILO), republished from www.ilo.org with attribution.',
   },
   zh: { title: '国际劳工组织新闻', description: '国际劳工组织（ILO）新闻，转载自 www.ilo.org，并注明出处。' },
 };
 
 /** The ILO news page a language's feeds mirror. */
-export const NEWS_HOME: Record<LanguageKey, string> = { en: `${ILO_ORIGIN}/resource/news`, zh: `${ILO_ORIGIN}/zh-hans/resource/news` };
+export const NEWS_HOME: Record<LanguageKey, string> = {
+  en: `${ILO_ORIGIN}/resource/news`,
+  zh: `${ILO_ORIGIN}/zh-hans/resource/news`,
+};
 
 /** A feed's title, as its channel, the landing page and the OPML give it. */
 export function feedTitle(lang: LanguageKey, topicLabel?: string): string {
@@ -98,7 +102,10 @@ export type FeedWindowEntry = ArticleSummary & { content?: Partial<Record<Langua
  * The entry's HTML for feeds, rendered once when the story version enters the windows (not at every
  * publish): the lead image, the sanitized body from the Markdown, the attribution and links.
  */
-export function withContent(summary: ArticleSummary, markdown: Partial<Record<LanguageKey, string>> | undefined): FeedWindowEntry {
+export function withContent(
+  summary: ArticleSummary,
+  markdown: Partial<Record<LanguageKey, string>> | undefined,
+): FeedWindowEntry {
   if (!markdown) return summary;
   const content: Partial<Record<LanguageKey, string>> = {};
   for (const lang of summary.languages) {
@@ -106,9 +113,15 @@ export function withContent(summary: ArticleSummary, markdown: Partial<Record<La
     const url = summary.url[lang];
     if (!text || !url) continue;
     const cut = feedBodyCut(text);
-    const more = cut ? `
-<p><a href="${escapeXml(url)}">${CONTINUED[lang]}</a></p>` : '';
-    content[lang] = fullItemHtml(summary, lang, `${markdownToHtml(cut ? capMarkdown(text, FEED_ITEM_MAX) : text)}${more}`);
+    const more = cut
+      ? `
+<p><a href="${escapeXml(url)}">${CONTINUED[lang]}</a></p>`
+      : '';
+    content[lang] = fullItemHtml(
+      summary,
+      lang,
+      `${markdownToHtml(cut ? capMarkdown(text, FEED_ITEM_MAX) : text)}${more}`,
+    );
   }
   return { ...summary, content };
 }
@@ -125,7 +138,10 @@ export function feedBodyCut(markdown: string): boolean {
   return markdown.length > FEED_ITEM_MAX;
 }
 
-const CONTINUED: Record<LanguageKey, string> = { en: 'Continue reading on www.ilo.org', zh: '在国际劳工组织网站继续阅读' };
+const CONTINUED: Record<LanguageKey, string> = {
+  en: 'Continue reading on www.ilo.org',
+  zh: '在国际劳工组织网站继续阅读',
+};
 
 /** The feed of one language (or one topic in one language) from window entries, newest first. */
 export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[], settings: FeedSettings): FeedChannel {
@@ -134,7 +150,9 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
   const feedKey = (l: LanguageKey, format: FeedFormat) =>
     publicLink(settings.publicUrl, scope.topic ? keys.topicFeed(l, scope.topic.slug, format) : keys.feed(l, format));
   const text = CHANNEL_TEXT[lang];
-  const entries = summaries.filter((summary) => summary.languages.includes(lang)).map((summary) => buildEntry(summary, lang, settings));
+  const entries = summaries
+    .filter((summary) => summary.languages.includes(lang))
+    .map((summary) => buildEntry(summary, lang, settings));
   const updated = entries.reduce((newest, entry) => (entry.updated > newest ? entry.updated : newest), new Date(0));
   return {
     lang,
@@ -142,7 +160,14 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
     description: text.description,
     homeUrl: NEWS_HOME[lang],
     self: { rss: feedKey(lang, 'rss'), atom: feedKey(lang, 'atom'), json: feedKey(lang, 'json') },
-    ...(scope.otherLanguageFeed === false ? {} : { alternate: { lang: other, urls: { rss: feedKey(other, 'rss'), atom: feedKey(other, 'atom'), json: feedKey(other, 'json') } } }),
+    ...(scope.otherLanguageFeed === false
+      ? {}
+      : {
+          alternate: {
+            lang: other,
+            urls: { rss: feedKey(other, 'rss'), atom: feedKey(other, 'atom'), json: feedKey(other, 'json') },
+          },
+        }),
     updated,
     rights: RIGHTS,
     generator: settings.generator,
@@ -153,7 +178,8 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
 function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedSettings): FeedEntry {
   const url = summary.url[lang]!;
   const contentHtml = settings.contentMode === 'full' ? summary.content?.[lang] : undefined;
-  const label = (term: { label: Partial<Record<LanguageKey, string>> }) => cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
+  const label = (term: { label: Partial<Record<LanguageKey, string>> }) =>
+    cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
   const alt = summary.image?.alt[lang];
   return {
     id: url,
@@ -165,13 +191,25 @@ function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedS
     published: toInstant(summary.publishedAt),
     updated: toInstant(summary.updatedAt),
     categories: [
-      ...summary.topics.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/topics-and-sectors` })),
-      ...summary.places.map((term) => ({ term: term.slug, label: label(term), scheme: `${ILO_ORIGIN}/regions-and-countries` })),
+      ...summary.topics.map((term) => ({
+        term: term.slug,
+        label: label(term),
+        scheme: `${ILO_ORIGIN}/topics-and-sectors`,
+      })),
+      ...summary.places.map((term) => ({
+        term: term.slug,
+        label: label(term),
+        scheme: `${ILO_ORIGIN}/regions-and-countries`,
+      })),
     ].filter((category) => category.label !== ''),
     ...(summary.image ? { image: { url: summary.image.url, ...(alt ? { alt: cleanLine(alt) } : {}) } } : {}),
     translations: (['en', 'zh'] as const)
       .filter((l) => l !== lang && summary.url[l])
-      .map((l) => ({ lang: l, url: summary.url[l]!, ...(summary.title[l] ? { title: cleanLine(summary.title[l]!) } : {}) })),
+      .map((l) => ({
+        lang: l,
+        url: summary.url[l]!,
+        ...(summary.title[l] ? { title: cleanLine(summary.title[l]!) } : {}),
+      })),
     rights: summary.rights,
   };
 }

@@ -38,7 +38,8 @@ function itemHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string):
  */
 function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
   const image = summary.image;
-  if (!image || !isWebUrl(image.url) || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url)) return '';
+  if (!image || !isWebUrl(image.url) || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url))
+    return '';
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const alt = image.alt[lang] ?? image.alt[other];
   const altLang = image.alt[lang] === undefined && alt !== undefined ? ` lang="${LANGUAGE_TAG[other]}"` : '';
@@ -55,9 +56,10 @@ function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const otherUrl = summary.url[other];
   const otherTitle = summary.title[other];
-  const translation = otherUrl && otherTitle && isWebUrl(otherUrl)
-    ? `<br />${text.otherLanguage}: <a href="${escapeXml(otherUrl)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}" rel="noopener noreferrer">${escapeXml(cleanLine(otherTitle))}</a>`
-    : '';
+  const translation =
+    otherUrl && otherTitle && isWebUrl(otherUrl)
+      ? `<br />${text.otherLanguage}: <a href="${escapeXml(otherUrl)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}" rel="noopener noreferrer">${escapeXml(cleanLine(otherTitle))}</a>`
+      : '';
   return `<p><small>${escapeXml(cleanLine(summary.rights))}. ${text.source}: ${link(url, 'www.ilo.org') ?? 'www.ilo.org'}${translation}</small></p>`;
 }
 

@@ -61,7 +61,9 @@ export function renderJsonFeed(channel: FeedChannel): string {
       language: LANGUAGE_TAG[channel.lang],
       authors: AUTHORS,
       _ilo: {
-        translations: Object.fromEntries(entry.translations.map((translation) => [LANGUAGE_TAG[translation.lang], translation.url])),
+        translations: Object.fromEntries(
+          entry.translations.map((translation) => [LANGUAGE_TAG[translation.lang], translation.url]),
+        ),
         rights: entry.rights,
       },
     })),

@@ -47,7 +47,8 @@ export function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string
   const joined: string[] = [];
   for (const [slug, topic] of Object.entries(after.topics)) {
     const had = before.topics[slug]?.languages ?? [];
-    if (had.length > 0 && topic.languages.some((lang) => !had.includes(lang))) joined.push(...had.map((lang) => `${lang}/topics/${slug}`));
+    if (had.length > 0 && topic.languages.some((lang) => !had.includes(lang)))
+      joined.push(...had.map((lang) => `${lang}/topics/${slug}`));
   }
   return joined;
 }
@@ -57,7 +58,13 @@ export function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string
  * not listed when it holds none, under compare-and-swap; `label` (from the window's stories) for a
  * topic that comes back.
  */
-export async function listTopicFeed(store: Store, slug: string, lang: LanguageKey, holds: boolean, label: Partial<Record<LanguageKey, string>>): Promise<FeedDirectory> {
+export async function listTopicFeed(
+  store: Store,
+  slug: string,
+  lang: LanguageKey,
+  holds: boolean,
+  label: Partial<Record<LanguageKey, string>>,
+): Promise<FeedDirectory> {
   const updated = await updateJson<FeedDirectory>(store, keys.feedDirectory(), (current) => {
     const before = current ?? emptyDirectory();
     const next = withTopicFeed(before, slug, lang, holds, label);
@@ -67,7 +74,13 @@ export async function listTopicFeed(store: Store, slug: string, lang: LanguageKe
 }
 
 /** Pure: the directory with that topic feed listed or not; a topic keeps its labels when it has no feed left. */
-export function withTopicFeed(directory: FeedDirectory, slug: string, lang: LanguageKey, holds: boolean, label: Partial<Record<LanguageKey, string>>): FeedDirectory {
+export function withTopicFeed(
+  directory: FeedDirectory,
+  slug: string,
+  lang: LanguageKey,
+  holds: boolean,
+  label: Partial<Record<LanguageKey, string>>,
+): FeedDirectory {
   const listed = hasTopicFeed(directory, slug, lang);
   if (listed === holds) return directory;
   const topics = structuredClone(directory.topics);

@@ -15,10 +15,15 @@ import { buildLandingModel } from './landing-model.js';
 /** Brings the landing page and the OPML up to date with the windows and the feed directory; returns the keys written. */
 export async function writeLandingFiles(store: Store, directory: FeedDirectory, publicUrl: string): Promise<string[]> {
   const windows = {} as Record<LanguageKey, ArticleSummary[]>;
-  for (const lang of LANGUAGES) windows[lang] = (await readJson<FeedWindow>(store, keys.window(lang)))?.value.entries ?? [];
+  for (const lang of LANGUAGES)
+    windows[lang] = (await readJson<FeedWindow>(store, keys.window(lang)))?.value.entries ?? [];
   const model = buildLandingModel(windows, directory);
   const written: string[] = [];
-  if (await writeIfChanged(store, keys.landingPage(), renderLandingPage(model), CONTENT_TYPES.html, CACHE_CONTROL.index)) written.push(keys.landingPage());
-  if (await writeIfChanged(store, keys.opml(), renderOpml(model, publicUrl), CONTENT_TYPES.opml, CACHE_CONTROL.index)) written.push(keys.opml());
+  if (
+    await writeIfChanged(store, keys.landingPage(), renderLandingPage(model), CONTENT_TYPES.html, CACHE_CONTROL.index)
+  )
+    written.push(keys.landingPage());
+  if (await writeIfChanged(store, keys.opml(), renderOpml(model, publicUrl), CONTENT_TYPES.opml, CACHE_CONTROL.index))
+    written.push(keys.opml());
   return written;
 }

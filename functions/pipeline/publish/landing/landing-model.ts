@@ -43,13 +43,25 @@ export interface LandingModel {
 
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 
-export function buildLandingModel(windows: Record<LanguageKey, ArticleSummary[]>, directory: FeedDirectory): LandingModel {
+export function buildLandingModel(
+  windows: Record<LanguageKey, ArticleSummary[]>,
+  directory: FeedDirectory,
+): LandingModel {
   const latest = {} as LandingModel['latest'];
   const feeds = {} as LandingModel['feeds'];
   let updated: Date | undefined;
   for (const lang of LANGUAGES) {
-    const stories = windows[lang].filter((summary) => summary.languages.includes(lang) && /^https?:\/\//.test(summary.url[lang] ?? '') && summary.title[lang]);
-    latest[lang] = stories.slice(0, LATEST_STORIES).map((summary) => ({ title: cleanLine(summary.title[lang]!), url: summary.url[lang]!, day: summary.publishedAt.slice(0, 10) }));
+    const stories = windows[lang].filter(
+      (summary) =>
+        summary.languages.includes(lang) && /^https?:\/\//.test(summary.url[lang] ?? '') && summary.title[lang],
+    );
+    latest[lang] = stories
+      .slice(0, LATEST_STORIES)
+      .map((summary) => ({
+        title: cleanLine(summary.title[lang]!),
+        url: summary.url[lang]!,
+        day: summary.publishedAt.slice(0, 10),
+      }));
     for (const summary of windows[lang]) {
       const instant = toInstant(summary.updatedAt);
       if (!updated || instant > updated) updated = instant;
@@ -58,7 +70,11 @@ export function buildLandingModel(windows: Record<LanguageKey, ArticleSummary[]>
       .filter(([, topic]) => topic.languages.includes(lang))
       .map(([slug, topic]) => {
         const labelLang = [lang, ...LANGUAGES].find((l) => topic.label[l]);
-        return { slug, label: cleanLine((labelLang && topic.label[labelLang]) ?? slug), ...(labelLang && labelLang !== lang ? { labelLang } : {}) };
+        return {
+          slug,
+          label: cleanLine((labelLang && topic.label[labelLang]) ?? slug),
+          ...(labelLang && labelLang !== lang ? { labelLang } : {}),
+        };
       })
       .sort((a, b) => a.label.localeCompare(b.label, lang === 'zh' ? 'zh-Hans' : 'en'));
     feeds[lang] = [

@@ -11,7 +11,20 @@ import { LANGUAGE_TAG } from '../feeds/feed-model.js';
 import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
 import { LANDING_PAGE_META_CSP, STYLE } from './landing-style.js';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 interface PageText {
   heading: string;
@@ -44,7 +57,8 @@ const TEXT: Record<LanguageKey, PageText> = {
     latest: 'Latest stories',
     noStories: 'No stories yet.',
     feeds: 'Feeds',
-    feedsIntro: 'Subscribe in any feed reader. Each feed holds the newest 50 stories; the topic feeds hold those of one topic.',
+    feedsIntro:
+      'Subscribe in any feed reader. Each feed holds the newest 50 stories; the topic feeds hold those of one topic.',
     feedColumn: 'Feed',
     formatsColumn: 'Formats',
     allStories: 'All English stories',
@@ -104,7 +118,11 @@ const TEXT: Record<LanguageKey, PageText> = {
 };
 
 const FORMAT_LABEL: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
-const MEDIA_TYPE: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
+const MEDIA_TYPE: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+};
 
 // Readable from a 320 px phone to a desktop: one column, system fonts, tables that wrap.
 
@@ -155,8 +173,14 @@ ${text.intro.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
 ${stories.length > 0 ? `<ul class="stories">\n${stories.map((story) => storyItem(story, text)).join('\n')}\n</ul>` : `<p>${text.noStories}</p>`}
 <h3 id="${id('feeds')}">${text.feeds}</h3>
 <p>${text.feedsIntro}</p>
-${feedTable(model.feeds[lang].filter((feed) => !feed.topic), text)}
-${topicFeeds(model.feeds[lang].filter((feed) => feed.topic), text)}
+${feedTable(
+  model.feeds[lang].filter((feed) => !feed.topic),
+  text,
+)}
+${topicFeeds(
+  model.feeds[lang].filter((feed) => feed.topic),
+  text,
+)}
 <p>${text.opml} <a href="${keys.opml()}">feeds.opml</a> (OPML)</p>
 <h3 id="${id('exports')}">${text.partners}</h3>
 <p>${text.partnersIntro}</p>
@@ -200,7 +224,10 @@ ${feeds.map((feed) => feedRow(feed, text)).join('\n')}
 function feedRow(feed: LandingFeed, text: PageText): string {
   const name = feed.topic ? escapeXml(feed.topic.label) : text.allStories;
   const links = (['rss', 'atom', 'json'] as const)
-    .map((format) => `<a href="${escapeXml(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXml(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`)
+    .map(
+      (format) =>
+        `<a href="${escapeXml(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXml(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`,
+    )
     .join(' ');
   const lang = feed.topic?.labelLang ? ` lang="${LANGUAGE_TAG[feed.topic.labelLang]}"` : '';
   return `<tr><th scope="row"${lang}>${name}</th><td class="formats">${links}</td></tr>`;

@@ -11,7 +11,10 @@ const GROUP: Record<LanguageKey, string> = { en: 'ILO News (English)', zh: 'å›½é
 const RSS_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-cn' };
 
 export function renderOpml(model: LandingModel, publicUrl: string): string {
-  const attributes = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => `${name}="${escapeXml(value)}"`).join(' ');
+  const attributes = (values: Record<string, string>) =>
+    Object.entries(values)
+      .map(([name, value]) => `${name}="${escapeXml(value)}"`)
+      .join(' ');
   const groups = (Object.keys(model.feeds) as LanguageKey[]).map((lang) => {
     const outlines = model.feeds[lang].map(
       (feed) =>
