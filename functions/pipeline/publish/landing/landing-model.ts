@@ -55,13 +55,11 @@ export function buildLandingModel(
       (summary) =>
         summary.languages.includes(lang) && /^https?:\/\//.test(summary.url[lang] ?? '') && summary.title[lang],
     );
-    latest[lang] = stories
-      .slice(0, LATEST_STORIES)
-      .map((summary) => ({
-        title: cleanLine(summary.title[lang]!),
-        url: summary.url[lang]!,
-        day: summary.publishedAt.slice(0, 10),
-      }));
+    latest[lang] = stories.slice(0, LATEST_STORIES).map((summary) => ({
+      title: cleanLine(summary.title[lang]!),
+      url: summary.url[lang]!,
+      day: summary.publishedAt.slice(0, 10),
+    }));
     for (const summary of windows[lang]) {
       const instant = toInstant(summary.updatedAt);
       if (!updated || instant > updated) updated = instant;
