@@ -72,9 +72,10 @@ export class HttpFetcher implements Fetcher {
   private readonly options: HttpFetcherOptions;
   private readonly origin: URL;
   private readonly pacer: RequestPacer;
-  private robots?: Promise<RobotsRules>;
+  /** robots.txt once loaded (or loading); cleared when it could not be reached. */
+  private robots: Promise<RobotsRules> | undefined;
   /** Epoch ms after which nothing is waited for or started (a Lambda invocation's time budget). */
-  private deadline?: number;
+  private deadline: number | undefined;
 
   constructor(options: Partial<HttpFetcherOptions> & { origin: string }) {
     this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };

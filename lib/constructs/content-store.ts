@@ -4,6 +4,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { asIBucket } from './bucket-ref.js';
 
 export interface ContentStoreProps {
   removalPolicy: 'retain' | 'destroy';
@@ -36,7 +37,7 @@ export class ContentStore extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsBucket: asIBucket(this.logBucket),
       serverAccessLogsPrefix: 'content-bucket/',
       lifecycleRules: [
         {

@@ -31,6 +31,7 @@ import {
   SECURITY_HEADERS,
   corsHeaders,
 } from '../../functions/pipeline/state/public-paths.js';
+import { asIBucket } from './bucket-ref.js';
 
 export interface PublicDistributionProps {
   bucket: Bucket;
@@ -92,7 +93,7 @@ export class PublicDistribution extends Construct {
     const shortLived = cachePolicy('FeedCache', Duration.minutes(5));
     const longLived = cachePolicy('ArticleCache', Duration.hours(1));
 
-    const origin = S3BucketOrigin.withOriginAccessControl(props.bucket);
+    const origin = S3BucketOrigin.withOriginAccessControl(asIBucket(props.bucket));
     const behavior = (cache: CachePolicy, headers: ResponseHeadersPolicy): BehaviorOptions => ({
       origin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -118,7 +119,7 @@ export class PublicDistribution extends Construct {
       priceClass: PriceClass.PRICE_CLASS_100,
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableLogging: true,
-      logBucket: props.logBucket,
+      logBucket: asIBucket(props.logBucket),
       logFilePrefix: 'cloudfront/',
     });
 

@@ -95,7 +95,7 @@ interface EventSourceMapping {
 interface Container {
   child: ChildProcess;
   busy: boolean;
-  pending?: { id: string; resolve: (outcome: InvocationOutcome) => void };
+  pending: { id: string; resolve: (outcome: InvocationOutcome) => void } | undefined;
 }
 
 export interface LambdaServiceOptions {
@@ -527,7 +527,7 @@ export class LambdaService {
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const container: Container = { child, busy: false };
+    const container: Container = { child, busy: false, pending: undefined };
     this.readLines(fn.service, child);
     const started = await new Promise<InvocationOutcome | undefined>((resolve) => {
       child.on(

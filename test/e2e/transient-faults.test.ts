@@ -26,7 +26,9 @@ interface Site {
   /** Decoded request paths, in order. */
   requests: string[];
   /** What the server does now with a request (undefined: serve the file as usual). */
-  fault?: (pathname: string, request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
+  fault?:
+    | ((pathname: string, request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean)
+    | undefined;
 }
 
 async function replicaSite(): Promise<Site> {

@@ -3,9 +3,12 @@ import type { ExtractedArticle } from '../../functions/pipeline/extract/extract-
 import type { ArticleRecord } from '../../functions/pipeline/record/article-record.js';
 import { composeRecord } from '../../functions/pipeline/record/article-record.js';
 
-export function article(overrides: Partial<ExtractedArticle> & { lang: 'en' | 'zh' }): ExtractedArticle {
+/** An extracted article; an override of `undefined` leaves that (optional) field out. */
+export function article(
+  overrides: { [K in keyof ExtractedArticle]?: ExtractedArticle[K] | undefined } & { lang: 'en' | 'zh' },
+): ExtractedArticle {
   const en = overrides.lang === 'en';
-  return {
+  const made = {
     url: en
       ? 'https://www.ilo.org/resource/news/test-story'
       : 'https://www.ilo.org/zh-hans/resource/news/%E6%B5%8B%E8%AF%95',
@@ -20,6 +23,8 @@ export function article(overrides: Partial<ExtractedArticle> & { lang: 'en' | 'z
     layers: { title: 'site', body: 'site' },
     ...overrides,
   };
+  for (const [key, value] of Object.entries(made)) if (value === undefined) delete made[key as keyof typeof made];
+  return made as ExtractedArticle;
 }
 
 export function record(overrides: Partial<ArticleRecord> = {}): ArticleRecord {

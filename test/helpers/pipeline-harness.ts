@@ -22,18 +22,14 @@ export const HARNESS_PUBLIC_URL = 'https://feeds.example.org';
  */
 export class RecordingNotifier implements Notifier {
   readonly sent: NotificationEnvelope[] = [];
-  readonly findSent: ((dedupeKey: string) => Promise<string | undefined>) | undefined;
+  readonly findSent?: (dedupeKey: string) => Promise<string | undefined>;
 
   constructor(options: { canTell?: boolean } = {}) {
-    this.findSent =
-      options.canTell === false
-        ? undefined
-        : async (dedupeKey) => {
-            const index = this.sent.findIndex(
-              (message) => message.MessageAttributes.dedupeKey?.StringValue === dedupeKey,
-            );
-            return index >= 0 ? `message-${index + 1}` : undefined;
-          };
+    if (options.canTell === false) return;
+    this.findSent = async (dedupeKey) => {
+      const index = this.sent.findIndex((message) => message.MessageAttributes.dedupeKey?.StringValue === dedupeKey);
+      return index >= 0 ? `message-${index + 1}` : undefined;
+    };
   }
 
   async publish(message: NotificationEnvelope): Promise<{ messageId: string }> {

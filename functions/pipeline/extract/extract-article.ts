@@ -287,7 +287,12 @@ function readImage(
   const bodyFigure = index
     .byTag('figure')
     .find((figure) => hasAncestor(figure, (a) => / ?ilo--richtext\b/.test(a.attribs.class ?? '')));
-  const candidates: { img?: Element; src?: string; alt?: string; figure?: Element }[] = [
+  const candidates: {
+    img?: Element | undefined;
+    src?: string | undefined;
+    alt?: string | undefined;
+    figure?: Element | undefined;
+  }[] = [
     {
       img: heroImage,
       figure: heroImage

@@ -4,32 +4,33 @@ import { cleanLine } from '../text/clean-text.js';
 import { type Element, attr, textOf } from './html-dom.js';
 import type { PageIndex } from './page-index.js';
 
+/** Each optional field is undefined (or absent) when the page does not say it. */
 export interface HeadMetadata {
-  htmlLang?: string;
+  htmlLang?: string | undefined;
   /** <title> without the " | International Labour Organization" suffix. */
-  title?: string;
-  canonical?: string;
-  description?: string;
-  ogTitle?: string;
-  ogDescription?: string;
-  ogImage?: string;
-  ogImageAlt?: string;
-  publishedTime?: string;
-  modifiedTime?: string;
+  title?: string | undefined;
+  canonical?: string | undefined;
+  description?: string | undefined;
+  ogTitle?: string | undefined;
+  ogDescription?: string | undefined;
+  ogImage?: string | undefined;
+  ogImageAlt?: string | undefined;
+  publishedTime?: string | undefined;
+  modifiedTime?: string | undefined;
   alternates: { hreflang: string; href: string }[];
   jsonLd: JsonLdArticle[];
   /** Charset declared in a <meta> tag, for pages whose HTTP header has none. */
-  charset?: string;
+  charset?: string | undefined;
 }
 
 export interface JsonLdArticle {
   type: string;
-  headline?: string;
-  description?: string;
-  datePublished?: string;
-  dateModified?: string;
-  image?: string;
-  inLanguage?: string;
+  headline?: string | undefined;
+  description?: string | undefined;
+  datePublished?: string | undefined;
+  dateModified?: string | undefined;
+  image?: string | undefined;
+  inLanguage?: string | undefined;
 }
 
 const TITLE_SUFFIX = /\s*[|–-]\s*(International Labour Organization|国际劳工组织|ILO)\s*$/i;

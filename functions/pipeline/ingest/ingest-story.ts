@@ -300,7 +300,8 @@ async function resolveId(ports: PipelinePorts, pages: StoryPages, knownId: strin
   const bound: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
     const page = pages[lang];
-    if (page) bound[lang] = (await lookupAlias(ports.store, page.url)) ?? undefined;
+    const id = page ? await lookupAlias(ports.store, page.url) : undefined;
+    if (id !== undefined) bound[lang] = id;
   }
   if (bound.en && bound.zh && bound.en !== bound.zh) {
     ports.logger.warn('two records exist for one story; keeping the English one', { en: bound.en, zh: bound.zh });
