@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type ContentMode } from '../pipeline/config.js';
-import { parseIloDate } from '../pipeline/extract/dates.js';
+import { parseIloDate } from '../pipeline/parse/dates.js';
 import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 

@@ -13,7 +13,7 @@ import {
   isCorsKey,
   isPublicKey,
   securityHeaders,
-} from '../pipeline/state/public-paths.js';
+} from '../pipeline/publish/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
 import { type Encoding, compress, sendFile, sendStatus } from './static-response.js';

@@ -2,7 +2,7 @@
 // Counting at the store (not in each step of the core) sees every file, articles and archive pages
 // included, whoever writes them.
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
-import { isPublicKey } from '../pipeline/state/public-paths.js';
+import { isPublicKey } from '../pipeline/publish/public-paths.js';
 
 export class WriteRecordingStore implements Store {
   readonly written = new Set<string>();

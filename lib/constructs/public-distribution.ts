@@ -30,7 +30,7 @@ import {
   ROOT_KEY,
   SECURITY_HEADERS,
   corsHeaders,
-} from '../../functions/pipeline/state/public-paths.js';
+} from '../../functions/pipeline/publish/public-paths.js';
 import { asIBucket } from './bucket-ref.js';
 
 export interface PublicDistributionProps {
@@ -50,14 +50,14 @@ export class PublicDistribution extends Construct {
     });
     const functionAssociations = [{ function: allowlist, eventType: FunctionEventType.VIEWER_REQUEST }];
 
-    // The security headers `serve` sends too (functions/pipeline/state/public-paths.ts), and HSTS.
+    // The security headers `serve` sends too (functions/pipeline/publish/public-paths.ts), and HSTS.
     const security = {
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
       referrerPolicy: { referrerPolicy: SECURITY_HEADERS['referrer-policy'] as HeadersReferrerPolicy, override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
     };
-    // Every public file is readable from any origin (functions/pipeline/state/public-paths.ts, isCorsKey):
+    // Every public file is readable from any origin (functions/pipeline/publish/public-paths.ts, isCorsKey):
     // partner sites read feeds, exports and the article files they link to; browser readers the OPML.
     const corsBehavior = {
       accessControlAllowOrigins: [CORS_RULES.allowOrigin],

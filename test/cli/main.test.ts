@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../functions/cli/args.js';
 import { type Output, main } from '../../functions/cli/main.js';
 import { startReplicaServer } from '../../functions/cli/replica-server.js';
-import { isPublicKey } from '../../functions/pipeline/state/public-paths.js';
+import { isPublicKey } from '../../functions/pipeline/publish/public-paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 interface Captured extends Output {

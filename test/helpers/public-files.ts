@@ -2,7 +2,7 @@
 // masked (a rerun makes new versions at another time), the changes list compared without `seq`
 // and order (a history cut into two runs numbers its changes differently).
 import type { Store } from '../../functions/pipeline/ports.js';
-import { isPublicKey } from '../../functions/pipeline/state/public-paths.js';
+import { isPublicKey } from '../../functions/pipeline/publish/public-paths.js';
 
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
 const RFC822 = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})/g;

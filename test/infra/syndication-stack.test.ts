@@ -1,7 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORS_RULES } from '../../functions/pipeline/state/public-paths.js';
+import { CORS_RULES } from '../../functions/pipeline/publish/public-paths.js';
 import {
   EXPECTED_LANDING_CSP,
   EXPECTED_SECURITY_HEADERS,

@@ -2,11 +2,11 @@
 // gives for the same HTML parsed by a full DOM implementation (domino, turndown's own parser).
 import domino from '@mixmark-io/domino';
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../functions/pipeline/extract/html-dom.js';
+import { parseHtml } from '../../functions/pipeline/parse/html-dom.js';
 import { indexPage } from '../../functions/pipeline/extract/page-index.js';
 import { alsoAvailableBlocks } from '../../functions/pipeline/extract/translation-links.js';
 import { cleanBody } from '../../functions/pipeline/normalize/clean-body.js';
-import { toHtml } from '../../functions/pipeline/normalize/clean-html.js';
+import { toHtml } from '../helpers/clean-html.js';
 import { turndownRaw } from '../../functions/pipeline/normalize/markdown.js';
 import { toTurndownDom } from '../../functions/pipeline/normalize/turndown-dom.js';
 import { STORY, canonical, replicaPage } from '../helpers/replica.js';

@@ -1,7 +1,7 @@
 // The HTML news listing (/resource/news/all-news-recent): the fallback when the sitemap is unavailable.
 import { canonicalUrl, newsPage } from '../site/ilo-urls.js';
-import { parseIloDate } from '../extract/dates.js';
-import { all, attr, first, parseHtml } from '../extract/html-dom.js';
+import { parseIloDate } from '../parse/dates.js';
+import { all, attr, first, parseHtml } from '../parse/html-dom.js';
 import type { SitemapEntry } from './sitemap.js';
 
 export const NEWS_LISTING_PATH = '/resource/news/all-news-recent';

@@ -1,7 +1,7 @@
 // The ILO sitemap: an index of sitemap pages, each a <urlset> of <url><loc/><lastmod/></url>.
 import { cleanLine } from '../text/clean-text.js';
-import { parseIloDate } from '../extract/dates.js';
-import { type Element, isTag, parseXml, textOf } from '../extract/html-dom.js';
+import { parseIloDate } from '../parse/dates.js';
+import { type Element, isTag, parseXml, textOf } from '../parse/html-dom.js';
 
 export interface SitemapEntry {
   loc: string;

@@ -14,11 +14,11 @@ import {
   safeImageUrl,
 } from '../normalize/clean-body.js';
 import { capMarkdown, toMarkdown } from '../normalize/markdown.js';
-import { type IsoDate, datePart, parseIloDate } from './dates.js';
+import { type IsoDate, datePart, parseIloDate } from '../parse/dates.js';
 import { type LimitedField, capField } from './field-limits.js';
 import { findMainContent } from './main-content.js';
 import { type HeadMetadata, readHeadMetadata } from './head-metadata.js';
-import { type Element, all, attr, first, isTag, isText, parseHtml, textOf } from './html-dom.js';
+import { type Element, all, attr, first, isTag, isText, parseHtml, textOf } from '../parse/html-dom.js';
 import { type PageIndex, firstWithin, indexPage } from './page-index.js';
 import { type PageTag, readTags } from './tags.js';
 import { type TranslationLink, alsoAvailableBlocks, findTranslationLinks } from './translation-links.js';

@@ -1,7 +1,7 @@
 // What a page's <head> says about it, when it says anything: canonical, hreflang alternates, Open
 // Graph, meta description and JSON-LD. The ILO site is inconsistent, so every field is optional.
 import { cleanLine } from '../text/clean-text.js';
-import { type Element, attr, textOf } from './html-dom.js';
+import { type Element, attr, textOf } from '../parse/html-dom.js';
 import type { PageIndex } from './page-index.js';
 
 /** Each optional field is undefined (or absent) when the page does not say it. */

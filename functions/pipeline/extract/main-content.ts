@@ -1,6 +1,6 @@
 // The generic fallback when the design-system body is missing: the main content region of the
 // page, with the regions that are page chrome on every site left out by cleanBody.
-import { type Document, type Element, all, first, textOf } from './html-dom.js';
+import { type Document, type Element, all, first, textOf } from '../parse/html-dom.js';
 
 /** The element most likely to hold the story: <article>, <main>, or the densest text container. */
 export function findMainContent(doc: Document): Element | undefined {

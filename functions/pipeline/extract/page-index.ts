@@ -2,7 +2,7 @@
 // looks things up instead of running a selector over the whole document again and again.
 // Like CSS selectors (and browsers), it does not look inside <template>; the language menu,
 // which keeps its links there, opens its template explicitly.
-import { type AnyNode, type Document, type Element, isTag, isText } from './html-dom.js';
+import { type AnyNode, type Document, type Element, isTag, isText } from '../parse/html-dom.js';
 
 /** The "Content also available in:" line, in the languages it is printed in. */
 export const ALSO_AVAILABLE =

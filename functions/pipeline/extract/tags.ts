@@ -1,7 +1,7 @@
 // Topics and places from a story's tag list.
 import { canonicalUrl } from '../site/ilo-urls.js';
 import { cleanLine } from '../text/clean-text.js';
-import { all, attr, textOf } from './html-dom.js';
+import { all, attr, textOf } from '../parse/html-dom.js';
 import type { PageIndex } from './page-index.js';
 
 export interface PageTag {

@@ -1,7 +1,7 @@
 // Where a page says its other-language version is, in order of trust. Each is only a candidate:
 // ingest fetches it and checks that it really is in that language before pairing.
 import { type LanguageKey, canonicalUrl, newsPage } from '../site/ilo-urls.js';
-import { type Element, all, attr, textOf } from './html-dom.js';
+import { type Element, all, attr, textOf } from '../parse/html-dom.js';
 import type { PageIndex } from './page-index.js';
 import type { HeadMetadata } from './head-metadata.js';
 

@@ -3,7 +3,7 @@
 // that decides what of a page's body is content; Markdown and HTML outputs are made from its result.
 import { canonicalUrl, isIloUrl } from '../site/ilo-urls.js';
 import { cleanLine, cleanText } from '../text/clean-text.js';
-import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../extract/html-dom.js';
+import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../parse/html-dom.js';
 
 /** A cleaned element: only allowed tags and attributes remain. Strings are text. */
 export type CleanNode = string | CleanElement;

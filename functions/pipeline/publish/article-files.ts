@@ -2,7 +2,7 @@
 // from its private full copy in the content mode and on the public URL of the publish. The one place
 // that decides what of a story's text is public (docs/ARCHITECTURE.md, "Content mode").
 import type { ContentMode } from '../config.js';
-import { renderMarkdownFile } from '../normalize/front-matter.js';
+import { renderMarkdownFile } from './front-matter.js';
 import { escapeMarkdownText } from '../normalize/markdown.js';
 import type { Store } from '../ports.js';
 import type { ArticleRecord } from '../record/article-record.js';

@@ -1,7 +1,7 @@
 // A window: the newest N story summaries matching a scope (all stories, one language, one topic).
 // Feeds and the export index are rendered from windows, so publishing costs the same whatever the
 // size of the archive.
-import { toInstant } from '../extract/dates.js';
+import { toInstant } from '../parse/dates.js';
 import type { ArticleSummary } from '../record/export-article.js';
 import type { FeedWindowEntry } from './feeds/feed-model.js';
 

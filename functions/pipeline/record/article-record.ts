@@ -1,7 +1,7 @@
 // The bilingual article record (meta.json, exports/v1/articles/<id>.json): the public contract of
 // docs/ARCHITECTURE.md. One place decides what a story's record is and whether it is a new version.
 import { createHash } from 'node:crypto';
-import { type IsoDate, publicationInstant } from '../extract/dates.js';
+import { type IsoDate, publicationInstant } from '../parse/dates.js';
 import type { ExtractedArticle } from '../extract/extract-article.js';
 import type { PageTag } from '../extract/tags.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';

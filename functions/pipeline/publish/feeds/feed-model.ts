@@ -1,8 +1,8 @@
 // The one model every feed format is rendered from: a channel and its entries, all text already
 // clean. Renderers (rss.ts, atom.ts, json-feed.ts) only format it.
 import type { ContentMode } from '../../config.js';
-import { toInstant } from '../../extract/dates.js';
-import { LANGUAGE_TAG } from '../../normalize/front-matter.js';
+import { toInstant } from '../../parse/dates.js';
+import { LANGUAGE_TAG } from '../front-matter.js';
 import { RIGHTS } from '../../record/article-record.js';
 import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';

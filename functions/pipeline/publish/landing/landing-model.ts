@@ -1,7 +1,7 @@
 // What the landing page (index.html) and the OPML (feeds.opml) show: the newest stories of each
 // language and every feed, with their titles as the feeds give them. Built from the language windows
 // and the feed directory; pure.
-import { toInstant } from '../../extract/dates.js';
+import { toInstant } from '../../parse/dates.js';
 import type { ArticleSummary } from '../../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
 import { type FeedFormat, keys } from '../../state/store-keys.js';

@@ -1,7 +1,7 @@
 // Which store keys are public, and how a request path maps to them. One set of rules for every place
 // that serves the store: the local `serve` command and the CloudFront distribution (its viewer-request
 // function embeds these values as text, and its CORS policy uses the same header lists).
-import { LANDING_PAGE_CSP } from '../publish/landing/landing-style.js';
+import { LANDING_PAGE_CSP } from './landing/landing-style.js';
 
 /** The regular expression source, without delimiters (CloudFront functions embed it as text). */
 export const PUBLIC_KEY_PATTERN =

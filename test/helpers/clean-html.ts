@@ -1,6 +1,6 @@
 // Serializes cleaned content back to HTML (for turndown, and for anyone who wants the clean body).
-import { escapeXml } from '../text/clean-text.js';
-import type { CleanNode } from './clean-body.js';
+import { escapeXml } from '../../functions/pipeline/text/clean-text.js';
+import type { CleanNode } from '../../functions/pipeline/normalize/clean-body.js';
 
 const VOID = new Set(['img', 'br', 'hr']);
 

@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import type { ArticleRecord } from '../record/article-record.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
-import { escapeMarkdownText } from './markdown.js';
+import { escapeMarkdownText } from '../normalize/markdown.js';
 
 /** Language tags as feeds, front matter and HTML use them. */
 export const LANGUAGE_TAG: Record<LanguageKey, string> = { en: 'en', zh: 'zh-Hans' };
