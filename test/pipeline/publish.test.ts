@@ -122,7 +122,11 @@ describe('exports: index, archive and changes', () => {
 
     // A republish of versions already listed adds nothing and reuses no seq.
     expect(
-      appendChanges(later, [summarize(JSON.parse((await store.get('articles/story-2/meta.json'))!.body), PUBLIC_URL)]),
+      appendChanges(
+        later,
+        [summarize(JSON.parse((await store.get('articles/story-2/meta.json'))!.body), PUBLIC_URL)],
+        () => 'article.published',
+      ),
     ).toBeUndefined();
   });
 
@@ -154,7 +158,7 @@ describe('exports: index, archive and changes', () => {
       updatedAt: '2026-01-01T12:00:00Z',
       links: { json: 'https://x.example/c.json', markdown: {} },
     } as ArticleSummary;
-    const next = appendChanges(old, [summary])!;
+    const next = appendChanges(old, [summary], () => 'article.published')!;
     expect(next.changes.map((change) => [change.id, change.seq])).toEqual([
       ['c', 3],
       ['b', 2],
@@ -375,6 +379,30 @@ describe('notifications', () => {
       ['story-7', 'article.published', 2],
     ]);
     expect(listed.filter((prefix) => prefix.startsWith('state/notified/'))).toEqual([]);
+  });
+
+  it('gives a version the same type in changes.json as in its notification, also a first version that is not v1', async () => {
+    const { store, sent, publish, json } = harness();
+    await storeSyntheticStory(store, 1, dayOf(1));
+    await publish();
+    // Story 1 is edited (an update); story 7 is new and edited before its first publish: its v1 is
+    // never announced, so v2 introduces it to partners and subscribers alike.
+    await storeSyntheticStory(store, 1, dayOf(1), { edit: ' (v2)' });
+    await storeSyntheticStory(store, 7, dayOf(7));
+    await storeSyntheticStory(store, 7, dayOf(7), { edit: ' (v2)' });
+    await publish();
+    const listed = (await json<ChangesList>('exports/v1/changes.json')).changes.map((change) => [
+      change.id,
+      change.version,
+      change.type,
+    ]);
+    expect(listed).toEqual([
+      ['story-7', 2, 'article.published'],
+      ['story-1', 2, 'article.updated'],
+      ['story-1', 1, 'article.published'],
+    ]);
+    const notified = sent.map((m) => notificationEvent(m)).map((event) => [event.id, event.version, event.type]);
+    expect(notified.sort()).toEqual([...listed].sort());
   });
 
   it('sends each message once when two publishes overlap', async () => {

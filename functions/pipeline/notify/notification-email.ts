@@ -5,7 +5,7 @@ import type { ArticleRecord } from '../record/article-record.js';
 import type { ArticleLinks } from '../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { cleanLine, truncate } from '../text/clean-text.js';
-import type { NotificationType } from './notification-message.js';
+import type { EventType } from './event-type.js';
 
 const MONTHS = [
   'January',
@@ -42,7 +42,7 @@ const WORDS = {
 export function notificationEmail(
   record: ArticleRecord,
   links: ArticleLinks,
-  type: NotificationType,
+  type: EventType,
   dedupeKey: string,
 ): string {
   const blocks: string[] = [];

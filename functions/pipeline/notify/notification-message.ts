@@ -6,12 +6,11 @@ import type { ArticleRecord, Localized } from '../record/article-record.js';
 import { type ArticleLinks, articleLinks } from '../record/export-article.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
 import { truncate } from '../text/clean-text.js';
+import type { EventType } from './event-type.js';
 import { notificationEmail } from './notification-email.js';
 
-export type NotificationType = 'article.published' | 'article.updated';
-
 export interface NotificationMessage {
-  type: NotificationType;
+  type: EventType;
   id: string;
   version: number;
   /** `<id>@<version>`: the same in every delivery of this message (SNS may deliver one twice). */
@@ -46,12 +45,8 @@ export function dedupeKey(id: string, version: number): string {
   return `${id}@${version}`;
 }
 
-/** `type`: article.published for the first message about a story, article.updated after that. */
-export function buildNotification(
-  record: ArticleRecord,
-  publicUrl: string,
-  type: NotificationType,
-): NotificationEnvelope {
+/** `type`: article.published for the first message about a story, article.updated after that (event-type.ts). */
+export function buildNotification(record: ArticleRecord, publicUrl: string, type: EventType): NotificationEnvelope {
   const links = articleLinks(record, publicUrl);
   const key = dedupeKey(record.id, record.version);
   const message: NotificationMessage = {
@@ -115,7 +110,7 @@ export function notificationEvent(
  * SNS subjects must be ASCII, under 100 characters, on one line. The English title when there is
  * one (typographic punctuation folded to ASCII); a Chinese-only story gets a descriptive fallback.
  */
-export function notificationSubject(record: ArticleRecord, type: NotificationType): string {
+export function notificationSubject(record: ArticleRecord, type: EventType): string {
   const prefix = type === 'article.published' ? 'ILO news: ' : 'ILO news (updated): ';
   const english = record.title.en ? toAscii(record.title.en) : '';
   const title = english.length >= 3 ? english : `Chinese story of ${record.publishedAt.slice(0, 10)} (${record.id})`;

@@ -5,6 +5,7 @@
 // so partners keep the highest `seq` they have seen. If their cursor is older than the oldest
 // entry here and `complete` is false, they walk the index and archive once instead.
 import { type ArticleSummary, publicLink } from '../record/export-article.js';
+import type { EventType } from '../notify/event-type.js';
 import type { Store } from '../ports.js';
 import { updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
@@ -17,7 +18,8 @@ export interface ChangeEntry {
   seq: number;
   id: string;
   version: number;
-  type: 'article.published' | 'article.updated';
+  /** The same as the version's notification (notify/event-type.ts). */
+  type: EventType;
   updatedAt: string;
   /** The full record. */
   href: string;
@@ -32,15 +34,18 @@ export interface ChangesList {
   changes: ChangeEntry[];
 }
 
+/** Each version's `type`, decided by publish (notify/event-type.ts) for the list and the notification. */
+export type TypeOfChange = (summary: ArticleSummary) => EventType;
+
 /**
  * Adds the versions published. The list exists from the first publish on, empty until a story comes
  * (the landing page links it, and a partner can start from it before the first story).
  */
-export async function recordChanges(store: Store, summaries: ArticleSummary[]): Promise<void> {
+export async function recordChanges(store: Store, summaries: ArticleSummary[], typeOf: TypeOfChange): Promise<void> {
   await updateJson<ChangesList>(
     store,
     keys.exportChanges(),
-    (current) => appendChanges(current, summaries) ?? (current ? undefined : emptyChangesList()),
+    (current) => appendChanges(current, summaries, typeOf) ?? (current ? undefined : emptyChangesList()),
   );
 }
 
@@ -67,7 +72,11 @@ export async function relinkChanges(store: Store, publicUrl: string): Promise<vo
  * The list with the versions it lacks added on top (undefined when there are none). Pure, so the
  * compare-and-swap can run it again on whatever another run wrote meanwhile.
  */
-export function appendChanges(current: ChangesList | undefined, summaries: ArticleSummary[]): ChangesList | undefined {
+export function appendChanges(
+  current: ChangesList | undefined,
+  summaries: ArticleSummary[],
+  typeOf: TypeOfChange,
+): ChangesList | undefined {
   const list = current ?? emptyChangesList();
   const existing = withSeq(list.changes);
   const seen = new Set(existing.map((change) => `${change.id}@${change.version}`));
@@ -86,7 +95,7 @@ export function appendChanges(current: ChangesList | undefined, summaries: Artic
       seq: ++last,
       id: summary.id,
       version: summary.version,
-      type: summary.version === 1 ? 'article.published' : 'article.updated',
+      type: typeOf(summary),
       updatedAt: summary.updatedAt,
       href: summary.links.json,
     }),

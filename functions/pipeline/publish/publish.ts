@@ -9,6 +9,7 @@ import { stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
 import { sendOnce } from '../notify/claim-notification.js';
 import { buildNotification } from '../notify/notification-message.js';
+import { type EventType, eventTypeOf } from '../notify/event-type.js';
 import { loadFullArticle, writeArticleFiles } from './article-files.js';
 import { recordChanges, relinkChanges } from './changes-list.js';
 import { exportSchema } from './export-schema.js';
@@ -104,8 +105,11 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     ...(await publishWindows(store, [...articles.values()], settings, settingsChanged, topicFeeds, report.warnings)),
   );
 
-  // 4. The changes list and the schema.
-  await recordChanges(store, summaries);
+  // 4. The changes list and the schema. Each version's type ("published" or "updated") is decided
+  // once, for the list and for its notification alike.
+  const types = new Map<string, EventType>();
+  for (const article of articles.values()) types.set(article.id, await eventTypeOf(store, article.id, article.version));
+  await recordChanges(store, summaries, (summary) => types.get(summary.id)!);
   if (settingsChanged) await relinkChanges(store, settings.publicUrl);
   if (
     await writeIfChanged(
@@ -131,12 +135,7 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     const article = articles.get(item.id);
     // An older version still queued behind a newer one: the newer version's message covers it.
     if (article && article.version === item.version) {
-      const firstForStory = await isFirstNotification(ports, item.id, item.version);
-      const message = buildNotification(
-        article,
-        settings.publicUrl,
-        firstForStory ? 'article.published' : 'article.updated',
-      );
+      const message = buildNotification(article, settings.publicUrl, types.get(item.id)!);
       const { result, unrecorded } = await sendOnce(store, ports.notifier, item.id, item.version, message, run);
       if (result === 'waiting') {
         report.notificationsWaiting++;
@@ -167,16 +166,4 @@ async function listPending(ports: PipelinePorts): Promise<Pending[]> {
     else ports.logger.warn('ignoring unexpected outbox entry', { key });
   }
   return pending;
-}
-
-/**
- * True when no earlier version of the story was ever claimed for a notification. The claims say it:
- * a first version has none before it (no lookup), a later one usually finds the claim of the
- * version just before (one read, not a listing of the story's claims per version).
- */
-async function isFirstNotification(ports: PipelinePorts, id: string, version: number): Promise<boolean> {
-  for (let earlier = version - 1; earlier >= 1; earlier--) {
-    if (await ports.store.get(keys.notified(id, earlier))) return false;
-  }
-  return true;
 }
