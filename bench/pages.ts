@@ -14,10 +14,10 @@ export interface BenchPage {
 // Found by walking up from this file: it also runs compiled, from bench/.build/.
 const SITE = (() => {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const site = path.join(dir, 'test/fixtures/ilo-replica/site');
+    const site = path.join(dir, 'replica/site');
     if (existsSync(site)) return site;
   }
-  throw new Error('cannot find test/fixtures/ilo-replica/site');
+  throw new Error('cannot find replica/site');
 })();
 
 export function replicaPages(): BenchPage[] {

@@ -20,7 +20,7 @@ import { recordedSettings, resolveSettings } from './deployment-settings.js';
 import { describeFatalError } from './fatal-error.js';
 import { type Terminal, count, progressDisplay } from './progress-display.js';
 import { startPublicServer } from './public-server.js';
-import { startReplicaServer } from './replica-server.js';
+import { startReplicaServer } from '../../replica/replica-server.js';
 import { displayPath, formatSummary } from './run-summary.js';
 import { WriteRecordingStore } from './written-files.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFatalError } from '../../functions/cli/fatal-error.js';
 import { type Output, main } from '../../functions/cli/main.js';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

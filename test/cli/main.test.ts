@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../functions/cli/args.js';
 import { type Output, main } from '../../functions/cli/main.js';
-import { startReplicaServer } from '../../functions/cli/replica-server.js';
+import { startReplicaServer } from '../../replica/replica-server.js';
 import { isPublicKey } from '../../functions/pipeline/publish/public-paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

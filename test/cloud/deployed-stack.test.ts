@@ -27,12 +27,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { App } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUNDLED_REPLICA,
-  type ReplicaServer,
-  fileFor,
-  startReplicaServer,
-} from '../../functions/cli/replica-server.js';
+import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '../../replica/replica-server.js';
 import { METRIC } from '../../functions/handlers/metric-names.js';
 import { CACHE_CONTROL } from '../../functions/pipeline/state/store-keys.js';
 import { readConfig } from '../../lib/config.js';

@@ -6,7 +6,7 @@ import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { STORY, canonical } from '../helpers/replica.js';

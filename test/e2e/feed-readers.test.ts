@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { NPM_READERS } from '../helpers/feed-readers.js';
 import { gofeed, hasGofeed } from '../helpers/gofeed.js';

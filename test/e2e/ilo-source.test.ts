@@ -8,7 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplicaServer, type RequestHook, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, type RequestHook, startReplicaServer } from '../../replica/replica-server.js';
 import { newsPage, storyId } from '../../functions/pipeline/site/ilo-urls.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/cli-in-process.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '../../functions/adapters/fs-store.js';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
 import { runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/cli-in-process.js';

@@ -13,7 +13,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '../../functions/adapters/fs-store.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { runInProcess } from '../helpers/cli-in-process.js';
 import { cacheRows } from '../helpers/newsboat.js';
 import { hasClient, requireClient } from '../helpers/real-clients.js';

@@ -15,7 +15,7 @@ import { FsStore } from '../../functions/adapters/fs-store.js';
 import { lockSiteFolder } from '../../functions/adapters/site-folder-lock.js';
 import { type Output, main } from '../../functions/cli/main.js';
 import { type PublicServer, startPublicServer } from '../../functions/cli/public-server.js';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { DEBIAN_PYTHON, hasClient, hasPythonModules, requireClient } from '../helpers/real-clients.js';
 import { STORY } from '../helpers/replica.js';
 import { SiteCopy } from '../helpers/replica-site.js';

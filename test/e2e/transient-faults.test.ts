@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Output, main } from '../../functions/cli/main.js';
-import { type RequestHook, fileFor, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type RequestHook, fileFor, startReplicaServer } from '../../replica/replica-server.js';
 import type { RunReport } from '../../functions/pipeline/run-pipeline.js';
 import { SiteCopy } from '../helpers/replica-site.js';
 import { STORY, canonical } from '../helpers/replica.js';

@@ -17,7 +17,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { PublishResult } from '../../functions/handlers/publish.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ReplicaServer, startReplicaServer } from '../../functions/cli/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
 import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
 import {
   fauxqsEndpoint,

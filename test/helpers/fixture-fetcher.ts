@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { decodeBody } from '../../functions/adapters/http/decode-body.js';
-import { fileFor } from '../../functions/cli/replica-server.js';
+import { fileFor } from '../../replica/replica-server.js';
 import type { FetchConditions, FetchResult, Fetcher } from '../../functions/pipeline/ports.js';
 import { REPLICA_SITE } from './replica.js';
 

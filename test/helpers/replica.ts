@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPLICA_SITE = fileURLToPath(new URL('../fixtures/ilo-replica/site', import.meta.url));
+export const REPLICA_SITE = fileURLToPath(new URL('../../replica/site', import.meta.url));
 
 export const STORY = {
   seedEn: '/resource/news/ilo-partners-microsoft-strengthen-ai-skilling-china',

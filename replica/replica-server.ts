@@ -1,14 +1,14 @@
 // A small real HTTP server for an ILO-shaped site kept as files (the bundled replica under
-// test/fixtures/ilo-replica/site). URL paths map to files: "/a/b" -> "a/b.html",
+// replica/site). URL paths map to files: "/a/b" -> "a/b.html",
 // "/sitemap.xml?page=2" -> "sitemap.page-2.xml"; Chinese paths are stored decoded.
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendFile, sendStatus } from './static-response.js';
+import { sendFile, sendStatus } from '../functions/cli/static-response.js';
 
-export const BUNDLED_REPLICA = fileURLToPath(new URL('../../test/fixtures/ilo-replica/site', import.meta.url));
+export const BUNDLED_REPLICA = fileURLToPath(new URL('./site', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
