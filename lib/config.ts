@@ -1,28 +1,29 @@
-// The stack's configuration: CDK context values (cdk.json or `-c key=value`), validated with a
-// message naming the key, so a bad value fails `cdk synth` before anything is deployed.
+// The stack's configuration: CDK context values (cdk.json or `-c key=value`), each read by its one
+// definition in functions/settings/settings.ts (the functions check what the stack passes them by
+// the same definitions), so a bad value fails `cdk synth` with a message naming the key before
+// anything is deployed.
+import { Array as ArrayOf, Object as ObjectOf, Optional, type Static, type TSchema } from '@sinclair/typebox';
+import { Check } from '@sinclair/typebox/value';
+import { narrowed, readSetting } from '../functions/settings/setting.js';
+import { SETTINGS } from '../functions/settings/settings.js';
 
-export interface SyndicationConfig {
-  /** Minutes between two discover runs (EventBridge Scheduler). */
-  scheduleMinutes: number;
-  /** Where the ILO site is fetched from: https://www.ilo.org or a mirror. */
-  origin: string;
-  contentMode: 'full' | 'summary';
-  /** Email addresses subscribed to the notification topic (each must confirm). */
-  subscriberEmails: string[];
-  /** An email for operational alarms; without it, alarms still show in CloudWatch. */
-  alarmEmail?: string;
-  userAgent?: string;
-  /** `retain` keeps the bucket (and its archive) when the stack is deleted. */
-  removalPolicy: 'retain' | 'destroy';
-  /** Pages ingested at most per discover run. */
-  maxPerRun: number;
-  /** Requests per second to the origin, all functions together (0: unpaced, for a mirror you run). */
-  originRate: number;
-  /** The heartbeat alarm fires when no discover run succeeded for this many hours. */
-  heartbeatHours: number;
-  /** ... or when no new or updated story was stored for this many days. */
-  storyHeartbeatDays: number;
-}
+/** The stack's configuration: its type and shape come from the settings' definitions. */
+export const SYNDICATION_CONFIG = ObjectOf({
+  scheduleMinutes: SETTINGS.scheduleMinutes,
+  origin: SETTINGS.origin,
+  contentMode: SETTINGS.contentMode,
+  /** Subscribed to the notification topic (each must confirm). */
+  subscriberEmails: ArrayOf(SETTINGS.email),
+  /** For operational alarms; without it, alarms still show in CloudWatch. */
+  alarmEmail: Optional(SETTINGS.email),
+  userAgent: Optional(SETTINGS.userAgent),
+  removalPolicy: SETTINGS.removalPolicy,
+  maxPerRun: SETTINGS.maxPerRun,
+  originRate: SETTINGS.originRate,
+  heartbeatHours: SETTINGS.heartbeatHours,
+  storyHeartbeatDays: SETTINGS.storyHeartbeatDays,
+});
+export type SyndicationConfig = Static<typeof SYNDICATION_CONFIG>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -30,8 +31,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 /** Reads and validates the context; `get` is `(key) => app.node.tryGetContext(key)`. */
 export function readConfig(get: (key: string) => unknown): SyndicationConfig {
@@ -42,81 +41,45 @@ export function readConfig(get: (key: string) => unknown): SyndicationConfig {
       throw new ConfigError(`context '${key}' must be a string, got ${JSON.stringify(value)}`);
     return String(value).trim();
   };
+  const read = <S extends TSchema>(key: string, schema: S, given = text(key)): Static<S> => {
+    if (given === undefined) return schema.default as Static<S>;
+    const reading = readSetting(schema, given, `context '${key}'`);
+    if (!reading.ok) throw new ConfigError(reading.problem);
+    return reading.value;
+  };
 
-  const schedule = text('schedule') ?? '30';
-  const scheduleMinutes = Number(/^(\d+)(\s*min(utes?)?)?$/i.exec(schedule)?.[1]);
-  if (!Number.isInteger(scheduleMinutes) || scheduleMinutes < 5 || scheduleMinutes > 1440) {
-    throw new ConfigError(`context 'schedule' must be a number of minutes from 5 to 1440, got '${schedule}'`);
-  }
-
-  const origin = text('origin') ?? 'https://www.ilo.org';
-  if (!/^https?:\/\/[^\s/?#]+\/?$/.test(origin))
-    throw new ConfigError(`context 'origin' must be an http(s) origin like https://www.ilo.org, got '${origin}'`);
-
-  const contentMode = text('contentMode') ?? 'full';
-  if (contentMode !== 'full' && contentMode !== 'summary')
-    throw new ConfigError(`context 'contentMode' must be 'full' or 'summary', got '${contentMode}'`);
-
+  // "15", "15 min" or "15 minutes".
+  const scheduleMinutes = read('schedule', SETTINGS.scheduleMinutes, text('schedule')?.replace(/\s*min(utes?)?$/i, ''));
   const rawEmails = get('subscriberEmails');
   const emails = (Array.isArray(rawEmails) ? rawEmails.map(String) : (text('subscriberEmails') ?? '').split(','))
     .map((e) => e.trim())
     .filter(Boolean);
   for (const email of emails)
-    if (!EMAIL.test(email)) throw new ConfigError(`context 'subscriberEmails' has an invalid address: '${email}'`);
-
-  const alarmEmail = text('alarmEmail');
-  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail))
-    throw new ConfigError(`context 'alarmEmail' is not an email address: '${alarmEmail}'`);
-
-  const userAgent = text('userAgent');
-  if (userAgent !== undefined && !/^[\x20-\x7E]{8,300}$/.test(userAgent))
-    throw new ConfigError("context 'userAgent' must be 8 to 300 printable ASCII characters");
-
-  const removalPolicy = text('removalPolicy') ?? 'retain';
-  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy')
-    throw new ConfigError(`context 'removalPolicy' must be 'retain' or 'destroy', got '${removalPolicy}'`);
-
-  const maxText = text('maxPerRun') ?? '200';
-  const maxPerRun = Number(maxText);
-  if (!Number.isInteger(maxPerRun) || maxPerRun < 1 || maxPerRun > 10_000)
-    throw new ConfigError(`context 'maxPerRun' must be a whole number from 1 to 10000, got '${maxText}'`);
-
-  const rateText = text('originRate') ?? '1';
-  const originRate = Number(rateText);
-  if (rateText === '' || !Number.isFinite(originRate) || originRate < 0 || originRate > 20)
-    throw new ConfigError(
-      `context 'originRate' must be a number of requests per second from 0 to 20, got '${rateText}'`,
-    );
+    if (!Check(SETTINGS.email, email))
+      throw new ConfigError(`context 'subscriberEmails' has an invalid address: '${email}'`);
+  const alarmEmail = text('alarmEmail') === undefined ? undefined : read('alarmEmail', SETTINGS.email);
+  const userAgent = text('userAgent') === undefined ? undefined : read('userAgent', SETTINGS.userAgent);
 
   // One late run must not fire the heartbeat: at least two schedule intervals (CloudWatch evaluates
   // an alarm over at most 7 days).
-  const minHeartbeat = Math.max(2, Math.ceil((2 * scheduleMinutes) / 60));
-  const heartbeatText = text('heartbeatHours') ?? String(Math.max(3, minHeartbeat));
-  const heartbeatHours = Number(heartbeatText);
-  if (!Number.isInteger(heartbeatHours) || heartbeatHours < minHeartbeat || heartbeatHours > 168) {
-    throw new ConfigError(
-      `context 'heartbeatHours' must be a whole number of hours from ${minHeartbeat} (two schedule intervals) to 168, got '${heartbeatText}'`,
-    );
-  }
-  const storyDaysText = text('storyHeartbeatDays') ?? '4';
-  const storyHeartbeatDays = Number(storyDaysText);
-  if (!Number.isInteger(storyHeartbeatDays) || storyHeartbeatDays < 1 || storyHeartbeatDays > 7) {
-    throw new ConfigError(
-      `context 'storyHeartbeatDays' must be a whole number of days from 1 to 7, got '${storyDaysText}'`,
-    );
-  }
+  const minHeartbeat = Math.max(SETTINGS.heartbeatHours.minimum ?? 0, Math.ceil((2 * scheduleMinutes) / 60));
+  const heartbeat = narrowed(SETTINGS.heartbeatHours, { minimum: minHeartbeat, reason: 'two schedule intervals' });
 
   return {
     scheduleMinutes,
-    origin: origin.replace(/\/+$/, ''),
-    contentMode,
+    origin: read('origin', SETTINGS.origin).replace(/\/+$/, ''),
+    contentMode: read('contentMode', SETTINGS.contentMode),
     subscriberEmails: [...new Set(emails)],
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(userAgent ? { userAgent } : {}),
-    removalPolicy,
-    maxPerRun,
-    originRate,
-    heartbeatHours,
-    storyHeartbeatDays,
+    removalPolicy: read('removalPolicy', SETTINGS.removalPolicy),
+    maxPerRun: read('maxPerRun', SETTINGS.maxPerRun),
+    originRate: read('originRate', SETTINGS.originRate),
+    heartbeatHours: read(
+      'heartbeatHours',
+      heartbeat,
+      text('heartbeatHours') ?? String(Math.max(SETTINGS.heartbeatHours.default, minHeartbeat)),
+    ),
+    storyHeartbeatDays: read('storyHeartbeatDays', SETTINGS.storyHeartbeatDays),
   };
 }
