@@ -4,7 +4,7 @@
 import { StoreBusy, StoreNotReadable, StoreNotWritable } from '../adapters/fs-store.js';
 import { PullBusy } from '../adapters/site-folder-lock.js';
 import { NotificationFailed } from '../adapters/sns-notifier.js';
-import { OriginUnreachable } from '../pipeline/discover/discover-stories.js';
+import { OriginUnreachable } from '../pipeline/discover/read-sitemaps.js';
 import { BadExport } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';

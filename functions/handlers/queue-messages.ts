@@ -1,5 +1,5 @@
 // The messages the Lambdas pass through SQS, and their validation: a queue is an input like any other.
-import type { Candidate } from '../pipeline/discover/discover-stories.js';
+import type { Candidate } from '../pipeline/discover/choose-candidates.js';
 import { newsPage } from '../pipeline/site/ilo-urls.js';
 
 export interface IngestMessage extends Candidate {}

@@ -1,7 +1,8 @@
 // One run of the whole pipeline: discover -> ingest each new or changed story -> publish -> notify.
 // The CLI calls it as is; on AWS the same steps run in separate Lambdas.
 import type { PipelineOptions } from './config.js';
-import type { Candidate, DiscoveryResult } from './discover/discover-stories.js';
+import type { Candidate } from './discover/choose-candidates.js';
+import type { DiscoveryResult } from './discover/read-sitemaps.js';
 import { countPending, markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';

@@ -2,8 +2,8 @@
 // receipts, the next discover confirms them; a page queued but never stored is queued again once
 // its wait is over (6 h, then twice as long each time). Memory store, replica files, a set clock.
 import { describe, expect, it } from 'vitest';
-import type { Candidate } from '../../functions/pipeline/discover/discover-stories.js';
-import { selectCandidates } from '../../functions/pipeline/discover/discover-stories.js';
+import type { Candidate } from '../../functions/pipeline/discover/choose-candidates.js';
+import { selectCandidates } from '../../functions/pipeline/discover/choose-candidates.js';
 import {
   type DiscoveryState,
   emptyDiscoveryState,

@@ -4,7 +4,8 @@ import { FIRST_RUN_WINDOW, type PipelineOptions } from '../config.js';
 import type { PipelinePorts, Store } from '../ports.js';
 import { readJson, updateJson } from '../state/json-objects.js';
 import { keys } from '../state/store-keys.js';
-import { type Candidate, type DiscoveryResult, discoverNewsPages, selectCandidates } from './discover-stories.js';
+import { type Candidate, selectCandidates } from './choose-candidates.js';
+import { type DiscoveryResult, discoverNewsPages } from './read-sitemaps.js';
 import {
   type DiscoveryState,
   emptyDiscoveryState,

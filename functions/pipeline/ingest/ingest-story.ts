@@ -3,7 +3,7 @@
 // record (meta.json) is written first with a conditional write: it is the commit point, and the
 // derived files are repaired from it if a run stops half-way.
 import { FetchFailure, PreconditionFailed } from '../errors.js';
-import type { Candidate } from '../discover/discover-stories.js';
+import type { Candidate } from '../discover/choose-candidates.js';
 import type { FetchConditions, PipelinePorts } from '../ports.js';
 import { unfinishedDocument } from '../extract/document-end.js';
 import { type ExtractedArticle, extractArticle } from '../extract/extract-article.js';

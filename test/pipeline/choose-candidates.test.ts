@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectCandidates } from '../../functions/pipeline/discover/discover-stories.js';
+import { selectCandidates } from '../../functions/pipeline/discover/choose-candidates.js';
 import {
   type DiscoveryState,
   countPending,
