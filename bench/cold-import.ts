@@ -50,12 +50,19 @@ export async function benchColdImports(rounds = 5): Promise<ColdImport[]> {
     const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new SyndicationStack(app, 'Bench', { config: readConfig(() => undefined) });
     const template = app.synth().getStackByName(stack.stackName).template as {
-      Resources: Record<string, { Type: string; Properties: any; Metadata?: Record<string, string> }>;
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { Environment: { Variables: Record<string, unknown> } };
+          Metadata?: Record<string, string>;
+        }
+      >;
     };
     const functions = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
       .map((r) => {
-        const variables = r.Properties.Environment.Variables as Record<string, unknown>;
+        const variables = r.Properties.Environment.Variables;
         const environment = Object.fromEntries(
           Object.entries(variables).map(([name, value]) => [
             name,

@@ -198,10 +198,14 @@ describe('demo in process', () => {
     const draws = io.screen.filter((text) => text.startsWith('\r\x1b[K') && text.length > 4);
     expect(draws.length).toBeGreaterThanOrEqual(9);
     for (const text of draws) expect(text).not.toContain('\n');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line starts with the terminal's erase-line sequence (ESC [K)
     expect(draws.some((text) => /^\r\x1b\[K9\/9 pages \(100%\), ETA 0s/.test(text))).toBe(true);
     expect(
       draws.some((text) =>
-        /^\r\x1b\[K\d\/9 pages \(\d+%\), ETA (\d+s|--)  ilo-partners-microsoft-strengthen-ai-skilling-china/.test(text),
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line starts with the terminal's erase-line sequence (ESC [K)
+        /^\r\x1b\[K\d\/9 pages \(\d+%\), ETA (\d+s|--) {2}ilo-partners-microsoft-strengthen-ai-skilling-china/.test(
+          text,
+        ),
       ),
     ).toBe(true);
     expect(draws.some((text) => text.includes('publishing feeds and exports'))).toBe(true);

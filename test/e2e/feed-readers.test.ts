@@ -28,7 +28,7 @@ const goParser = requireClient('gofeed (golang-go, golang-github-mmcdole-gofeed-
 const HOME = { en: 'https://www.ilo.org/resource/news', zh: 'https://www.ilo.org/zh-hans/resource/news' } as const;
 /** An ILO URL in the language of a feed: Chinese pages live under /zh-hans/, English ones do not. */
 const inLanguage = (url: string | undefined, lang: 'en' | 'zh') =>
-  url !== undefined && url.startsWith('https://www.ilo.org/') && url.includes('/zh-hans/') === (lang === 'zh');
+  url?.startsWith('https://www.ilo.org/') === true && url.includes('/zh-hans/') === (lang === 'zh');
 
 interface Story {
   id: string;

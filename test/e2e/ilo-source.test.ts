@@ -212,7 +212,7 @@ describe.concurrent('the replica with the variation stories, run from scratch an
       ...zoneNames.map((zone, i) => runInZone(dated.origin, zoneData[i]!, zone)),
     ]);
     first = result!;
-    zoneNames.forEach((zone, i) => (zones[zone] = { data: zoneData[i]!, result: zoneResults[i]! }));
+    for (const [i, zone] of zoneNames.entries()) zones[zone] = { data: zoneData[i]!, result: zoneResults[i]! };
   }, 60_000);
 
   it.sequential('ingests every story of the replica in one run', () => {

@@ -55,7 +55,14 @@ async function run(
 ): Promise<{ code: number; report: RunReport; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: Output = { out: (text) => void (stdout += `${text}\n`), err: (text) => void (stderr += `${text}\n`) };
+  const io: Output = {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+  };
   const code = await main(['run', '--origin', site.origin, '--data', data, '--json', '--retries', '0', ...flags], io);
   if (code !== 0) throw new Error(`run failed (${code}): ${stderr}`);
   return { code, report: JSON.parse(stdout) as RunReport, stderr };

@@ -9,8 +9,12 @@ export async function runInProcess(args: string[], options: { clock?: PacerClock
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
-    out: (text) => void (stdout += `${text}\n`),
-    err: (text) => void (stderr += `${text}\n`),
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return { code, stdout, stderr };

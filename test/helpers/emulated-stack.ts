@@ -12,6 +12,7 @@ import { TEST_AWS } from './aws-clients.js';
 
 export interface CfnResource {
   Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a synthesized template is untyped JSON that the checks walk freely
   Properties?: Record<string, any>;
   Metadata?: Record<string, string>;
   DependsOn?: string | string[];

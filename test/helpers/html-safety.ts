@@ -53,6 +53,7 @@ const MARKDOWN_ELEMENTS = new Set([
 ]);
 // Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme ("java\tscript:").
 const SCRIPT_URL = /^(javascript|vbscript|data|livescript):/i;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: browsers drop these control characters, so the check drops them too
 const schemeOf = (url: string) => url.replace(/[\u0000-\u0020\u007F]/g, '');
 
 /** Every element or attribute in `html` that could run script (empty when there is none). */

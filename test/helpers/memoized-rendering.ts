@@ -8,7 +8,10 @@ export function memoizeExtraction(extract: (html: string, options: ExtractOption
   return async (html: string, options: ExtractOptions): Promise<ExtractedArticle> => {
     const key = `${options.url}\n${options.lang}\n${options.mirrorOrigin ?? ''}\n${html}`;
     let article = cache.get(key);
-    if (!article) cache.set(key, (article = await extract(html, options)));
+    if (!article) {
+      article = await extract(html, options);
+      cache.set(key, article);
+    }
     return structuredClone(article);
   };
 }
@@ -17,7 +20,10 @@ export function memoizeText(render: (text: string) => string): (text: string) =>
   const cache = new Map<string, string>();
   return (text) => {
     let html = cache.get(text);
-    if (html === undefined) cache.set(text, (html = render(text)));
+    if (html === undefined) {
+      html = render(text);
+      cache.set(text, html);
+    }
     return html;
   };
 }

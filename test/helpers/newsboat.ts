@@ -69,13 +69,17 @@ export async function articleScreen(nb: Newsboat, feedIndex: number, articleInde
   }
 }
 
+// Terminal escape sequences (they start with ESC, U+001B): control sequences, character set and keypad modes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what the pattern finds
+const CONTROL_SEQUENCE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what the pattern finds
+const CHARACTER_SET = /\u001b[()][A-Za-z0-9]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what the pattern finds
+const KEYPAD_MODE = /\u001b[=>]/g;
+
 /** Terminal output as text: control sequences become line breaks, so words never run together. */
 function screenText(output: string): string {
-  return output
-    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '\n')
-    .replace(/\u001b[()][A-Za-z0-9]/g, '')
-    .replace(/\u001b[=>]/g, '')
-    .replace(/\r/g, '');
+  return output.replace(CONTROL_SEQUENCE, '\n').replace(CHARACTER_SET, '').replace(KEYPAD_MODE, '').replace(/\r/g, '');
 }
 
 async function until(done: () => boolean, output: () => string, timeoutMs = 15_000): Promise<void> {

@@ -58,7 +58,12 @@ export function testTokens(): TokenSource {
 /** A clock that starts at `start` and moves one second each time it is read. */
 export function steppingClock(start = '2026-11-25T12:00:00Z'): { now: () => Date } {
   let t = Date.parse(start);
-  return { now: () => new Date((t += 1000)) };
+  return {
+    now: () => {
+      t += 1000;
+      return new Date(t);
+    },
+  };
 }
 
 export interface Harness {

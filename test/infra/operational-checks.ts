@@ -48,6 +48,7 @@ export function pipelineFunctions(template: CfnTemplate): Record<FunctionName, [
 export function eventSourceOf(
   template: CfnTemplate,
   functionId: string,
+  // biome-ignore lint/suspicious/noExplicitAny: the mapping's properties are untyped template JSON, as in CfnResource
 ): { mapping: Record<string, any>; queue: [string, CfnResource] } {
   const mapping = resources(template, 'AWS::Lambda::EventSourceMapping').find(
     ([, m]) => referenced(m.Properties?.FunctionName) === functionId,

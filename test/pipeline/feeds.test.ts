@@ -251,6 +251,7 @@ describe('every feed stays well-formed and round-trips any text', () => {
   );
   const visible = (text: string) =>
     text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a reader does not show
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '')
       .replace(/[\s\u00A0]+/g, ' ')
       .trim();

@@ -82,7 +82,12 @@ describe('overlapping runs while stories are edited', () => {
         }
         // Runs that started at different moments: each reaches a story while others are half-way through it.
         const stagger = turns(random, 400);
-        const reports = await Promise.all(runs.map(async (run) => (await stagger(), run.run())));
+        const reports = await Promise.all(
+          runs.map(async (run) => {
+            await stagger();
+            return run.run();
+          }),
+        );
         for (const report of reports) expect(report.failed, `round ${round}`).toEqual([]);
       }
 
