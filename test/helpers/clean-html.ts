@@ -1,5 +1,5 @@
 // Serializes cleaned content back to HTML (for turndown, and for anyone who wants the clean body).
-import { escapeXml } from '../../functions/pipeline/text/clean-text.js';
+import { escapeXml, escapeXmlAttribute } from '../../functions/pipeline/text/markup-escape.js';
 import type { CleanNode } from '../../functions/pipeline/normalize/clean-body.js';
 
 const VOID = new Set(['img', 'br', 'hr']);
@@ -12,7 +12,7 @@ export function toHtml(nodes: CleanNode[]): string {
       return;
     }
     out += `<${node.tag}`;
-    for (const [name, value] of Object.entries(node.attrs ?? {})) out += ` ${name}="${escapeXml(value)}"`;
+    for (const [name, value] of Object.entries(node.attrs ?? {})) out += ` ${name}="${escapeXmlAttribute(value)}"`;
     out += '>';
     if (VOID.has(node.tag)) return;
     node.children.forEach(write);

@@ -223,6 +223,29 @@ describe('JSON Feed 1.1', () => {
   });
 });
 
+describe('text that looks like an entity', () => {
+  it('reaches the reader as written in RSS and Atom: a title saying "&amp;" is not shown as "&"', () => {
+    const title = 'What AT&amp;T and &lt;b&gt; mean';
+    const label = 'Safety &amp; health';
+    const r = record({
+      id: 'entity-story',
+      title: { en: title, zh: title },
+      topics: [{ slug: 'safety-health', label: { en: label, zh: label } }],
+    });
+    const channel = buildFeedChannel(
+      { lang: 'en' },
+      [withContent(summarize(r, settings.publicUrl), { en: 'Body.' })],
+      settings,
+    );
+    for (const xml of [renderRss(channel), renderAtom(channel)]) {
+      const entry = findAll(parseStrictXml(xml), xml.includes('<rss') ? 'item' : 'entry')[0]!;
+      expect(entry.children.find((c) => c.name === 'title')!.text).toBe(title);
+      const category = findAll(entry, 'category')[0]!;
+      expect(category.attributes.label ?? category.text).toBe(label);
+    }
+  });
+});
+
 describe('every feed stays well-formed and round-trips any text', () => {
   // Arbitrary Unicode, plus the characters that break feeds: control characters, "]]>", "<", "&".
   const nasty = fc.oneof(

@@ -2,6 +2,7 @@
 // nothing but parses its input string again with domino, which costs more than everything else
 // in extraction. Only what turndown and its GFM plugin read is here; the tree is single-use.
 import type { CleanNode } from './clean-body.js';
+import { escapeKeptHtml } from '../text/markup-escape.js';
 
 const VOID = new Set(['IMG', 'BR', 'HR']);
 
@@ -126,12 +127,12 @@ export class LightElement extends LightNode {
   }
   get outerHTML(): string {
     const attributes = Object.entries(this.attributes)
-      .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+      .map(([name, value]) => ` ${name}="${escapeKeptHtml(value)}"`)
       .join('');
     const name = this.nodeName.toLowerCase();
     if (VOID.has(this.nodeName)) return `<${name}${attributes}>`;
     const inner = this.childNodes
-      .map((child) => (child instanceof LightElement ? child.outerHTML : escapeHtml((child as LightText).data)))
+      .map((child) => (child instanceof LightElement ? child.outerHTML : escapeKeptHtml((child as LightText).data)))
       .join('');
     return `<${name}${attributes}>${inner}</${name}>`;
   }
@@ -209,8 +210,4 @@ export function toTurndownDom(nodes: CleanNode[]): LightElement {
     for (let i = node.children.length - 1; i >= 0; i--) stack.push([element, node.children[i]!]);
   }
   return root;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -29,11 +29,10 @@ export function cleanLine(text: string): string {
     .trim();
 }
 
-/** Escapes text for use inside HTML or XML element content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
+/** Without the characters XML 1.0 cannot carry in any form (markup-escape.ts escapes the rest). */
+export function withoutForbidden(text: string): string {
+  return SUSPECT.test(text) ? text.replace(FORBIDDEN, '') : text;
 }
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Shortens to at most `max` characters on a word boundary where possible, with an ellipsis. */
 export function truncate(text: string, max: number): string {

@@ -10,24 +10,19 @@
 // alternate (the other language's feed, an alternate too, sits between them).
 import { type ElementCompact, js2xml } from 'xml-js';
 import { LANGUAGE_TAG } from '../front-matter.js';
+import { cdataSafe, xmlJsAttribute, xmlJsText } from '../../text/markup-escape.js';
 import type { FeedChannel, FeedEntry } from './feed-model.js';
-import { cdataSafe } from './rss.js';
 
-const AUTHOR = { name: { _text: 'International Labour Organization' }, uri: { _text: 'https://www.ilo.org/' } };
+const AUTHOR = { name: text('International Labour Organization'), uri: text('https://www.ilo.org/') };
 
-/**
- * Attributes with '&', '<' and '>' escaped. xml-js escapes only '"' in attribute values, and does so
- * before any attributeValueFn, so escaping there would turn a '"' into "&amp;quot;".
- */
+/** Attributes and text as xml-js writes them exactly (text/markup-escape.ts says why). */
 function attributes(values: Record<string, string>): { _attributes: Record<string, string> } {
   return {
-    _attributes: Object.fromEntries(
-      Object.entries(values).map(([name, value]) => [
-        name,
-        value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-      ]),
-    ),
+    _attributes: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, xmlJsAttribute(value)])),
   };
+}
+function text(value: string): { _text: string } {
+  return { _text: xmlJsText(value) };
 }
 const link = attributes;
 
@@ -36,11 +31,11 @@ export function renderAtom(channel: FeedChannel): string {
     _declaration: { _attributes: { version: '1.0', encoding: 'utf-8' } },
     feed: {
       _attributes: { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': LANGUAGE_TAG[channel.lang] },
-      id: { _text: channel.self.atom },
-      title: { _attributes: { type: 'text' }, _text: channel.title },
-      subtitle: { _attributes: { type: 'text' }, _text: channel.description },
-      updated: { _text: channel.updated.toISOString() },
-      generator: { _text: channel.generator },
+      id: text(channel.self.atom),
+      title: { _attributes: { type: 'text' }, ...text(channel.title) },
+      subtitle: { _attributes: { type: 'text' }, ...text(channel.description) },
+      updated: text(channel.updated.toISOString()),
+      generator: text(channel.generator),
       author: AUTHOR,
       link: [
         // Two text/html alternates may coexist only with different hreflang (RFC 4287 4.1.1).
@@ -58,7 +53,7 @@ export function renderAtom(channel: FeedChannel): string {
           : []),
         link({ rel: 'alternate', type: 'text/html', href: channel.homeUrl }),
       ],
-      rights: { _text: channel.rights },
+      rights: text(channel.rights),
       ...(channel.entries.length > 0 ? { entry: channel.entries.map((entry) => atomEntry(entry, channel)) } : {}),
     },
   };
@@ -67,8 +62,8 @@ export function renderAtom(channel: FeedChannel): string {
 
 function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
   return {
-    title: { _attributes: { type: 'text' }, _text: entry.title },
-    id: { _text: entry.id },
+    title: { _attributes: { type: 'text' }, ...text(entry.title) },
+    id: text(entry.id),
     link: [
       link({ rel: 'alternate', type: 'text/html', hreflang: LANGUAGE_TAG[channel.lang], href: entry.url }),
       ...entry.translations.map((translation) =>
@@ -81,9 +76,9 @@ function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
         }),
       ),
     ],
-    updated: { _text: entry.updated.toISOString() },
-    published: { _text: entry.published.toISOString() },
-    ...(entry.summary ? { summary: { _attributes: { type: 'text' }, _text: entry.summary } } : {}),
+    updated: text(entry.updated.toISOString()),
+    published: text(entry.published.toISOString()),
+    ...(entry.summary ? { summary: { _attributes: { type: 'text' }, ...text(entry.summary) } } : {}),
     content: { _attributes: { type: 'html' }, _cdata: cdataSafe(entry.html) },
     author: AUTHOR,
     ...(entry.categories.length > 0
@@ -93,6 +88,6 @@ function atomEntry(entry: FeedEntry, channel: FeedChannel): ElementCompact {
           ),
         }
       : {}),
-    rights: { _text: entry.rights },
+    rights: text(entry.rights),
   };
 }

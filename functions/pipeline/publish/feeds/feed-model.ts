@@ -8,7 +8,8 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';
 import { ILO_ORIGIN, type LanguageKey } from '../../site/ilo-urls.js';
 import { type FeedFormat, keys } from '../../state/store-keys.js';
-import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
+import { cleanLine, cleanText } from '../../text/clean-text.js';
+import { escapeXmlAttribute } from '../../text/markup-escape.js';
 import { capMarkdown } from '../../normalize/markdown.js';
 import { markdownToHtml } from '../markdown-html.js';
 import { fullItemHtml, summaryItemHtml } from './item-html.js';
@@ -115,7 +116,7 @@ export function withContent(
     const cut = feedBodyCut(text);
     const more = cut
       ? `
-<p><a href="${escapeXml(url)}">${CONTINUED[lang]}</a></p>`
+<p><a href="${escapeXmlAttribute(url)}">${CONTINUED[lang]}</a></p>`
       : '';
     content[lang] = fullItemHtml(
       summary,

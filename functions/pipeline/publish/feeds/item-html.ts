@@ -6,7 +6,8 @@
 // them cheap: summary-mode items are built at every publish.
 import type { ArticleSummary } from '../../record/export-article.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
-import { cleanLine, cleanText, escapeXml } from '../../text/clean-text.js';
+import { cleanLine, cleanText } from '../../text/clean-text.js';
+import { escapeXml, escapeXmlAttribute } from '../../text/markup-escape.js';
 import { LANGUAGE_TAG } from '../front-matter.js';
 
 const TEXT: Record<LanguageKey, { source: string; readMore: string; otherLanguage: string }> = {
@@ -38,7 +39,12 @@ function itemHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string):
  */
 function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: string): string {
   const image = summary.image;
-  if (!image || !isWebUrl(image.url) || mainHtml.includes(escapeXml(image.url)) || mainHtml.includes(image.url))
+  if (
+    !image ||
+    !isWebUrl(image.url) ||
+    mainHtml.includes(escapeXmlAttribute(image.url)) ||
+    mainHtml.includes(image.url)
+  )
     return '';
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const alt = image.alt[lang] ?? image.alt[other];
@@ -46,8 +52,8 @@ function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: str
   const caption = image.credit ? `<figcaption>${escapeXml(cleanLine(image.credit))}</figcaption>` : '';
   // The image in a paragraph of its own, so text readers put the credit on a line of its own; the alt
   // text is the title too (text readers show the title, markdown-html.ts does the same for the body).
-  const text = escapeXml(cleanLine(alt ?? ''));
-  return `<figure><p><img src="${escapeXml(image.url)}" alt="${text}"${text ? ` title="${text}"` : ''}${altLang} /></p>${caption}</figure>`;
+  const text = escapeXmlAttribute(cleanLine(alt ?? ''));
+  return `<figure><p><img src="${escapeXmlAttribute(image.url)}" alt="${text}"${text ? ` title="${text}"` : ''}${altLang} /></p>${caption}</figure>`;
 }
 
 function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
@@ -58,7 +64,7 @@ function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const otherTitle = summary.title[other];
   const translation =
     otherUrl && otherTitle && isWebUrl(otherUrl)
-      ? `<br />${text.otherLanguage}: <a href="${escapeXml(otherUrl)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}" rel="noopener noreferrer">${escapeXml(cleanLine(otherTitle))}</a>`
+      ? `<br />${text.otherLanguage}: <a href="${escapeXmlAttribute(otherUrl)}" hreflang="${LANGUAGE_TAG[other]}" lang="${LANGUAGE_TAG[other]}" rel="noopener noreferrer">${escapeXml(cleanLine(otherTitle))}</a>`
       : '';
   return `<p><small>${escapeXml(cleanLine(summary.rights))}. ${text.source}: ${link(url, 'www.ilo.org') ?? 'www.ilo.org'}${translation}</small></p>`;
 }
@@ -66,7 +72,7 @@ function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
 /** A link as the body's links are (markdown-html.ts): the original site, no referrer, no opener. */
 function link(url: string, label?: string): string | undefined {
   if (!isWebUrl(url)) return undefined;
-  return `<a href="${escapeXml(url)}" rel="noopener noreferrer">${escapeXml(label ?? url)}</a>`;
+  return `<a href="${escapeXmlAttribute(url)}" rel="noopener noreferrer">${escapeXml(label ?? url)}</a>`;
 }
 
 function isWebUrl(url: string): boolean {

@@ -6,7 +6,7 @@
 import type { LanguageKey } from '../../site/ilo-urls.js';
 import type { FeedFormat } from '../../state/store-keys.js';
 import { keys } from '../../state/store-keys.js';
-import { escapeXml } from '../../text/clean-text.js';
+import { escapeXml, escapeXmlAttribute } from '../../text/markup-escape.js';
 import { LANGUAGE_TAG } from '../feeds/feed-model.js';
 import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
 import { LANDING_PAGE_META_CSP, STYLE } from './landing-style.js';
@@ -130,7 +130,7 @@ export function renderLandingPage(model: LandingModel): string {
   const discovery = (['en', 'zh'] as const).flatMap((lang) =>
     (['rss', 'atom', 'json'] as const).map(
       (format) =>
-        `<link rel="alternate" type="${MEDIA_TYPE[format]}" hreflang="${LANGUAGE_TAG[lang]}" title="${escapeXml(`${model.feeds[lang][0]!.title} (${FORMAT_LABEL[format]})`)}" href="${escapeXml(model.feeds[lang][0]!.paths[format])}">`,
+        `<link rel="alternate" type="${MEDIA_TYPE[format]}" hreflang="${LANGUAGE_TAG[lang]}" title="${escapeXmlAttribute(`${model.feeds[lang][0]!.title} (${FORMAT_LABEL[format]})`)}" href="${escapeXmlAttribute(model.feeds[lang][0]!.paths[format])}">`,
     ),
   );
   const updated = model.updated ? model.updated.toISOString().slice(0, 10) : undefined;
@@ -194,7 +194,7 @@ ${text.emailText.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}
 }
 
 function storyItem(story: LandingStory, text: PageText): string {
-  return `<li><a href="${escapeXml(story.url)}">${escapeXml(story.title)}</a> <time datetime="${escapeXml(story.day)}">${escapeXml(text.date(story.day))}</time></li>`;
+  return `<li><a href="${escapeXmlAttribute(story.url)}">${escapeXml(story.title)}</a> <time datetime="${escapeXmlAttribute(story.day)}">${escapeXml(text.date(story.day))}</time></li>`;
 }
 
 /**
@@ -226,7 +226,7 @@ function feedRow(feed: LandingFeed, text: PageText): string {
   const links = (['rss', 'atom', 'json'] as const)
     .map(
       (format) =>
-        `<a href="${escapeXml(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXml(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`,
+        `<a href="${escapeXmlAttribute(feed.paths[format])}" type="${MEDIA_TYPE[format]}" aria-label="${escapeXmlAttribute(`${feed.title}: ${FORMAT_LABEL[format]}`)}">${FORMAT_LABEL[format]}</a>`,
     )
     .join(' ');
   const lang = feed.topic?.labelLang ? ` lang="${LANGUAGE_TAG[feed.topic.labelLang]}"` : '';

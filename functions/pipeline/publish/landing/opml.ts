@@ -3,7 +3,7 @@
 // formats would subscribe a reader to each story three times), grouped by language.
 import { publicLink } from '../../record/export-article.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
-import { escapeXml } from '../../text/clean-text.js';
+import { escapeXmlAttribute } from '../../text/markup-escape.js';
 import type { LandingModel } from './landing-model.js';
 
 const GROUP: Record<LanguageKey, string> = { en: 'ILO News (English)', zh: '国际劳工组织新闻（中文）' };
@@ -13,7 +13,7 @@ const RSS_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-cn' };
 export function renderOpml(model: LandingModel, publicUrl: string): string {
   const attributes = (values: Record<string, string>) =>
     Object.entries(values)
-      .map(([name, value]) => `${name}="${escapeXml(value)}"`)
+      .map(([name, value]) => `${name}="${escapeXmlAttribute(value)}"`)
       .join(' ');
   const groups = (Object.keys(model.feeds) as LanguageKey[]).map((lang) => {
     const outlines = model.feeds[lang].map(
