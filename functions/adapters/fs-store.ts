@@ -4,9 +4,10 @@
 // exists); "replace if unchanged" holds a lock file while it compares and renames. Reads return
 // regular files of the folder only: a symlink, a FIFO or a device planted in the folder reads as
 // absent (a link may lead out of it; a FIFO would block the reader, and the threads behind it).
-import { constants as fsConstants, rmSync } from 'node:fs';
+import { type Dirent, constants as fsConstants, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  type FileHandle,
   link,
   mkdir,
   open,
@@ -164,7 +165,7 @@ export class FsStore implements Store {
   async removeLeftovers(): Promise<number> {
     let removed = 0;
     const visit = async (dir: string): Promise<void> => {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
@@ -230,7 +231,7 @@ export class FsStore implements Store {
     file: string,
     expected: string,
   ): Promise<{ body: string; mtime: Date } | undefined> {
-    let handle;
+    let handle: FileHandle | undefined;
     try {
       const real = await realpath(file);
       if (real !== expected) return undefined;
@@ -512,7 +513,7 @@ async function writeTemp(target: string, body: string): Promise<string> {
 }
 
 async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {

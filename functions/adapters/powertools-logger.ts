@@ -1,5 +1,5 @@
 // The Logger port on AWS Lambda Powertools: structured JSON logs with the request context.
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '../pipeline/ports.js';
 
 export function powertoolsLogger(logger: PowertoolsLogger): Logger {

@@ -4,8 +4,10 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   ListObjectsV2Command,
   PutObjectCommand,
+  type PutObjectCommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { PreconditionFailed } from '../pipeline/errors.js';
@@ -38,7 +40,7 @@ export class S3Store implements Store {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const objectKey = this.objectKey(key);
-    let response;
+    let response: GetObjectCommandOutput;
     try {
       response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     } catch (error) {
@@ -55,7 +57,7 @@ export class S3Store implements Store {
   async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
     const objectKey = this.objectKey(key);
     const conditional = options.ifNoneMatch !== undefined || options.ifMatch !== undefined;
-    let response;
+    let response: PutObjectCommandOutput;
     try {
       response = await this.client.send(
         new PutObjectCommand({

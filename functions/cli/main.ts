@@ -12,10 +12,18 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS } from '../pipeline/config.js';
-import { pullExports } from '../pipeline/pull/pull-exports.js';
+import { type PullReport, pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
-import { type NotifySpec, type PullConfig, type RunConfig, type StoreSpec, UsageError, parseCommand } from './args.js';
+import {
+  type Command,
+  type NotifySpec,
+  type PullConfig,
+  type RunConfig,
+  type StoreSpec,
+  UsageError,
+  parseCommand,
+} from './args.js';
 import { recordedSettings, resolveSettings } from './deployment-settings.js';
 import { describeFatalError } from './fatal-error.js';
 import { type Terminal, count, progressDisplay } from './progress-display.js';
@@ -52,7 +60,7 @@ const stdio: Output = {
 
 /** Runs a command line; resolves to the exit status. `serve` resolves only when the server stops. */
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
-  let command;
+  let command: Command;
   try {
     command = parseCommand(argv);
   } catch (error) {
@@ -178,7 +186,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
 async function pull(config: PullConfig, io: Output): Promise<number> {
   const source = new HttpExportSource({ from: config.from, timeoutMs: config.timeoutMs });
   const lock = await lockSiteFolder(config.out);
-  let report;
+  let report: PullReport;
   try {
     report = await pullExports(source, new LocalSiteFolder(config.out), { from: config.from, site: config.site });
   } finally {

@@ -41,7 +41,7 @@ export function progressDisplay(options: ProgressOptions): ProgressDisplay {
 
   const draw = () => {
     if (!terminal || status === '') return;
-    terminal.write(`${CLEAR}${fit(status, terminal.columns)}`);
+    terminal.write(`${CLEAR}${fitToColumns(status, terminal.columns)}`);
   };
   const line = (text: string) => {
     if (terminal && status !== '') terminal.write(CLEAR);
@@ -140,7 +140,7 @@ function readableUrl(url: string): string {
 }
 
 /** Cuts the line to the terminal's width, so it never wraps (a wrapped line cannot be redrawn). */
-function fit(text: string, columns: number): string {
+function fitToColumns(text: string, columns: number): string {
   const width = Math.max(20, columns - 1);
   let used = 0;
   let out = '';

@@ -151,13 +151,18 @@ class SharedBodies {
       bytes,
       ...(object.lastModified ? { lastModified: object.lastModified } : {}),
       compressed: (encoding) => {
-        if (!encoded.has(encoding)) encoded.set(encoding, compress(encoding, bytes));
-        return encoded.get(encoding)!;
+        let pending = encoded.get(encoding);
+        if (!pending) {
+          pending = compress(encoding, bytes);
+          encoded.set(encoding, pending);
+        }
+        return pending;
       },
     };
     this.recent.delete(key);
     this.recent.set(key, { etag: object.etag, body });
-    if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
+    const oldest = this.recent.keys().next();
+    if (this.recent.size > 64 && !oldest.done) this.recent.delete(oldest.value);
     return body;
   }
 }

@@ -109,7 +109,7 @@ export function chooseEncoding(header: string | string[] | undefined): Encoding 
     const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
     weights.set(name, q === undefined ? 1 : Number(q));
   }
-  const weight = (coding: string) => weights.get(coding) ?? (weights.has('*') ? weights.get('*')! : 0);
+  const weight = (coding: string) => weights.get(coding) ?? weights.get('*') ?? 0;
   const best = (['br', 'gzip'] as const)
     .filter((coding) => weight(coding) > 0)
     .sort((a, b) => weight(b) - weight(a))[0];

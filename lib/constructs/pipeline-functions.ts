@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -196,7 +196,7 @@ export class PipelineFunctions extends Construct {
         resources: [props.distribution.distributionArn],
       }),
     );
-    Validations.of(this.publish.role!).acknowledge({
+    Validations.of(roleOf(this.publish)).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
         'Publishing to the encrypted topic needs kms:GenerateDataKey* on its key; the statement names that one key only.',
@@ -221,7 +221,7 @@ export class PipelineFunctions extends Construct {
       maxEventAge: Duration.hours(1),
       onFailure: new SqsDestination(this.discoverFailures),
     });
-    const schedule = (this.discoverSchedule = new Schedule(this, 'DiscoverSchedule', {
+    this.discoverSchedule = new Schedule(this, 'DiscoverSchedule', {
       description: 'Runs ILO news discovery',
       schedule: ScheduleExpression.rate(Duration.minutes(config.scheduleMinutes)),
       target: new LambdaInvoke(this.discover, {
@@ -229,9 +229,9 @@ export class PipelineFunctions extends Construct {
         maxEventAge: Duration.minutes(15),
         deadLetterQueue: this.discoverFailures,
       }),
-    }));
+    });
     const discoverArn = `<${Stack.of(this).getLogicalId(this.discover.node.defaultChild as CfnFunction)}.Arn>`;
-    Validations.of(Stack.of(schedule)).acknowledge({
+    Validations.of(Stack.of(this.discoverSchedule)).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${discoverArn}:*]`,
       reason:
         "The scheduler's role may invoke the discover function and its versions (the ':*' qualifier), that one function only.",
@@ -253,7 +253,7 @@ function lambda(
   name: FunctionName,
   props: { timeout: Duration; memorySize: number; environment: Record<string, string> },
 ): NodejsFunction {
-  const title = name[0]!.toUpperCase() + name.slice(1);
+  const title = name.charAt(0).toUpperCase() + name.slice(1);
   const logGroup = new LogGroup(scope, `${title}Logs`, {
     retention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -312,9 +312,15 @@ function allowObjects(fn: NodejsFunction, bucket: Bucket, actions: string[], key
   );
   const bucketArn = `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>`;
   for (const pattern of keyPatterns.filter((p) => p.includes('*'))) {
-    Validations.of(fn.role!).acknowledge({
+    Validations.of(roleOf(fn)).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
       reason: `Scoped to one key prefix of the store layout (${pattern}): the ${fn.node.id} function needs ${actions.join(', ')} on the objects under it and nothing else.`,
     });
   }
+}
+
+/** The function's execution role: a function made without `role` gets one of its own. */
+function roleOf(fn: NodejsFunction): IRole {
+  if (!fn.role) throw new Error(`${fn.node.path} has no execution role`);
+  return fn.role;
 }

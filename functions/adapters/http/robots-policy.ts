@@ -19,7 +19,7 @@ export interface RobotsRules {
 
 export function parseRobots(robotsUrl: string, text: string, userAgent: string): RobotsRules {
   const robots = robotsParser(robotsUrl, text);
-  const token = userAgent.split('/')[0]!.trim();
+  const token = (userAgent.split('/', 1)[0] ?? '').trim();
   const delay = robots.getCrawlDelay(token);
   return {
     isAllowed: (url) => robots.isAllowed(url, token) !== false,
