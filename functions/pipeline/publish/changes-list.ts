@@ -8,31 +8,13 @@ import { type ArticleSummary, publicLink } from '../record/export-article.js';
 import type { EventType } from '../notify/event-type.js';
 import type { Store } from '../ports.js';
 import { updateJson } from '../state/json-objects.js';
+import type { ChangeEntry, ChangesList } from './export-schema.js';
 import { keys } from '../state/store-keys.js';
 
 export const CHANGES_SCHEMA = 'ilo-syndication/changes@1';
 export const CHANGES_KEPT = 500;
 
-export interface ChangeEntry {
-  /** Position of this change in the history of the list: 1, 2, 3... never reused. */
-  seq: number;
-  id: string;
-  version: number;
-  /** The same as the version's notification (notify/event-type.ts). */
-  type: EventType;
-  updatedAt: string;
-  /** The full record. */
-  href: string;
-}
-
-export interface ChangesList {
-  schema: typeof CHANGES_SCHEMA;
-  generatedAt: string;
-  /** False once older changes have been dropped from this list. */
-  complete: boolean;
-  /** Newest first: `seq` descending. */
-  changes: ChangeEntry[];
-}
+export type { ChangeEntry, ChangesList };
 
 /** Each version's `type`, decided by publish (notify/event-type.ts) for the list and the notification. */
 export type TypeOfChange = (summary: ArticleSummary) => EventType;

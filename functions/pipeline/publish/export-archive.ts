@@ -7,20 +7,12 @@ import { type ArticleSummary, publicLink, relinkSummary } from '../record/export
 import type { Store } from '../ports.js';
 import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
+import type { ExportPage } from './export-schema.js';
 import { compareNewestFirst } from './feed-window.js';
 
 export const INDEX_SCHEMA = 'ilo-syndication/index@1';
 
-export interface ExportPage {
-  schema: typeof INDEX_SCHEMA;
-  /** When the newest change listed here happened (not when the file was written). */
-  generatedAt: string;
-  /** YYYY-MM for an archive page. */
-  month?: string;
-  articles: ArticleSummary[];
-  /** URL of the next (older) page, or null on the last one. */
-  next: string | null;
-}
+export type { ExportPage };
 
 export function monthOf(summary: ArticleSummary): string {
   return summary.publishedAt.slice(0, 7);

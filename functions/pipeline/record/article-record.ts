@@ -7,36 +7,13 @@ import type { PageTag } from '../extract/tags.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { countWords, truncate } from '../text/clean-text.js';
 import { escapeMarkdownText } from '../normalize/markdown.js';
+import { ARTICLE_SCHEMA, type ArticleRecord, type Term } from './record-schema.js';
 
-export const ARTICLE_SCHEMA = 'ilo-syndication/article@1';
+export { ARTICLE_SCHEMA, type ArticleRecord, type Term };
 export const RIGHTS = '© International Labour Organization';
 
 /** A value per language; a language the story lacks has no key (never an empty string). */
 export type Localized<T> = Partial<Record<LanguageKey, T>>;
-
-export interface Term {
-  slug: string;
-  label: Localized<string>;
-}
-
-export interface ArticleRecord {
-  schema: typeof ARTICLE_SCHEMA;
-  id: string;
-  version: number;
-  kind: 'news';
-  publishedAt: IsoDate;
-  updatedAt: IsoDate;
-  languages: LanguageKey[];
-  title: Localized<string>;
-  summary: Localized<string>;
-  url: Localized<string>;
-  topics: Term[];
-  places: Term[];
-  image?: { url: string; alt: Localized<string>; credit?: string };
-  contentHash: Localized<string>;
-  wordCount: Localized<number>;
-  rights: string;
-}
 
 /** The extracted pages of one story, by language (only languages verified to be real versions). */
 export type StoryPages = Partial<Record<LanguageKey, ExtractedArticle>>;

@@ -4,36 +4,9 @@ import type { ContentMode } from '../config.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { keys } from '../state/store-keys.js';
 import type { ArticleRecord, Localized } from './article-record.js';
+import type { ArticleLinks, ArticleSummary, ExportedArticle } from './record-schema.js';
 
-export interface ArticleLinks {
-  /** The full record as JSON. */
-  json: string;
-  /** The Markdown file of each language. */
-  markdown: Localized<string>;
-}
-
-export interface ExportedArticle extends ArticleRecord {
-  links: ArticleLinks;
-  /** Left out in summary mode. */
-  markdown?: Localized<string>;
-}
-
-/** The record without its hashes and counts, with its links: what lists of stories carry. */
-export type ArticleSummary = Pick<
-  ArticleRecord,
-  | 'id'
-  | 'version'
-  | 'publishedAt'
-  | 'updatedAt'
-  | 'languages'
-  | 'title'
-  | 'summary'
-  | 'url'
-  | 'topics'
-  | 'places'
-  | 'image'
-  | 'rights'
-> & { links: ArticleLinks };
+export type { ArticleLinks, ArticleSummary, ExportedArticle };
 
 /** A public URL for a store key. */
 export function publicLink(publicUrl: string, key: string): string {
