@@ -28,7 +28,7 @@ export async function handler(
     // retries them meanwhile, and a page never confirmed is queued again once its wait is over.
     const now = ports.clock.now();
     for (const candidate of plan.candidates) markQueued(plan.state, candidate.url, candidate.lang, now);
-    await saveDiscoveryState(ports.store, plan.state);
+    await saveDiscoveryState(plan);
     await requestPublish(sqs, config.publishQueueUrl, 'discover');
     metrics.addMetric(METRIC.pagesQueued, MetricUnit.Count, queued);
     metrics.addMetric(METRIC.sitemapPagesRead, MetricUnit.Count, plan.discovery.sitemapPagesFetched);

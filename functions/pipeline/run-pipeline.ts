@@ -3,7 +3,7 @@
 import type { PipelineOptions } from './config.js';
 import type { Candidate } from './discover/choose-candidates.js';
 import type { DiscoveryResult } from './discover/read-sitemaps.js';
-import { countPending, markHandled } from './discover/discovery-state.js';
+import { markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
 import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
@@ -48,7 +48,8 @@ export interface RunReport {
 
 export async function runPipeline(ports: PipelinePorts, options: PipelineOptions): Promise<RunReport> {
   const started = ports.clock.now().getTime();
-  const { discovery, candidates, state, knownPages } = await planDiscovery(ports, options);
+  const plan = await planDiscovery(ports, options);
+  const { discovery, candidates, state, knownPages } = plan;
 
   const report: Omit<RunReport, 'publish' | 'durationMs' | 'pendingPages' | 'setAsidePages'> = {
     discovery,
@@ -125,8 +126,7 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
       progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
     });
 
-  await saveDiscoveryState(ports.store, state);
-  const { pending, setAside } = countPending(state);
+  const { pending, setAside } = await saveDiscoveryState(plan);
 
   progress({ stage: 'publish' });
   const publish = await publishPending(ports, {

@@ -128,7 +128,10 @@ export class PipelineFunctions extends Construct {
     });
 
     // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
-    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl.json']);
+    // Discovery's state: a head and one part per sitemap page; state/crawl.json is an earlier
+    // release's single file, read once, split and removed.
+    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl/*']);
+    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:DeleteObject'], ['state/crawl.json']);
     allowObjects(this.discover, bucket, ['s3:GetObject'], ['state/receipts/*']);
     // Ingest keeps a story's record and private full copy; publish renders every public file from them.
     allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);

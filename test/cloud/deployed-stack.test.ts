@@ -28,7 +28,9 @@ import addFormats from 'ajv-formats';
 import { App } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '../../replica/replica-server.js';
+import { S3Store } from '../../functions/adapters/s3-store.js';
 import { METRIC } from '../../functions/handlers/metric-names.js';
+import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
 import { CACHE_CONTROL } from '../../functions/pipeline/state/store-keys.js';
 import { readConfig } from '../../lib/config.js';
 import { SyndicationStack } from '../../lib/syndication-stack.js';
@@ -590,9 +592,7 @@ describe('the synthesized stack, run locally', () => {
       expect(await storedVersions(d.bucket)).toEqual({});
       expect(await depth(d.queues.ingestDeadLetters)).toBe(9);
       expect(await depth(d.queues.discoverFailures)).toBe(9);
-      const state = JSON.parse(await text(d.bucket, 'state/crawl.json')) as {
-        urls: Record<string, { outcome?: string; queued?: unknown }>;
-      };
+      const state = (await readWholeCrawlState(new S3Store({ bucket: d.bucket, client: s3 })))!;
       expect(Object.values(state.urls).filter((u) => u.outcome === 'queued' && u.queued)).toHaveLength(9);
 
       // The origin answers again: a later discover queues the pages again (their wait is over), no redrive needed.

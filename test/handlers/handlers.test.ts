@@ -18,6 +18,8 @@ import type { PublishResult } from '../../functions/handlers/publish.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
+import { S3Store } from '../../functions/adapters/s3-store.js';
+import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
 import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
 import {
   fauxqsEndpoint,
@@ -391,11 +393,7 @@ describe('Lambda handlers', () => {
     } finally {
       vi.useRealTimers();
     }
-    const state = JSON.parse(
-      await (
-        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'state/crawl.json' }))
-      ).Body!.transformToString(),
-    );
+    const state = (await readWholeCrawlState(new S3Store({ bucket, client: s3 })))!;
     const outcomes = Object.values(state.urls as Record<string, { outcome: string; queued?: unknown }>);
     expect(outcomes).toHaveLength(9);
     expect(outcomes.every((u) => ['ingested', 'covered'].includes(u.outcome) && u.queued === undefined)).toBe(true);

@@ -94,6 +94,7 @@ export const CHECKS = {
     for (const key of [
       'raw/a/en.html',
       'state/crawl.json',
+      'state/crawl/index.json',
       'state/receipts/x.json',
       'notifications.jsonl',
       'raw/feeds/x',

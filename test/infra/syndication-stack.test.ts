@@ -348,7 +348,8 @@ describe('least privilege', () => {
   });
 
   it('lets each function touch only its own keys', () => {
-    expect(keysFor('DiscoverRole', 's3:PutObject')).toEqual(['state/crawl.json']);
+    expect(keysFor('DiscoverRole', 's3:PutObject')).toEqual(['state/crawl/*']);
+    expect(keysFor('DiscoverRole', 's3:DeleteObject')).toEqual(['state/crawl.json']);
     expect(keysFor('IngestRole', 's3:PutObject')).toEqual([
       'articles/*/meta.json',
       'raw/*',
@@ -358,7 +359,7 @@ describe('least privilege', () => {
       'state/receipts/*',
       'state/sources/*',
     ]);
-    expect(keysFor('DiscoverRole', 's3:GetObject')).toEqual(['state/crawl.json', 'state/receipts/*']);
+    expect(keysFor('DiscoverRole', 's3:GetObject')).toEqual(['state/crawl.json', 'state/crawl/*', 'state/receipts/*']);
     // What each function really touches is checked by running the bundles under these roles (npm run test:cloud).
     expect(keysFor('PublishRole', 's3:PutObject')).toEqual([
       'articles/*/en.md',

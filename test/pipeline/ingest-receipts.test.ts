@@ -13,6 +13,7 @@ import {
   mergeDiscoveryStates,
   requeueDelayMs,
 } from '../../functions/pipeline/discover/discovery-state.js';
+import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
 import { confirmQueuedPages, writeIngestReceipts } from '../../functions/pipeline/discover/ingest-receipts.js';
 import { planDiscovery, saveDiscoveryState } from '../../functions/pipeline/discover/plan-discovery.js';
 import { DEFAULT_OPTIONS } from '../../functions/pipeline/config.js';
@@ -45,7 +46,7 @@ function awsDiscovery() {
     async discover(): Promise<{ queued: Candidate[]; confirmed: number }> {
       const plan = await planDiscovery(ports, { ...DEFAULT_OPTIONS });
       for (const candidate of plan.candidates) markQueued(plan.state, candidate.url, candidate.lang, ports.clock.now());
-      await saveDiscoveryState(ports.store, plan.state);
+      await saveDiscoveryState(plan);
       return { queued: plan.candidates, confirmed: plan.confirmedQueued };
     },
     /** What the ingest Lambda does with one message. */
@@ -109,8 +110,7 @@ describe('pages queued on AWS', () => {
     // A receipt from an earlier hand-over of the same page (e.g. re-queued since).
     aws.at(-HOUR);
     await aws.ingest(candidate);
-    const state = (await aws.ports.store.get('state/crawl.json'))!;
-    const parsed = JSON.parse(state.body) as DiscoveryState;
+    const parsed = (await readWholeCrawlState(aws.ports.store))!;
     expect(await confirmQueuedPages(aws.ports.store, parsed)).toBe(0);
     expect(isPending(parsed.urls[candidate.url]!)).toBe(true);
   });

@@ -1,25 +1,20 @@
 // Discovery as a step of its own: read the state, read the site, choose the pages to ingest. The CLI
 // ingests them in the same process; on AWS the discover Lambda queues them for the ingest Lambda.
 import { FIRST_RUN_WINDOW, type PipelineOptions } from '../config.js';
-import type { PipelinePorts, Store } from '../ports.js';
-import { readJson, updateJson } from '../state/json-objects.js';
-import { keys } from '../state/store-keys.js';
+import type { PipelinePorts } from '../ports.js';
 import { type Candidate, selectCandidates } from './choose-candidates.js';
+import { CrawlStore } from './crawl-store.js';
 import { type DiscoveryResult, discoverNewsPages } from './read-sitemaps.js';
-import {
-  type DiscoveryState,
-  emptyDiscoveryState,
-  isDiscoveryState,
-  isFirstRun,
-  mergeDiscoveryStates,
-} from './discovery-state.js';
+import type { DiscoveryState } from './discovery-state.js';
 import { confirmQueuedPages } from './ingest-receipts.js';
 
 export interface DiscoveryPlan {
   discovery: DiscoveryResult;
   candidates: Candidate[];
-  /** The state as this run sees it; mark pages handled in it, then save it. */
+  /** The state as this run sees it (the pages it may take); mark pages handled in it, then save it. */
   state: DiscoveryState;
+  /** Where the state is stored: `saveDiscoveryState` writes what changed. */
+  crawl: CrawlStore;
   knownPages: number;
   /** Pages queued by an earlier run (on AWS) that ingest confirmed since. */
   confirmedQueued: number;
@@ -29,19 +24,22 @@ export async function planDiscovery(
   ports: Pick<PipelinePorts, 'fetcher' | 'store' | 'logger' | 'clock'>,
   options: Pick<PipelineOptions, 'mirrorOrigin' | 'since' | 'max' | 'backfill'>,
 ): Promise<DiscoveryPlan> {
-  const stored = await readJson<DiscoveryState>(ports.store, keys.crawlState(), isDiscoveryState);
-  const state = stored?.value ?? emptyDiscoveryState();
+  const crawl = await CrawlStore.open(ports.store);
+  const { state } = crawl;
+  const firstRun = crawl.firstRun;
+  // The pages this run may take: those pending (not set aside) or queued, and, for a selection over
+  // the whole site (a first run, --backfill, --since), every page.
+  await crawl.loadWork(firstRun || options.backfill || options.since !== undefined);
   // Before the site is read: a page is confirmed at the lastmod it was queued for.
   const confirmedQueued = await confirmQueuedPages(ports.store, state);
-  const discovery = await discoverNewsPages(
-    ports.fetcher,
-    state,
-    ports.logger,
-    options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {},
-  );
+  const discovery = await discoverNewsPages(ports.fetcher, state, ports.logger, {
+    ...(options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {}),
+    onListed: (page, urls) => crawl.listed(page, urls),
+  });
+  // The parts of the sitemap pages that changed: their pages may have changed too.
+  await crawl.loadListed();
   // A first run lasts until one discovery has seen every sitemap page: a first run that met a garbage
   // sitemap (or only the listing) knew part of the site, and the next run must not take all the rest.
-  const firstRun = isFirstRun(stored?.value);
   if (firstRun && !discovery.complete) state.wholeSiteSeen = false;
   else delete state.wholeSiteSeen;
   const candidates = selectCandidates(state, firstRun, {
@@ -51,12 +49,15 @@ export async function planDiscovery(
     firstRunWindow: FIRST_RUN_WINDOW,
     now: ports.clock.now(),
   });
-  return { discovery, candidates, state, knownPages: Object.keys(state.urls).length, confirmedQueued };
+  return { discovery, candidates, state, crawl, knownPages: crawl.knownPages(), confirmedQueued };
 }
 
-/** Saves the state; another run may have written it meanwhile, so merge rather than overwrite. */
-export async function saveDiscoveryState(store: Store, state: DiscoveryState): Promise<void> {
-  await updateJson<DiscoveryState>(store, keys.crawlState(), (current) =>
-    current ? mergeDiscoveryStates(current, state) : state,
-  );
+/**
+ * Saves what changed of the state (another run may have written it meanwhile: merged, not
+ * overwritten). Returns the pages still pending on the whole site, and how many were set aside.
+ */
+export async function saveDiscoveryState(
+  plan: Pick<DiscoveryPlan, 'crawl'>,
+): Promise<{ pending: number; setAside: number }> {
+  return plan.crawl.save();
 }

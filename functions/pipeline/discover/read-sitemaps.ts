@@ -12,6 +12,8 @@ export const SITEMAP_URL = `${ILO_ORIGIN}/sitemap.xml`;
 
 export interface DiscoveryOptions {
   mirrorOrigin?: string;
+  /** Told the news URLs each sitemap page (or the listing) lists, as it is read. */
+  onListed?: (page: string, urls: string[]) => void;
 }
 
 export interface DiscoveryResult {
@@ -103,7 +105,7 @@ export async function discoverNewsPages(
       delete state.sitemaps[page];
       continue;
     }
-    result.listed += recordEntries(state, entries, options);
+    result.listed += recordEntries(state, page, entries, options);
     state.sitemaps[page] = validators(response);
   }
   result.complete = result.sitemapPagesUnread === 0;
@@ -121,7 +123,7 @@ async function readSitemapIndex(fetcher: Fetcher, state: DiscoveryState, options
   if (parsed.kind === 'urlset') {
     // A plain sitemap where an index was expected: read it as the only page.
     state.sitemaps[SITEMAP_URL] = { pages: [] };
-    recordEntries(state, parsed.entries, options);
+    recordEntries(state, SITEMAP_URL, parsed.entries, options);
     return [];
   }
   const pages = parsed.entries
@@ -155,7 +157,7 @@ async function readListing(
     );
   }
   const entries = parseNewsListing(response.body, url, options.mirrorOrigin);
-  return { ...result, source: 'listing', listed: recordEntries(state, entries, options) };
+  return { ...result, source: 'listing', listed: recordEntries(state, url, entries, options) };
 }
 
 // Failures that are about the whole site, not one document.
@@ -169,18 +171,24 @@ function siteUnreachable(error: FetchFailure, options: DiscoveryOptions): Origin
 }
 
 /** Notes each news URL and its lastmod in the state. Returns how many news URLs there were. */
-function recordEntries(state: DiscoveryState, entries: SitemapEntry[], options: DiscoveryOptions): number {
-  let count = 0;
+function recordEntries(
+  state: DiscoveryState,
+  source: string,
+  entries: SitemapEntry[],
+  options: DiscoveryOptions,
+): number {
+  const listed: string[] = [];
   for (const entry of entries) {
     const url = canonicalUrl(entry.loc, SITEMAP_URL, options.mirrorOrigin);
     const page = url ? newsPage(url) : undefined;
     if (!page) continue;
-    count++;
+    listed.push(page.url);
     const current = state.urls[page.url];
     const lastmod = entry.lastmod ?? null;
     state.urls[page.url] = current ? { ...current, lastmod } : { lang: page.lang, lastmod };
   }
-  return count;
+  options.onListed?.(source, listed);
+  return listed.length;
 }
 
 function validators(response: { etag?: string; lastModified?: string }): { etag?: string; lastModified?: string } {

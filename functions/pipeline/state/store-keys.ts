@@ -21,7 +21,12 @@ export const keys = {
   exportSchema: () => 'exports/v1/schema.json',
   // Private
   raw: (id: string, lang: LanguageKey) => `raw/${id}/${lang}.html`,
+  // Discovery's state (discover/crawl-store.ts): a head and one part per sitemap page; crawl.json is
+  // the single file of earlier releases, read once and split.
   crawlState: () => 'state/crawl.json',
+  crawlPrefix: () => 'state/crawl/',
+  crawlHead: () => 'state/crawl/index.json',
+  crawlPart: (name: string) => `state/crawl/pages/${name}.json`,
   alias: (url: string) => `state/aliases/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,
   // On AWS: what ingest did with a queued page, read back by discover (discover/ingest-receipts.ts).
   ingestReceipt: (url: string) => `state/receipts/${createHash('sha256').update(url).digest('hex').slice(0, 40)}.json`,

@@ -1,0 +1,144 @@
+// Discovery's state as stored (discover/crawl-store.ts): a head and one part per sitemap page. A rerun
+// with nothing changed reads the head alone and writes nothing; a change on one sitemap page reads and
+// writes that page's part (and the head); the single state/crawl.json of earlier releases is read
+// once, split and removed, with every page's state kept. Whole runs in process over the replica.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
+import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
+import { stringifyJson } from '../../functions/pipeline/state/json-objects.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+import { pipelineHarness } from '../helpers/pipeline-harness.js';
+import { STORY, canonical } from '../helpers/replica.js';
+import { SiteCopy } from '../helpers/replica-site.js';
+
+/** The memory store, with every operation on discovery's state logged as `get key` / `put key` / `delete key`. */
+class CrawlLog implements Store {
+  readonly log: string[] = [];
+  constructor(readonly inner = new MemoryStore()) {}
+  private note(operation: string, key: string): void {
+    if (key.startsWith('state/crawl')) this.log.push(`${operation} ${key}`);
+  }
+  async get(key: string): Promise<StoredObject | undefined> {
+    this.note('get', key);
+    return this.inner.get(key);
+  }
+  async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
+    this.note('put', key);
+    return this.inner.put(key, body, options);
+  }
+  list(prefix: string): AsyncIterable<string> {
+    return this.inner.list(prefix);
+  }
+  async delete(key: string): Promise<void> {
+    this.note('delete', key);
+    return this.inner.delete(key);
+  }
+}
+
+const HEAD = 'state/crawl/index.json';
+const isPart = (entry: string) => /^(get|put) state\/crawl\/pages\/sitemap-xml-page-\d-[0-9a-f]{12}\.json$/.test(entry);
+
+let site: SiteCopy | undefined;
+afterEach(async () => {
+  await site?.cleanup();
+  site = undefined;
+});
+
+describe("discovery's state", () => {
+  it('is one part per sitemap page; a rerun with nothing changed reads the head alone and writes nothing', async () => {
+    const store = new CrawlLog();
+    const { run, fetcher } = pipelineHarness({ store });
+    const first = await run({ backfill: true });
+    expect(first.pendingPages).toBe(0);
+    // The replica's two sitemap pages: a part each, then the head.
+    expect(store.log.filter((entry) => entry.startsWith('put'))).toEqual([
+      expect.stringMatching(/^put state\/crawl\/pages\/sitemap-xml-page-1-/),
+      expect.stringMatching(/^put state\/crawl\/pages\/sitemap-xml-page-2-/),
+      `put ${HEAD}`,
+    ]);
+    const whole = await readWholeCrawlState(store);
+    expect(Object.keys(whole!.urls)).toHaveLength(first.knownPages);
+
+    store.log.length = 0;
+    fetcher.requests.length = 0;
+    const again = await run();
+    expect(again).toMatchObject({ candidates: 0, knownPages: first.knownPages, pendingPages: 0, setAsidePages: 0 });
+    expect(fetcher.requests.every((url) => url.includes('sitemap.xml'))).toBe(true);
+    expect(store.log).toEqual([`get ${HEAD}`]);
+  });
+
+  it('reads and writes only the part of the sitemap page that changed', async () => {
+    site = await SiteCopy.create();
+    const store = new CrawlLog();
+    const { run, fetcher } = pipelineHarness({ store, root: site.root });
+    await run({ backfill: true });
+    const before = await readWholeCrawlState(store);
+
+    // A story on the second sitemap page changed.
+    await site.editPage(STORY.tableEn, (html) =>
+      html.replace('<div class="ilo--richtext">', '<div class="ilo--richtext"><p>Update: a new paragraph.</p>'),
+    );
+    await site.setLastmod(STORY.tableEn, '2026-11-20T10:00:00+01:00');
+    store.log.length = 0;
+    fetcher.requests.length = 0;
+    const report = await run();
+    expect(report.updatedStories).toEqual(['survey-shows-gains-apprentices-chinas-quality-apprenticeship-pilots']);
+    expect(report).toMatchObject({ knownPages: Object.keys(before!.urls).length, pendingPages: 0 });
+    const parts = store.log.filter(isPart);
+    expect(parts).toEqual([
+      expect.stringMatching(/^get state\/crawl\/pages\/sitemap-xml-page-2-/),
+      expect.stringMatching(/^put state\/crawl\/pages\/sitemap-xml-page-2-/),
+    ]);
+    expect(store.log.filter((entry) => !isPart(entry))).toEqual([`get ${HEAD}`, `put ${HEAD}`]);
+    const after = await readWholeCrawlState(store);
+    expect(after!.urls[canonical(STORY.tableEn)]).toMatchObject({
+      lastmod: '2026-11-20T10:00:00+01:00',
+      handled: '2026-11-20T10:00:00+01:00',
+    });
+    // Every other page as it was.
+    const others = (state: typeof after) =>
+      Object.entries(state!.urls).filter(([url]) => url !== canonical(STORY.tableEn));
+    expect(others(after)).toEqual(others(before));
+  });
+
+  it('of an earlier release (one state/crawl.json) is read once, split and removed, every page kept as it was', async () => {
+    const store = new CrawlLog();
+    const { run, fetcher } = pipelineHarness({ store });
+    // Pages handled and pages set aside, as a folder of an earlier release holds them.
+    const first = await run({ since: '2025-06-01' });
+    expect(first).toMatchObject({ pendingPages: 6, setAsidePages: 6 });
+    const earlier = (await readWholeCrawlState(store))!;
+    for await (const key of store.inner.list('state/crawl/')) await store.inner.delete(key);
+    await store.inner.put('state/crawl.json', stringifyJson(earlier), { contentType: 'application/json' });
+
+    store.log.length = 0;
+    fetcher.requests.length = 0;
+    const migrated = await run();
+    // Nothing fetched but the sitemaps (read again, without validators, to place each URL), nothing new.
+    expect(fetcher.requests.every((url) => url.includes('sitemap.xml'))).toBe(true);
+    expect(migrated).toMatchObject({
+      candidates: 0,
+      newStories: [],
+      updatedStories: [],
+      knownPages: first.knownPages,
+      pendingPages: 6,
+      setAsidePages: 6,
+    });
+    expect(store.log.filter((entry) => entry.includes('crawl.json'))).toEqual([
+      'get state/crawl.json',
+      'delete state/crawl.json',
+    ]);
+    expect(await store.inner.get('state/crawl.json')).toBeUndefined();
+    const split = (await readWholeCrawlState(store))!;
+    expect(split.urls).toEqual(earlier.urls);
+
+    // From then on, the parts alone: an ordinary run still leaves the pages set aside, --backfill takes them.
+    store.log.length = 0;
+    const again = await run();
+    expect(again).toMatchObject({ candidates: 0, pendingPages: 6, setAsidePages: 6 });
+    expect(store.log).toEqual([`get ${HEAD}`]);
+    const backfill = await run({ backfill: true });
+    expect(backfill.newStories).toHaveLength(4);
+    expect(backfill).toMatchObject({ pendingPages: 0, setAsidePages: 0 });
+  });
+});
