@@ -167,11 +167,10 @@ function inlineTextOf(heading: Element | undefined): string {
   if (!heading) return '';
   const parts: string[] = [];
   const stack = [...heading.children].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (isText(node)) parts.push(node.data);
     else if (isTag(node) && !NOT_IN_HEADING.has(node.name) && node.name !== 'script' && node.name !== 'style') {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (const child of node.children.toReversed()) stack.push(child);
     }
   }
   return parts.join('');
@@ -295,9 +294,10 @@ function readImage(
   }[] = [
     {
       img: heroImage,
-      figure: heroImage
-        ? (first('.hero--caption, .ilo--hero--caption', heroBlock!) ?? closest(heroImage, 'figure'))
-        : undefined,
+      figure:
+        heroImage && heroBlock
+          ? (first('.hero--caption, .ilo--hero--caption', heroBlock) ?? closest(heroImage, 'figure'))
+          : undefined,
     },
     { src: head.ogImage, alt: head.ogImageAlt },
     { src: head.jsonLd[0]?.image },

@@ -57,9 +57,11 @@ export function readHeadMetadata(index: PageIndex): HeadMetadata {
     ogImageAlt: property('og:image:alt'),
     publishedTime: property('article:published_time'),
     modifiedTime: property('article:modified_time'),
-    alternates: links
-      .filter((link) => rels(link).includes('alternate') && link.attribs.hreflang && link.attribs.href)
-      .map((link) => ({ hreflang: link.attribs.hreflang!.trim().toLowerCase(), href: link.attribs.href!.trim() })),
+    alternates: links.flatMap((link) => {
+      const { hreflang, href } = link.attribs;
+      if (!rels(link).includes('alternate') || !hreflang || !href) return [];
+      return [{ hreflang: hreflang.trim().toLowerCase(), href: href.trim() }];
+    }),
     jsonLd: index
       .byTag('script')
       .filter((script) => script.attribs.type?.toLowerCase() === 'application/ld+json')
@@ -100,8 +102,7 @@ function readJsonLd(json: string): JsonLdArticle[] {
   // stack on them, and the story failed on every run). Each node is read after its @graph, in
   // document order.
   const pending: ({ value: unknown } | { node: Record<string, unknown> })[] = [{ value: data }];
-  while (pending.length > 0) {
-    const item = pending.pop()!;
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
     if ('node' in item) {
       const article = articleOf(item.node);
       if (article) found.push(article);

@@ -67,9 +67,8 @@ export function indexPage(doc: Document): PageIndex {
   const stack: AnyNode[] = [...doc.children].reverse();
   const depths: number[] = stack.map(() => 1);
   let maxDepth = 0;
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const depth = depths.pop()!;
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const depth = depths.pop() ?? 1; // one depth beside each node on the stack
     if (isTag(node)) {
       if (depth > maxDepth) maxDepth = depth;
       if (INDEXED_TAGS.has(node.name)) push(tags, node.name, node);
@@ -78,8 +77,8 @@ export function indexPage(doc: Document): PageIndex {
         for (const name of classAttribute.split(' ')) if (INDEXED_CLASSES.has(name)) push(classes, name, node);
       }
       if (node.name === 'template' || node.name === 'script' || node.name === 'style') continue;
-      for (let i = node.children.length - 1; i >= 0; i--) {
-        stack.push(node.children[i]!);
+      for (const child of node.children.toReversed()) {
+        stack.push(child);
         depths.push(depth + 1);
       }
     } else if (isText(node)) {

@@ -16,7 +16,8 @@ export function readTags(index: PageIndex, pageUrl: string, mirrorOrigin?: strin
   const tags: PageTag[] = [];
   const lists = [...index.byClass('ilo--tags'), ...index.byClass('ilo--tag-set')];
   for (const link of lists.flatMap((list) => all('a[href]', list))) {
-    const url = canonicalUrl(attr(link, 'href')!, pageUrl, mirrorOrigin);
+    const href = attr(link, 'href');
+    const url = href === undefined ? undefined : canonicalUrl(href, pageUrl, mirrorOrigin);
     const label = cleanLine(textOf(link));
     if (!url || label === '') continue;
     const path = new URL(url).pathname.replace(/^\/zh-hans(?=\/)/, '');
@@ -35,10 +36,10 @@ export function tagSlug(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  if (ascii.length >= 2 && !/[^\x00-\x7F]/.test(text)) return ascii.slice(0, 80);
+  if (ascii.length >= 2 && !/[^\p{ASCII}]/u.test(text)) return ascii.slice(0, 80);
   let hash = 0x811c9dc5; // FNV-1a: short, stable, no crypto needed for a path segment
   for (const char of text) {
-    hash ^= char.codePointAt(0)!;
+    hash ^= char.codePointAt(0) ?? 0;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return `t-${hash.toString(16).padStart(8, '0')}`;

@@ -244,7 +244,7 @@ function flattenedText(root: Element, walk: Walk): CleanNode[] {
     if (walk.context.dropLandmarks && LANDMARKS.has(name)) continue;
     const block = FLAT_BLOCKS.has(name);
     if (block) stack.push(null);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    for (const child of node.children.toReversed()) stack.push(child);
     if (block) stack.push(null);
   }
   const text = cleanText(parts.join('')).replace(/\s+/g, ' ');
@@ -273,9 +273,10 @@ function cleanNode(node: AnyNode, walk: Walk, depth: number): CleanNode[] {
   }
   if (!KEEP.has(name)) return children; // div, span, section, font, unknown: keep what is inside
   const attrs: Record<string, string> = {};
-  if ((name === 'td' || name === 'th') && /^\d+$/.test(attr(node, 'colspan') ?? ''))
-    attrs.colspan = attr(node, 'colspan')!;
-  if (name === 'ol' && /^\d+$/.test(attr(node, 'start') ?? '')) attrs.start = attr(node, 'start')!;
+  const colspan = attr(node, 'colspan');
+  if ((name === 'td' || name === 'th') && colspan !== undefined && /^\d+$/.test(colspan)) attrs.colspan = colspan;
+  const start = attr(node, 'start');
+  if (name === 'ol' && start !== undefined && /^\d+$/.test(start)) attrs.start = start;
   if (name === 'table') return [normalizeTable({ tag: 'table', children })];
   return [{ tag: name, ...(Object.keys(attrs).length > 0 ? { attrs } : {}), children }];
 }
@@ -296,6 +297,7 @@ function isChrome(element: Element): boolean {
 /** An http(s)/mailto URL made absolute and canonical, or undefined when it is not safe to keep. */
 export function safeUrl(raw: string | undefined, context: CleanContext): string | undefined {
   if (!raw) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers drop control characters and spaces from a URL's scheme, so we do before checking it
   const trimmed = raw.replace(/[\u0000-\u0020]+/g, '');
   if (trimmed === '') return undefined;
   if (/^mailto:/i.test(trimmed)) return trimmed;
@@ -414,11 +416,11 @@ function normalizeTable(table: CleanElement): CleanElement {
     }
   };
   collect(table.children);
-  if (rows.length === 0) return { tag: 'table', children: [] };
   const [head, ...body] = rows.map(inlineRow);
+  if (!head) return { tag: 'table', children: [] };
   const headRow: CleanElement = {
     tag: 'tr',
-    children: head!.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, tag: 'th' })),
+    children: head.children.map((cell) => (typeof cell === 'string' ? cell : { ...cell, tag: 'th' })),
   };
   return {
     tag: 'table',
@@ -481,12 +483,11 @@ export function plainTextOf(nodes: CleanNode[]): string {
   const parts: string[] = [];
   // Iterative: cleaned content is depth-limited, but nothing here should depend on that.
   const stack: CleanNode[] = [...nodes].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (typeof node === 'string') parts.push(node);
     else {
       parts.push(' ');
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (const child of node.children.toReversed()) stack.push(child);
     }
   }
   return parts.join('');

@@ -74,6 +74,7 @@ function createTurndown(): TurndownService {
 // GFM table cell, "<", ">", spaces and quotes end or change the target, and "{" would be template
 // syntax to Liquid and Hugo. Percent-encoded, each means the same to the server and nothing to the
 // renderers. ("[" and "]" stay: they are harmless in a target and mean something in a host.)
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what is percent-encoded
 const URL_SPECIALS = /[\u0000-\u0020\u007F()<>"\\`{}|^\u00A0\u2000-\u200B\u2028\u2029\u3000]/g;
 
 /** A URL as a Markdown link or image target: the characters above percent-encoded. */

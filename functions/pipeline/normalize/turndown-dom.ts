@@ -147,11 +147,10 @@ export class LightElement extends LightNode {
     const wanted = name.toUpperCase();
     const found: LightElement[] = [];
     const stack: LightElement[] = [...this.children].reverse();
-    while (stack.length > 0) {
-      const element = stack.pop()!;
+    for (let element = stack.pop(); element !== undefined; element = stack.pop()) {
       if (wanted === '*' || element.nodeName === wanted) found.push(element);
       const children = element.children;
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      for (const child of children.toReversed()) stack.push(child);
     }
     return found;
   }
@@ -198,16 +197,16 @@ export function toTurndownDom(nodes: CleanNode[]): LightElement {
   const root = new LightRoot('x-turndown', {}, version);
   // Built without recursion, in document order (each parent's children appended left to right).
   const stack: [LightElement, CleanNode][] = [];
-  for (let i = nodes.length - 1; i >= 0; i--) stack.push([root, nodes[i]!]);
-  while (stack.length > 0) {
-    const [parent, node] = stack.pop()!;
+  for (const child of nodes.toReversed()) stack.push([root, child]);
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [parent, node] = entry;
     if (typeof node === 'string') {
       parent.appendChild(new LightText(node, version));
       continue;
     }
     const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {}, version);
     parent.appendChild(element);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push([element, node.children[i]!]);
+    for (const child of node.children.toReversed()) stack.push([element, child]);
   }
   return root;
 }

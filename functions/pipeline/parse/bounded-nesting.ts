@@ -18,7 +18,8 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
   const maxDepth = options.maxDepth ?? MAX_PARSE_DEPTH;
   // No document can nest deeper than it has start tags: nearly every page is returned here.
   if (countStartTags(source, maxDepth + 1) <= maxDepth) return source;
-  const cuts: number[] = [];
+  // [from, to) spans of the source to replace by a space.
+  const cuts: [number, number][] = [];
   const stack: string[] = [];
   // How many elements of each name are open: an end tag that closes nothing is found without a search.
   const openCount = new Map<string, number>();
@@ -27,18 +28,18 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
   const name = (start: number, end: number) =>
     options.xmlMode ? source.slice(start, end) : source.slice(start, end).toLowerCase();
   const pop = () => {
-    const element = stack.pop()!;
-    openCount.set(element, openCount.get(element)! - 1);
+    const element = stack.pop();
+    if (element !== undefined) openCount.set(element, (openCount.get(element) ?? 1) - 1);
   };
   const open = (end: number, selfClosed: boolean) => {
     const element = tagName;
     if (!options.xmlMode) {
       if (element === 'form' && (openCount.get('form') ?? 0) > 0) {
-        cuts.push(tagStart, end + 1); // ignored by the parser, after a search of its stack
+        cuts.push([tagStart, end + 1]); // ignored by the parser, after a search of its stack
         return;
       }
       const closes = OPEN_IMPLIES_CLOSE.get(element);
-      while (closes && stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
+      for (let top = stack.at(-1); closes && top !== undefined && closes.has(top); top = stack.at(-1)) pop();
       if (VOID_ELEMENTS.has(element)) return;
     } else if (selfClosed) {
       return;
@@ -46,7 +47,7 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
     // A self-closed HTML element stays open (outside SVG and MathML): counted as open, which can only
     // overestimate the depth, never let a page past the bound.
     if (stack.length >= maxDepth) {
-      cuts.push(tagStart, end + 1);
+      cuts.push([tagStart, end + 1]);
       return;
     }
     stack.push(element);
@@ -65,7 +66,7 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
       if ((openCount.get(element) ?? 0) === 0) {
         // (Not </p>: with no <p> open the parser makes an empty paragraph of it.)
         if (options.xmlMode || element !== 'p')
-          cuts.push(source.lastIndexOf('<', start), source.indexOf('>', end) + 1 || source.length);
+          cuts.push([source.lastIndexOf('<', start), source.indexOf('>', end) + 1 || source.length]);
         return;
       }
       // Every element above the one closed is closed with it: the search costs no more than the pushes did.
@@ -90,11 +91,11 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
   if (cuts.length === 0) return source;
   const parts: string[] = [];
   let from = 0;
-  for (let i = 0; i < cuts.length; i += 2) {
+  for (const [i, [start, end]] of cuts.entries()) {
     // One space for a run of tags cut one after the other (a million of them must not become a
     // million spaces: cleaning counts text, spaces too, against a story's size).
-    if (cuts[i] !== from || i === 0) parts.push(source.slice(from, cuts[i]), ' ');
-    from = cuts[i + 1]!;
+    if (start !== from || i === 0) parts.push(source.slice(from, start), ' ');
+    from = end;
   }
   parts.push(source.slice(from));
   return parts.join('');

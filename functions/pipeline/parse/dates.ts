@@ -37,27 +37,28 @@ export function parseIloDate(raw: string | undefined): IsoDate | undefined {
     text,
   );
   if (m) {
-    const date = isoDate(+m[1]!, +m[2]!, +m[3]!);
-    if (!date || m[4] === undefined) return date;
-    const offset = m[7] === undefined ? 'Z' : normalizeOffset(m[7]);
-    return `${date}T${m[4]}:${m[5]}:${m[6] ?? '00'}${offset}`;
+    const [, year, month, day, hour, minute, second, zone] = m;
+    const date = dateOf(year, month, day);
+    if (!date || hour === undefined) return date;
+    const offset = zone === undefined ? 'Z' : normalizeOffset(zone);
+    return `${date}T${hour}:${minute}:${second ?? '00'}${offset}`;
   }
 
   m = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/.exec(text);
-  if (m) return isoDate(+m[1]!, +m[2]!, +m[3]!);
+  if (m) return dateOf(m[1], m[2], m[3]);
 
   m = /(\d{1,2})\s*(十二月|十一月|十月|九月|八月|七月|六月|五月|四月|三月|二月|一月)\s*,?\s*(\d{4})/.exec(text);
-  if (m) return isoDate(+m[3]!, 12 - MONTHS_ZH.indexOf(m[2]!), +m[1]!);
+  if (m) return dateOf(m[3], 12 - MONTHS_ZH.indexOf(m[2] ?? ''), m[1]);
 
   m = /(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})/.exec(text);
   if (m) {
-    const month = monthNumber(m[2]!);
-    if (month) return isoDate(+m[3]!, month, +m[1]!);
+    const month = monthNumber(m[2] ?? '');
+    if (month) return dateOf(m[3], month, m[1]);
   }
   m = /([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/.exec(text);
   if (m) {
-    const month = monthNumber(m[1]!);
-    if (month) return isoDate(+m[3]!, month, +m[2]!);
+    const month = monthNumber(m[1] ?? '');
+    if (month) return dateOf(m[3], month, m[2]);
   }
   return undefined;
 }
@@ -86,6 +87,16 @@ function monthNumber(name: string): number | undefined {
   if (lower.length < 3) return undefined;
   const index = MONTHS_EN.findIndex((month) => month.startsWith(lower));
   return index >= 0 ? index + 1 : undefined;
+}
+
+/** The date of a pattern's captured year, month and day (digits, or a month's number). */
+function dateOf(
+  year: string | undefined,
+  month: string | number | undefined,
+  day: string | undefined,
+): string | undefined {
+  if (year === undefined || month === undefined || day === undefined) return undefined;
+  return isoDate(Number(year), Number(month), Number(day));
 }
 
 function isoDate(year: number, month: number, day: number): string | undefined {

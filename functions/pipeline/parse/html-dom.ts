@@ -92,7 +92,8 @@ const BLOCKS = new Set([
 function collectText(root: AnyNode, parts: string[]): void {
   const stack: (AnyNode | null)[] = [root];
   while (stack.length > 0) {
-    const node = stack.pop()!;
+    const node = stack.pop();
+    if (node === undefined) break;
     if (node === null) {
       parts.push(' ');
     } else if (isText(node)) {
@@ -102,9 +103,9 @@ function collectText(root: AnyNode, parts: string[]): void {
       const block = BLOCKS.has(node.name);
       if (block) parts.push(' ');
       if (block) stack.push(null);
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (const child of node.children.toReversed()) stack.push(child);
     } else if ('children' in node) {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (const child of node.children.toReversed()) stack.push(child);
     }
   }
 }

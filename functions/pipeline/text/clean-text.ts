@@ -2,6 +2,7 @@
 
 // C0 controls except TAB/LF/CR, DEL, C1 controls, lone surrogates and the noncharacters XML forbids.
 const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is removed
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 // Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, they
@@ -14,6 +15,7 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 // Anything cleanText may have to change; most text has none of it, and is returned as is.
 const SUSPECT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is looked for
   /[\u0000-\u0008\u000B-\u000D\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
 
 /** Removes characters no output may carry and normalizes line breaks. Keeps every other character as is. */

@@ -15,7 +15,7 @@ const ENTITIES: Record<string, string> = {
   '\n': '&#10;',
   '\r': '&#13;',
 };
-const entity = (c: string) => ENTITIES[c]!;
+const entity = (c: string) => ENTITIES[c] ?? c;
 
 /** Text for element content or a quoted attribute value ("..." or '...'), in XML and in HTML. */
 export function escapeXml(text: string): string {
