@@ -1,26 +1,29 @@
 // The Lambdas' configuration, read from the environment once per container and validated, so a
 // misconfigured deployment fails on its first invocation with a message naming the variable.
 // An optional variable that is absent is simply absent: only a value that is present is checked.
-import type { ContentMode } from '../pipeline/config.js';
+// Each value is read by its one definition (settings/settings.ts), the same the stack's context is
+// checked by before it sets these variables.
+import { Object as ObjectOf, Optional, type Static, type TSchema } from '@sinclair/typebox';
+import { readSetting } from '../settings/setting.js';
+import { SETTINGS } from '../settings/settings.js';
 
-export interface HandlerConfig {
-  bucket: string;
-  /** Key prefix inside the bucket ("" for the whole bucket). */
-  prefix: string;
-  topicArn?: string;
-  ingestQueueUrl?: string;
-  publishQueueUrl?: string;
-  /** The CloudFront distribution serving the public files (publish invalidates what changed). */
-  distributionId?: string;
-  /** Where the ILO site is fetched from (https://www.ilo.org, or a mirror). */
-  origin: string;
+/** The functions' configuration: its type and shape come from the settings' definitions. */
+export const HANDLER_CONFIG = ObjectOf({
+  bucket: SETTINGS.bucket,
+  prefix: SETTINGS.prefix,
+  topicArn: Optional(SETTINGS.topicArn),
+  ingestQueueUrl: Optional(SETTINGS.queueUrl),
+  publishQueueUrl: Optional(SETTINGS.queueUrl),
+  distributionId: Optional(SETTINGS.distributionId),
+  origin: SETTINGS.origin,
   /** The CloudFront URL the public files are served from. */
-  publicUrl?: string;
-  contentMode: ContentMode;
-  userAgent?: string;
-  maxPerRun: number;
-  requestsPerSecond: number;
-}
+  publicUrl: Optional(SETTINGS.publicUrl),
+  contentMode: SETTINGS.contentMode,
+  userAgent: Optional(SETTINGS.userAgent),
+  maxPerRun: SETTINGS.maxPerRun,
+  requestsPerSecond: SETTINGS.originRate,
+});
+export type HandlerConfig = Static<typeof HANDLER_CONFIG>;
 
 /** The settings a handler cannot run without (the bucket is needed by all of them). */
 export type RequiredSetting = 'topicArn' | 'ingestQueueUrl' | 'publishQueueUrl' | 'publicUrl' | 'distributionId';
@@ -55,48 +58,32 @@ export type ConfigWith<K extends RequiredSetting> = HandlerConfig & { [P in K]-?
 
 /** Reads the variables a handler needs; `required` names the ones this handler cannot run without. */
 export function readHandlerConfig<K extends RequiredSetting>(env: Env, required: readonly K[]): ConfigWith<K> {
+  // What is wrong, then what is missing.
   const problems: string[] = [];
-  const text = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const url = (name: string): string | undefined => {
-    const value = text(name);
-    if (value === undefined) return undefined;
-    if (!/^https?:\/\/[^\s/]+/.test(value)) problems.push(`${name} must be an http(s) URL, got '${value}'`);
-    return value.replace(/\/+$/, '');
-  };
-  const number = (name: string, fallback: number, min: number, max: number) => {
-    const value = text(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max)
-      problems.push(`${name} must be a number from ${min} to ${max}, got '${value}'`);
-    return n;
-  };
-  const optional = <T extends string, V>(key: T, value: V | undefined) =>
-    value === undefined ? {} : ({ [key]: value } as { [P in T]: V });
-  const contentMode = text(VARIABLES.contentMode) ?? 'full';
-  if (contentMode !== 'full' && contentMode !== 'summary')
-    problems.push(`${VARIABLES.contentMode} must be 'full' or 'summary', got '${contentMode}'`);
+  const missing: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(HANDLER_CONFIG.properties) as [keyof HandlerConfig, TSchema][]) {
+    const name = VARIABLES[key];
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') {
+      // An optional setting has no default here (a missing public URL is missing, not the CLI's default).
+      if ((HANDLER_CONFIG.required as string[]).includes(key) && schema.default !== undefined)
+        values[key] = schema.default;
+      else if (key === 'bucket' || (required as readonly string[]).includes(key)) missing.push(`${name} is not set`);
+      continue;
+    }
+    const reading = readSetting(schema, text, name);
+    if (reading.ok) values[key] = tidy(key, reading.value);
+    else problems.push(reading.problem);
+  }
+  if (problems.length + missing.length > 0)
+    throw new Error(`invalid configuration: ${[...problems, ...missing].join('; ')}`);
+  return values as ConfigWith<K>;
+}
 
-  const bucket = text(VARIABLES.bucket);
-  if (bucket === undefined) problems.push(`${VARIABLES.bucket} is not set`);
-  const config: HandlerConfig = {
-    bucket: bucket ?? '',
-    prefix: (text(VARIABLES.prefix) ?? '').replace(/^\/+|\/+$/g, ''),
-    ...optional('topicArn', text(VARIABLES.topicArn)),
-    ...optional('ingestQueueUrl', url(VARIABLES.ingestQueueUrl)),
-    ...optional('publishQueueUrl', url(VARIABLES.publishQueueUrl)),
-    ...optional('distributionId', text(VARIABLES.distributionId)),
-    origin: url(VARIABLES.origin) ?? 'https://www.ilo.org',
-    ...optional('publicUrl', url(VARIABLES.publicUrl)),
-    contentMode: contentMode as ContentMode,
-    ...optional('userAgent', text(VARIABLES.userAgent)),
-    maxPerRun: number(VARIABLES.maxPerRun, 200, 1, 10_000),
-    requestsPerSecond: number(VARIABLES.requestsPerSecond, 1, 0, 20),
-  };
-  for (const key of required) if (config[key] === undefined) problems.push(`${VARIABLES[key]} is not set`);
-  if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`);
-  return config as ConfigWith<K>;
+/** URLs without their trailing slashes (paths are appended to them), the prefix without its slashes. */
+function tidy(key: keyof HandlerConfig, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (key === 'prefix') return value.replace(/^\/+|\/+$/g, '');
+  return /^https?:/.test(value) ? value.replace(/\/+$/, '') : value;
 }
