@@ -3,10 +3,10 @@
 import type { PipelineOptions } from './config.js';
 import type { Candidate } from './discover/choose-candidates.js';
 import type { DiscoveryResult } from './discover/read-sitemaps.js';
-import { markHandled } from './discover/discovery-state.js';
+import { type DiscoveryState, markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
-import { EmptyStory, type IngestOutcome, ingestStory } from './ingest/ingest-story.js';
+import { EmptyStory, type IngestOutcome, type IngestSettings, ingestStory } from './ingest/ingest-story.js';
 import type { PageResult, PipelinePorts } from './ports.js';
 import { type PublishReport, publishPending } from './publish/publish.js';
 
@@ -46,12 +46,27 @@ export interface RunReport {
   durationMs: number;
 }
 
+/** What a run reports before publish: discovery's figures and each candidate's outcome. */
+type IngestTally = Omit<RunReport, 'publish' | 'durationMs' | 'pendingPages' | 'setAsidePages'>;
+
+/** One run's ingest: what every candidate shares. */
+interface IngestRun {
+  ports: PipelinePorts;
+  settings: IngestSettings;
+  state: DiscoveryState;
+  report: IngestTally;
+  /** Pages stored this run as part of a story (the twin of a candidate before them). */
+  covered: Set<string>;
+  /** Pages whose content arrived damaged. */
+  damaged: Set<string>;
+}
+
 export async function runPipeline(ports: PipelinePorts, options: PipelineOptions): Promise<RunReport> {
   const started = ports.clock.now().getTime();
   const plan = await planDiscovery(ports, options);
   const { discovery, candidates, state, knownPages } = plan;
 
-  const report: Omit<RunReport, 'publish' | 'durationMs' | 'pendingPages' | 'setAsidePages'> = {
+  const report: IngestTally = {
     discovery,
     knownPages,
     candidates: candidates.length,
@@ -66,76 +81,26 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     markupDrift: 0,
     suspectPages: 0,
   };
-  const covered = new Set<string>();
-  const damaged = new Set<string>();
-  const settings = options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {};
-
-  // English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
-  // are mostly covered already. Run in two phases so a pair is never ingested twice at once.
-  const phases = [candidates.filter((c) => c.lang === 'en'), candidates.filter((c) => c.lang !== 'en')];
-  const progress = ports.progress ?? (() => undefined);
-  const total = candidates.length;
-  let done = 0;
-  progress({ stage: 'ingest', total });
-  const ingestCandidate = async (candidate: Candidate): Promise<PageResult> => {
-    if (covered.has(candidate.url)) {
-      report.coveredByTwin++;
-      return { outcome: 'covered' };
-    }
-    let outcome: IngestOutcome;
-    try {
-      outcome = await ingestStory(ports, settings, candidate);
-    } catch (error) {
-      // One story's failure never stops the run; it stays pending and is retried next run.
-      const reason = describeFailure(error);
-      if (error instanceof FetchFailure && SUSPECT_CONTENT.has(error.reason)) damaged.add(error.url);
-      report.failed.push({ url: candidate.url, reason });
-      ports.logger.warn('story failed', { url: candidate.url, reason });
-      return { outcome: 'failed', reason };
-    }
-    switch (outcome.status) {
-      case 'stored':
-        for (const page of outcome.covered) {
-          covered.add(page.url);
-          if (state.urls[page.url])
-            markHandled(state, page.url, page.lang, page.url === candidate.url ? 'ingested' : 'covered');
-        }
-        if (outcome.change === 'new') report.newStories.push(outcome.id);
-        else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
-        else report.unchanged++;
-        report.warnings.push(...outcome.warnings);
-        report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
-        return {
-          outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged',
-          id: outcome.id,
-        };
-      case 'gone':
-        markHandled(state, candidate.url, candidate.lang, 'gone');
-        report.gone.push(candidate.url);
-        return { outcome: 'gone' };
-      case 'rejected':
-        markHandled(state, candidate.url, candidate.lang, 'rejected');
-        report.rejected.push({ url: candidate.url, reason: outcome.reason });
-        return { outcome: 'rejected', reason: outcome.reason };
-    }
+  const run: IngestRun = {
+    ports,
+    settings: options.mirrorOrigin ? { mirrorOrigin: options.mirrorOrigin } : {},
+    state,
+    report,
+    covered: new Set<string>(),
+    damaged: new Set<string>(),
   };
-  for (const phase of phases)
-    await forEachLimited(phase, options.concurrency, async (candidate: Candidate) => {
-      progress({ stage: 'page-start', url: candidate.url, done, total });
-      const result = await ingestCandidate(candidate);
-      progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
-    });
+  await ingestCandidates(run, candidates, options.concurrency);
 
   const { pending, setAside } = await saveDiscoveryState(plan);
 
-  progress({ stage: 'publish' });
+  ports.progress?.({ stage: 'publish' });
   const publish = await publishPending(ports, {
     publicUrl: options.publicUrl,
     contentMode: options.contentMode,
     generator: GENERATOR,
   });
   report.warnings.push(...publish.warnings);
-  report.suspectPages = damaged.size;
+  report.suspectPages = run.damaged.size;
   return {
     ...report,
     pendingPages: pending,
@@ -143,6 +108,74 @@ export async function runPipeline(ports: PipelinePorts, options: PipelineOptions
     publish,
     durationMs: ports.clock.now().getTime() - started,
   };
+}
+
+/**
+ * English pages first: each brings its Chinese twin along, so the Chinese candidates that follow
+ * are mostly covered already. Run in two phases so a pair is never ingested twice at once.
+ */
+async function ingestCandidates(run: IngestRun, candidates: Candidate[], concurrency: number): Promise<void> {
+  const phases = [candidates.filter((c) => c.lang === 'en'), candidates.filter((c) => c.lang !== 'en')];
+  const progress = run.ports.progress ?? (() => undefined);
+  const total = candidates.length;
+  let done = 0;
+  progress({ stage: 'ingest', total });
+  for (const phase of phases)
+    await forEachLimited(phase, concurrency, async (candidate: Candidate) => {
+      progress({ stage: 'page-start', url: candidate.url, done, total });
+      const result = await ingestCandidate(run, candidate);
+      progress({ stage: 'page-done', url: candidate.url, done: ++done, total, ...result });
+    });
+}
+
+async function ingestCandidate(run: IngestRun, candidate: Candidate): Promise<PageResult> {
+  const { ports, report } = run;
+  if (run.covered.has(candidate.url)) {
+    report.coveredByTwin++;
+    return { outcome: 'covered' };
+  }
+  let outcome: IngestOutcome;
+  try {
+    outcome = await ingestStory(ports, run.settings, candidate);
+  } catch (error) {
+    // One story's failure never stops the run; it stays pending and is retried next run.
+    const reason = describeFailure(error);
+    if (error instanceof FetchFailure && SUSPECT_CONTENT.has(error.reason)) run.damaged.add(error.url);
+    report.failed.push({ url: candidate.url, reason });
+    ports.logger.warn('story failed', { url: candidate.url, reason });
+    return { outcome: 'failed', reason };
+  }
+  return tallyOutcome(run, candidate, outcome);
+}
+
+/** Notes an ingest's outcome in the discovery state and the report. */
+function tallyOutcome(run: IngestRun, candidate: Candidate, outcome: IngestOutcome): PageResult {
+  const { state, report } = run;
+  switch (outcome.status) {
+    case 'stored':
+      for (const page of outcome.covered) {
+        run.covered.add(page.url);
+        if (state.urls[page.url])
+          markHandled(state, page.url, page.lang, page.url === candidate.url ? 'ingested' : 'covered');
+      }
+      if (outcome.change === 'new') report.newStories.push(outcome.id);
+      else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
+      else report.unchanged++;
+      report.warnings.push(...outcome.warnings);
+      report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
+      return {
+        outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged',
+        id: outcome.id,
+      };
+    case 'gone':
+      markHandled(state, candidate.url, candidate.lang, 'gone');
+      report.gone.push(candidate.url);
+      return { outcome: 'gone' };
+    case 'rejected':
+      markHandled(state, candidate.url, candidate.lang, 'rejected');
+      report.rejected.push({ url: candidate.url, reason: outcome.reason });
+      return { outcome: 'rejected', reason: outcome.reason };
+  }
 }
 
 // Failures that mean the page's content arrived damaged: worth fetching again, never storing.
