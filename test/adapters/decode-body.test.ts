@@ -2,9 +2,9 @@
 // legacy page still reads in its own encoding, and bytes no encoding reads are reported as damaged.
 // Whether a document is whole: HTML ends with </html>, XML with its root's end tag.
 import { describe, expect, it } from 'vitest';
-import { decodeText } from '../../functions/adapters/http/decode-body.js';
-import { unfinishedDocument } from '../../functions/pipeline/extract/document-end.js';
-import { VARIANTS } from '../helpers/replica.js';
+import { decodeText } from '#adapters/http/decode-body.js';
+import { unfinishedDocument } from '#pipeline/extract/document-end.js';
+import { VARIANTS } from '#test/helpers/replica.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

@@ -4,9 +4,9 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FsStore, etagOf } from '../../functions/adapters/fs-store.js';
-import { readJson, updateJson } from '../../functions/pipeline/state/json-objects.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FsStore, etagOf } from '#adapters/fs-store.js';
+import { readJson, updateJson } from '#pipeline/state/json-objects.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const hashed = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node:crypto', async (original) => {

@@ -5,15 +5,8 @@ import { chmod, mkdir, readFile, readdir, realpath, rm, stat, utimes, writeFile 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FsStore,
-  StoreBusy,
-  StoreNotWritable,
-  etagOf,
-  pruneRunMarkers,
-  runMarkerFolder,
-} from '../../functions/adapters/fs-store.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FsStore, StoreBusy, StoreNotWritable, etagOf, pruneRunMarkers, runMarkerFolder } from '#adapters/fs-store.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
 

@@ -3,8 +3,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpExportSource } from '../../functions/adapters/http-export-source.js';
-import { BadExport } from '../../functions/pipeline/errors.js';
+import { HttpExportSource } from '#adapters/http-export-source.js';
+import { BadExport } from '#pipeline/errors.js';
 
 let server: Server;
 let other: Server;

@@ -12,12 +12,12 @@ import {
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_USER_AGENT, HttpFetcher, type HttpFetcherOptions } from '../../functions/adapters/http-fetcher.js';
-import { startReplicaServer } from '../../replica/replica-server.js';
-import { FetchFailure, type FetchFailureReason } from '../../functions/pipeline/errors.js';
-import type { FetchResult } from '../../functions/pipeline/ports.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
-import { VirtualClock } from '../helpers/virtual-clock.js';
+import { DEFAULT_USER_AGENT, HttpFetcher, type HttpFetcherOptions } from '#adapters/http-fetcher.js';
+import { startReplicaServer } from '#replica/replica-server.js';
+import { FetchFailure, type FetchFailureReason } from '#pipeline/errors.js';
+import type { FetchResult } from '#pipeline/ports.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
+import { VirtualClock } from '#test/helpers/virtual-clock.js';
 
 interface Seen {
   path: string;

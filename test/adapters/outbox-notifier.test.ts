@@ -3,11 +3,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
-import type { NotificationEnvelope } from '../../functions/pipeline/ports.js';
-import { buildNotification, notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
-import { record } from '../helpers/articles.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { OutboxNotifier } from '#adapters/outbox-notifier.js';
+import type { NotificationEnvelope } from '#pipeline/ports.js';
+import { buildNotification, notificationEvent } from '#pipeline/notify/notification-message.js';
+import { record } from '#test/helpers/articles.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -10,10 +10,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Store, createS3Client } from '../../functions/adapters/s3-store.js';
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
-import { fauxqsEndpoint, testS3Client, uniqueName } from '../helpers/aws-clients.js';
-import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
+import { S3Store, createS3Client } from '#adapters/s3-store.js';
+import { PreconditionFailed } from '#pipeline/errors.js';
+import { fauxqsEndpoint, testS3Client, uniqueName } from '#test/helpers/aws-clients.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
 import { collect, rejectionOf } from './store-contract.js';
 
 const JSON_TYPE = { contentType: 'application/json; charset=utf-8' };

@@ -6,8 +6,8 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PULL_LOCK_FILE, PullBusy, lockSiteFolder } from '../../functions/adapters/site-folder-lock.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { PULL_LOCK_FILE, PullBusy, lockSiteFolder } from '#adapters/site-folder-lock.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -2,8 +2,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalSiteFolder } from '../../functions/adapters/site-folder.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { LocalSiteFolder } from '#adapters/site-folder.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -4,11 +4,11 @@
 import path from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
-import { FsStore } from '../../functions/adapters/fs-store.js';
-import { S3Store } from '../../functions/adapters/s3-store.js';
-import { fauxqsEndpoint, testS3Client, uniqueName } from '../helpers/aws-clients.js';
-import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FsStore } from '#adapters/fs-store.js';
+import { S3Store } from '#adapters/s3-store.js';
+import { fauxqsEndpoint, testS3Client, uniqueName } from '#test/helpers/aws-clients.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 import { describeStoreContract } from './store-contract.js';
 
 let proxy: ConditionalS3Proxy;

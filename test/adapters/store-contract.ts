@@ -2,8 +2,8 @@
 // (also under contention), listing and key validation. store-contract.test.ts runs it against every
 // Store adapter; adapter-specific behaviour stays in each adapter's own test file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
-import type { Store } from '../../functions/pipeline/ports.js';
+import { PreconditionFailed } from '#pipeline/errors.js';
+import type { Store } from '#pipeline/ports.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
 

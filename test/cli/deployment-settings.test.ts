@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from '../../functions/cli/deployment-settings.js';
+import { resolveSettings } from '#cli/deployment-settings.js';
 
 const defaults = { publicUrl: 'http://127.0.0.1:8080', contentMode: 'full' as const };
 const recorded = { publicUrl: 'https://d1.cloudfront.net', contentMode: 'summary' as const };

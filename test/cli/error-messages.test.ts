@@ -6,11 +6,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFatalError } from '../../functions/cli/fatal-error.js';
-import { type Output, main } from '../../functions/cli/main.js';
-import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
-import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { describeFatalError } from '#cli/fatal-error.js';
+import { type Output, main } from '#cli/main.js';
+import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
+import { runCli } from '#test/helpers/cli.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];

@@ -3,11 +3,11 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../functions/cli/args.js';
-import { type Output, main } from '../../functions/cli/main.js';
-import { startReplicaServer } from '../../replica/replica-server.js';
-import { isPublicKey } from '../../functions/pipeline/publish/public-paths.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { parseCommand } from '#cli/args.js';
+import { type Output, main } from '#cli/main.js';
+import { startReplicaServer } from '#replica/replica-server.js';
+import { isPublicKey } from '#pipeline/publish/public-paths.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 interface Captured extends Output {
   stdout: string[];

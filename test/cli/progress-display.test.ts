@@ -1,7 +1,7 @@
 // The progress of a long run, as a person sees it: plain lines in a log, one line in place on a terminal.
 import { describe, expect, it } from 'vitest';
-import { progressDisplay, timeLeft } from '../../functions/cli/progress-display.js';
-import type { RunProgress } from '../../functions/pipeline/ports.js';
+import { progressDisplay, timeLeft } from '#cli/progress-display.js';
+import type { RunProgress } from '#pipeline/ports.js';
 
 /** A run of `total` pages, each taking `secondsEach`, fed to a display. */
 function simulate(

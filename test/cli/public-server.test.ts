@@ -8,18 +8,18 @@ import { type Socket, connect } from 'node:net';
 import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FsStore, MAX_SERVED_BYTES } from '../../functions/adapters/fs-store.js';
-import { type PublicServer, keyOf, startPublicServer } from '../../functions/cli/public-server.js';
-import type { Store } from '../../functions/pipeline/ports.js';
+import { FsStore, MAX_SERVED_BYTES } from '#adapters/fs-store.js';
+import { type PublicServer, keyOf, startPublicServer } from '#cli/public-server.js';
+import type { Store } from '#pipeline/ports.js';
 import {
   EXPECTED_LANDING_CSP,
   EXPECTED_SECURITY_HEADERS,
   PUBLIC_REQUEST_CASES,
   expectedRedirectTargets,
   redirectTargets,
-} from '../helpers/public-requests.js';
-import { DEBIAN_PYTHON, hasPythonModules, requireClient } from '../helpers/real-clients.js';
-import { tempDir } from '../helpers/temp-dir.js';
+} from '#test/helpers/public-requests.js';
+import { DEBIAN_PYTHON, hasPythonModules, requireClient } from '#test/helpers/real-clients.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 /** A feed big enough to be compressed (CloudFront compresses from 1,000 bytes). */
 const BIG_FEED = `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>ILO News</title><link>https://www.ilo.org/resource/news</link><description>News</description>${Array.from({ length: 40 }, (_, i) => `<item><title>Story ${i} 国际劳工组织</title><link>https://www.ilo.org/resource/news/story-${i}</link><guid>https://www.ilo.org/resource/news/story-${i}</guid></item>`).join('')}</channel></rss>\n`;

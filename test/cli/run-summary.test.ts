@@ -1,8 +1,8 @@
 // The human summary of a run: what it says about pages left pending.
 import { describe, expect, it } from 'vitest';
-import { formatSummary } from '../../functions/cli/run-summary.js';
-import { parseCommand, type RunConfig } from '../../functions/cli/args.js';
-import { pipelineHarness } from '../helpers/pipeline-harness.js';
+import { formatSummary } from '#cli/run-summary.js';
+import { parseCommand, type RunConfig } from '#cli/args.js';
+import { pipelineHarness } from '#test/helpers/pipeline-harness.js';
 
 describe('formatSummary', () => {
   it('says how many pages are pending and how to take those set aside', async () => {

@@ -6,8 +6,8 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runInProcess } from '../helpers/cli-in-process.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { runInProcess } from '#test/helpers/cli-in-process.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Root writes through mode bits: the read-only case runs the CLI as "nobody" then.

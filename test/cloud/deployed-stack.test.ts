@@ -27,13 +27,13 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { App } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '../../replica/replica-server.js';
-import { S3Store } from '../../functions/adapters/s3-store.js';
-import { METRIC } from '../../functions/handlers/metric-names.js';
-import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
-import { CACHE_CONTROL } from '../../functions/pipeline/state/store-keys.js';
-import { readConfig } from '../../lib/config.js';
-import { SyndicationStack } from '../../lib/syndication-stack.js';
+import { BUNDLED_REPLICA, type ReplicaServer, fileFor, startReplicaServer } from '#replica/replica-server.js';
+import { S3Store } from '#adapters/s3-store.js';
+import { METRIC } from '#handlers/metric-names.js';
+import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
+import { CACHE_CONTROL } from '#pipeline/state/store-keys.js';
+import { readConfig } from '#lib/config.js';
+import { SyndicationStack } from '#lib/syndication-stack.js';
 import {
   fauxqsEndpoint,
   testAwsEnv,
@@ -41,13 +41,13 @@ import {
   testSnsClient,
   testSqsClient,
   uniqueName,
-} from '../helpers/aws-clients.js';
-import { type CloudFrontStandIn, startCloudFrontStandIn } from '../helpers/cloudfront-standin.js';
-import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
-import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
-import { validateJsonFeed11 } from '../helpers/json-feed-rules.js';
-import { RUNTIMES, lambdaNode } from '../helpers/lambda-node.js';
-import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
+} from '#test/helpers/aws-clients.js';
+import { type CloudFrontStandIn, startCloudFrontStandIn } from '#test/helpers/cloudfront-standin.js';
+import { type CfnTemplate, type EmulatedStack, emulateStack } from '#test/helpers/emulated-stack.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
+import { validateJsonFeed11 } from '#test/helpers/json-feed-rules.js';
+import { RUNTIMES, lambdaNode } from '#test/helpers/lambda-node.js';
+import { findAll, parseStrictXml } from '#test/helpers/strict-xml.js';
 import { type MetricAlarm, alarmState } from './alarm-state.js';
 import { IamGate } from './iam-gate.js';
 import { LambdaService } from './lambda-service.js';

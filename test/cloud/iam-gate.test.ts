@@ -1,7 +1,7 @@
 // The emulated IAM the cloud test runs the functions under: its evaluation and the permissions it
 // reads off each kind of request the functions make.
 import { describe, expect, it } from 'vitest';
-import type { SignedRequest } from '../helpers/fauxqs.js';
+import type { SignedRequest } from '#test/helpers/fauxqs.js';
 import { type Statement, isAllowed, permissionsFor } from './iam-gate.js';
 
 const BUCKET = 'arn:aws:s3:::content';

@@ -11,8 +11,13 @@
 // error here, not a guess), resource-based policies (their only statements deny plain HTTP, which the
 // emulator speaks by necessity), managed policies (none in the template: an error if one appears).
 import { createHash } from 'node:crypto';
-import type { Refusal, SignedRequest } from '../helpers/fauxqs.js';
-import { type CfnTemplate, type EmulatedStack, EMULATED_ACCOUNT, EMULATED_REGION } from '../helpers/emulated-stack.js';
+import type { Refusal, SignedRequest } from '#test/helpers/fauxqs.js';
+import {
+  type CfnTemplate,
+  type EmulatedStack,
+  EMULATED_ACCOUNT,
+  EMULATED_REGION,
+} from '#test/helpers/emulated-stack.js';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';

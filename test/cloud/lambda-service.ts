@@ -29,14 +29,14 @@ import {
   SQSClient,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { TEST_AWS } from '../helpers/aws-clients.js';
+import { TEST_AWS } from '#test/helpers/aws-clients.js';
 import {
   type CfnTemplate,
   type EmulatedQueue,
   type EmulatedStack,
   EMULATED_ACCOUNT,
   EMULATED_REGION,
-} from '../helpers/emulated-stack.js';
+} from '#test/helpers/emulated-stack.js';
 import { type IamGate, type Statement, credentialsFor, isAllowed, permissionsFor, roleStatements } from './iam-gate.js';
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { sqsText } from '../helpers/sns-delivery.js';
+import { sqsText } from '#test/helpers/sns-delivery.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 

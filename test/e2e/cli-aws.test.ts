@@ -17,7 +17,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
+import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
 import {
   fauxqsEndpoint,
   testAwsEnv,
@@ -25,12 +25,12 @@ import {
   testSnsClient,
   testSqsClient,
   uniqueName,
-} from '../helpers/aws-clients.js';
-import { type CliResult, runCli } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/cli-in-process.js';
-import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { deliveredEvent } from '../helpers/sns-delivery.js';
+} from '#test/helpers/aws-clients.js';
+import { type CliResult, runCli } from '#test/helpers/cli.js';
+import { runInProcess } from '#test/helpers/cli-in-process.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
+import { deliveredEvent } from '#test/helpers/sns-delivery.js';
 
 const PREFIX = 'ilo/prod';
 

@@ -6,13 +6,13 @@ import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
-import { runCli } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/cli-in-process.js';
-import { STORY, canonical } from '../helpers/replica.js';
-import { parseStrictXml } from '../helpers/strict-xml.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
+import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
+import { runCli } from '#test/helpers/cli.js';
+import { runInProcess } from '#test/helpers/cli-in-process.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
+import { parseStrictXml } from '#test/helpers/strict-xml.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
+import { notificationEvent } from '#pipeline/notify/notification-message.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 

@@ -8,15 +8,15 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplicaServer, type RequestHook, startReplicaServer } from '../../replica/replica-server.js';
-import { newsPage, storyId } from '../../functions/pipeline/site/ilo-urls.js';
-import { type CliResult, runCli } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/cli-in-process.js';
-import { STORY, VARIANT_STORY, VARIATION, canonical } from '../helpers/replica.js';
-import { SiteCopy } from '../helpers/replica-site.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { VirtualClock } from '../helpers/virtual-clock.js';
-import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
+import { type ReplicaServer, type RequestHook, startReplicaServer } from '#replica/replica-server.js';
+import { newsPage, storyId } from '#pipeline/site/ilo-urls.js';
+import { type CliResult, runCli } from '#test/helpers/cli.js';
+import { runInProcess } from '#test/helpers/cli-in-process.js';
+import { STORY, VARIANT_STORY, VARIATION, canonical } from '#test/helpers/replica.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
+import { VirtualClock } from '#test/helpers/virtual-clock.js';
+import { notificationEvent } from '#pipeline/notify/notification-message.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: temporary site states, a replica that logs requests, and reading a data folder.

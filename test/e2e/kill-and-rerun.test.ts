@@ -6,13 +6,13 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FsStore } from '../../functions/adapters/fs-store.js';
-import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
-import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
-import { runCli } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/cli-in-process.js';
-import { publicFiles } from '../helpers/public-files.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FsStore } from '#adapters/fs-store.js';
+import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
+import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { runCli } from '#test/helpers/cli.js';
+import { runInProcess } from '#test/helpers/cli-in-process.js';
+import { publicFiles } from '#test/helpers/public-files.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const KILL_POINT = fileURLToPath(new URL('../helpers/kill-point.ts', import.meta.url));
 

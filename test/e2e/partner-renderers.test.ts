@@ -8,10 +8,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_ID, type HostileOutputs, ingestHostileStory } from '../helpers/hostile-story.js';
-import { scriptVectors, visibleText } from '../helpers/html-safety.js';
-import { hasClient, requireClient } from '../helpers/real-clients.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { HOSTILE_ID, type HostileOutputs, ingestHostileStory } from '#test/helpers/hostile-story.js';
+import { scriptVectors, visibleText } from '#test/helpers/html-safety.js';
+import { hasClient, requireClient } from '#test/helpers/real-clients.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const run = promisify(execFile);
 const HAS_JEKYLL = requireClient('jekyll', hasClient('jekyll'));

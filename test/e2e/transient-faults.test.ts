@@ -7,12 +7,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Output, main } from '../../functions/cli/main.js';
-import { type RequestHook, fileFor, startReplicaServer } from '../../replica/replica-server.js';
-import type { RunReport } from '../../functions/pipeline/run-pipeline.js';
-import { SiteCopy } from '../helpers/replica-site.js';
-import { STORY, canonical } from '../helpers/replica.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { type Output, main } from '#cli/main.js';
+import { type RequestHook, fileFor, startReplicaServer } from '#replica/replica-server.js';
+import type { RunReport } from '#pipeline/run-pipeline.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
+import { tempDir } from '#test/helpers/temp-dir.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // The functions' environment read by the settings' definitions: defaults, tidying, and one line
 // naming each variable that is wrong, then each that is missing.
 import { describe, expect, it } from 'vitest';
-import { readHandlerConfig } from '../../functions/handlers/handler-config.js';
+import { readHandlerConfig } from '#handlers/handler-config.js';
 
 const BASE = { STORE_BUCKET: 'content', PUBLIC_URL: 'https://d1.cloudfront.net/' };
 

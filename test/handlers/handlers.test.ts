@@ -14,13 +14,13 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { PublishResult } from '../../functions/handlers/publish.js';
+import type { PublishResult } from '#handlers/publish.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ReplicaServer, startReplicaServer } from '../../replica/replica-server.js';
-import { S3Store } from '../../functions/adapters/s3-store.js';
-import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
-import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
+import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
+import { S3Store } from '#adapters/s3-store.js';
+import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
+import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/handler-config.js';
 import {
   fauxqsEndpoint,
   testAwsEnv,
@@ -28,12 +28,12 @@ import {
   testSnsClient,
   testSqsClient,
   uniqueName,
-} from '../helpers/aws-clients.js';
-import { type CfnTemplate, type EmulatedStack, emulateStack } from '../helpers/emulated-stack.js';
-import { type CloudFrontStandIn, startCloudFrontStandIn } from '../helpers/cloudfront-standin.js';
-import { type ConditionalS3Proxy, startConditionalS3Proxy } from '../helpers/fauxqs.js';
-import { deliveredEvent } from '../helpers/sns-delivery.js';
-import { synthStack } from '../infra/synth.js';
+} from '#test/helpers/aws-clients.js';
+import { type CfnTemplate, type EmulatedStack, emulateStack } from '#test/helpers/emulated-stack.js';
+import { type CloudFrontStandIn, startCloudFrontStandIn } from '#test/helpers/cloudfront-standin.js';
+import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
+import { deliveredEvent } from '#test/helpers/sns-delivery.js';
+import { synthStack } from '#test/infra/synth.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 const DISTRIBUTION = { id: 'E2EMULATED0001', domainName: 'd111111abcdef8.cloudfront.net' };
@@ -135,9 +135,9 @@ describe('Lambda handlers', () => {
     vi.resetModules();
     process.env = { PATH: savedEnv.PATH ?? '', ...runtimeEnvironment(name), ...environment };
     const modules = {
-      discover: () => import('../../functions/handlers/discover.js'),
-      ingest: () => import('../../functions/handlers/ingest.js'),
-      publish: () => import('../../functions/handlers/publish.js'),
+      discover: () => import('#handlers/discover.js'),
+      ingest: () => import('#handlers/ingest.js'),
+      publish: () => import('#handlers/publish.js'),
     };
     return (await modules[name]()).handler as T;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimeBudget } from '../../functions/handlers/time-budget.js';
+import { TimeBudget } from '#handlers/time-budget.js';
 
 describe('TimeBudget', () => {
   const context = (ms: number) => {

@@ -1,7 +1,7 @@
 // Small factories for core unit tests.
-import type { ExtractedArticle } from '../../functions/pipeline/extract/extract-article.js';
-import type { ArticleRecord } from '../../functions/pipeline/record/article-record.js';
-import { composeRecord } from '../../functions/pipeline/record/article-record.js';
+import type { ExtractedArticle } from '#pipeline/extract/extract-article.js';
+import type { ArticleRecord } from '#pipeline/record/article-record.js';
+import { composeRecord } from '#pipeline/record/article-record.js';
 
 /** An extracted article; an override of `undefined` leaves that (optional) field out. */
 export function article(

@@ -1,6 +1,6 @@
 // Serializes cleaned content back to HTML (for turndown, and for anyone who wants the clean body).
-import { escapeXml, escapeXmlAttribute } from '../../functions/pipeline/text/markup-escape.js';
-import type { CleanNode } from '../../functions/pipeline/normalize/clean-body.js';
+import { escapeXml, escapeXmlAttribute } from '#pipeline/text/markup-escape.js';
+import type { CleanNode } from '#pipeline/normalize/clean-body.js';
 
 const VOID = new Set(['img', 'br', 'hr']);
 

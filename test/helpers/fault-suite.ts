@@ -4,7 +4,7 @@
 // ordinary rerun an hour later. After it, the public files must equal the reference's (timestamps
 // aside) and every notification must have been sent exactly once, by the faulted run or the rerun.
 import { createHash } from 'node:crypto';
-import type { Store } from '../../functions/pipeline/ports.js';
+import type { Store } from '#pipeline/ports.js';
 import { type FaultMode, FaultyStore, type StoreOperation } from './faulty-store.js';
 import type { MemoryStore } from './memory-store.js';
 import { RecordingNotifier } from './pipeline-harness.js';

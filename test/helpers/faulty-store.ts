@@ -2,7 +2,7 @@
 // it throws before doing it ("fail"), does it and then throws ("lose-reply": the write happened but
 // its reply was lost), or stops the run there, before or after the operation ("crash-before",
 // "crash-after": every later operation fails too, as if the process had died).
-import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
+import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
 
 export type FaultMode = 'fail' | 'lose-reply' | 'crash-before' | 'crash-after';
 

@@ -4,9 +4,9 @@
 // own tests against the replica server.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { decodeBody } from '../../functions/adapters/http/decode-body.js';
-import { fileFor } from '../../replica/replica-server.js';
-import type { FetchConditions, FetchResult, Fetcher } from '../../functions/pipeline/ports.js';
+import { decodeBody } from '#adapters/http/decode-body.js';
+import { fileFor } from '#replica/replica-server.js';
+import type { FetchConditions, FetchResult, Fetcher } from '#pipeline/ports.js';
 import { REPLICA_SITE } from './replica.js';
 
 export class FixtureFetcher implements Fetcher {

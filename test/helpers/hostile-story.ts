@@ -2,7 +2,7 @@
 // syntax, bidi controls, a tracking pixel. Ingested through the whole pipeline in process, so tests
 // see exactly the Markdown file and export partners get.
 import { parse as parseYaml } from 'yaml';
-import type { Store } from '../../functions/pipeline/ports.js';
+import type { Store } from '#pipeline/ports.js';
 import { pipelineHarness } from './pipeline-harness.js';
 import { SiteCopy } from './replica-site.js';
 

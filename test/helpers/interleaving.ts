@@ -1,7 +1,7 @@
 // Deterministic interleaving for in-process concurrency tests: a seeded pseudo-random number of
 // event-loop turns before an operation, and a Store wrapper that waits them before and after each
 // operation, so overlapping runs meet each other in many orders (no wall-clock sleeps).
-import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
+import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
 
 /** mulberry32: a small seeded generator. */
 export function seededRandom(seed: number): () => number {

@@ -5,8 +5,8 @@
 //   after-notify [n]             once the n-th notification is in the outbox, before its claim records it
 //   taking-lock <key prefix>     the moment the lock file of such a key appears, before anything else runs
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { FsStore } from '../../functions/adapters/fs-store.js';
-import { OutboxNotifier } from '../../functions/adapters/outbox-notifier.js';
+import { FsStore } from '#adapters/fs-store.js';
+import { OutboxNotifier } from '#adapters/outbox-notifier.js';
 
 const [point = '', prefix = '', nth = '1'] = (process.env.KILL_AT ?? '').split(' ');
 const kill = (): never => {

@@ -1,7 +1,7 @@
 // For suites that run the pipeline hundreds of times over the same pages (fault injection):
 // extraction and Markdown-to-HTML are pure and already tested on their own, so their results are
 // kept per input, and each run costs its store operations and little else. Used with vi.mock.
-import type { ExtractOptions, ExtractedArticle } from '../../functions/pipeline/extract/extract-article.js';
+import type { ExtractOptions, ExtractedArticle } from '#pipeline/extract/extract-article.js';
 
 export function memoizeExtraction(extract: (html: string, options: ExtractOptions) => Promise<ExtractedArticle>) {
   const cache = new Map<string, ExtractedArticle>();

@@ -1,7 +1,7 @@
 // An in-memory Store for core tests and the publishing benchmark: keys kept sorted, so listing a prefix costs what
 // S3's does (the matching keys), and every operation is counted.
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
-import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
+import { PreconditionFailed } from '#pipeline/errors.js';
+import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
 
 export interface StoreCounts {
   get: number;

@@ -1,16 +1,10 @@
 // The whole pipeline in process: a site kept as files, the memory store (or any store), a notifier
 // that records what it sends, and a clock that moves one second per reading. Fast and
 // deterministic enough to run hundreds of times in one test.
-import { DEFAULT_OPTIONS, type PipelineOptions } from '../../functions/pipeline/config.js';
-import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
-import type {
-  NotificationEnvelope,
-  Notifier,
-  PipelinePorts,
-  Store,
-  TokenSource,
-} from '../../functions/pipeline/ports.js';
-import { type RunReport, runPipeline } from '../../functions/pipeline/run-pipeline.js';
+import { DEFAULT_OPTIONS, type PipelineOptions } from '#pipeline/config.js';
+import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import type { NotificationEnvelope, Notifier, PipelinePorts, Store, TokenSource } from '#pipeline/ports.js';
+import { type RunReport, runPipeline } from '#pipeline/run-pipeline.js';
 import { FixtureFetcher } from './fixture-fetcher.js';
 import { MemoryStore } from './memory-store.js';
 

@@ -1,8 +1,8 @@
 // The public part of a store as a comparable value: every public key with its content, timestamps
 // masked (a rerun makes new versions at another time), the changes list compared without `seq`
 // and order (a history cut into two runs numbers its changes differently).
-import type { Store } from '../../functions/pipeline/ports.js';
-import { isPublicKey } from '../../functions/pipeline/publish/public-paths.js';
+import type { Store } from '#pipeline/ports.js';
+import { isPublicKey } from '#pipeline/publish/public-paths.js';
 
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
 const RFC822 = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})/g;

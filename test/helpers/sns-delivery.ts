@@ -1,7 +1,7 @@
 // What an SQS subscriber of the topic reads, from a message fauxqs delivered. Real SNS delivers the
 // `sqs` text of a MessageStructure "json" message; fauxqs 1.9.2 ignores MessageStructure and
 // delivers the whole per-protocol object (docs/NOTES.md), so the `sqs` text is picked out here.
-import type { MessagePerProtocol, NotificationMessage } from '../../functions/pipeline/notify/notification-message.js';
+import type { MessagePerProtocol, NotificationMessage } from '#pipeline/notify/notification-message.js';
 
 /** The text SNS gives the `sqs` protocol, from a body (raw delivery) or an envelope's Message. */
 export function sqsText(delivered: string): string {

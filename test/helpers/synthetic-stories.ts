@@ -1,11 +1,11 @@
 // Synthetic stories written the way ingest writes them (record, full copy, outbox entry), for publish
 // tests and the publishing benchmark, which need archives far bigger than the replica.
-import type { ExtractedArticle } from '../../functions/pipeline/extract/extract-article.js';
-import type { Store } from '../../functions/pipeline/ports.js';
-import { type ArticleRecord, composeRecord } from '../../functions/pipeline/record/article-record.js';
-import { fullArticle } from '../../functions/pipeline/record/full-article.js';
-import { stringifyJson } from '../../functions/pipeline/state/json-objects.js';
-import { CONTENT_TYPES, keys } from '../../functions/pipeline/state/store-keys.js';
+import type { ExtractedArticle } from '#pipeline/extract/extract-article.js';
+import type { Store } from '#pipeline/ports.js';
+import { type ArticleRecord, composeRecord } from '#pipeline/record/article-record.js';
+import { fullArticle } from '#pipeline/record/full-article.js';
+import { stringifyJson } from '#pipeline/state/json-objects.js';
+import { CONTENT_TYPES, keys } from '#pipeline/state/store-keys.js';
 
 export const PUBLIC_URL = 'https://feeds.example.org';
 

@@ -2,7 +2,7 @@
 // on it: sleep(ms) ends at once in real time, the waits in the order they end on this clock, one per
 // turn of the event loop, and now() reads the end of the latest wait. A test then checks the waits
 // exactly, whatever else the machine is doing, and waits on nothing.
-import type { PacerClock } from '../../functions/adapters/http/request-pacer.js';
+import type { PacerClock } from '#adapters/http/request-pacer.js';
 
 export class VirtualClock implements PacerClock {
   /** Every wait asked for, in milliseconds, in the order asked. */

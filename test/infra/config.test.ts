@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../lib/config.js';
+import { ConfigError, readConfig } from '#lib/config.js';
 
 const config = (context: Record<string, unknown>) => readConfig((key) => context[key]);
 

@@ -1,7 +1,7 @@
 // The infra tests catch each change that would break the stack in a real account or outage: every
 // check passes on the synthesized template, and each fails on a template with one such change.
 import { describe, expect, it } from 'vitest';
-import type { CfnResource, CfnTemplate } from '../helpers/emulated-stack.js';
+import type { CfnResource, CfnTemplate } from '#test/helpers/emulated-stack.js';
 import { CHECKS, bucketPolicyOfContentBucket, eventSourceOf, pipelineFunctions } from './operational-checks.js';
 import { synthStack } from './synth.js';
 

@@ -3,8 +3,8 @@
 // operational-checks.test.ts runs them on the synthesized template and shows that each one fails on
 // a template with the change it guards against.
 import { expect } from 'vitest';
-import { REQUIRED_SETTINGS, VARIABLES } from '../../functions/handlers/handler-config.js';
-import type { CfnResource, CfnTemplate } from '../helpers/emulated-stack.js';
+import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/handler-config.js';
+import type { CfnResource, CfnTemplate } from '#test/helpers/emulated-stack.js';
 
 type FunctionName = keyof typeof REQUIRED_SETTINGS;
 

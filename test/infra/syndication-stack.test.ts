@@ -1,14 +1,14 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORS_RULES } from '../../functions/pipeline/publish/public-paths.js';
+import { CORS_RULES } from '#pipeline/publish/public-paths.js';
 import {
   EXPECTED_LANDING_CSP,
   EXPECTED_SECURITY_HEADERS,
   PUBLIC_REQUEST_CASES,
   expectedRedirectTargets,
   redirectTargets,
-} from '../helpers/public-requests.js';
+} from '#test/helpers/public-requests.js';
 import { synthStack } from './synth.js';
 
 const { stack, template: templateOf } = synthStack({

@@ -3,8 +3,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readConfig } from '../../lib/config.js';
-import { SyndicationStack } from '../../lib/syndication-stack.js';
+import { readConfig } from '#lib/config.js';
+import { SyndicationStack } from '#lib/syndication-stack.js';
 
 export function synthStack(context: Record<string, unknown> = {}, options: { bundle?: boolean; nag?: boolean } = {}) {
   const app = new App({

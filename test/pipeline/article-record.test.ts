@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeRecord, contentHash } from '../../functions/pipeline/record/article-record.js';
-import { article } from '../helpers/articles.js';
+import { composeRecord, contentHash } from '#pipeline/record/article-record.js';
+import { article } from '#test/helpers/articles.js';
 
 const now = new Date('2026-11-25T10:00:00.123Z');
 const later = new Date('2026-11-26T10:00:00Z');

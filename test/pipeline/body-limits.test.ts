@@ -3,13 +3,13 @@
 // a story of at most 256 K characters of Markdown and feed items of at most 48 K, with warnings in
 // the run report. Memory is measured by `npm run bench` (the 6 MB row), not here.
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractArticle } from '../../functions/pipeline/extract/extract-article.js';
-import { FIELD_LIMITS } from '../../functions/pipeline/extract/field-limits.js';
-import { BODY_LIMITS } from '../../functions/pipeline/normalize/clean-body.js';
-import { FEED_ITEM_MAX } from '../../functions/pipeline/publish/feeds/feed-model.js';
-import { pipelineHarness } from '../helpers/pipeline-harness.js';
-import { SiteCopy } from '../helpers/replica-site.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { extractArticle } from '#pipeline/extract/extract-article.js';
+import { FIELD_LIMITS } from '#pipeline/extract/field-limits.js';
+import { BODY_LIMITS } from '#pipeline/normalize/clean-body.js';
+import { FEED_ITEM_MAX } from '#pipeline/publish/feeds/feed-model.js';
+import { pipelineHarness } from '#test/helpers/pipeline-harness.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 const nested = (depth: number, tag: string, inner: string) =>

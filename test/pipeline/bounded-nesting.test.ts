@@ -5,10 +5,10 @@
 import { type AnyNode, isTag } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { MAX_PARSE_DEPTH, boundNesting } from '../../functions/pipeline/parse/bounded-nesting.js';
-import { extractArticle } from '../../functions/pipeline/extract/extract-article.js';
-import { parseHtml, parseXml, textOf } from '../../functions/pipeline/parse/html-dom.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { MAX_PARSE_DEPTH, boundNesting } from '#pipeline/parse/bounded-nesting.js';
+import { extractArticle } from '#pipeline/extract/extract-article.js';
+import { parseHtml, parseXml, textOf } from '#pipeline/parse/html-dom.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 
 /** The deepest chain of elements in a DOM (counted without recursion). */
 function depthOf(root: AnyNode): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectCandidates } from '../../functions/pipeline/discover/choose-candidates.js';
+import { selectCandidates } from '#pipeline/discover/choose-candidates.js';
 import {
   type DiscoveryState,
   countPending,
@@ -7,12 +7,12 @@ import {
   isSetAside,
   markHandled,
   mergeDiscoveryStates,
-} from '../../functions/pipeline/discover/discovery-state.js';
-import { parseNewsListing } from '../../functions/pipeline/discover/news-listing.js';
-import { parseSitemap } from '../../functions/pipeline/discover/sitemap.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+} from '#pipeline/discover/discovery-state.js';
+import { parseNewsListing } from '#pipeline/discover/news-listing.js';
+import { parseSitemap } from '#pipeline/discover/sitemap.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 import { readFileSync } from 'node:fs';
-import { REPLICA_SITE } from '../helpers/replica.js';
+import { REPLICA_SITE } from '#test/helpers/replica.js';
 
 describe('parseSitemap', () => {
   it('reads the index and its pages, with lastmod as ISO', () => {

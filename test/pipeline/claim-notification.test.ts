@@ -2,14 +2,14 @@
 // MessageId is recorded once the notifier accepted the message, and our own retries never send it
 // again; a claim another run holds is left to it until its lease runs out.
 import { describe, expect, it } from 'vitest';
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
-import { CLAIM_LEASE_MS } from '../../functions/pipeline/notify/claim-notification.js';
-import type { PipelinePorts, PutOptions, Store } from '../../functions/pipeline/ports.js';
-import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { FaultyStore } from '../helpers/faulty-store.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
-import { PUBLIC_URL, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+import { PreconditionFailed } from '#pipeline/errors.js';
+import { CLAIM_LEASE_MS } from '#pipeline/notify/claim-notification.js';
+import type { PipelinePorts, PutOptions, Store } from '#pipeline/ports.js';
+import { publishPending } from '#pipeline/publish/publish.js';
+import { FaultyStore } from '#test/helpers/faulty-store.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { RecordingNotifier, silentLogger, testTokens } from '#test/helpers/pipeline-harness.js';
+import { PUBLIC_URL, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const SETTINGS = { publicUrl: PUBLIC_URL, contentMode: 'full' as const, generator: 'test' };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../functions/pipeline/parse/html-dom.js';
-import { indexPage } from '../../functions/pipeline/extract/page-index.js';
-import { alsoAvailableBlocks } from '../../functions/pipeline/extract/translation-links.js';
-import { cleanBody } from '../../functions/pipeline/normalize/clean-body.js';
-import { toHtml } from '../helpers/clean-html.js';
-import { toMarkdown } from '../../functions/pipeline/normalize/markdown.js';
+import { parseHtml } from '#pipeline/parse/html-dom.js';
+import { indexPage } from '#pipeline/extract/page-index.js';
+import { alsoAvailableBlocks } from '#pipeline/extract/translation-links.js';
+import { cleanBody } from '#pipeline/normalize/clean-body.js';
+import { toHtml } from '#test/helpers/clean-html.js';
+import { toMarkdown } from '#pipeline/normalize/markdown.js';
 
 const context = { pageUrl: 'https://www.ilo.org/resource/news/story', mirrorOrigin: 'http://127.0.0.1:9999' };
 

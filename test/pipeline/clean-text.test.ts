@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cleanLine,
-  cleanText,
-  countWords,
-  detectLanguage,
-  truncate,
-} from '../../functions/pipeline/text/clean-text.js';
+import { cleanLine, cleanText, countWords, detectLanguage, truncate } from '#pipeline/text/clean-text.js';
 
 describe('cleanText', () => {
   it('removes control characters, lone surrogates and noncharacters, keeps CJK and emoji', () => {

@@ -3,13 +3,13 @@
 // writes that page's part (and the head); the single state/crawl.json of earlier releases is read
 // once, split and removed, with every page's state kept. Whole runs in process over the replica.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
-import type { PutOptions, Store, StoredObject } from '../../functions/pipeline/ports.js';
-import { stringifyJson } from '../../functions/pipeline/state/json-objects.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { pipelineHarness } from '../helpers/pipeline-harness.js';
-import { STORY, canonical } from '../helpers/replica.js';
-import { SiteCopy } from '../helpers/replica-site.js';
+import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
+import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
+import { stringifyJson } from '#pipeline/state/json-objects.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { pipelineHarness } from '#test/helpers/pipeline-harness.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
 
 /** The memory store, with every operation on discovery's state logged as `get key` / `put key` / `delete key`. */
 class CrawlLog implements Store {

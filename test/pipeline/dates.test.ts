@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIloDate, toInstant } from '../../functions/pipeline/parse/dates.js';
+import { parseIloDate, toInstant } from '#pipeline/parse/dates.js';
 
 describe('parseIloDate', () => {
   it.each([

@@ -7,14 +7,10 @@ import { Check } from '@sinclair/typebox/value';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHANGES_LIST, EXPORT_PAGE, exportSchema } from '../../functions/pipeline/publish/export-schema.js';
-import {
-  ARTICLE_RECORD,
-  EXPORTED_ARTICLE,
-  type ExportedArticle,
-} from '../../functions/pipeline/record/record-schema.js';
-import type { Store } from '../../functions/pipeline/ports.js';
-import { HARNESS_PUBLIC_URL, pipelineHarness } from '../helpers/pipeline-harness.js';
+import { CHANGES_LIST, EXPORT_PAGE, exportSchema } from '#pipeline/publish/export-schema.js';
+import { ARTICLE_RECORD, EXPORTED_ARTICLE, type ExportedArticle } from '#pipeline/record/record-schema.js';
+import type { Store } from '#pipeline/ports.js';
+import { HARNESS_PUBLIC_URL, pipelineHarness } from '#test/helpers/pipeline-harness.js';
 
 // TypeBox checks a format once one is registered; ajv-formats' 'uri' is the rule partners apply.
 const ajv = new Ajv2020.default({ allErrors: true, strict: true });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractArticle } from '../../functions/pipeline/extract/extract-article.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { extractArticle } from '#pipeline/extract/extract-article.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 
 const seedText = readFileSync(new URL('../fixtures/ilo-replica/seed-story.txt', import.meta.url), 'utf8');
 // The seed is the visible text of the real page: eyebrow, title, intro, the language line, the body, a trailing field.

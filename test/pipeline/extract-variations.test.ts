@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from '../../functions/adapters/http/decode-body.js';
-import { type ExtractedArticle, extractArticle } from '../../functions/pipeline/extract/extract-article.js';
-import { composeRecord, contentHash } from '../../functions/pipeline/record/article-record.js';
+import { decodeBody } from '#adapters/http/decode-body.js';
+import { type ExtractedArticle, extractArticle } from '#pipeline/extract/extract-article.js';
+import { composeRecord, contentHash } from '#pipeline/record/article-record.js';
 import {
   STORY,
   VARIANTS,
@@ -15,7 +15,7 @@ import {
   replicaPage,
   variantPage,
   variationPage,
-} from '../helpers/replica.js';
+} from '#test/helpers/replica.js';
 
 const MIRROR = 'http://127.0.0.1:4321';
 

@@ -3,22 +3,22 @@
 // run: the same public files as an uninterrupted run, every notification exactly once. Publish's own
 // operations are covered by fault-injection-publish.test.ts.
 import { describe, expect, it, vi } from 'vitest';
-import type { Store } from '../../functions/pipeline/ports.js';
-import { casesOf, referenceOf, runFaultCases } from '../helpers/fault-suite.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { FlakyStore } from '../helpers/faulty-store.js';
-import { seededRandom } from '../helpers/interleaving.js';
-import { RecordingNotifier, pipelineHarness } from '../helpers/pipeline-harness.js';
-import { publicFiles } from '../helpers/public-files.js';
+import type { Store } from '#pipeline/ports.js';
+import { casesOf, referenceOf, runFaultCases } from '#test/helpers/fault-suite.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { FlakyStore } from '#test/helpers/faulty-store.js';
+import { seededRandom } from '#test/helpers/interleaving.js';
+import { RecordingNotifier, pipelineHarness } from '#test/helpers/pipeline-harness.js';
+import { publicFiles } from '#test/helpers/public-files.js';
 
-vi.mock('../../functions/pipeline/extract/extract-article.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../functions/pipeline/extract/extract-article.js')>();
-  const { memoizeExtraction } = await import('../helpers/memoized-rendering.js');
+vi.mock('#pipeline/extract/extract-article.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/extract/extract-article.js')>();
+  const { memoizeExtraction } = await import('#test/helpers/memoized-rendering.js');
   return { ...actual, extractArticle: memoizeExtraction(actual.extractArticle) };
 });
-vi.mock('../../functions/pipeline/publish/markdown-html.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../functions/pipeline/publish/markdown-html.js')>();
-  const { memoizeText } = await import('../helpers/memoized-rendering.js');
+vi.mock('#pipeline/publish/markdown-html.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/publish/markdown-html.js')>();
+  const { memoizeText } = await import('#test/helpers/memoized-rendering.js');
   return { ...actual, markdownToHtml: memoizeText(actual.markdownToHtml) };
 });
 

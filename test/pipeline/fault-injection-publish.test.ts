@@ -3,30 +3,30 @@
 // then one ordinary publish: the same public files as an uninterrupted publish, every notification
 // exactly once. The figures are printed and recorded in docs/NOTES.md.
 import { describe, expect, it, vi } from 'vitest';
-import type { Store } from '../../functions/pipeline/ports.js';
-import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { type FaultScenario, casesOf, referenceOf, runFaultCases } from '../helpers/fault-suite.js';
-import { FaultyStore } from '../helpers/faulty-store.js';
-import { MemoryStore } from '../helpers/memory-store.js';
+import type { Store } from '#pipeline/ports.js';
+import { publishPending } from '#pipeline/publish/publish.js';
+import { type FaultScenario, casesOf, referenceOf, runFaultCases } from '#test/helpers/fault-suite.js';
+import { FaultyStore } from '#test/helpers/faulty-store.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
 import {
   HARNESS_PUBLIC_URL,
   RecordingNotifier,
   pipelineHarness,
   silentLogger,
   testTokens,
-} from '../helpers/pipeline-harness.js';
-import { SiteCopy } from '../helpers/replica-site.js';
-import { STORY } from '../helpers/replica.js';
-import { dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+} from '#test/helpers/pipeline-harness.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
+import { STORY } from '#test/helpers/replica.js';
+import { dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
 
-vi.mock('../../functions/pipeline/extract/extract-article.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../functions/pipeline/extract/extract-article.js')>();
-  const { memoizeExtraction } = await import('../helpers/memoized-rendering.js');
+vi.mock('#pipeline/extract/extract-article.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/extract/extract-article.js')>();
+  const { memoizeExtraction } = await import('#test/helpers/memoized-rendering.js');
   return { ...actual, extractArticle: memoizeExtraction(actual.extractArticle) };
 });
-vi.mock('../../functions/pipeline/publish/markdown-html.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../functions/pipeline/publish/markdown-html.js')>();
-  const { memoizeText } = await import('../helpers/memoized-rendering.js');
+vi.mock('#pipeline/publish/markdown-html.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/publish/markdown-html.js')>();
+  const { memoizeText } = await import('#test/helpers/memoized-rendering.js');
   return { ...actual, markdownToHtml: memoizeText(actual.markdownToHtml) };
 });
 

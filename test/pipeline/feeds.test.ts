@@ -1,15 +1,15 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ArticleSummary } from '../../functions/pipeline/record/export-article.js';
-import { summarize } from '../../functions/pipeline/record/export-article.js';
-import { buildFeedChannel, withContent } from '../../functions/pipeline/publish/feeds/feed-model.js';
-import { renderAtom } from '../../functions/pipeline/publish/feeds/atom.js';
-import { renderJsonFeed } from '../../functions/pipeline/publish/feeds/json-feed.js';
-import { renderRss } from '../../functions/pipeline/publish/feeds/rss.js';
-import { record } from '../helpers/articles.js';
-import { validateJsonFeed11 } from '../helpers/json-feed-rules.js';
-import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
+import type { ArticleSummary } from '#pipeline/record/export-article.js';
+import { summarize } from '#pipeline/record/export-article.js';
+import { buildFeedChannel, withContent } from '#pipeline/publish/feeds/feed-model.js';
+import { renderAtom } from '#pipeline/publish/feeds/atom.js';
+import { renderJsonFeed } from '#pipeline/publish/feeds/json-feed.js';
+import { renderRss } from '#pipeline/publish/feeds/rss.js';
+import { record } from '#test/helpers/articles.js';
+import { validateJsonFeed11 } from '#test/helpers/json-feed-rules.js';
+import { findAll, parseStrictXml } from '#test/helpers/strict-xml.js';
 
 const settings = {
   publicUrl: 'https://feeds.example.org',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, isValidStoryId, newsPage, newsUrl, storyId } from '../../functions/pipeline/site/ilo-urls.js';
+import { canonicalUrl, isValidStoryId, newsPage, newsUrl, storyId } from '#pipeline/site/ilo-urls.js';
 
 describe('canonicalUrl', () => {
   it('resolves root-relative links against www.ilo.org', () => {

@@ -4,11 +4,11 @@
 // pixels do not survive. Jekyll's and Hugo's own renderers: test/e2e/partner-renderers.test.ts.
 import MarkdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inertMarkdownText, inertTemplateSyntax } from '../../functions/pipeline/normalize/inert-markdown.js';
-import { escapeMarkdownText } from '../../functions/pipeline/normalize/markdown.js';
-import { cleanLine, cleanText } from '../../functions/pipeline/text/clean-text.js';
-import { type HostileOutputs, ingestHostileStory } from '../helpers/hostile-story.js';
-import { scriptVectors, visibleText } from '../helpers/html-safety.js';
+import { inertMarkdownText, inertTemplateSyntax } from '#pipeline/normalize/inert-markdown.js';
+import { escapeMarkdownText } from '#pipeline/normalize/markdown.js';
+import { cleanLine, cleanText } from '#pipeline/text/clean-text.js';
+import { type HostileOutputs, ingestHostileStory } from '#test/helpers/hostile-story.js';
+import { scriptVectors, visibleText } from '#test/helpers/html-safety.js';
 
 const withHtml = new MarkdownIt({ html: true, linkify: true });
 

@@ -2,8 +2,8 @@
 // receipts, the next discover confirms them; a page queued but never stored is queued again once
 // its wait is over (6 h, then twice as long each time). Memory store, replica files, a set clock.
 import { describe, expect, it } from 'vitest';
-import type { Candidate } from '../../functions/pipeline/discover/choose-candidates.js';
-import { selectCandidates } from '../../functions/pipeline/discover/choose-candidates.js';
+import type { Candidate } from '#pipeline/discover/choose-candidates.js';
+import { selectCandidates } from '#pipeline/discover/choose-candidates.js';
 import {
   type DiscoveryState,
   emptyDiscoveryState,
@@ -12,17 +12,17 @@ import {
   markQueued,
   mergeDiscoveryStates,
   requeueDelayMs,
-} from '../../functions/pipeline/discover/discovery-state.js';
-import { readWholeCrawlState } from '../../functions/pipeline/discover/crawl-store.js';
-import { confirmQueuedPages, writeIngestReceipts } from '../../functions/pipeline/discover/ingest-receipts.js';
-import { planDiscovery, saveDiscoveryState } from '../../functions/pipeline/discover/plan-discovery.js';
-import { DEFAULT_OPTIONS } from '../../functions/pipeline/config.js';
-import { ingestStory } from '../../functions/pipeline/ingest/ingest-story.js';
-import type { PipelinePorts } from '../../functions/pipeline/ports.js';
-import { FixtureFetcher } from '../helpers/fixture-fetcher.js';
-import { STORY, canonical } from '../helpers/replica.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
+} from '#pipeline/discover/discovery-state.js';
+import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
+import { confirmQueuedPages, writeIngestReceipts } from '#pipeline/discover/ingest-receipts.js';
+import { planDiscovery, saveDiscoveryState } from '#pipeline/discover/plan-discovery.js';
+import { DEFAULT_OPTIONS } from '#pipeline/config.js';
+import { ingestStory } from '#pipeline/ingest/ingest-story.js';
+import type { PipelinePorts } from '#pipeline/ports.js';
+import { FixtureFetcher } from '#test/helpers/fixture-fetcher.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { RecordingNotifier, silentLogger, testTokens } from '#test/helpers/pipeline-harness.js';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.parse('2026-11-25T12:00:00Z');

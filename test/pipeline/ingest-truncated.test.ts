@@ -2,10 +2,10 @@
 // (the story stays pending), and a cut snapshot stored by an earlier version is fetched again rather
 // than reused on a 304 (which made a shorter version of the story). In process, over the replica.
 import { afterEach, describe, expect, it } from 'vitest';
-import { snapshotHash } from '../../functions/pipeline/ingest/story-source.js';
-import { pipelineHarness } from '../helpers/pipeline-harness.js';
-import { SiteCopy } from '../helpers/replica-site.js';
-import { STORY, canonical } from '../helpers/replica.js';
+import { snapshotHash } from '#pipeline/ingest/story-source.js';
+import { pipelineHarness } from '#test/helpers/pipeline-harness.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,10 +1,10 @@
 // JSON documents with compare-and-swap (functions/pipeline/state/json-objects.ts): what another
 // writer did in between is kept, and the retry takes no timer or randomness of the core's own.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PreconditionFailed } from '../../functions/pipeline/errors.js';
-import type { PutOptions, Store } from '../../functions/pipeline/ports.js';
-import { readJson, stringifyJson, updateJson } from '../../functions/pipeline/state/json-objects.js';
-import { MemoryStore } from '../helpers/memory-store.js';
+import { PreconditionFailed } from '#pipeline/errors.js';
+import type { PutOptions, Store } from '#pipeline/ports.js';
+import { readJson, stringifyJson, updateJson } from '#pipeline/state/json-objects.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
 
 const JSON_TYPE = { contentType: 'application/json' };
 

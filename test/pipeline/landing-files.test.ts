@@ -3,24 +3,24 @@
 // rebuilt from the windows where it is missing.
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { PipelinePorts } from '../../functions/pipeline/ports.js';
-import { publishPending } from '../../functions/pipeline/publish/publish.js';
+import type { PipelinePorts } from '#pipeline/ports.js';
+import { publishPending } from '#pipeline/publish/publish.js';
 import {
   type FeedDirectory,
   addTopics,
   emptyDirectory,
   withTopicFeed,
-} from '../../functions/pipeline/publish/landing/feed-directory.js';
-import { TOPICS_SHOWN_OPEN, renderLandingPage } from '../../functions/pipeline/publish/landing/landing-page.js';
-import { renderOpml } from '../../functions/pipeline/publish/landing/opml.js';
-import { buildLandingModel } from '../../functions/pipeline/publish/landing/landing-model.js';
-import { summarize } from '../../functions/pipeline/record/export-article.js';
-import { keys } from '../../functions/pipeline/state/store-keys.js';
-import { record } from '../helpers/articles.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { testTokens } from '../helpers/pipeline-harness.js';
-import { findAll, parseStrictXml } from '../helpers/strict-xml.js';
-import { PUBLIC_URL, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+} from '#pipeline/publish/landing/feed-directory.js';
+import { TOPICS_SHOWN_OPEN, renderLandingPage } from '#pipeline/publish/landing/landing-page.js';
+import { renderOpml } from '#pipeline/publish/landing/opml.js';
+import { buildLandingModel } from '#pipeline/publish/landing/landing-model.js';
+import { summarize } from '#pipeline/record/export-article.js';
+import { keys } from '#pipeline/state/store-keys.js';
+import { record } from '#test/helpers/articles.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { testTokens } from '#test/helpers/pipeline-harness.js';
+import { findAll, parseStrictXml } from '#test/helpers/strict-xml.js';
+import { PUBLIC_URL, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
 
 function harness() {
   const store = new MemoryStore();

@@ -11,8 +11,8 @@ import {
   escapeXmlAttribute,
   xmlJsAttribute,
   xmlJsText,
-} from '../../functions/pipeline/text/markup-escape.js';
-import { parseStrictXml } from '../helpers/strict-xml.js';
+} from '#pipeline/text/markup-escape.js';
+import { parseStrictXml } from '#test/helpers/strict-xml.js';
 
 // What XML 1.0 cannot carry: C0 controls but TAB/LF/CR, lone surrogates, U+FFFE/U+FFFF (and the
 // characters clean-text.ts drops with them: DEL, C1 controls, U+FDD0-U+FDEF).

@@ -5,9 +5,9 @@ import {
   buildNotification,
   notificationEvent,
   notificationSubject,
-} from '../../functions/pipeline/notify/notification-message.js';
-import { formatDate } from '../../functions/pipeline/notify/notification-email.js';
-import { record } from '../helpers/articles.js';
+} from '#pipeline/notify/notification-message.js';
+import { formatDate } from '#pipeline/notify/notification-email.js';
+import { record } from '#test/helpers/articles.js';
 
 const PUBLIC_URL = 'https://d111.cloudfront.net';
 

@@ -3,12 +3,12 @@
 // page text, each story has exactly as many versions as it had real changes, and each version is
 // notified once.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ArticleRecord } from '../../functions/pipeline/record/article-record.js';
-import { InterleavingStore, seededRandom, turns } from '../helpers/interleaving.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, pipelineHarness, steppingClock } from '../helpers/pipeline-harness.js';
-import { STORY } from '../helpers/replica.js';
-import { SiteCopy } from '../helpers/replica-site.js';
+import type { ArticleRecord } from '#pipeline/record/article-record.js';
+import { InterleavingStore, seededRandom, turns } from '#test/helpers/interleaving.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { RecordingNotifier, pipelineHarness, steppingClock } from '#test/helpers/pipeline-harness.js';
+import { STORY } from '#test/helpers/replica.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
 
 const RUNS = 5;
 

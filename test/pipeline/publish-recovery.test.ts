@@ -1,14 +1,14 @@
 // Publish stopped at its worst moments, and a change of content mode: the next ordinary run leaves
 // the public files exactly as an uninterrupted run would, and no full text stays public in summary mode.
 import { describe, expect, it } from 'vitest';
-import type { PipelinePorts, Store } from '../../functions/pipeline/ports.js';
-import { type PublishSettings, publishPending } from '../../functions/pipeline/publish/publish.js';
-import { CorruptDocument } from '../../functions/pipeline/state/json-objects.js';
-import { FaultyStore, type FaultMode, type StoreOperation } from '../helpers/faulty-store.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
-import { publicFiles } from '../helpers/public-files.js';
-import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+import type { PipelinePorts, Store } from '#pipeline/ports.js';
+import { type PublishSettings, publishPending } from '#pipeline/publish/publish.js';
+import { CorruptDocument } from '#pipeline/state/json-objects.js';
+import { FaultyStore, type FaultMode, type StoreOperation } from '#test/helpers/faulty-store.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '#test/helpers/pipeline-harness.js';
+import { publicFiles } from '#test/helpers/public-files.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
 
 const FULL: PublishSettings = { publicUrl: PUBLIC_URL, contentMode: 'full', generator: 'test' };
 const SUMMARY: PublishSettings = { ...FULL, contentMode: 'summary' };

@@ -4,14 +4,14 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import type { NotificationEnvelope, PipelinePorts } from '../../functions/pipeline/ports.js';
-import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { type ChangesList, appendChanges } from '../../functions/pipeline/publish/changes-list.js';
-import { type ArticleSummary, summarize } from '../../functions/pipeline/record/export-article.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { testTokens } from '../helpers/pipeline-harness.js';
-import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
-import { notificationEvent } from '../../functions/pipeline/notify/notification-message.js';
+import type { NotificationEnvelope, PipelinePorts } from '#pipeline/ports.js';
+import { publishPending } from '#pipeline/publish/publish.js';
+import { type ChangesList, appendChanges } from '#pipeline/publish/changes-list.js';
+import { type ArticleSummary, summarize } from '#pipeline/record/export-article.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { testTokens } from '#test/helpers/pipeline-harness.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
+import { notificationEvent } from '#pipeline/notify/notification-message.js';
 
 function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_URL) {
   const store = new MemoryStore();

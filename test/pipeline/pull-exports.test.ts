@@ -2,18 +2,18 @@
 // an ETag-aware fake source, written into a folder kept in memory. Cursor, revalidation, removals,
 // the walk when the changes list cannot be trusted, and bad answers that leave the site untouched.
 import { describe, expect, it } from 'vitest';
-import { BadExport } from '../../functions/pipeline/errors.js';
-import type { ExportResponse, ExportSource, PipelinePorts, SiteFolder } from '../../functions/pipeline/ports.js';
-import { publishPending } from '../../functions/pipeline/publish/publish.js';
-import { PULL_STATE_FILE, type PullState, pullExports } from '../../functions/pipeline/pull/pull-exports.js';
-import type { SiteKind } from '../../functions/pipeline/pull/site-files.js';
-import { type ArticleRecord, composeRecord } from '../../functions/pipeline/record/article-record.js';
-import { fullArticle } from '../../functions/pipeline/record/full-article.js';
-import { stringifyJson } from '../../functions/pipeline/state/json-objects.js';
-import { CONTENT_TYPES, keys } from '../../functions/pipeline/state/store-keys.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { testTokens } from '../helpers/pipeline-harness.js';
-import { PUBLIC_URL, dayOf, storeSyntheticStory, syntheticPage } from '../helpers/synthetic-stories.js';
+import { BadExport } from '#pipeline/errors.js';
+import type { ExportResponse, ExportSource, PipelinePorts, SiteFolder } from '#pipeline/ports.js';
+import { publishPending } from '#pipeline/publish/publish.js';
+import { PULL_STATE_FILE, type PullState, pullExports } from '#pipeline/pull/pull-exports.js';
+import type { SiteKind } from '#pipeline/pull/site-files.js';
+import { type ArticleRecord, composeRecord } from '#pipeline/record/article-record.js';
+import { fullArticle } from '#pipeline/record/full-article.js';
+import { stringifyJson } from '#pipeline/state/json-objects.js';
+import { CONTENT_TYPES, keys } from '#pipeline/state/store-keys.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { testTokens } from '#test/helpers/pipeline-harness.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory, syntheticPage } from '#test/helpers/synthetic-stories.js';
 
 /** The public files of a store over "HTTP": ETag and 304, 404 for what is not there. */
 class StoreSource implements ExportSource {

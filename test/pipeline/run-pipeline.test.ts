@@ -3,11 +3,11 @@
 // story takes out of the feeds.
 import { unlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../functions/pipeline/ports.js';
-import { FaultyStore } from '../helpers/faulty-store.js';
-import { pipelineHarness } from '../helpers/pipeline-harness.js';
-import { STORY, canonical } from '../helpers/replica.js';
-import { SiteCopy } from '../helpers/replica-site.js';
+import type { Store } from '#pipeline/ports.js';
+import { FaultyStore } from '#test/helpers/faulty-store.js';
+import { pipelineHarness } from '#test/helpers/pipeline-harness.js';
+import { STORY, canonical } from '#test/helpers/replica.js';
+import { SiteCopy } from '#test/helpers/replica-site.js';
 
 describe('pages set aside', () => {
   it('stay pending: an earlier --since and --backfill take them later, --max at a time, and the report counts them', async () => {

@@ -2,9 +2,9 @@
 // inert for both (shortcodes, Liquid, kramdown's {: }), also from exports written before the core did.
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { siteFiles } from '../../functions/pipeline/pull/site-files.js';
-import { exportArticle } from '../../functions/pipeline/record/export-article.js';
-import { record } from '../helpers/articles.js';
+import { siteFiles } from '#pipeline/pull/site-files.js';
+import { exportArticle } from '#pipeline/record/export-article.js';
+import { record } from '#test/helpers/articles.js';
 
 const bodies = {
   en: 'Lead.\n\nBody with {{< figure src="x" >}} and {% include nope.html %}.',

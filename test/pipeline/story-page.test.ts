@@ -1,9 +1,9 @@
 // Whether a page that answered 200 is a story: an error or maintenance page is not (it was stored
 // as the story "Maintenance"); a story whose design-system markup drifted still is, by its date.
 import { describe, expect, it } from 'vitest';
-import { extractArticle } from '../../functions/pipeline/extract/extract-article.js';
-import { notAStory } from '../../functions/pipeline/extract/story-page.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { extractArticle } from '#pipeline/extract/extract-article.js';
+import { notAStory } from '#pipeline/extract/story-page.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 
 const url = canonical(STORY.seedEn);
 const read = (html: string) => extractArticle(html, { url, lang: 'en' });

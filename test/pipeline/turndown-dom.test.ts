@@ -2,14 +2,14 @@
 // gives for the same HTML parsed by a full DOM implementation (domino, turndown's own parser).
 import domino from '@mixmark-io/domino';
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../functions/pipeline/parse/html-dom.js';
-import { indexPage } from '../../functions/pipeline/extract/page-index.js';
-import { alsoAvailableBlocks } from '../../functions/pipeline/extract/translation-links.js';
-import { cleanBody } from '../../functions/pipeline/normalize/clean-body.js';
-import { toHtml } from '../helpers/clean-html.js';
-import { turndownRaw } from '../../functions/pipeline/normalize/markdown.js';
-import { toTurndownDom } from '../../functions/pipeline/normalize/turndown-dom.js';
-import { STORY, canonical, replicaPage } from '../helpers/replica.js';
+import { parseHtml } from '#pipeline/parse/html-dom.js';
+import { indexPage } from '#pipeline/extract/page-index.js';
+import { alsoAvailableBlocks } from '#pipeline/extract/translation-links.js';
+import { cleanBody } from '#pipeline/normalize/clean-body.js';
+import { toHtml } from '#test/helpers/clean-html.js';
+import { turndownRaw } from '#pipeline/normalize/markdown.js';
+import { toTurndownDom } from '#pipeline/normalize/turndown-dom.js';
+import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 
 function both(html: string, pageUrl = 'https://www.ilo.org/resource/news/x') {
   const index = indexPage(parseHtml(html));

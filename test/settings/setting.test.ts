@@ -1,8 +1,8 @@
 import { Integer, Literal, Number as NumberOf, String as StringOf, Union } from '@sinclair/typebox';
 import { Check } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { expectation, narrowed, readSetting } from '../../functions/settings/setting.js';
-import { SETTINGS } from '../../functions/settings/settings.js';
+import { expectation, narrowed, readSetting } from '#settings/setting.js';
+import { SETTINGS } from '#settings/settings.js';
 
 describe('readSetting', () => {
   it.each([
