@@ -82,6 +82,38 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
   for (const change of changes?.changes ?? []) within(from, change.href, changesUrl);
   const newest = Math.max(0, ...(changes?.changes.map((change) => change.seq) ?? []));
 
+  const { wanted, removedIds } = await chooseWanted(source, from, state, changes, movedFrom, report);
+  const records = await fetchRecords(source, wanted, removedIds);
+  report.storiesRead = records.length;
+  const { writes, removals, stories } = await planSiteChanges(folder, records, removedIds, state, options.site, report);
+
+  const next: PullState = {
+    schema: PULL_STATE_SCHEMA,
+    from,
+    site: options.site,
+    seq: changes ? (report.walked ? newest : Math.max(state!.seq, newest)) : 0,
+    ...(answer.status === 'ok' && answer.etag ? { changesEtag: answer.etag } : {}),
+    stories: Object.fromEntries(Object.entries(stories).sort(([a], [b]) => a.localeCompare(b))),
+  };
+
+  // Phase 2: write, remove, then the cursor.
+  await applySiteChanges(folder, writes, removals, next, report);
+  report.seq = next.seq;
+  return report;
+}
+
+/**
+ * The stories whose records to read (newer than what the site has) and the ids the source no longer
+ * lists: from the changes after the cursor, or by walking the pages where the list cannot say.
+ */
+async function chooseWanted(
+  source: ExportSource,
+  from: string,
+  state: PullState | undefined,
+  changes: ChangesList | undefined,
+  movedFrom: string | undefined,
+  report: PullReport,
+): Promise<{ wanted: Wanted[]; removedIds: Set<string> }> {
   const wanted: Wanted[] = [];
   const removedIds = new Set<string>();
   if (movedFrom || mustWalk(state, changes)) {
@@ -99,8 +131,18 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
     for (const [id, change] of latest)
       if ((state!.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
   }
+  return { wanted, removedIds };
+}
 
-  // A few records at a time (a first pull reads every story), kept in the order they were listed.
+/**
+ * The wanted records, a few at a time (a first pull reads every story), kept in the order they were
+ * listed; a story the source took away (404) joins `removedIds`.
+ */
+async function fetchRecords(
+  source: ExportSource,
+  wanted: Wanted[],
+  removedIds: Set<string>,
+): Promise<ExportedArticle[]> {
   const fetched: (ExportedArticle | undefined)[] = new Array(wanted.length);
   await forEachLimited(wanted.length, RECORDS_AT_ONCE, async (i) => {
     const { id, href } = wanted[i]!;
@@ -112,15 +154,23 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
     if (got.status !== 'ok') throw new BadExport(`${href} answered 304 to an unconditional request`);
     fetched[i] = parseRecord(href, got.body, id);
   });
-  const records = fetched.filter((record): record is ExportedArticle => record !== undefined);
-  report.storiesRead = records.length;
+  return fetched.filter((record): record is ExportedArticle => record !== undefined);
+}
 
-  // What to write and remove: only files whose content differs from what the site holds.
+/** What to write and remove: only files whose content differs from what the site holds; and what the site will hold. */
+async function planSiteChanges(
+  folder: SiteFolder,
+  records: ExportedArticle[],
+  removedIds: Set<string>,
+  state: PullState | undefined,
+  site: SiteKind,
+  report: PullReport,
+): Promise<{ writes: SiteFile[]; removals: Set<string>; stories: PullState['stories'] }> {
   const stories: PullState['stories'] = { ...(state?.stories ?? {}) };
   const writes: SiteFile[] = [];
   const removals = new Set<string>();
   for (const record of records) {
-    const files = siteFiles(record, options.site);
+    const files = siteFiles(record, site);
     for (const file of files) if ((await folder.read(file.path)) !== file.content) writes.push(file);
     const paths = new Set(files.map((file) => file.path));
     for (const old of stories[record.id]?.files ?? []) if (!paths.has(old)) removals.add(old);
@@ -132,17 +182,17 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
     delete stories[id];
   }
   for (const file of writes) removals.delete(file.path);
+  return { writes, removals, stories };
+}
 
-  const next: PullState = {
-    schema: PULL_STATE_SCHEMA,
-    from,
-    site: options.site,
-    seq: changes ? (report.walked ? newest : Math.max(state!.seq, newest)) : 0,
-    ...(answer.status === 'ok' && answer.etag ? { changesEtag: answer.etag } : {}),
-    stories: Object.fromEntries(Object.entries(stories).sort(([a], [b]) => a.localeCompare(b))),
-  };
-
-  // Phase 2: write, remove, then the cursor.
+/** Phase 2: the files written, then those removed, then the pull state (the cursor) last. */
+async function applySiteChanges(
+  folder: SiteFolder,
+  writes: SiteFile[],
+  removals: Set<string>,
+  next: PullState,
+  report: PullReport,
+): Promise<void> {
   for (const file of writes) {
     await folder.write(file.path, file.content);
     report.written.push(file.path);
@@ -154,8 +204,6 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
   }
   const stateText = `${JSON.stringify(next, null, 2)}\n`;
   if ((await folder.read(PULL_STATE_FILE)) !== stateText) await folder.write(PULL_STATE_FILE, stateText);
-  report.seq = next.seq;
-  return report;
 }
 
 /**
