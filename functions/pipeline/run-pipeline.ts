@@ -192,9 +192,9 @@ function describeFailure(error: unknown): string {
 
 /** Runs `task` over `items` with at most `limit` at a time. */
 async function forEachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+  const queue = items.values();
   const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
+    for (const item of queue) await task(item);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -51,7 +51,10 @@ export function selectCandidates(state: DiscoveryState, firstRun: boolean, optio
     pending.slice(options.firstRunWindow).forEach(setAside);
     selected = pending.slice(0, options.firstRunWindow);
   } else {
-    selected = pending.filter((candidate) => !isSetAside(state.urls[candidate.url]!));
+    selected = pending.filter((candidate) => {
+      const known = state.urls[candidate.url];
+      return !(known && isSetAside(known));
+    });
   }
   return options.max > 0 ? selected.slice(0, options.max) : selected;
 }

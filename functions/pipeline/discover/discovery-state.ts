@@ -140,11 +140,13 @@ export function markHandled(
 /** Notes that a page was handed to the ingest queue now. It stays pending until a receipt confirms it. */
 export function markQueued(state: DiscoveryState, url: string, lang: LanguageKey, now: Date): void {
   const current = normalizeUrlState(state.urls[url] ?? { lang, lastmod: null });
-  const again = current.queued !== undefined && current.queued.lastmod === current.lastmod;
+  // Queued again for the same lastmod: counted, for the growing wait before another try (requeueDelayMs).
+  const times =
+    current.queued !== undefined && current.queued.lastmod === current.lastmod ? current.queued.times + 1 : 1;
   state.urls[url] = {
     ...current,
     outcome: 'queued',
-    queued: { at: now.toISOString(), lastmod: current.lastmod, times: again ? current.queued!.times + 1 : 1 },
+    queued: { at: now.toISOString(), lastmod: current.lastmod, times },
   };
 }
 

@@ -12,7 +12,8 @@ export function parseNewsListing(html: string, pageUrl: string, mirrorOrigin?: s
   const entries: SitemapEntry[] = [];
   for (const card of all('.ilo--card', doc)) {
     const link = first('a.ilo--card--link[href], a[href]', card);
-    const url = link ? canonicalUrl(attr(link, 'href')!, pageUrl, mirrorOrigin) : undefined;
+    const href = attr(link, 'href');
+    const url = href === undefined ? undefined : canonicalUrl(href, pageUrl, mirrorOrigin);
     const page = url ? newsPage(url) : undefined;
     if (!page || entries.some((entry) => entry.loc === page.url)) continue;
     const time = first('time[datetime]', card);

@@ -2,7 +2,7 @@
 // index and its pages with conditional GET, and falls back to the HTML news listing when the sitemap
 // is unavailable (choose-candidates.ts then picks the pages to ingest this run).
 import { FetchFailure } from '../errors.js';
-import type { Fetcher, Logger } from '../ports.js';
+import type { FetchResult, Fetcher, Logger } from '../ports.js';
 import { ILO_ORIGIN, canonicalUrl, newsPage } from '../site/ilo-urls.js';
 import type { DiscoveryState } from './discovery-state.js';
 import { NEWS_LISTING_PATH, parseNewsListing } from './news-listing.js';
@@ -67,7 +67,7 @@ export async function discoverNewsPages(
     return readListing(fetcher, state, result, error as Error, options);
   }
   for (const page of pages) {
-    let response;
+    let response: FetchResult;
     try {
       response = await fetcher.fetch(page, state.sitemaps[page]);
     } catch (error) {
@@ -141,7 +141,7 @@ async function readListing(
   options: DiscoveryOptions,
 ): Promise<DiscoveryResult> {
   const url = `${ILO_ORIGIN}${NEWS_LISTING_PATH}`;
-  let response;
+  let response: FetchResult;
   try {
     response = await fetcher.fetch(url);
   } catch (error) {

@@ -18,12 +18,12 @@ export function parseSitemap(xml: string): ParsedSitemap {
   const doc = parseXml(xml);
   const root = doc.children.find((node): node is Element => isTag(node));
   const rootName = root ? localName(root.name) : '';
-  if (rootName !== 'sitemapindex' && rootName !== 'urlset') {
+  if (!root || (rootName !== 'sitemapindex' && rootName !== 'urlset')) {
     throw new Error(`not a sitemap: root element is <${root?.name ?? 'none'}>`);
   }
   const itemName = rootName === 'sitemapindex' ? 'sitemap' : 'url';
   const entries: SitemapEntry[] = [];
-  for (const item of root!.children) {
+  for (const item of root.children) {
     if (!isTag(item) || localName(item.name) !== itemName) continue;
     const loc = childText(item, 'loc');
     if (!loc) continue;

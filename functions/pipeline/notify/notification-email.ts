@@ -47,13 +47,15 @@ export function notificationEmail(
 ): string {
   const blocks: string[] = [];
   for (const lang of LANGUAGES) {
-    if (!record.languages.includes(lang) || !record.title[lang]) continue;
+    const title = record.title[lang];
+    if (!record.languages.includes(lang) || !title) continue;
     const words = WORDS[lang];
-    const lines = [truncate(cleanLine(record.title[lang]!), TITLE_MAX), ''];
+    const lines = [truncate(cleanLine(title), TITLE_MAX), ''];
     lines.push(
       `${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`,
     );
-    const lead = record.summary[lang] ? truncate(cleanLine(record.summary[lang]!), LEAD_MAX) : '';
+    const summary = record.summary[lang];
+    const lead = summary ? truncate(cleanLine(summary), LEAD_MAX) : '';
     if (lead) lines.push('', lead);
     lines.push('');
     if (record.url[lang]) lines.push(`${words.read}${record.url[lang]}`);

@@ -138,7 +138,7 @@ const ASCII_FOLDS: Record<string, string> = {
 
 function toAscii(text: string): string {
   return text
-    .replace(/[‘’‚“”„–—…\u00A0«»]/g, (c) => ASCII_FOLDS[c]!)
+    .replace(/[‘’‚“”„–—…\u00A0«»]/g, (c) => ASCII_FOLDS[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents: "Genève" -> "Geneve"
     .replace(/[^\x20-\x7E]+/g, ' ')

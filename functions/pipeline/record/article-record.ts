@@ -55,12 +55,10 @@ export function composeRecord(
 ): { record: ArticleRecord; change: RecordChange } {
   const languages = LANGUAGES.filter((lang) => pages[lang] !== undefined);
   if (languages.length === 0) throw new Error(`story ${id} has no page`);
-  const hashes: Localized<string> = {};
-  for (const lang of languages) hashes[lang] = contentHash(pages[lang]!);
+  const hashes = localize(pages, (page) => contentHash(page));
 
   if (previous && sameContent(previous, languages, hashes)) return { record: previous, change: 'unchanged' };
 
-  const primary = pages.en ?? pages.zh!;
   const record: ArticleRecord = {
     schema: ARTICLE_SCHEMA,
     id,
@@ -78,22 +76,20 @@ export function composeRecord(
     ),
     updatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     languages,
-    title: localize(languages, (lang) => pages[lang]!.title),
-    summary: localize(languages, (lang) => summaryOf(pages[lang]!)),
-    url: localize(languages, (lang) => pages[lang]!.url),
+    title: localize(pages, (page) => page.title),
+    summary: localize(pages, (page) => summaryOf(page)),
+    url: localize(pages, (page) => page.url),
     topics: mergeTerms(pages, 'topic'),
     places: mergeTerms(pages, 'place'),
     contentHash: hashes,
-    wordCount: localize(languages, (lang) =>
-      countWords(`${pages[lang]!.summary ?? ''} ${pages[lang]!.markdown}`, lang),
-    ),
+    wordCount: localize(pages, (page, lang) => countWords(`${page.summary ?? ''} ${page.markdown}`, lang)),
     rights: RIGHTS,
   };
-  const image = primary.image ?? pages.zh?.image;
+  const image = pages.en?.image ?? pages.zh?.image;
   if (image) {
     record.image = {
       url: image.url,
-      alt: localize(languages, (lang) => altIn(lang, pages[lang]!.image?.alt)),
+      alt: localize(pages, (page, lang) => altIn(lang, page.image?.alt)),
       ...(image.credit ? { credit: image.credit } : {}),
     };
   }
@@ -117,10 +113,16 @@ function sameContent(previous: ArticleRecord, languages: LanguageKey[], hashes: 
   );
 }
 
-function localize<T>(languages: LanguageKey[], value: (lang: LanguageKey) => T | undefined): Localized<T> {
+/** A value for each language the story has a page in (left out when undefined or empty). */
+function localize<T>(
+  pages: StoryPages,
+  value: (page: ExtractedArticle, lang: LanguageKey) => T | undefined,
+): Localized<T> {
   const out: Localized<T> = {};
-  for (const lang of languages) {
-    const v = value(lang);
+  for (const lang of LANGUAGES) {
+    const page = pages[lang];
+    if (page === undefined) continue;
+    const v = value(page, lang);
     if (v !== undefined && v !== '') out[lang] = v;
   }
   return out;

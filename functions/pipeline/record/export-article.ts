@@ -1,7 +1,7 @@
 // What partners get: the full record with each language's Markdown (exports/v1/articles/<id>.json),
 // and the summary that lists it in the index, the archive and the changes list.
 import type { ContentMode } from '../config.js';
-import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { LANGUAGES } from '../site/ilo-urls.js';
 import { keys } from '../state/store-keys.js';
 import type { ArticleRecord, Localized } from './article-record.js';
 import type { ArticleLinks, ArticleSummary, ExportedArticle } from './record-schema.js';

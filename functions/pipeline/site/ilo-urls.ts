@@ -64,11 +64,11 @@ export function newsPage(url: string): NewsPage | undefined {
     return undefined;
   }
   if (parsed.origin !== ILO_ORIGIN) return undefined;
-  const match = /^(\/zh-hans)?\/resource\/news\/([^/]+)\/?$/.exec(parsed.pathname);
-  if (!match) return undefined;
-  const slug = safeDecode(match[2]!);
+  const [, zhPrefix, encodedSlug] = /^(\/zh-hans)?\/resource\/news\/([^/]+)\/?$/.exec(parsed.pathname) ?? [];
+  if (encodedSlug === undefined) return undefined;
+  const slug = safeDecode(encodedSlug);
   if (NOT_STORIES.has(slug.toLowerCase())) return undefined;
-  const lang: LanguageKey = match[1] ? 'zh' : 'en';
+  const lang: LanguageKey = zhPrefix ? 'zh' : 'en';
   return { lang, slug, url: newsUrl(lang, slug) };
 }
 
