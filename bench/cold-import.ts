@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
-import { VARIABLES } from '../functions/handlers/handler-config.js';
+import { VARIABLES } from '../functions/handlers/deployment.js';
 import { readConfig } from '../lib/config.js';
 import { SyndicationStack } from '../lib/syndication-stack.js';
 import { lambdaNode } from '../test/helpers/lambda-node.js';

@@ -3,6 +3,7 @@
 // pace per host, a concurrency cap, timeouts, a body size cap, retries with exponential backoff
 // and jitter on 429/5xx/network errors honouring Retry-After, and no host but the origin fetched.
 import pRetry from 'p-retry';
+import { DEFAULTS } from '../pipeline/config.js';
 import { FetchFailure } from '../pipeline/errors.js';
 import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
@@ -36,11 +37,11 @@ export interface HttpFetcherOptions {
 
 export const DEFAULT_HTTP_OPTIONS: Omit<HttpFetcherOptions, 'origin'> = {
   userAgent: DEFAULT_USER_AGENT,
-  timeoutMs: 20_000,
+  timeoutMs: DEFAULTS.timeoutSeconds * 1000,
   maxBodyBytes: 8 * 1024 * 1024,
-  requestsPerSecond: 1,
-  concurrency: 2,
-  retries: 3,
+  requestsPerSecond: DEFAULTS.requestsPerSecond,
+  concurrency: DEFAULTS.concurrency,
+  retries: DEFAULTS.retries,
   retryMinDelayMs: 1_000,
   maxRetryAfterMs: 120_000,
   respectRobots: true,

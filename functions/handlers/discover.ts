@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { markQueued } from '../pipeline/discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from '../pipeline/discover/plan-discovery.js';
-import { REQUIRED_SETTINGS } from './handler-config.js';
+import { REQUIRED_SETTINGS } from './deployment.js';
 import { METRIC } from './metric-names.js';
 import { ingestMessage } from './queue-messages.js';
 import { createSqsClient, requestPublish, sendToQueue } from './queue-sender.js';

@@ -6,6 +6,7 @@
 import { Object as ObjectOf, Optional, type Static, type TSchema } from '@sinclair/typebox';
 import { readSetting } from '../settings/setting.js';
 import { SETTINGS } from '../settings/settings.js';
+import { type RequiredSetting, VARIABLES } from './deployment.js';
 
 /** The functions' configuration: its type and shape come from the settings' definitions. */
 export const HANDLER_CONFIG = ObjectOf({
@@ -24,32 +25,6 @@ export const HANDLER_CONFIG = ObjectOf({
   requestsPerSecond: SETTINGS.originRate,
 });
 export type HandlerConfig = Static<typeof HANDLER_CONFIG>;
-
-/** The settings a handler cannot run without (the bucket is needed by all of them). */
-export type RequiredSetting = 'topicArn' | 'ingestQueueUrl' | 'publishQueueUrl' | 'publicUrl' | 'distributionId';
-
-/** The environment variable of each setting: the names the stack (lib/) sets. */
-export const VARIABLES = {
-  bucket: 'STORE_BUCKET',
-  prefix: 'STORE_PREFIX',
-  topicArn: 'TOPIC_ARN',
-  ingestQueueUrl: 'INGEST_QUEUE_URL',
-  publishQueueUrl: 'PUBLISH_QUEUE_URL',
-  distributionId: 'DISTRIBUTION_ID',
-  origin: 'ORIGIN',
-  publicUrl: 'PUBLIC_URL',
-  contentMode: 'CONTENT_MODE',
-  userAgent: 'USER_AGENT',
-  maxPerRun: 'MAX_PER_RUN',
-  requestsPerSecond: 'REQUESTS_PER_SECOND',
-} as const satisfies Record<keyof HandlerConfig, string>;
-
-/** What each function needs besides the bucket: a template that leaves one out fails its tests. */
-export const REQUIRED_SETTINGS = {
-  discover: ['ingestQueueUrl', 'publishQueueUrl'],
-  ingest: ['publishQueueUrl', 'publicUrl'],
-  publish: ['topicArn', 'publicUrl', 'distributionId'],
-} as const satisfies Record<string, readonly RequiredSetting[]>;
 
 type Env = Record<string, string | undefined>;
 

@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { writeIngestReceipts } from '../pipeline/discover/ingest-receipts.js';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
-import { REQUIRED_SETTINGS } from './handler-config.js';
+import { FUNCTION_TIMEOUT_SECONDS, REQUIRED_SETTINGS } from './deployment.js';
 import { METRIC } from './metric-names.js';
 import { parseIngestMessage } from './queue-messages.js';
 import { createSqsClient, requestPublish } from './queue-sender.js';
@@ -26,8 +26,10 @@ class NotStarted extends Error {
   }
 }
 
-/** Without a Lambda context (a direct call), the function's 2-minute timeout. */
-const NO_CONTEXT: Pick<Context, 'getRemainingTimeInMillis'> = { getRemainingTimeInMillis: () => 120_000 };
+/** Without a Lambda context (a direct call), the function's timeout. */
+const NO_CONTEXT: Pick<Context, 'getRemainingTimeInMillis'> = {
+  getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_SECONDS.ingest * 1000,
+};
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const { ports, options, config, metrics, logger, fetcher } = runtime;

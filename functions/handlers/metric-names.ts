@@ -21,3 +21,5 @@ export const METRIC = {
   filesWritten: 'FilesWritten',
   pathsInvalidated: 'PathsInvalidated',
 } as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

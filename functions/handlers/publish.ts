@@ -9,7 +9,7 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { publishPending } from '../pipeline/publish/publish.js';
 import { GENERATOR } from '../pipeline/run-pipeline.js';
 import { invalidateChangedPaths } from './cdn-invalidation.js';
-import { REQUIRED_SETTINGS } from './handler-config.js';
+import { REQUIRED_SETTINGS } from './deployment.js';
 import { METRIC } from './metric-names.js';
 import { createRuntime, startInvocation } from './runtime.js';
 

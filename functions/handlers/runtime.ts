@@ -10,8 +10,10 @@ import { S3Store, createS3Client } from '../adapters/s3-store.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULT_OPTIONS, type PipelineOptions } from '../pipeline/config.js';
+import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import type { Notifier, PipelinePorts } from '../pipeline/ports.js';
-import { type ConfigWith, type RequiredSetting, readHandlerConfig } from './handler-config.js';
+import type { FunctionName, RequiredSetting } from './deployment.js';
+import { type ConfigWith, readHandlerConfig } from './handler-config.js';
 import { METRICS_NAMESPACE } from './metric-names.js';
 
 export interface Runtime<K extends RequiredSetting = never> {
@@ -33,7 +35,7 @@ const noNotifier: Notifier = {
 
 /** Builds the runtime of one function. Throws (with the variable named) when configuration is wrong. */
 export function createRuntime<K extends RequiredSetting>(
-  service: string,
+  service: FunctionName,
   required: readonly K[],
   env = process.env,
 ): Runtime<K> {
@@ -54,7 +56,7 @@ export function createRuntime<K extends RequiredSetting>(
     contentMode: config.contentMode,
     max: config.maxPerRun,
     concurrency: 1,
-    ...(config.origin === 'https://www.ilo.org' ? {} : { mirrorOrigin: config.origin }),
+    ...(config.origin === ILO_ORIGIN ? {} : { mirrorOrigin: config.origin }),
   };
   const ports: PipelinePorts = {
     store,

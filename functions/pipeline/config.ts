@@ -1,5 +1,6 @@
 // Options of a pipeline run, as plain data. The CLI and the handlers build them from flags and
 // environment; the core only reads them.
+import { ILO_ORIGIN } from './site/ilo-urls.js';
 
 export type ContentMode = 'full' | 'summary';
 
@@ -28,10 +29,38 @@ export const REQUEUE_AFTER_MS = 6 * 60 * 60 * 1000;
 export const MAX_REQUEUE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const FIRST_RUN_WINDOW = 100;
 
-export const DEFAULT_OPTIONS: PipelineOptions = {
-  publicUrl: 'http://127.0.0.1:8080',
+const SERVE_PORT = 8080;
+
+/**
+ * Every default, once: the CLI's flags, the Lambdas' environment, the stack's context
+ * (functions/settings/settings.ts gives them to each setting) and the HTTP fetcher read them here.
+ */
+export const DEFAULTS = {
+  /** Where the ILO site is read from. */
+  origin: ILO_ORIGIN,
+  /** Where `serve` listens on 127.0.0.1. */
+  servePort: SERVE_PORT,
+  /** Where the public files are served: `serve`'s address. */
+  publicUrl: `http://127.0.0.1:${SERVE_PORT}`,
   contentMode: 'full',
-  max: 200,
-  backfill: false,
+  /** The local store folder. */
+  dataDir: './data',
+  /** Pages ingested at most per run. */
+  maxPages: 200,
+  /** Stories ingested, and requests to the origin, at once. */
   concurrency: 2,
+  /** Requests per second to the origin. */
+  requestsPerSecond: 1,
+  /** Per-request timeout. */
+  timeoutSeconds: 20,
+  /** Retries of a request that failed on 429, 5xx or the network. */
+  retries: 3,
+} as const satisfies Record<string, string | number>;
+
+export const DEFAULT_OPTIONS: PipelineOptions = {
+  publicUrl: DEFAULTS.publicUrl,
+  contentMode: DEFAULTS.contentMode,
+  max: DEFAULTS.maxPages,
+  backfill: false,
+  concurrency: DEFAULTS.concurrency,
 };

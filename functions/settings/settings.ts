@@ -4,9 +4,8 @@
 // give them (a flag, an environment variable, a context key); the stack passes its values to the
 // functions' environment, where the same definition checks them again.
 import { FormatRegistry, Integer, Literal, Number as NumberOf, String as StringOf, Union } from '@sinclair/typebox';
-import { DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { DEFAULTS } from '../pipeline/config.js';
 import { parseIloDate } from '../pipeline/parse/dates.js';
-import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import './setting.js';
 
 if (!FormatRegistry.Has('date-text')) FormatRegistry.Set('date-text', (value) => parseIloDate(value) !== undefined);
@@ -20,7 +19,7 @@ export const SETTINGS = {
   origin: StringOf({
     format: 'http-origin',
     expected: 'an http(s) origin like https://www.ilo.org',
-    default: ILO_ORIGIN,
+    default: DEFAULTS.origin,
     description: 'Where the ILO site is fetched from: https://www.ilo.org or a mirror (outputs keep www.ilo.org URLs)',
   }),
   userAgent: StringOf({
@@ -34,33 +33,33 @@ export const SETTINGS = {
     minimum: 0,
     maximum: 100,
     unit: 'requests per second',
-    default: 1,
+    default: DEFAULTS.requestsPerSecond,
     description: 'Requests per second to the origin (0: unpaced, only for a mirror)',
   }),
   originRate: NumberOf({
     minimum: 0,
     maximum: 20,
     unit: 'requests per second',
-    default: 1,
+    default: DEFAULTS.requestsPerSecond,
     description: 'Requests per second to the origin, all functions together (0: unpaced, for a mirror you run)',
   }),
   concurrency: Integer({
     minimum: 1,
     maximum: 16,
-    default: DEFAULT_OPTIONS.concurrency,
+    default: DEFAULTS.concurrency,
     description: 'Stories ingested, and requests to the origin, at once',
   }),
   timeoutSeconds: Integer({
     minimum: 1,
     maximum: 600,
     unit: 'seconds',
-    default: 20,
+    default: DEFAULTS.timeoutSeconds,
     description: 'Per-request timeout',
   }),
   retries: Integer({
     minimum: 0,
     maximum: 10,
-    default: 3,
+    default: DEFAULTS.retries,
     description: 'Retries of a request that failed on 429, 5xx or the network, with backoff',
   }),
   since: StringOf({
@@ -72,13 +71,13 @@ export const SETTINGS = {
   maxPages: Integer({
     minimum: 0,
     maximum: 1_000_000,
-    default: DEFAULT_OPTIONS.max,
+    default: DEFAULTS.maxPages,
     description: 'Pages ingested at most by one run, the rest next run (0: no limit)',
   }),
   maxPerRun: Integer({
     minimum: 1,
     maximum: 10_000,
-    default: DEFAULT_OPTIONS.max,
+    default: DEFAULTS.maxPages,
     description: 'Pages ingested at most per discover run',
   }),
 
@@ -86,11 +85,11 @@ export const SETTINGS = {
   publicUrl: StringOf({
     format: 'http-url',
     expected: 'an http(s) URL without a query or fragment',
-    default: DEFAULT_OPTIONS.publicUrl,
+    default: DEFAULTS.publicUrl,
     description: 'Where the public files are served; feed self links and notification links use it',
   }),
   contentMode: Union([Literal('full'), Literal('summary')], {
-    default: DEFAULT_OPTIONS.contentMode,
+    default: DEFAULTS.contentMode,
     description: 'Full text in feeds and exports, or title, lead and link only',
   }),
 
@@ -98,7 +97,7 @@ export const SETTINGS = {
   port: Integer({
     minimum: 0,
     maximum: 65535,
-    default: 8080,
+    default: DEFAULTS.servePort,
     description: 'Port of `serve` on 127.0.0.1 (0: any free port)',
   }),
   site: Union([Literal('hugo'), Literal('jekyll')], { description: 'The kind of partner site `pull` writes' }),

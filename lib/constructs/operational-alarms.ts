@@ -12,7 +12,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
+import type { FunctionName } from '../../functions/handlers/deployment.js';
+import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../functions/handlers/metric-names.js';
 
 export interface OperationalAlarmsProps {
   functions: { discover: NodejsFunction; ingest: NodejsFunction; publish: NodejsFunction };
@@ -49,7 +50,7 @@ export class OperationalAlarms extends Construct {
       if (props.alarmTopic) alarm.addAlarmAction(new SnsAction(props.alarmTopic));
       this.alarms.push(alarm);
     };
-    const custom = (metricName: string, service: string, period: Duration) =>
+    const custom = (metricName: MetricName, service: FunctionName, period: Duration) =>
       new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, period, statistic: 'Sum' });
 
     for (const dlq of props.deadLetterQueues) {

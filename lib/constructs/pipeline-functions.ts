@@ -18,6 +18,12 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  FUNCTION_TIMEOUT_SECONDS,
+  type FunctionName,
+  POWERTOOLS_VARIABLES,
+  VARIABLES,
+} from '../../functions/handlers/deployment.js';
 import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
 import type { SyndicationConfig } from '../config.js';
 
@@ -35,10 +41,10 @@ export interface PipelineFunctionsProps {
 
 /** Function timeouts and memory: the queues' visibility timeouts and the README's costs follow them. */
 export const FUNCTION_SIZES = {
-  discover: { timeout: Duration.minutes(5), memorySize: 512 },
-  ingest: { timeout: Duration.minutes(2), memorySize: 1024 },
-  publish: { timeout: Duration.minutes(5), memorySize: 1024 },
-} as const;
+  discover: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.discover), memorySize: 512 },
+  ingest: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.ingest), memorySize: 1024 },
+  publish: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.publish), memorySize: 1024 },
+} as const satisfies Record<FunctionName, unknown>;
 
 /**
  * Receives before a message is dead-lettered: ingest outlasts an outage of about two hours
@@ -46,8 +52,6 @@ export const FUNCTION_SIZES = {
  * later discover run. Publish requests are idempotent triggers.
  */
 export const MAX_RECEIVE_COUNT = { ingest: 10, publish: 5 } as const;
-
-type FunctionName = 'discover' | 'ingest' | 'publish';
 
 /** Ingest instances at most (the event source's maximum concurrency; 2 is the lowest it takes). */
 const INGEST_CONCURRENCY = 2;
@@ -93,13 +97,13 @@ export class PipelineFunctions extends Construct {
     this.deadLetterQueues = [this.ingestDeadLetters, this.publishDeadLetters];
 
     const environment = {
-      STORE_BUCKET: bucket.bucketName,
-      ORIGIN: config.origin,
-      PUBLIC_URL: props.publicUrl,
-      CONTENT_MODE: config.contentMode,
-      MAX_PER_RUN: String(config.maxPerRun),
-      ...(config.userAgent ? { USER_AGENT: config.userAgent } : {}),
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      [VARIABLES.bucket]: bucket.bucketName,
+      [VARIABLES.origin]: config.origin,
+      [VARIABLES.publicUrl]: props.publicUrl,
+      [VARIABLES.contentMode]: config.contentMode,
+      [VARIABLES.maxPerRun]: String(config.maxPerRun),
+      ...(config.userAgent ? { [VARIABLES.userAgent]: config.userAgent } : {}),
+      [POWERTOOLS_VARIABLES.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     };
 
@@ -107,9 +111,9 @@ export class PipelineFunctions extends Construct {
       ...FUNCTION_SIZES.discover,
       environment: {
         ...environment,
-        INGEST_QUEUE_URL: this.ingestQueue.queueUrl,
-        PUBLISH_QUEUE_URL: this.publishQueue.queueUrl,
-        REQUESTS_PER_SECOND: String(config.originRate),
+        [VARIABLES.ingestQueueUrl]: this.ingestQueue.queueUrl,
+        [VARIABLES.publishQueueUrl]: this.publishQueue.queueUrl,
+        [VARIABLES.requestsPerSecond]: String(config.originRate),
       },
     });
     this.ingest = lambda(this, 'ingest', {
@@ -118,13 +122,17 @@ export class PipelineFunctions extends Construct {
       // rate: the configured rate to the ILO site in all (1 request per second by default).
       environment: {
         ...environment,
-        PUBLISH_QUEUE_URL: this.publishQueue.queueUrl,
-        REQUESTS_PER_SECOND: String(config.originRate / INGEST_CONCURRENCY),
+        [VARIABLES.publishQueueUrl]: this.publishQueue.queueUrl,
+        [VARIABLES.requestsPerSecond]: String(config.originRate / INGEST_CONCURRENCY),
       },
     });
     this.publish = lambda(this, 'publish', {
       ...FUNCTION_SIZES.publish,
-      environment: { ...environment, TOPIC_ARN: topic.topicArn, DISTRIBUTION_ID: props.distribution.distributionId },
+      environment: {
+        ...environment,
+        [VARIABLES.topicArn]: topic.topicArn,
+        [VARIABLES.distributionId]: props.distribution.distributionId,
+      },
     });
 
     // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
@@ -276,7 +284,7 @@ function lambda(
     architecture: Architecture.ARM_64,
     timeout: props.timeout,
     memorySize: props.memorySize,
-    environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },
+    environment: { ...props.environment, [POWERTOOLS_VARIABLES.serviceName]: name },
     logGroup,
     role,
     projectRoot: PROJECT_ROOT,

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
 import { S3Store } from '#adapters/s3-store.js';
 import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
-import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/handler-config.js';
+import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/deployment.js';
 import {
   fauxqsEndpoint,
   testAwsEnv,

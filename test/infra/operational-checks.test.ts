@@ -1,6 +1,7 @@
 // The infra tests catch each change that would break the stack in a real account or outage: every
 // check passes on the synthesized template, and each fails on a template with one such change.
 import { describe, expect, it } from 'vitest';
+import { VARIABLES } from '#handlers/deployment.js';
 import type { CfnResource, CfnTemplate } from '#test/helpers/emulated-stack.js';
 import { CHECKS, bucketPolicyOfContentBucket, eventSourceOf, pipelineFunctions } from './operational-checks.js';
 import { synthStack } from './synth.js';
@@ -134,14 +135,14 @@ const MUTATIONS: [string, CheckName, (template: CfnTemplate) => void][] = [
     'publish losing TOPIC_ARN',
     'every function gets every variable its handler needs',
     (t) => {
-      delete pipelineFunctions(t).publish[1].Properties!.Environment.Variables.TOPIC_ARN;
+      delete pipelineFunctions(t).publish[1].Properties!.Environment.Variables[VARIABLES.topicArn];
     },
   ],
   [
     'discover losing INGEST_QUEUE_URL',
     'every function gets every variable its handler needs',
     (t) => {
-      delete pipelineFunctions(t).discover[1].Properties!.Environment.Variables.INGEST_QUEUE_URL;
+      delete pipelineFunctions(t).discover[1].Properties!.Environment.Variables[VARIABLES.ingestQueueUrl];
     },
   ],
   [

@@ -3,7 +3,7 @@
 // operational-checks.test.ts runs them on the synthesized template and shows that each one fails on
 // a template with the change it guards against.
 import { expect } from 'vitest';
-import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/handler-config.js';
+import { POWERTOOLS_VARIABLES, REQUIRED_SETTINGS, VARIABLES } from '#handlers/deployment.js';
 import type { CfnResource, CfnTemplate } from '#test/helpers/emulated-stack.js';
 
 type FunctionName = keyof typeof REQUIRED_SETTINGS;
@@ -38,8 +38,8 @@ function referenced(value: unknown): string | undefined {
 export function pipelineFunctions(template: CfnTemplate): Record<FunctionName, [string, CfnResource]> {
   const found = Object.fromEntries(
     resources(template, 'AWS::Lambda::Function')
-      .filter(([, r]) => r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
-      .map(([id, r]) => [r.Properties!.Environment.Variables.POWERTOOLS_SERVICE_NAME as string, [id, r]]),
+      .filter(([, r]) => r.Properties?.Environment?.Variables?.[POWERTOOLS_VARIABLES.serviceName])
+      .map(([id, r]) => [r.Properties!.Environment.Variables[POWERTOOLS_VARIABLES.serviceName] as string, [id, r]]),
   ) as Record<FunctionName, [string, CfnResource]>;
   expect(Object.keys(found).sort()).toEqual(['discover', 'ingest', 'publish']);
   return found;

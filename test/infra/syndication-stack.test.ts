@@ -1,6 +1,9 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { VARIABLES } from '#handlers/deployment.js';
+import { METRIC, METRICS_NAMESPACE } from '#handlers/metric-names.js';
+import { DEFAULTS } from '#pipeline/config.js';
 import { CORS_RULES } from '#pipeline/publish/public-paths.js';
 import {
   EXPECTED_LANDING_CSP,
@@ -263,15 +266,17 @@ describe('Lambdas, queues and schedule', () => {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Handler).toBe('index.handler');
       expect(fn.Properties.Environment.Variables).toMatchObject({
-        STORE_BUCKET: { Ref: bucketId },
-        ORIGIN: 'https://www.ilo.org',
-        CONTENT_MODE: 'full',
+        [VARIABLES.bucket]: { Ref: bucketId },
+        [VARIABLES.origin]: DEFAULTS.origin,
+        [VARIABLES.contentMode]: DEFAULTS.contentMode,
       });
-      expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBeDefined();
+      expect(fn.Properties.Environment.Variables[VARIABLES.publicUrl]).toBeDefined();
     }
     const publish = functions.find(([id]) => id.includes('Publish'))![1];
-    expect(publish.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: logicalId(stack.topics.notifications) });
-    expect(publish.Properties.Environment.Variables.DISTRIBUTION_ID).toEqual({
+    expect(publish.Properties.Environment.Variables[VARIABLES.topicArn]).toEqual({
+      Ref: logicalId(stack.topics.notifications),
+    });
+    expect(publish.Properties.Environment.Variables[VARIABLES.distributionId]).toEqual({
       Ref: logicalId(stack.site.distribution),
     });
   });
@@ -317,7 +322,12 @@ describe('Lambdas, queues and schedule', () => {
   it('passes summary mode and a mirror origin through to the functions', () => {
     const other = synthStack({ contentMode: 'summary', origin: 'https://mirror.example.org' }).template();
     other.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ CONTENT_MODE: 'summary', ORIGIN: 'https://mirror.example.org' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          [VARIABLES.contentMode]: 'summary',
+          [VARIABLES.origin]: 'https://mirror.example.org',
+        }),
+      },
     });
   });
 });
@@ -424,9 +434,9 @@ describe('alarms and outputs', () => {
     expect(by('Throttles')).toHaveLength(3);
     for (const alarm of [...by('Errors'), ...by('Throttles')])
       expect(alarm).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2, Period: 3600 });
-    expect(by('IngestFailures')).toEqual([
+    expect(by(METRIC.ingestFailures)).toEqual([
       expect.objectContaining({
-        Namespace: 'IloSyndication',
+        Namespace: METRICS_NAMESPACE,
         Dimensions: [{ Name: 'service', Value: 'ingest' }],
         Threshold: 5,
         EvaluationPeriods: 3,
@@ -435,7 +445,7 @@ describe('alarms and outputs', () => {
       }),
     ]);
     // Heartbeats: silence is the failure, so missing data is breaching.
-    expect(by('DiscoverRuns')).toEqual([
+    expect(by(METRIC.discoverRuns)).toEqual([
       expect.objectContaining({
         Dimensions: [{ Name: 'service', Value: 'discover' }],
         Period: 3600,
@@ -446,7 +456,7 @@ describe('alarms and outputs', () => {
         TreatMissingData: 'breaching',
       }),
     ]);
-    expect(by('StoriesStored')).toEqual([
+    expect(by(METRIC.storiesStored)).toEqual([
       expect.objectContaining({
         Dimensions: [{ Name: 'service', Value: 'ingest' }],
         Period: 86400,
@@ -456,8 +466,8 @@ describe('alarms and outputs', () => {
         TreatMissingData: 'breaching',
       }),
     ]);
-    expect(by('MarkupDrift')).toEqual([
-      expect.objectContaining({ Namespace: 'IloSyndication', Dimensions: [{ Name: 'service', Value: 'ingest' }] }),
+    expect(by(METRIC.markupDrift)).toEqual([
+      expect.objectContaining({ Namespace: METRICS_NAMESPACE, Dimensions: [{ Name: 'service', Value: 'ingest' }] }),
     ]);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.topics.alarms!) }]);
   });
@@ -471,12 +481,12 @@ describe('alarms and outputs', () => {
   it('takes the heartbeat periods from the context', () => {
     const other = synthStack({ heartbeatHours: '6', storyHeartbeatDays: '2' }).template();
     other.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'DiscoverRuns',
+      MetricName: METRIC.discoverRuns,
       EvaluationPeriods: 6,
       DatapointsToAlarm: 6,
     });
     other.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'StoriesStored',
+      MetricName: METRIC.storiesStored,
       EvaluationPeriods: 2,
       DatapointsToAlarm: 2,
     });
