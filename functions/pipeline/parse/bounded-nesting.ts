@@ -73,22 +73,31 @@ export function boundNesting(source: string, options: { xmlMode: boolean; maxDep
       while (stack.length > 0 && stack[stack.length - 1] !== element) pop();
       pop();
     },
-    onattribdata() {},
-    onattribentity() {},
-    onattribend() {},
-    onattribname() {},
-    oncdata() {},
-    oncomment() {},
-    ondeclaration() {},
-    onend() {},
-    onprocessinginstruction() {},
-    ontext() {},
-    ontextentity() {},
+    ...IGNORED_TOKENS,
   };
   const tokenizer = new Tokenizer({ xmlMode: options.xmlMode, decodeEntities: false }, callbacks);
   tokenizer.write(source);
   tokenizer.end();
-  if (cuts.length === 0) return source;
+  return cuts.length === 0 ? source : applyCuts(source, cuts);
+}
+
+/** The tokens the depth does not depend on. */
+const IGNORED_TOKENS: Omit<TokenizerCallbacks, 'onopentagname' | 'onopentagend' | 'onselfclosingtag' | 'onclosetag'> = {
+  onattribdata() {},
+  onattribentity() {},
+  onattribend() {},
+  onattribname() {},
+  oncdata() {},
+  oncomment() {},
+  ondeclaration() {},
+  onend() {},
+  onprocessinginstruction() {},
+  ontext() {},
+  ontextentity() {},
+};
+
+/** `source` with each [from, to) span of `cuts` (in order) replaced by a space. */
+function applyCuts(source: string, cuts: [number, number][]): string {
   const parts: string[] = [];
   let from = 0;
   for (const [i, [start, end]] of cuts.entries()) {
