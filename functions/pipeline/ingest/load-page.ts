@@ -36,19 +36,28 @@ export async function loadArticle(
   id: string | undefined,
 ): Promise<LoadedPage | { status: 'gone'; httpStatus: number }> {
   const known = source?.pages[lang]?.url === url ? source.pages[lang] : undefined;
-  const conditional = known?.snapshot && id ? known : undefined;
-  let response = await ports.fetcher.fetch(url, conditional ? fetchConditions(conditional) : undefined);
+  // Conditional only with a snapshot to fall back on: its hash known, and where it is (the story's id).
+  const conditional =
+    known?.snapshot && id
+      ? { validators: known, expectedHash: known.snapshot, snapshotKey: keys.raw(id, lang) }
+      : undefined;
+  let response = await ports.fetcher.fetch(url, conditional ? fetchConditions(conditional.validators) : undefined);
   if (response.status === 'not-modified') {
     // The snapshot is read only on a 304; if it is missing or not the one vouched for, fetch it again.
-    const snapshot = conditional ? await ports.store.get(keys.raw(id!, lang)) : undefined;
+    const snapshot = conditional ? await ports.store.get(conditional.snapshotKey) : undefined;
     // A snapshot stored cut short (before cut bodies were detected) is fetched again, not reused.
-    if (snapshot && snapshotHash(snapshot.body) === conditional!.snapshot && !unfinishedDocument(snapshot.body)) {
+    if (
+      conditional &&
+      snapshot &&
+      snapshotHash(snapshot.body) === conditional.expectedHash &&
+      !unfinishedDocument(snapshot.body)
+    ) {
       return {
         status: 'ok',
         article: storyOf(await extract(snapshot.body, url, lang, settings)),
         html: snapshot.body,
         fetched: false,
-        validators: conditional!,
+        validators: conditional.validators,
       };
     }
     response = await ports.fetcher.fetch(url);

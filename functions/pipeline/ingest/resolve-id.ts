@@ -20,7 +20,11 @@ export async function resolveId(ports: PipelinePorts, pages: StoryPages, knownId
     ports.logger.warn('two records exist for one story; keeping the English one', { en: bound.en, zh: bound.zh });
   }
   const newsPages = Object.fromEntries(
-    LANGUAGES.filter((lang) => pages[lang]).map((lang) => [lang, newsPage(pages[lang]!.url)!]),
+    LANGUAGES.flatMap((lang) => {
+      const page = pages[lang];
+      const news = page ? newsPage(page.url) : undefined;
+      return news ? [[lang, news]] : [];
+    }),
   );
   let id = bound.en ?? bound.zh ?? knownId ?? storyId(newsPages);
   for (const lang of LANGUAGES) {

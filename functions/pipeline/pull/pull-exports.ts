@@ -91,7 +91,7 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
     schema: PULL_STATE_SCHEMA,
     from,
     site: options.site,
-    seq: changes ? (report.walked ? newest : Math.max(state!.seq, newest)) : 0,
+    seq: changes ? (report.walked ? newest : Math.max(state?.seq ?? 0, newest)) : 0,
     ...(answer.status === 'ok' && answer.etag ? { changesEtag: answer.etag } : {}),
     stories: Object.fromEntries(Object.entries(stories).sort(([a], [b]) => a.localeCompare(b))),
   };
@@ -116,7 +116,7 @@ async function chooseWanted(
 ): Promise<{ wanted: Wanted[]; removedIds: Set<string> }> {
   const wanted: Wanted[] = [];
   const removedIds = new Set<string>();
-  if (movedFrom || mustWalk(state, changes)) {
+  if (movedFrom || !state || !changes || mustWalk(state, changes)) {
     report.walked = true;
     const listed = await walkPages(source, from);
     for (const story of listed.values())
@@ -124,12 +124,12 @@ async function chooseWanted(
     for (const id of Object.keys(state?.stories ?? {})) if (!listed.has(id)) removedIds.add(id);
   } else {
     const latest = new Map<string, { version: number; href: string }>();
-    for (const change of changes!.changes) {
-      if (change.seq <= state!.seq) continue;
+    for (const change of changes.changes) {
+      if (change.seq <= state.seq) continue;
       if ((latest.get(change.id)?.version ?? 0) < change.version) latest.set(change.id, change);
     }
     for (const [id, change] of latest)
-      if ((state!.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
+      if ((state.stories[id]?.version ?? 0) < change.version) wanted.push({ id, href: change.href });
   }
   return { wanted, removedIds };
 }
@@ -144,8 +144,7 @@ async function fetchRecords(
   removedIds: Set<string>,
 ): Promise<ExportedArticle[]> {
   const fetched: (ExportedArticle | undefined)[] = new Array(wanted.length);
-  await forEachLimited(wanted.length, RECORDS_AT_ONCE, async (i) => {
-    const { id, href } = wanted[i]!;
+  await forEachLimited(wanted, RECORDS_AT_ONCE, async ({ id, href }, i) => {
     const got = await source.get(href);
     if (got.status === 'gone') {
       removedIds.add(id); // the source took the story away
@@ -211,8 +210,7 @@ async function applySiteChanges(
  * no changes list; the list restarted (its newest seq is below the cursor); or changes after the
  * cursor have scrolled out of it.
  */
-function mustWalk(state: PullState | undefined, changes: ChangesList | undefined): boolean {
-  if (!state || !changes) return true;
+function mustWalk(state: PullState, changes: ChangesList): boolean {
   const seqs = changes.changes.map((change) => change.seq);
   if (seqs.length === 0) return state.seq > 0;
   if (Math.max(...seqs) < state.seq) return true;
@@ -247,22 +245,26 @@ async function walkPages(
   return stories;
 }
 
-/** Runs task(0..count-1) with at most `limit` at a time; the first failure stops the others starting. */
-async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
+/** Runs task(item, index) over `items` with at most `limit` at a time; the first failure stops the others starting. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  const queue = items.entries();
   let failed = false;
   const worker = async () => {
-    while (!failed && next < count) {
-      const index = next++;
+    for (const [index, item] of queue) {
+      if (failed) return;
       try {
-        await task(index);
+        await task(item, index);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** A link in a document must stay on the source pull was pointed at. */
