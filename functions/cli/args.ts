@@ -2,10 +2,13 @@
 // command's flags are one table, which both the parser and that command's --help are made from.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS, type ContentMode } from '../pipeline/config.js';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { ContentMode } from '../pipeline/config.js';
 import { parseIloDate } from '../pipeline/parse/dates.js';
 import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
+import { readSetting } from '../settings/setting.js';
+import { SETTINGS } from '../settings/settings.js';
 
 export class UsageError extends Error {
   /** The command whose flags were wrong, to point at its --help. */
@@ -248,8 +251,8 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
   if (v.data !== undefined && v.store !== undefined)
     throw new UsageError('--data and --store name the same thing: give one of them', command);
   const store = storeSpec(v.data, v.store, command);
-  const origin = v.origin === undefined ? ILO_ORIGIN : httpUrl('--origin', v.origin, command);
-  const rate = v.rate === undefined ? undefined : number('--rate', v.rate, 0, 100, command);
+  const origin = url(flagValue(SETTINGS.origin, v.origin, '--origin', command));
+  const rate = v.rate === undefined ? undefined : flagValue(SETTINGS.rate, v.rate, '--rate', command);
   if (rate === 0 && origin === ILO_ORIGIN) {
     throw new UsageError(
       '--rate 0 turns pacing off, which is only for a mirror of your own (--origin): give www.ilo.org a rate above 0',
@@ -261,22 +264,20 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
     origin,
     store,
     notify: notifySpec(v.notify, store, command),
-    publicUrl:
-      v['public-url'] === undefined ? DEFAULT_OPTIONS.publicUrl : httpUrl('--public-url', v['public-url'], command),
+    publicUrl: url(flagValue(SETTINGS.publicUrl, v['public-url'], '--public-url', command)),
     ...(v.since !== undefined ? { since: sinceDate(v.since, command) } : {}),
-    max: v.max === undefined ? DEFAULT_OPTIONS.max : integer('--max', v.max, 0, 1_000_000, command),
+    max: flagValue(SETTINGS.maxPages, v.max, '--max', command),
     backfill: values.backfill === true,
-    contentMode: contentMode(v.content, command),
+    contentMode: flagValue(SETTINGS.contentMode, v.content, '--content', command),
     given: { publicUrl: v['public-url'] !== undefined, contentMode: v.content !== undefined },
     allowSettingsChange: values['allow-settings-change'] === true,
-    ...(v['user-agent'] !== undefined ? { userAgent: userAgent(v['user-agent'], command) } : {}),
+    ...(v['user-agent'] !== undefined
+      ? { userAgent: flagValue(SETTINGS.userAgent, v['user-agent'], '--user-agent', command) }
+      : {}),
     ...(rate !== undefined ? { rate } : {}),
-    concurrency:
-      v.concurrency === undefined
-        ? DEFAULT_OPTIONS.concurrency
-        : integer('--concurrency', v.concurrency, 1, 16, command),
-    timeoutMs: v.timeout === undefined ? 20_000 : integer('--timeout', v.timeout, 1, 600, command) * 1000,
-    retries: v.retries === undefined ? 3 : integer('--retries', v.retries, 0, 10, command),
+    concurrency: flagValue(SETTINGS.concurrency, v.concurrency, '--concurrency', command),
+    timeoutMs: flagValue(SETTINGS.timeoutSeconds, v.timeout, '--timeout', command) * 1000,
+    retries: flagValue(SETTINGS.retries, v.retries, '--retries', command),
     verbose: values.verbose === true,
     json: values.json === true,
   };
@@ -289,7 +290,7 @@ function parseServe(values: Values): ServeConfig {
   return {
     command: 'serve',
     store: storeSpec(v.data, v.store, 'serve'),
-    port: v.port === undefined ? SERVE_PORT : integer('--port', v.port, 0, 65535, 'serve'),
+    port: flagValue(SETTINGS.port, v.port, '--port', 'serve'),
   };
 }
 
@@ -297,17 +298,19 @@ function parsePull(values: Values): PullConfig {
   const v = strings(values);
   for (const name of ['from', 'site', 'out'] as const)
     if (v[name] === undefined) throw new UsageError(`pull needs --${name} (${COMMANDS.pull.usage})`, 'pull');
-  if (v.site !== 'hugo' && v.site !== 'jekyll')
-    throw new UsageError(`--site must be 'hugo' or 'jekyll', got '${v.site}'`, 'pull');
+  const site = flagValue(SETTINGS.site, v.site, '--site', 'pull');
   if (v.out!.trim() === '') throw new UsageError('--out needs a folder', 'pull');
-  // The site root, also when given as the exports folder or its index.
-  const from = httpUrl('--from', v.from!, 'pull').replace(/\/exports\/v1(\/index\.json)?$/, '');
+  // The site root (its public URL), also when given as the exports folder or its index.
+  const from = url(flagValue(SETTINGS.publicUrl, v.from, '--from', 'pull')).replace(
+    /\/exports\/v1(\/index\.json)?$/,
+    '',
+  );
   return {
     command: 'pull',
     from,
-    site: v.site,
+    site,
     out: path.resolve(v.out!),
-    timeoutMs: v.timeout === undefined ? 20_000 : integer('--timeout', v.timeout, 1, 600, 'pull') * 1000,
+    timeoutMs: flagValue(SETTINGS.timeoutSeconds, v.timeout, '--timeout', 'pull') * 1000,
     verbose: values.verbose === true,
   };
 }
@@ -384,48 +387,22 @@ function notifySpec(notify: string | undefined, store: StoreSpec, command: strin
   return { kind: 'sns', topicArn: match[1]! };
 }
 
-function httpUrl(flag: string, value: string, command: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
+/** A flag's value by its setting's definition (settings/settings.ts): its default when not given. */
+function flagValue<S extends TSchema>(setting: S, text: string | undefined, name: string, command: string): Static<S> {
+  if (text === undefined) {
+    if (setting.default === undefined) throw new Error(`${name} has no default: check that it was given`);
+    return setting.default as Static<S>;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`${flag} must be an http(s) URL, got '${value}'`, command);
-  if (url.search || url.hash)
-    throw new UsageError(`${flag} must not have a query or fragment, got '${value}'`, command);
-  return url.toString().replace(/\/+$/, '');
+  const reading = readSetting(setting, text, name);
+  if (!reading.ok) throw new UsageError(reading.problem, command);
+  return reading.value;
+}
+
+/** A URL as the WHATWG parser writes it, without trailing slashes (paths are appended to it). */
+function url(value: string): string {
+  return new URL(value).toString().replace(/\/+$/, '');
 }
 
 function sinceDate(value: string, command: string): string {
-  const parsed = parseIloDate(value);
-  if (!parsed) throw new UsageError(`--since must be a date like 2025-01-31, got '${value}'`, command);
-  return parsed;
-}
-
-function integer(flag: string, value: string, min: number, max: number, command: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || n < min || n > max)
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, command);
-  return n;
-}
-
-function number(flag: string, value: string, min: number, max: number, command: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} must be a number from ${min} to ${max}, got '${value}'`, command);
-  return n;
-}
-
-function contentMode(value: string | undefined, command: string): ContentMode {
-  if (value === undefined) return 'full';
-  if (value === 'full' || value === 'summary') return value;
-  throw new UsageError(`--content must be 'full' or 'summary', got '${value}'`, command);
-}
-
-function userAgent(value: string, command: string): string {
-  if (!/^[\x20-\x7E]{8,300}$/.test(value))
-    throw new UsageError('--user-agent must be 8 to 300 printable ASCII characters', command);
-  return value;
+  return parseIloDate(flagValue(SETTINGS.since, value, '--since', command)) ?? value;
 }

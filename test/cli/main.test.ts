@@ -76,7 +76,26 @@ describe('bad command lines', () => {
     [['run', '--max', '-1'], "--max must be a whole number from 0 to 1000000, got '-1'"],
     [['run', '--max=-1'], "--max must be a whole number from 0 to 1000000, got '-1'"],
     [['run', '--concurrency', '-3'], "--concurrency must be a whole number from 1 to 16, got '-3'"],
-    [['run', '--rate', '-0.5', '--origin', 'http://127.0.0.1:9'], "--rate must be a number from 0 to 100, got '-0.5'"],
+    [
+      ['run', '--rate', '-0.5', '--origin', 'http://127.0.0.1:9'],
+      "--rate must be a number of requests per second from 0 to 100, got '-0.5'",
+    ],
+    [['run', '--timeout', '0'], "--timeout must be a whole number of seconds from 1 to 600, got '0'"],
+    [['run', '--content', 'teaser'], "--content must be 'full' or 'summary', got 'teaser'"],
+    [['run', '--user-agent', 'bot'], '--user-agent must be 8 to 300 printable ASCII characters'],
+    [['run', '--since', 'soon'], "--since must be a date like 2025-01-31, got 'soon'"],
+    [
+      ['run', '--public-url', 'https://feeds.example.org/?x=1'],
+      "--public-url must be an http(s) URL without a query or fragment, got 'https://feeds.example.org/?x=1'",
+    ],
+    [
+      ['run', '--origin', 'https://mirror.example.org/ilo'],
+      "--origin must be an http(s) origin like https://www.ilo.org, got 'https://mirror.example.org/ilo'",
+    ],
+    [
+      ['pull', '--from', 'http://127.0.0.1:9', '--site', 'wordpress', '--out', 'x'],
+      "--site must be 'hugo' or 'jekyll', got 'wordpress'",
+    ],
     [['serve', '--port', '-1'], "--port must be a whole number from 0 to 65535, got '-1'"],
     [
       ['run', '--rate', '0'],
