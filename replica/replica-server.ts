@@ -6,7 +6,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendFile, sendStatus } from '../functions/cli/static-response.js';
+import { sendFile, sendStatus } from '../functions/adapters/http/static-response.js';
 
 export const BUNDLED_REPLICA = fileURLToPath(new URL('./site', import.meta.url));
 

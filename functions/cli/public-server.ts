@@ -16,7 +16,7 @@ import {
 } from '../pipeline/publish/public-paths.js';
 import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
-import { type Encoding, compress, sendFile, sendStatus } from './static-response.js';
+import { type Encoding, compress, sendFile, sendStatus } from '../adapters/http/static-response.js';
 
 /** Content type and cache lifetime of a public key, or undefined when the key is not public. */
 export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {

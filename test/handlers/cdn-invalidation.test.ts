@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CDN_STATE_SCHEMA, type CdnState, MAX_PATHS, planInvalidation } from '#handlers/cdn-invalidation.js';
-import { CHANGES_SCHEMA, type ChangesList } from '#pipeline/publish/changes-list.js';
+import type { ChangesList } from '#pipeline/publish/changes-list.js';
+import { CHANGES_SCHEMA } from '#pipeline/publish/export-schema.js';
 
 const settings = { publicUrl: 'https://d1.cloudfront.net', contentMode: 'full' };
 const done = (seq: number, s: CdnState['settings'] = settings): CdnState => ({

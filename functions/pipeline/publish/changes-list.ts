@@ -8,10 +8,9 @@ import { type ArticleSummary, publicLink } from '../record/export-article.js';
 import type { EventType } from '../notify/event-type.js';
 import type { Store } from '../ports.js';
 import { updateJson } from '../state/json-objects.js';
-import type { ChangeEntry, ChangesList } from './export-schema.js';
+import { CHANGES_SCHEMA, type ChangeEntry, type ChangesList } from './export-schema.js';
 import { keys } from '../state/store-keys.js';
 
-export const CHANGES_SCHEMA = 'ilo-syndication/changes@1';
 export const CHANGES_KEPT = 500;
 
 export type { ChangeEntry, ChangesList };

@@ -7,10 +7,8 @@ import { type ArticleSummary, publicLink, relinkSummary } from '../record/export
 import type { Store } from '../ports.js';
 import { readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
-import type { ExportPage } from './export-schema.js';
+import { type ExportPage, INDEX_SCHEMA } from './export-schema.js';
 import { compareNewestFirst } from './feed-window.js';
-
-export const INDEX_SCHEMA = 'ilo-syndication/index@1';
 
 export type { ExportPage };
 

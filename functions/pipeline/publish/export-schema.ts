@@ -26,8 +26,10 @@ import {
   STORY_ID,
   VERSION,
 } from '../record/record-schema.js';
-import { CHANGES_SCHEMA } from './changes-list.js';
-import { INDEX_SCHEMA } from './export-archive.js';
+
+/** The `schema` of the index and archive pages, and of the changes list. */
+export const INDEX_SCHEMA = 'ilo-syndication/index@1';
+export const CHANGES_SCHEMA = 'ilo-syndication/changes@1';
 
 const strict = { additionalProperties: false } as const;
 

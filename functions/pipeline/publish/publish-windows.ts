@@ -14,7 +14,8 @@ import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { CorruptDocument, type Versioned, readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
 import { loadFullArticle } from './article-files.js';
-import { type ExportPage, INDEX_SCHEMA, newestUpdate, updateArchive } from './export-archive.js';
+import { type ExportPage, newestUpdate, updateArchive } from './export-archive.js';
+import { INDEX_SCHEMA } from './export-schema.js';
 import { type FeedWindow, type WindowUpdate, emptyWindow, isFeedWindow, upsertWindow } from './feed-window.js';
 import {
   type FeedScope,

@@ -2,8 +2,8 @@
 // what its schema says gives one line naming the document and what is wrong (docs/ARCHITECTURE.md,
 // "Public contracts"). Only what pull relies on is checked; ids and dates become file names, so
 // they are checked strictly.
-import { CHANGES_SCHEMA, type ChangeEntry, type ChangesList } from '../publish/changes-list.js';
-import { INDEX_SCHEMA } from '../publish/export-archive.js';
+import type { ChangeEntry, ChangesList } from '../publish/changes-list.js';
+import { CHANGES_SCHEMA, INDEX_SCHEMA } from '../publish/export-schema.js';
 import { ARTICLE_SCHEMA } from '../record/article-record.js';
 import type { ExportedArticle } from '../record/export-article.js';
 import { BadExport } from '../errors.js';
