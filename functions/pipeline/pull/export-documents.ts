@@ -6,6 +6,8 @@ import type { ChangeEntry, ChangesList } from '../publish/changes-list.js';
 import { CHANGES_SCHEMA, INDEX_SCHEMA } from '../publish/export-schema.js';
 import { ARTICLE_SCHEMA } from '../record/article-record.js';
 import type { ExportedArticle } from '../record/export-article.js';
+import { ISO_DATE_PATTERN } from '../record/record-schema.js';
+import { isValidStoryId } from '../site/ilo-urls.js';
 import { BadExport } from '../errors.js';
 
 export interface PageDocument {
@@ -13,8 +15,8 @@ export interface PageDocument {
   next: string | null;
 }
 
-const ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/;
+// The same rules as the published schema's (record/record-schema.ts).
+const DATE = new RegExp(ISO_DATE_PATTERN);
 
 type Json = Record<string, unknown>;
 
@@ -113,7 +115,7 @@ function string(url: string, value: unknown, what: string): string {
 }
 
 function id(url: string, value: unknown, what: string): string {
-  if (typeof value !== 'string' || !ID.test(value))
+  if (typeof value !== 'string' || !isValidStoryId(value))
     throw bad(url, `\`${what}\` is not a story id: ${JSON.stringify(value)}`);
   return value;
 }

@@ -12,6 +12,7 @@ import {
   type TSchema,
   Union,
 } from '@sinclair/typebox';
+import { STORY_ID_PATTERN } from '../site/ilo-urls.js';
 
 export const ARTICLE_SCHEMA = 'ilo-syndication/article@1';
 
@@ -23,9 +24,9 @@ const localized = <T extends TSchema>(value: () => T, options: { minProperties?:
 const text = () => StringOf({ minLength: 1 });
 export const HTTP_URL = () => StringOf({ format: 'uri' });
 /** A date, or an instant with its offset: what the ILO's pages give, in ISO 8601. */
-export const ISO_DATE = () =>
-  StringOf({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2}))?$' });
-export const STORY_ID = () => StringOf({ pattern: '^[a-z0-9][a-z0-9-]{0,127}$' });
+export const ISO_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2}))?$';
+export const ISO_DATE = () => StringOf({ pattern: ISO_DATE_PATTERN });
+export const STORY_ID = () => StringOf({ pattern: STORY_ID_PATTERN });
 export const VERSION = (options: { description?: string } = {}) => Integer({ minimum: 1, ...options });
 
 export const TERM = ObjectOf(

@@ -96,9 +96,13 @@ export function storyId(pages: Partial<Record<LanguageKey, NewsPage>>): string {
   return `${source.lang}-${createHash('sha256').update(source.slug).digest('hex').slice(0, 12)}`;
 }
 
+/** What a story id is: safe as a path segment in the store and in URLs (and as a file name). */
+export const STORY_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,127}$';
+const STORY_ID = new RegExp(STORY_ID_PATTERN);
+
 /** True when an id is safe as a path segment in the store and in URLs. */
 export function isValidStoryId(id: string): boolean {
-  return /^[a-z0-9][a-z0-9-]{0,127}$/.test(id);
+  return STORY_ID.test(id);
 }
 
 function normalizePath(pathname: string): string {
