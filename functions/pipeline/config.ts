@@ -21,6 +21,12 @@ export interface PipelineOptions {
 
 export const FEED_SIZE = 50;
 /**
+ * Stories a publish holds at once: the queue is published in batches of this many, each a whole
+ * publish in the commit order (docs/ARCHITECTURE.md, "Publish's commit order"), so a backfill of any
+ * size holds no more than one batch of full copies.
+ */
+export const PUBLISH_BATCH = 500;
+/**
  * On AWS, a page queued for ingest and not confirmed stored is queued again after this long (then
  * twice as long each time, up to a week): well past the ingest queue's own retries (about 2 hours:
  * maxReceiveCount x visibility timeout), so a page still being retried is not queued twice.

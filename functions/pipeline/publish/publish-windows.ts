@@ -66,9 +66,9 @@ export async function publishWindows(
 ): Promise<string[]> {
   const written: string[] = [];
   const summaries = articles.map((article) => summarize(article, settings.publicUrl));
-  // Bodies are rendered once, as a version enters the feed windows; a feed is then rendered from its
-  // window alone, however many stories the archive holds.
-  const withBodies = articles.map((article) => windowEntry(article, settings, true));
+  // A body is rendered once, when its version is among a feed window's entries; a feed is then
+  // rendered from its window alone, however many stories the archive holds.
+  const withBody = bodyOnEntry(articles, summaries, settings);
   // Topic feeds the stories left (a topic or a language an earlier version had) are visited too, and
   // those whose topic now has a feed in the other language (to link it).
   const alsoVisit = [
@@ -80,14 +80,22 @@ export async function publishWindows(
   const visit = async (scope: WindowScope) => {
     const repair = { settings, warnings, publishing: new Set(articles.map((article) => article.id)) };
     if (scope.name === ALL) {
-      await commitWindow(store, scope, summaries, rebuild ? settings : undefined, repair, async (update) => {
+      await commitWindow(store, scope, summaries, rebuild ? settings : undefined, repair, undefined, async (update) => {
         written.push(...(await writeIndexAndArchive(store, update, summaries, settings.publicUrl, rebuild)));
       });
     } else {
-      await commitWindow(store, scope, withBodies, rebuild ? settings : undefined, repair, async (update, stored) => {
-        twinsLeft.push(...(await listInDirectory(store, topicFeeds, update.window, stored)));
-        written.push(...(await writeFeeds(store, update.window, settings, topicFeeds.directory)));
-      });
+      await commitWindow(
+        store,
+        scope,
+        summaries,
+        rebuild ? settings : undefined,
+        repair,
+        withBody,
+        async (update, stored) => {
+          twinsLeft.push(...(await listInDirectory(store, topicFeeds, update.window, stored)));
+          written.push(...(await writeFeeds(store, update.window, settings, topicFeeds.directory)));
+        },
+      );
     }
   };
   for (const scope of windowScopes(summaries, alsoVisit)) await visit(scope);
@@ -126,6 +134,8 @@ async function commitWindow(
   entries: FeedWindowEntry[],
   rebuildWith: FeedSettings | undefined,
   repair: WindowRepair,
+  /** A story being published as the window keeps it once it is in (a feed's window: with its body). */
+  kept: ((entry: FeedWindowEntry) => FeedWindowEntry) | undefined,
   writeFiles: (update: WindowUpdate, stored: FeedWindow | undefined) => Promise<void>,
 ): Promise<void> {
   const key = keys.window(scope.name);
@@ -133,7 +143,10 @@ async function commitWindow(
     const { stored, repaired } = await storedWindow(store, scope, repair);
     let base = stored?.value ?? emptyWindow(scope.name, FEED_SIZE);
     if (rebuildWith) base = await rebuildWindow(store, base, rebuildWith, scope.name !== ALL);
-    const update = upsertWindow(base, entries, scope.matches);
+    const upserted = upsertWindow(base, entries, scope.matches);
+    const update = kept
+      ? { ...upserted, window: { ...upserted.window, entries: upserted.window.entries.map(kept) } }
+      : upserted;
     if (!stored && update.window.entries.length === 0) {
       // Nothing to keep; the files of an always-published window are written all the same.
       if (scope.alwaysPublished) await writeFiles(update, undefined);
@@ -316,6 +329,31 @@ async function existingWindowNames(store: Store): Promise<string[]> {
   for await (const key of store.list(keys.windowPrefix()))
     names.push(key.slice(keys.windowPrefix().length, -'.json'.length));
   return names;
+}
+
+/**
+ * The entry a feed's window keeps of a story being published (one of `summaries`): with its body in
+ * full mode, rendered the first time it is in a window's entries. Stories that are not (older than
+ * every window they belong to, as most of a backfill is) are never rendered.
+ */
+function bodyOnEntry(
+  articles: FullArticle[],
+  summaries: ArticleSummary[],
+  settings: FeedSettings,
+): (entry: FeedWindowEntry) => FeedWindowEntry {
+  const articleOf = new Map<FeedWindowEntry, FullArticle>();
+  summaries.forEach((summary, i) => {
+    const article = articles[i];
+    if (article) articleOf.set(summary, article);
+  });
+  const rendered = new Map<FeedWindowEntry, FeedWindowEntry>();
+  return (entry) => {
+    const article = articleOf.get(entry);
+    if (!article || settings.contentMode !== 'full') return entry;
+    const withBody = rendered.get(entry) ?? withContent(entry, article.markdown);
+    rendered.set(entry, withBody);
+    return withBody;
+  };
 }
 
 /** A story as a window keeps it: its summary on the public URL, and its rendered body in full mode. */

@@ -2,6 +2,7 @@
 // Every step is idempotent and the order makes a stopped run restartable (docs/ARCHITECTURE.md,
 // "Publish's commit order"): each file is written before the state that says it is done, and the
 // outbox entries, which are what makes the next run publish again, are removed last.
+import { PUBLISH_BATCH } from '../config.js';
 import type { PipelinePorts, Store } from '../ports.js';
 import type { FullArticle } from '../record/full-article.js';
 import { type ArticleSummary, summarize } from '../record/export-article.js';
@@ -43,8 +44,22 @@ export interface PublishReport {
   warnings: string[];
 }
 
-export async function publishPending(ports: PipelinePorts, settings: PublishSettings): Promise<PublishReport> {
-  const { store } = ports;
+export interface PublishOptions {
+  /** Stories per batch (PUBLISH_BATCH); a test makes it small to see the batches. */
+  batchSize?: number;
+}
+
+/**
+ * Publishes the queue in batches of stories (a story's queued versions stay together), each a whole
+ * publish of its stories in the commit order, so a batch's end is a restart point like a run's end.
+ * The first batch also applies a change of settings: its re-render leaves out every queued story,
+ * which its own batch writes.
+ */
+export async function publishPending(
+  ports: PipelinePorts,
+  settings: PublishSettings,
+  options: PublishOptions = {},
+): Promise<PublishReport> {
   const report: PublishReport = {
     versions: 0,
     notificationsSent: 0,
@@ -55,17 +70,55 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
     warnings: [],
   };
   const queued = await listQueuedVersions(ports);
-  const settingsState = await readPublishSettings(store);
+  const settingsState = await readPublishSettings(ports.store);
   const settingsChanged = !settingsApplied(settingsState, settings);
   if (queued.length === 0 && !settingsChanged) return report;
   report.versions = queued.length;
+  const batches = batchesOf(queued, options.batchSize ?? PUBLISH_BATCH);
+  for (const [i, batch] of batches.entries()) {
+    const change =
+      i === 0 && settingsChanged ? { state: settingsState, queued: new Set(queued.map((q) => q.id)) } : undefined;
+    await publishBatch(ports, batch, settings, change, report);
+  }
+  return report;
+}
+
+/** The queue in batches of `size` stories, in id order; at least one batch (a change of settings alone). */
+function batchesOf(queued: QueuedVersion[], size: number): QueuedVersion[][] {
+  const byStory = new Map<string, QueuedVersion[]>();
+  for (const item of [...queued].sort((a, b) => a.id.localeCompare(b.id) || a.version - b.version)) {
+    byStory.set(item.id, [...(byStory.get(item.id) ?? []), item]);
+  }
+  const stories = [...byStory.values()];
+  const batches: QueuedVersion[][] = [];
+  for (let start = 0; start < stories.length; start += size) batches.push(stories.slice(start, start + size).flat());
+  return batches.length > 0 ? batches : [[]];
+}
+
+interface SettingsChange {
+  state: PublishSettingsState;
+  /** Every story queued: each batch writes its own stories' files. */
+  queued: ReadonlySet<string>;
+}
+
+/** One batch of the queue, published in the commit order; `change`: the batch that applies new settings. */
+async function publishBatch(
+  ports: PipelinePorts,
+  queued: QueuedVersion[],
+  settings: PublishSettings,
+  change: SettingsChange | undefined,
+  report: PublishReport,
+): Promise<void> {
+  const { store } = ports;
+  const settingsChanged = change !== undefined;
 
   // 1. Each queued story's own files (Markdown, exported record), from its full copy.
   const articles = await publishQueuedArticles(store, queued, settings, report);
 
   // 2. After a change of content mode or public URL, every other story's files too (resumable).
-  // The stories of step 1 are already in the new settings: on a first publish that is all of them.
-  if (settingsChanged) await rerenderOtherArticles(store, settings, settingsState, articles, report);
+  // The queued stories are left out: their batches write them in the new settings (on a first
+  // publish that is every story).
+  if (change) await rerenderOtherArticles(store, settings, change, report);
 
   // 3. The feed directory (which topic feeds exist in which language), then the windows and their
   // files: feeds, the export index and archive pages (files first, then the window).
@@ -82,16 +135,15 @@ export async function publishPending(ports: PipelinePorts, settings: PublishSett
   // 4b. The landing page and the OPML of every feed (after the windows they list).
   report.filesWritten.push(...(await writeLandingFiles(store, topicFeeds.directory, settings.publicUrl)));
 
-  // 5. Every public file is in the new settings now.
+  // 5. Every public file is in the new settings now (the stories still queued are written by their batches).
   if (settingsChanged) await commitSettings(store, settings);
 
   // 6. Notifications, then the outbox entries they came from (kept while another run holds a claim).
   const notifications = await sendNotifications(ports, queued, articles, types, settings.publicUrl);
-  report.notificationsSent = notifications.sent;
-  report.notificationsSkipped = notifications.skipped;
-  report.notificationsWaiting = notifications.waiting;
+  report.notificationsSent += notifications.sent;
+  report.notificationsSkipped += notifications.skipped;
+  report.notificationsWaiting += notifications.waiting;
   report.warnings.push(...notifications.warnings);
-  return report;
 }
 
 /** Step 1: the Markdown files and exported record of each queued story, from its full copy; returns the copies by id. */
@@ -124,19 +176,18 @@ function feedLimitWarnings(id: string, article: FullArticle): string[] {
   return warnings;
 }
 
-/** Step 2: after a change of settings, every story not published in step 1, resuming where a stopped run got to. */
+/** Step 2: after a change of settings, every story not queued, resuming where a stopped run got to. */
 async function rerenderOtherArticles(
   store: Store,
   settings: PublishSettings,
-  settingsState: PublishSettingsState,
-  articles: ReadonlyMap<string, FullArticle>,
+  change: SettingsChange,
   report: PublishReport,
 ): Promise<void> {
   const rerender = await rerenderArticles(
     store,
     settings,
-    rerenderResumesAfter(settingsState, settings),
-    new Set(articles.keys()),
+    rerenderResumesAfter(change.state, settings),
+    change.queued,
     (after) => noteRerenderProgress(store, settings, after),
   );
   report.rerendered = rerender.stories;
