@@ -19,3 +19,10 @@ export async function eventTypeOf(store: Store, id: string, version: number): Pr
   }
   return 'article.published';
 }
+
+/** The type decided for a story in this publish (every story it publishes has one; a slip says which). */
+export function decidedType(types: ReadonlyMap<string, EventType>, id: string): EventType {
+  const type = types.get(id);
+  if (type === undefined) throw new Error(`story ${id}: no event type was decided for it in this publish`);
+  return type;
+}

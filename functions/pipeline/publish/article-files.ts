@@ -9,7 +9,7 @@ import type { ArticleRecord } from '../record/article-record.js';
 import { type ExportedArticle, exportArticle } from '../record/export-article.js';
 import { FULL_COPY_REMEDY, type FullArticle, isFullArticle, recordOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
-import { CorruptDocument, readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
+import { CorruptDocument, type Versioned, readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
 
 export interface ArticleFileSettings {
@@ -24,7 +24,7 @@ export interface ArticleFileSettings {
  * from it would put its garbage, or nothing, in every public file of the story.
  */
 export async function loadFullArticle(store: Store, id: string): Promise<FullArticle | undefined> {
-  let full;
+  let full: Versioned<FullArticle> | undefined;
   try {
     full = await readJson<FullArticle>(store, keys.fullArticle(id), isFullArticle);
   } catch (error) {

@@ -65,9 +65,10 @@ export function appendChanges(
     .filter((summary) => !seen.has(`${summary.id}@${summary.version}`))
     // Within one publish, the older update gets the lower seq.
     .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id) || a.version - b.version);
-  const unique = fresh.filter(
-    (summary, i) => i === 0 || `${summary.id}@${summary.version}` !== `${fresh[i - 1]!.id}@${fresh[i - 1]!.version}`,
-  );
+  const unique = fresh.filter((summary, i) => {
+    const previous = fresh[i - 1];
+    return !previous || `${summary.id}@${summary.version}` !== `${previous.id}@${previous.version}`;
+  });
   if (unique.length === 0) return undefined;
   // The newest entry is never dropped, so the highest seq ever given is always in the list.
   let last = existing.reduce((max, change) => Math.max(max, change.seq), 0);
@@ -84,8 +85,8 @@ export function appendChanges(
   const all = [...added.reverse(), ...existing].sort((a, b) => b.seq - a.seq);
   return {
     schema: CHANGES_SCHEMA,
-    generatedAt: all.reduce(
-      (newest, change) => (change.updatedAt > newest ? change.updatedAt : newest),
+    generatedAt: newestInstant(
+      all.map((change) => change.updatedAt),
       list.generatedAt,
     ),
     complete: list.complete && all.length <= CHANGES_KEPT,
@@ -97,4 +98,11 @@ export function appendChanges(
 function withSeq(changes: (Omit<ChangeEntry, 'seq'> & { seq?: number })[]): ChangeEntry[] {
   if (changes.every((change) => typeof change.seq === 'number')) return changes as ChangeEntry[];
   return changes.map((change, i) => ({ seq: changes.length - i, ...change }) as ChangeEntry);
+}
+
+/** The latest of ISO instants written alike (UTC, "Z"), which compare as text; `floor` when there are none later. */
+function newestInstant(instants: string[], floor: string): string {
+  let newest = floor;
+  for (const instant of instants) if (instant > newest) newest = instant;
+  return newest;
 }

@@ -16,6 +16,25 @@ export function monthOf(summary: ArticleSummary): string {
   return summary.publishedAt.slice(0, 7);
 }
 
+/** What each month's page gains (stories archived) and loses (stories back in the index). */
+function changesByMonth(
+  archived: ArticleSummary[],
+  indexed: ArticleSummary[],
+): Map<string, { add: ArticleSummary[]; remove: Set<string> }> {
+  const touched = new Map<string, { add: ArticleSummary[]; remove: Set<string> }>();
+  const touch = (month: string) => {
+    let change = touched.get(month);
+    if (!change) {
+      change = { add: [], remove: new Set() };
+      touched.set(month, change);
+    }
+    return change;
+  };
+  for (const summary of archived) touch(monthOf(summary)).add.push(summary);
+  for (const summary of indexed) touch(monthOf(summary)).remove.add(summary.id);
+  return touched;
+}
+
 /**
  * Moves stories into their month pages (`archived`) or out of them (`indexed`, now in the index),
  * and rewrites the months touched (every month when `rewriteAll`, with links on `publicUrl`).
@@ -31,15 +50,7 @@ export async function updateArchive(
   publicUrl: string,
   rewriteAll = false,
 ): Promise<string | null> {
-  const touched = new Map<string, { add: ArticleSummary[]; remove: Set<string> }>();
-  const touch = (month: string) => {
-    let change = touched.get(month);
-    if (!change) touched.set(month, (change = { add: [], remove: new Set() }));
-    return change;
-  };
-  for (const summary of archived) touch(monthOf(summary)).add.push(summary);
-  for (const summary of indexed) touch(monthOf(summary)).remove.add(summary.id);
-
+  const touched = changesByMonth(archived, indexed);
   for (let attempt = 1; ; attempt++) {
     const stored = await readJson<string[]>(store, keys.archiveMonths());
     const known = stored?.value ?? [];
@@ -103,8 +114,8 @@ export async function updateArchive(
 }
 
 export function newestUpdate(articles: ArticleSummary[]): string {
-  return articles.reduce(
-    (newest, summary) => (summary.updatedAt > newest ? summary.updatedAt : newest),
-    '1970-01-01T00:00:00Z',
-  );
+  // ISO instants written alike (UTC, "Z") compare as text.
+  let newest = '1970-01-01T00:00:00Z';
+  for (const summary of articles) if (summary.updatedAt > newest) newest = summary.updatedAt;
+  return newest;
 }

@@ -17,10 +17,13 @@ export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, bod
 /** The front matter of a story in one language, as plain data (in the order it is written). */
 export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Record<string, unknown> {
   const translations: Record<string, string> = {};
-  for (const other of LANGUAGES)
-    if (other !== lang && record.url[other]) translations[LANGUAGE_TAG[other]] = record.url[other]!;
+  for (const other of LANGUAGES) {
+    const url = record.url[other];
+    if (other !== lang && url) translations[LANGUAGE_TAG[other]] = url;
+  }
   const label = (term: { label: Partial<Record<LanguageKey, string>> }) =>
-    term.label[lang] ?? term.label.en ?? term.label.zh!;
+    term.label[lang] ?? term.label.en ?? term.label.zh;
+  const lead = record.summary[lang];
   return {
     title: record.title[lang],
     date: record.publishedAt,
@@ -30,9 +33,7 @@ export function frontMatterFields(record: ArticleRecord, lang: LanguageKey): Rec
     canonical: record.url[lang],
     // Hugo renders `summary` as Markdown (.Summary): written as Markdown that stays text, so it runs
     // nothing with raw HTML on. `description` is the same lead as plain text, for meta tags.
-    ...(record.summary[lang]
-      ? { summary: escapeMarkdownText(record.summary[lang]!), description: record.summary[lang] }
-      : {}),
+    ...(lead ? { summary: escapeMarkdownText(lead), description: lead } : {}),
     ...(Object.keys(translations).length > 0 ? { translations } : {}),
     topics: record.topics.map(label),
     places: record.places.map(label),
@@ -60,7 +61,11 @@ export function yamlFrontMatter(fields: Record<string, unknown>): string {
  * language's, with `image_alt_lang` naming that language (for `<img alt=... lang=...>`).
  */
 function imageAlt(alt: Partial<Record<LanguageKey, string>>, lang: LanguageKey): Record<string, string> {
-  if (alt[lang]) return { image_alt: alt[lang]! };
-  const other = LANGUAGES.find((l) => l !== lang && alt[l]);
-  return other ? { image_alt: alt[other]!, image_alt_lang: LANGUAGE_TAG[other] } : {};
+  const own = alt[lang];
+  if (own) return { image_alt: own };
+  for (const other of LANGUAGES) {
+    const text = alt[other];
+    if (other !== lang && text) return { image_alt: text, image_alt_lang: LANGUAGE_TAG[other] };
+  }
+  return {};
 }

@@ -12,8 +12,8 @@ export interface QueuedVersion {
 export async function listQueuedVersions(ports: PipelinePorts): Promise<QueuedVersion[]> {
   const queued: QueuedVersion[] = [];
   for await (const key of ports.store.list(keys.outboxPrefix())) {
-    const match = /^state\/outbox\/([a-z0-9-]+)@(\d+)\.json$/.exec(key);
-    if (match) queued.push({ key, id: match[1]!, version: Number(match[2]) });
+    const [, id, version] = /^state\/outbox\/([a-z0-9-]+)@(\d+)\.json$/.exec(key) ?? [];
+    if (id !== undefined && version !== undefined) queued.push({ key, id, version: Number(version) });
     else ports.logger.warn('ignoring unexpected outbox entry', { key });
   }
   return queued;

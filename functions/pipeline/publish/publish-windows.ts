@@ -10,7 +10,7 @@ import { PreconditionFailed } from '../errors.js';
 import type { Store } from '../ports.js';
 import { type ArticleSummary, publicLink, summarize } from '../record/export-article.js';
 import { type FullArticle, topicFeedsOf } from '../record/full-article.js';
-import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { LANGUAGES, type LanguageKey, isLanguage } from '../site/ilo-urls.js';
 import { CorruptDocument, type Versioned, readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
 import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
 import { loadFullArticle } from './article-files.js';
@@ -290,10 +290,7 @@ function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): Window
     })),
   ];
   const topics = new Set<string>(
-    alsoTopics.filter(
-      (name) =>
-        /^[a-z]+\/topics\/[a-z0-9-]+$/.test(name) && (LANGUAGES as readonly string[]).includes(name.split('/')[0]!),
-    ),
+    alsoTopics.filter((name) => isLanguage(/^([a-z]+)\/topics\/[a-z0-9-]+$/.exec(name)?.[1])),
   );
   for (const summary of summaries) for (const name of topicFeedsOf(summary)) topics.add(name);
   for (const name of [...topics].sort()) {
@@ -309,19 +306,14 @@ function windowScopes(summaries: ArticleSummary[], alsoTopics: string[]): Window
 /** What feed a window is rendered as: a language feed, a topic feed, or none (the export index). */
 function scopeOf(window: FeedWindow, directory: FeedDirectory): FeedScope | undefined {
   const [lang, kind, slug] = window.name.split('/');
-  if (!lang || !(LANGUAGES as readonly string[]).includes(lang)) return undefined;
-  if (kind === undefined) return { lang: lang as LanguageKey };
+  if (!isLanguage(lang)) return undefined;
+  if (kind === undefined) return { lang };
   if (kind !== 'topics' || !slug) return undefined;
   // The topic's label in the feed's language, from any story that carries it (from the directory
   // once the feed has no story left).
   const term = window.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
-  const label =
-    term?.label[lang as LanguageKey] ??
-    term?.label.en ??
-    term?.label.zh ??
-    topicLabel(directory, slug, lang as LanguageKey) ??
-    slug;
-  return { lang: lang as LanguageKey, topic: { slug, label } };
+  const label = term?.label[lang] ?? term?.label.en ?? term?.label.zh ?? topicLabel(directory, slug, lang) ?? slug;
+  return { lang, topic: { slug, label } };
 }
 
 async function existingWindowNames(store: Store): Promise<string[]> {

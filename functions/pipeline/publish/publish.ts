@@ -11,7 +11,7 @@ import { CACHE_CONTROL, CONTENT_TYPES, keys } from '../state/store-keys.js';
 import { loadFullArticle, writeArticleFiles } from './article-files.js';
 import { recordChanges, relinkChanges } from './changes-list.js';
 import { exportSchema } from './export-schema.js';
-import { type EventType, eventTypeOf } from '../notify/event-type.js';
+import { type EventType, decidedType, eventTypeOf } from '../notify/event-type.js';
 import { type QueuedVersion, listQueuedVersions } from './outbox.js';
 import {
   type PublishSettings,
@@ -208,7 +208,7 @@ async function publishChanges(
 ): Promise<Map<string, EventType>> {
   const types = new Map<string, EventType>();
   for (const article of articles.values()) types.set(article.id, await eventTypeOf(store, article.id, article.version));
-  await recordChanges(store, summaries, (summary) => types.get(summary.id)!);
+  await recordChanges(store, summaries, (summary) => decidedType(types, summary.id));
   if (settingsChanged) await relinkChanges(store, settings.publicUrl);
   const schema = stringifyJson(exportSchema(settings.publicUrl));
   if (await writeIfChanged(store, keys.exportSchema(), schema, CONTENT_TYPES.json, CACHE_CONTROL.article)) {

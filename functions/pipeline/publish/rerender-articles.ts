@@ -37,7 +37,8 @@ export async function rerenderArticles(
         }),
       );
     }
-    await noteProgress(batch[batch.length - 1]!);
+    const last = batch.at(-1);
+    if (last !== undefined) await noteProgress(last);
   }
   return { stories: ids.length, written };
 }

@@ -5,7 +5,7 @@ import type { PipelinePorts } from '../ports.js';
 import type { FullArticle } from '../record/full-article.js';
 import { sendOnce } from '../notify/claim-notification.js';
 import { buildNotification } from '../notify/notification-message.js';
-import type { EventType } from '../notify/event-type.js';
+import { type EventType, decidedType } from '../notify/event-type.js';
 import type { QueuedVersion } from './outbox.js';
 
 export interface NotificationCounts {
@@ -35,7 +35,7 @@ export async function sendNotifications(
     const article = articles.get(item.id);
     // An older version still queued behind a newer one: the newer version's message covers it.
     if (article && article.version === item.version) {
-      const message = buildNotification(article, publicUrl, types.get(item.id)!);
+      const message = buildNotification(article, publicUrl, decidedType(types, item.id));
       const { result, unrecorded } = await sendOnce(ports.store, ports.notifier, item.id, item.version, message, run);
       if (result === 'waiting') {
         counts.waiting++;

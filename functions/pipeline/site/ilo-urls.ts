@@ -7,6 +7,10 @@ const ILO_HOSTS = new Set(['www.ilo.org', 'ilo.org']);
 export type LanguageKey = 'en' | 'zh';
 export const LANGUAGES: readonly LanguageKey[] = ['en', 'zh'];
 
+export function isLanguage(value: unknown): value is LanguageKey {
+  return (LANGUAGES as readonly unknown[]).includes(value);
+}
+
 /** Path prefix of each language on the site. English has none. */
 const LANGUAGE_PREFIX: Record<LanguageKey, string> = { en: '', zh: '/zh-hans' };
 

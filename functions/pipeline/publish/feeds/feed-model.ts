@@ -151,10 +151,12 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
   const feedKey = (l: LanguageKey, format: FeedFormat) =>
     publicLink(settings.publicUrl, scope.topic ? keys.topicFeed(l, scope.topic.slug, format) : keys.feed(l, format));
   const text = CHANNEL_TEXT[lang];
-  const entries = summaries
-    .filter((summary) => summary.languages.includes(lang))
-    .map((summary) => buildEntry(summary, lang, settings));
-  const updated = entries.reduce((newest, entry) => (entry.updated > newest ? entry.updated : newest), new Date(0));
+  // A story is listed in the languages it has (each with its URL: the entry's id).
+  const entries = summaries.flatMap((summary) => {
+    const url = summary.url[lang];
+    return summary.languages.includes(lang) && url !== undefined ? [buildEntry(summary, lang, url, settings)] : [];
+  });
+  const updated = new Date(Math.max(0, ...entries.map((entry) => entry.updated.getTime())));
   return {
     lang,
     title: feedTitle(lang, scope.topic?.label),
@@ -176,17 +178,17 @@ export function buildFeedChannel(scope: FeedScope, summaries: FeedWindowEntry[],
   };
 }
 
-function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedSettings): FeedEntry {
-  const url = summary.url[lang]!;
+function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, url: string, settings: FeedSettings): FeedEntry {
   const contentHtml = settings.contentMode === 'full' ? summary.content?.[lang] : undefined;
   const label = (term: { label: Partial<Record<LanguageKey, string>> }) =>
     cleanLine(term.label[lang] ?? term.label.en ?? term.label.zh ?? '');
   const alt = summary.image?.alt[lang];
+  const lead = summary.summary[lang];
   return {
     id: url,
     url,
     title: cleanLine(summary.title[lang] ?? ''),
-    ...(summary.summary[lang] ? { summary: cleanText(summary.summary[lang]!) } : {}),
+    ...(lead ? { summary: cleanText(lead) } : {}),
     html: contentHtml ?? summaryItemHtml(summary, lang),
     fullText: contentHtml !== undefined,
     published: toInstant(summary.publishedAt),
@@ -204,13 +206,11 @@ function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, settings: FeedS
       })),
     ].filter((category) => category.label !== ''),
     ...(summary.image ? { image: { url: summary.image.url, ...(alt ? { alt: cleanLine(alt) } : {}) } } : {}),
-    translations: (['en', 'zh'] as const)
-      .filter((l) => l !== lang && summary.url[l])
-      .map((l) => ({
-        lang: l,
-        url: summary.url[l]!,
-        ...(summary.title[l] ? { title: cleanLine(summary.title[l]!) } : {}),
-      })),
+    translations: (['en', 'zh'] as const).flatMap((l) => {
+      const otherUrl = summary.url[l];
+      const title = summary.title[l];
+      return l !== lang && otherUrl ? [{ lang: l, url: otherUrl, ...(title ? { title: cleanLine(title) } : {}) }] : [];
+    }),
     rights: summary.rights,
   };
 }

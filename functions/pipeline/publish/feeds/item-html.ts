@@ -23,7 +23,7 @@ export function fullItemHtml(summary: ArticleSummary, lang: LanguageKey, bodyHtm
 /** Summary mode: title, lead, link and attribution only (and the lead image, as in full mode). */
 export function summaryItemHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const lead = summary.summary[lang];
-  const url = summary.url[lang]!;
+  const url = summary.url[lang];
   const main = `${lead ? `<p>${escapeXml(cleanText(lead))}</p>\n` : ''}${link(url) ? `<p>${link(url, TEXT[lang].readMore)}</p>` : ''}`;
   return itemHtml(summary, lang, main);
 }
@@ -58,7 +58,7 @@ function leadImageHtml(summary: ArticleSummary, lang: LanguageKey, mainHtml: str
 
 function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
   const text = TEXT[lang];
-  const url = summary.url[lang]!;
+  const url = summary.url[lang];
   const other: LanguageKey = lang === 'en' ? 'zh' : 'en';
   const otherUrl = summary.url[other];
   const otherTitle = summary.title[other];
@@ -70,8 +70,8 @@ function footerHtml(summary: ArticleSummary, lang: LanguageKey): string {
 }
 
 /** A link as the body's links are (markdown-html.ts): the original site, no referrer, no opener. */
-function link(url: string, label?: string): string | undefined {
-  if (!isWebUrl(url)) return undefined;
+function link(url: string | undefined, label?: string): string | undefined {
+  if (url === undefined || !isWebUrl(url)) return undefined;
   return `<a href="${escapeXmlAttribute(url)}" rel="noopener noreferrer">${escapeXml(label ?? url)}</a>`;
 }
 

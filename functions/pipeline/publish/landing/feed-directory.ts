@@ -8,7 +8,7 @@
 // labels so that feed keeps its title).
 import type { Store } from '../../ports.js';
 import type { ArticleSummary } from '../../record/export-article.js';
-import { LANGUAGES, type LanguageKey } from '../../site/ilo-urls.js';
+import { LANGUAGES, type LanguageKey, isLanguage } from '../../site/ilo-urls.js';
 import { readJson, updateJson } from '../../state/json-objects.js';
 import { keys } from '../../state/store-keys.js';
 import { type FeedWindow, isFeedWindow } from '../feed-window.js';
@@ -84,7 +84,7 @@ export function withTopicFeed(
   const listed = hasTopicFeed(directory, slug, lang);
   if (listed === holds) return directory;
   const topics = structuredClone(directory.topics);
-  const entry = (topics[slug] ??= { label: {}, languages: [] });
+  const entry = topicEntry(topics, slug);
   if (holds) {
     for (const l of LANGUAGES) if (label[l]) entry.label[l] = label[l];
     entry.languages = [...entry.languages, lang].sort();
@@ -114,7 +114,7 @@ export function addTopics(directory: FeedDirectory, summaries: ArticleSummary[])
   const topics = structuredClone(directory.topics);
   for (const summary of summaries) {
     for (const topic of summary.topics) {
-      const entry = (topics[topic.slug] ??= { label: {}, languages: [] });
+      const entry = topicEntry(topics, topic.slug);
       for (const lang of LANGUAGES) if (topic.label[lang]) entry.label[lang] = topic.label[lang];
       for (const lang of summary.languages) if (!entry.languages.includes(lang)) entry.languages.push(lang);
       entry.languages.sort();
@@ -129,18 +129,26 @@ async function directoryFromWindows(store: Store): Promise<FeedDirectory> {
   const directory = emptyDirectory();
   const prefix = keys.windowPrefix();
   for await (const key of store.list(prefix)) {
-    const match = /^(en|zh)\/topics\/([a-z0-9-]+)\.json$/.exec(key.slice(prefix.length));
-    if (!match) continue;
-    const lang = match[1] as LanguageKey;
-    const slug = match[2]!;
+    const [, lang, slug] = /^(en|zh)\/topics\/([a-z0-9-]+)\.json$/.exec(key.slice(prefix.length)) ?? [];
+    if (!isLanguage(lang) || slug === undefined) continue;
     // A damaged window is left out here: publish rebuilds it when it visits it.
     const window = (await readJson<FeedWindow>(store, key, isFeedWindow).catch(() => undefined))?.value;
     const term = window?.entries.flatMap((entry) => entry.topics).find((topic) => topic.slug === slug);
     if (!term) continue;
-    const entry = (directory.topics[slug] ??= { label: {}, languages: [] });
+    const entry = topicEntry(directory.topics, slug);
     Object.assign(entry.label, term.label);
     if (!entry.languages.includes(lang)) entry.languages.push(lang);
     entry.languages.sort();
   }
   return addTopics(directory, []);
+}
+
+/** The directory's entry of a topic, added (empty) when it has none yet. */
+function topicEntry(topics: FeedDirectory['topics'], slug: string): FeedDirectory['topics'][string] {
+  let entry = topics[slug];
+  if (!entry) {
+    entry = { label: {}, languages: [] };
+    topics[slug] = entry;
+  }
+  return entry;
 }

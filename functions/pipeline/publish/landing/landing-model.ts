@@ -51,15 +51,15 @@ export function buildLandingModel(
   const feeds = {} as LandingModel['feeds'];
   let updated: Date | undefined;
   for (const lang of LANGUAGES) {
-    const stories = windows[lang].filter(
-      (summary) =>
-        summary.languages.includes(lang) && /^https?:\/\//.test(summary.url[lang] ?? '') && summary.title[lang],
-    );
-    latest[lang] = stories.slice(0, LATEST_STORIES).map((summary) => ({
-      title: cleanLine(summary.title[lang]!),
-      url: summary.url[lang]!,
-      day: summary.publishedAt.slice(0, 10),
-    }));
+    const stories = windows[lang].flatMap((summary) => {
+      const title = summary.title[lang];
+      const url = summary.url[lang];
+      if (!summary.languages.includes(lang) || url === undefined || !/^https?:\/\//.test(url) || !title) return [];
+      return [{ title, url, day: summary.publishedAt.slice(0, 10) }];
+    });
+    latest[lang] = stories
+      .slice(0, LATEST_STORIES)
+      .map((story) => ({ title: cleanLine(story.title), url: story.url, day: story.day }));
     for (const summary of windows[lang]) {
       const instant = toInstant(summary.updatedAt);
       if (!updated || instant > updated) updated = instant;

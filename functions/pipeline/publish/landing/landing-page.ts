@@ -127,12 +127,15 @@ const MEDIA_TYPE: Record<FeedFormat, string> = {
 // Readable from a 320 px phone to a desktop: one column, system fonts, tables that wrap.
 
 export function renderLandingPage(model: LandingModel): string {
-  const discovery = (['en', 'zh'] as const).flatMap((lang) =>
-    (['rss', 'atom', 'json'] as const).map(
+  // Each language's own feed (the first of its feeds), in every format.
+  const discovery = (['en', 'zh'] as const).flatMap((lang) => {
+    const [feed] = model.feeds[lang];
+    if (!feed) return [];
+    return (['rss', 'atom', 'json'] as const).map(
       (format) =>
-        `<link rel="alternate" type="${MEDIA_TYPE[format]}" hreflang="${LANGUAGE_TAG[lang]}" title="${escapeXmlAttribute(`${model.feeds[lang][0]!.title} (${FORMAT_LABEL[format]})`)}" href="${escapeXmlAttribute(model.feeds[lang][0]!.paths[format])}">`,
-    ),
-  );
+        `<link rel="alternate" type="${MEDIA_TYPE[format]}" hreflang="${LANGUAGE_TAG[lang]}" title="${escapeXmlAttribute(`${feed.title} (${FORMAT_LABEL[format]})`)}" href="${escapeXmlAttribute(feed.paths[format])}">`,
+    );
+  });
   const updated = model.updated ? model.updated.toISOString().slice(0, 10) : undefined;
   return `<!doctype html>
 <html lang="en">
