@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { ContentMode } from '../pipeline/config.js';
+import { type ContentMode, DEFAULTS } from '../pipeline/config.js';
 import { parseIloDate } from '../pipeline/parse/dates.js';
 import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
@@ -20,9 +20,6 @@ export class UsageError extends Error {
     this.command = command;
   }
 }
-
-/** Where `serve` listens unless told otherwise (the default public URL names it too). */
-export const SERVE_PORT = 8080;
 
 export type StoreSpec = { kind: 'fs'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 export type NotifySpec = { kind: 'outbox'; file: string } | { kind: 'sns'; topicArn: string };
@@ -72,74 +69,140 @@ export type CommandName = 'run' | 'serve' | 'pull' | 'demo';
 export type Command = RunConfig | ServeConfig | PullConfig | { command: 'help'; text: string };
 
 interface FlagSpec {
-  name: string;
   type: 'string' | 'boolean';
   /** What the value is called in the help ("URL", "N"). */
   value?: string;
+  /** What the flag does, as one paragraph (the help wraps it). */
   help: string;
+  /** What applies without the flag, said in the help as "(default ...)"; read from DEFAULTS. */
+  default?: string;
   short?: string;
 }
 
-const flag = (name: string, value: string | undefined, help: string): FlagSpec =>
-  value ? { name, type: 'string', value, help } : { name, type: 'boolean', help };
+/** Every flag of every command, each described once (a command may say what the flag means there). */
+const FLAGS = {
+  origin: {
+    type: 'string',
+    value: 'URL',
+    help: `Fetch the ILO site from here (a mirror); outputs keep ${ILO_ORIGIN} URLs`,
+    default: DEFAULTS.origin,
+  },
+  data: { type: 'string', value: 'DIR', help: 'Local store folder', default: DEFAULTS.dataDir },
+  store: {
+    type: 'string',
+    value: 's3://BUCKET[/PREFIX]',
+    help: 'Use an S3 bucket as the store instead (AWS credentials from the environment)',
+  },
+  notify: {
+    type: 'string',
+    value: 'outbox|sns:TOPIC_ARN',
+    help: 'Where notifications go',
+    default: ': outbox, DIR/notifications.jsonl',
+  },
+  'public-url': {
+    type: 'string',
+    value: 'URL',
+    help: 'Where the public files are served; feed self links and notification links use it',
+    default: `: what the store was last published with, else ${DEFAULTS.publicUrl}, where \`serve\` listens; an s3:// store that records none needs it`,
+  },
+  since: { type: 'string', value: 'DATE', help: 'Only stories changed on or after DATE (YYYY-MM-DD)' },
+  max: {
+    type: 'string',
+    value: 'N',
+    help: 'At most N pages this run, the rest next run',
+    default: `${DEFAULTS.maxPages}; 0 = no limit`,
+  },
+  backfill: { type: 'boolean', help: 'Ingest the whole archive over as many runs as it takes' },
+  content: {
+    type: 'string',
+    value: 'full|summary',
+    help: 'Full text in feeds and exports, or title, lead and link only',
+    default: `: what the store was last published with, else ${DEFAULTS.contentMode}; an s3:// store that records none needs it`,
+  },
+  'allow-settings-change': {
+    type: 'boolean',
+    help: 'With --store s3://: publish with a --public-url or --content other than the one recorded in the store (every public file is rendered again). Without it such a run is refused, and the flags left out are taken from the store',
+  },
+  'user-agent': {
+    type: 'string',
+    value: 'UA',
+    help: 'User-Agent sent to the origin (name your project and a contact URL)',
+  },
+  rate: {
+    type: 'string',
+    value: 'N',
+    help: 'Requests per second to the origin; 0 turns pacing off and is accepted only with a mirror (--origin)',
+    default: `${DEFAULTS.requestsPerSecond}; a loopback mirror is not paced unless you give --rate`,
+  },
+  concurrency: {
+    type: 'string',
+    value: 'N',
+    help: 'Stories ingested, and requests to the origin, at once',
+    default: `${DEFAULTS.concurrency}; --rate still paces them`,
+  },
+  timeout: { type: 'string', value: 'SECONDS', help: 'Per-request timeout', default: String(DEFAULTS.timeoutSeconds) },
+  retries: {
+    type: 'string',
+    value: 'N',
+    help: 'Retries on 429, 5xx and network errors, with backoff',
+    default: String(DEFAULTS.retries),
+  },
+  verbose: { type: 'boolean', help: 'Log every page and every step on stderr' },
+  json: { type: 'boolean', help: 'Print the run report as JSON instead of the summary' },
+  port: {
+    type: 'string',
+    value: 'N',
+    help: 'Port on 127.0.0.1',
+    default: `${DEFAULTS.servePort}; 0 = any free port`,
+  },
+  from: {
+    type: 'string',
+    value: 'URL',
+    help: 'Where the public files are served (the exports are under URL/exports/v1/); only this host is fetched',
+  },
+  site: {
+    type: 'string',
+    value: 'hugo|jekyll',
+    help: 'hugo: DIR/content/news/<id>/index.en.md and index.zh-hans.md; jekyll: DIR/_posts/YYYY-MM-DD-<id>.md and DIR/zh/_posts/YYYY-MM-DD-<id>.md',
+  },
+  out: { type: 'string', value: 'DIR', help: 'The site folder to write into' },
+  help: { type: 'boolean', short: 'h', help: 'This help' },
+} as const satisfies Record<string, FlagSpec>;
 
-const DATA = flag('data', 'DIR', 'Local store folder (default ./data)');
-const CONTENT = flag(
-  'content',
-  'full|summary',
-  'Full text in feeds and exports, or title, lead and link only (default: what the\nstore was last published with, else full; an s3:// store that records none needs it)',
-);
-const PUBLIC_URL = flag(
-  'public-url',
-  'URL',
-  'Where the public files are served; feed self links and notification links use it\n(default: what the store was last published with, else http://127.0.0.1:8080,\nwhere `serve` listens; an s3:// store that records none needs it)',
-);
-const VERBOSE = flag('verbose', undefined, 'Log every page and every step on stderr');
-const JSON_REPORT = flag('json', undefined, 'Print the run report as JSON instead of the summary');
-const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', short: 'h', help: 'This help' };
+type FlagName = keyof typeof FLAGS;
 
-const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagSpec[]; notes?: string }> = {
+interface CommandSpec {
+  about: string;
+  /** The flags it takes, in the order its help lists them (--help is added to every command). */
+  flags: FlagName[];
+  /** Flags it cannot run without (named in its usage line). */
+  required?: FlagName[];
+  /** What a flag means for this command, where that differs from FLAGS (the default still comes from there). */
+  meaning?: Partial<Record<FlagName, string>>;
+  notes?: string;
+}
+
+const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
-    usage: 'run [flags]',
     about: 'Discover new and changed ILO news, ingest it, publish feeds and exports, notify subscribers.',
     flags: [
-      flag(
-        'origin',
-        'URL',
-        'Fetch the ILO site from here (a mirror); outputs keep https://www.ilo.org URLs\n(default https://www.ilo.org)',
-      ),
-      DATA,
-      flag(
-        'store',
-        's3://BUCKET[/PREFIX]',
-        'Use an S3 bucket as the store instead (AWS credentials from the environment)',
-      ),
-      flag('notify', 'outbox|sns:TOPIC_ARN', 'Where notifications go (default: outbox, DIR/notifications.jsonl)'),
-      PUBLIC_URL,
-      flag('since', 'DATE', 'Only stories changed on or after DATE (YYYY-MM-DD)'),
-      flag('max', 'N', 'At most N pages this run, the rest next run (default 200; 0 = no limit)'),
-      flag('backfill', undefined, 'Ingest the whole archive over as many runs as it takes'),
-      CONTENT,
-      flag(
-        'allow-settings-change',
-        undefined,
-        'With --store s3://: publish with a --public-url or --content other than the one\nrecorded in the store (every public file is rendered again). Without it such a run is refused,\nand the flags left out are taken from the store',
-      ),
-      flag('user-agent', 'UA', 'User-Agent sent to the origin (name your project and a contact URL)'),
-      flag(
-        'rate',
-        'N',
-        'Requests per second to the origin, above 0 (default 1; a loopback mirror is not paced\nunless you give --rate). 0 turns pacing off and is accepted only with a mirror (--origin)',
-      ),
-      flag(
-        'concurrency',
-        'N',
-        'Stories ingested, and requests to the origin, at once (default 2; --rate still paces\nthem)',
-      ),
-      flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
-      flag('retries', 'N', 'Retries on 429, 5xx and network errors, with backoff (default 3)'),
-      VERBOSE,
-      JSON_REPORT,
+      'origin',
+      'data',
+      'store',
+      'notify',
+      'public-url',
+      'since',
+      'max',
+      'backfill',
+      'content',
+      'allow-settings-change',
+      'user-agent',
+      'rate',
+      'concurrency',
+      'timeout',
+      'retries',
+      'verbose',
+      'json',
     ],
     notes:
       'On a terminal a progress line shows pages done / total, the story being read and the time left;\n' +
@@ -148,44 +211,55 @@ const COMMANDS: Record<CommandName, { usage: string; about: string; flags: FlagS
       '1 when it could not run (origin unreachable, store not writable), 2 for a bad command line.',
   },
   serve: {
-    usage: 'serve [--data DIR] [--port N]',
     about: 'Serve the public files of a data folder on 127.0.0.1, for feed readers and `pull`.',
-    flags: [
-      flag('data', 'DIR', 'The data folder to serve (default ./data)'),
-      flag('store', 's3://BUCKET[/PREFIX]', 'Serve an S3 store instead'),
-      flag('port', 'N', 'Port on 127.0.0.1 (default 8080; 0 = any free port)'),
-    ],
+    flags: ['data', 'store', 'port'],
+    meaning: { data: 'The data folder to serve', store: 'Serve an S3 store instead' },
   },
   pull: {
-    usage: 'pull --from URL --site hugo|jekyll --out DIR',
     about:
       "The partner's side: read the public exports over HTTP and write a Hugo content tree or Jekyll posts,\n" +
       'rewriting only what changed since the last pull (it keeps its cursor in DIR/.syndicate-pull.json).',
-    flags: [
-      flag(
-        'from',
-        'URL',
-        'Where the public files are served (the exports are under URL/exports/v1/);\nonly this host is fetched',
-      ),
-      flag(
-        'site',
-        'hugo|jekyll',
-        'hugo: DIR/content/news/<id>/index.en.md and index.zh-hans.md;\njekyll: DIR/_posts/YYYY-MM-DD-<id>.md and DIR/zh/_posts/YYYY-MM-DD-<id>.md',
-      ),
-      flag('out', 'DIR', 'The site folder to write into'),
-      flag('timeout', 'SECONDS', 'Per-request timeout (default 20)'),
-      flag('verbose', undefined, 'Name every file written or removed'),
-    ],
+    flags: ['from', 'site', 'out', 'timeout', 'verbose'],
+    required: ['from', 'site', 'out'],
+    meaning: { verbose: 'Name every file written or removed' },
     notes:
       'Exit status: 0 when the pull completed, 1 when the source answered badly (DIR is left as it was), 2 for a bad command line.',
   },
   demo: {
-    usage: 'demo [--data DIR] [flags]',
     about: 'What `npm start` does: serve the bundled ILO replica on 127.0.0.1 and run against it, offline.',
-    flags: [DATA, CONTENT, PUBLIC_URL, VERBOSE, JSON_REPORT],
+    flags: ['data', 'content', 'public-url', 'verbose', 'json'],
     notes: 'Other `run` flags are refused: demo always reads the bundled replica, once, unpaced.',
   },
 };
+
+const HELP_WIDTH = 100;
+
+/** `--name VALUE` as the help and the usage line write it. */
+function flagSyntax(name: FlagName): string {
+  const spec: FlagSpec = FLAGS[name];
+  return `--${name}${spec.value ? ` ${spec.value}` : ''}`;
+}
+
+/** The usage line of a command: its required flags, then the others (named when there are few). */
+function usage(name: CommandName, { optional = true } = {}): string {
+  const { flags, required = [] } = COMMANDS[name];
+  const others = optional ? flags.filter((flag) => !required.includes(flag)) : [];
+  const rest = others.length <= 3 ? others.map((flag) => `[${flagSyntax(flag)}]`) : ['[flags]'];
+  return [name, ...required.map(flagSyntax), ...rest].join(' ');
+}
+
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
 
 export const HELP = `Usage: npm run syndicate -- <command> [flags]
 
@@ -194,31 +268,37 @@ ${(Object.keys(COMMANDS) as CommandName[]).map((name) => `  ${name.padEnd(7)} ${
 
 Run 'npm run syndicate -- <command> --help' for a command's flags.`;
 
-/** The --help text of one command, made from its flag table. */
+/** The --help text of one command, made from the flag table. */
 export function commandHelp(name: CommandName): string {
-  const spec = COMMANDS[name];
-  const left = (f: FlagSpec) => `--${f.name}${f.value ? ` ${f.value}` : ''}`;
-  const width = Math.min(28, Math.max(...spec.flags.map((f) => left(f).length)) + 2);
-  const rows = [...spec.flags, HELP_FLAG].flatMap((f) => {
-    const [first, ...more] = f.help.split('\n');
+  const command = COMMANDS[name];
+  const names: FlagName[] = [...command.flags, 'help'];
+  const left = (flag: FlagName) => {
+    const short: string | undefined = (FLAGS[flag] as FlagSpec).short;
+    return short ? `-${short}, ${flagSyntax(flag)}` : flagSyntax(flag);
+  };
+  const column = Math.min(28, Math.max(...names.map((flag) => left(flag).length)) + 2);
+  const rows = names.flatMap((flag) => {
+    const spec: FlagSpec = FLAGS[flag];
+    const said = command.meaning?.[flag] ?? spec.help;
+    const text =
+      spec.default === undefined ? said : `${said} (default${spec.default.startsWith(':') ? '' : ' '}${spec.default})`;
+    const [first = '', ...more] = wrap(text, HELP_WIDTH - column - 2);
     const head =
-      left(f).length + 2 > width
-        ? [`  ${left(f)}`, `  ${''.padEnd(width)}${first}`]
-        : [`  ${left(f).padEnd(width)}${first}`];
-    return [...head, ...more.map((line) => `  ${''.padEnd(width)}${line}`)];
+      left(flag).length + 2 > column
+        ? [`  ${left(flag)}`, `  ${''.padEnd(column)}${first}`]
+        : [`  ${left(flag).padEnd(column)}${first}`];
+    return [...head, ...more.map((line) => `  ${''.padEnd(column)}${line}`)];
   });
   return [
-    `Usage: npm run syndicate -- ${spec.usage}`,
+    `Usage: npm run syndicate -- ${usage(name)}`,
     '',
-    spec.about,
+    command.about,
     '',
     'Flags',
     ...rows,
-    ...(spec.notes ? ['', spec.notes] : []),
+    ...(command.notes ? ['', command.notes] : []),
   ].join('\n');
 }
-
-export const DEFAULT_DATA_DIR = './data';
 
 export function parseCommand(argv: string[]): Command {
   const [command, ...rest] = argv;
@@ -297,7 +377,8 @@ function parseServe(values: Values): ServeConfig {
 function parsePull(values: Values): PullConfig {
   const v = strings(values);
   for (const name of ['from', 'site', 'out'] as const)
-    if (v[name] === undefined) throw new UsageError(`pull needs --${name} (${COMMANDS.pull.usage})`, 'pull');
+    if (v[name] === undefined)
+      throw new UsageError(`pull needs --${name} (${usage('pull', { optional: false })})`, 'pull');
   const site = flagValue(SETTINGS.site, v.site, '--site', 'pull');
   if (v.out!.trim() === '') throw new UsageError('--out needs a folder', 'pull');
   // The site root (its public URL), also when given as the exports folder or its index.
@@ -323,11 +404,14 @@ function strings(values: Values): Record<string, string | undefined> {
 }
 
 function parse(command: CommandName, argv: string[]): Values {
-  const flags = [...COMMANDS[command].flags, HELP_FLAG];
+  const flags: FlagName[] = [...COMMANDS[command].flags, 'help'];
   const options = Object.fromEntries(
-    flags.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]),
+    flags.map((name) => {
+      const spec: FlagSpec = FLAGS[name];
+      return [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}) }];
+    }),
   );
-  const valued = new Set(flags.filter((f) => f.type === 'string').map((f) => `--${f.name}`));
+  const valued = new Set(flags.filter((name) => FLAGS[name].type === 'string').map((name) => `--${name}`));
   // `--max -1`: node:util reads "-1" as an option and calls the flag ambiguous; it is a (bad) value.
   const args = argv.flatMap((arg, i) =>
     valued.has(argv[i - 1] ?? '') && /^-\d/.test(arg)
@@ -340,7 +424,7 @@ function parse(command: CommandName, argv: string[]): Values {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
     const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
-    if (unknown && command === 'demo' && COMMANDS.run.flags.some((f) => `--${f.name}` === unknown)) {
+    if (unknown && command === 'demo' && COMMANDS.run.flags.some((name) => `--${name}` === unknown)) {
       throw new UsageError(
         `demo does not take ${unknown}: it always runs once against the bundled replica (use 'run' for ${unknown})`,
         command,
@@ -363,7 +447,7 @@ function storeSpec(data: string | undefined, store: string | undefined, command:
     return { kind: 's3', bucket: match[1]!, prefix };
   }
   if (data !== undefined && data.trim() === '') throw new UsageError('--data needs a folder', command);
-  return { kind: 'fs', dir: path.resolve(data ?? DEFAULT_DATA_DIR) };
+  return { kind: 'fs', dir: path.resolve(data ?? DEFAULTS.dataDir) };
 }
 
 function notifySpec(notify: string | undefined, store: StoreSpec, command: string): NotifySpec {

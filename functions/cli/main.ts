@@ -11,7 +11,8 @@ import { S3Store, createS3Client } from '../adapters/s3-store.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { DEFAULTS, DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { type PullReport, pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
@@ -146,7 +147,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
       origin,
       ...(config.userAgent ? { userAgent: config.userAgent } : {}),
       // Politeness is for real sites; a mirror on this machine needs no pacing unless asked.
-      requestsPerSecond: config.rate ?? (loopback ? 0 : 1),
+      requestsPerSecond: config.rate ?? (loopback ? 0 : DEFAULTS.requestsPerSecond),
       timeoutMs: config.timeoutMs,
       retries: config.retries,
       // As many requests at once as stories are ingested at once (each waits for its page).
@@ -161,7 +162,7 @@ async function run(config: RunConfig, io: Output): Promise<number> {
         ...DEFAULT_OPTIONS,
         publicUrl: settings.publicUrl,
         contentMode: settings.contentMode,
-        ...(origin === 'https://www.ilo.org' ? {} : { mirrorOrigin: origin }),
+        ...(origin === ILO_ORIGIN ? {} : { mirrorOrigin: origin }),
         ...(config.since ? { since: config.since } : {}),
         max: config.max,
         backfill: config.backfill,

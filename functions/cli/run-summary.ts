@@ -1,7 +1,9 @@
 // The short, human summary a run prints: what it did, where the outputs are, how to look at them.
 import path from 'node:path';
 import type { RunReport } from '../pipeline/run-pipeline.js';
-import { type RunConfig, SERVE_PORT } from './args.js';
+import { DEFAULTS } from '../pipeline/config.js';
+import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
+import type { RunConfig } from './args.js';
 import { count, plural } from './progress-display.js';
 import { countWritten } from './written-files.js';
 
@@ -14,8 +16,7 @@ export function formatSummary(
   const lines: string[] = [];
   const where =
     config.store.kind === 'fs' ? displayPath(config.store.dir) : `s3://${config.store.bucket}/${config.store.prefix}`;
-  const origin =
-    config.origin === 'https://www.ilo.org' ? config.origin : `${config.origin} (mirror of https://www.ilo.org)`;
+  const origin = config.origin === ILO_ORIGIN ? config.origin : `${config.origin} (mirror of ${ILO_ORIGIN})`;
   const d = report.discovery;
   const stored = report.newStories.length + report.updatedStories.length + report.unchanged;
   lines.push(`ILO syndication run: ${origin} -> ${where}`);
@@ -101,7 +102,7 @@ function servePortFlag(publicUrl: string): string {
   const url = new URL(publicUrl);
   if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return '';
   const port = Number(url.port || 80);
-  return port === SERVE_PORT ? '' : ` --port ${port}`;
+  return port === DEFAULTS.servePort ? '' : ` --port ${port}`;
 }
 
 function pendingLine(pending: number, setAside: number): string {

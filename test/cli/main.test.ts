@@ -3,7 +3,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '#cli/args.js';
+import { type PullConfig, type RunConfig, type ServeConfig, parseCommand } from '#cli/args.js';
 import { type Output, main } from '#cli/main.js';
 import { startReplicaServer } from '#replica/replica-server.js';
 import { isPublicKey } from '#pipeline/publish/public-paths.js';
@@ -54,6 +54,11 @@ describe('--help', () => {
     ['run', ['--origin URL', '--max N', '--rate N', '--since DATE', '--verbose', 'Exit status'], ['--port']],
     ['serve', ['--data DIR', '--port N'], ['--max', '--origin']],
     ['demo', ['--data DIR', '--content', '--json'], ['--origin', '--max', '--store']],
+    [
+      'pull',
+      ['--from URL', '--site hugo|jekyll', '--out DIR', '--timeout SECONDS', 'Exit status'],
+      ['--max', '--data'],
+    ],
   ])("%s --help shows that command's flags only", async (command, present, absent) => {
     for (const argv of [
       [command, '--help'],
@@ -67,6 +72,63 @@ describe('--help', () => {
       expect(text.startsWith(`Usage: npm run syndicate -- ${command}`)).toBe(true);
       for (const flag of present) expect(text, flag).toContain(flag);
       for (const flag of absent) expect(text, flag).not.toContain(flag);
+    }
+  });
+});
+
+describe('--help and the parser: one flag table', () => {
+  const commands = ['run', 'serve', 'pull', 'demo'] as const;
+  const help = (command: string) => (parseCommand([command, '--help']) as { text: string }).text;
+  /** The flags a command's help lists, as they start its rows. */
+  const listed = (command: string) =>
+    [...help(command).matchAll(/^ {2}(?:-h, )?--([a-z-]+)/gm)].map((match) => match[1]!);
+  const refused = (command: string, flag: string) => {
+    try {
+      const needed = command === 'pull' ? ['--from', 'http://127.0.0.1:9', '--site', 'hugo', '--out', 'o'] : [];
+      parseCommand([command, `--${flag}`, 'x', ...needed]);
+      return false;
+    } catch (error) {
+      return /^(unknown option|demo does not take)/.test((error as Error).message);
+    }
+  };
+
+  it.each(commands)('%s: every flag it takes is in its help once, and every flag in its help is taken', (command) => {
+    const flags = listed(command);
+    expect(new Set(flags).size, flags.join(' ')).toBe(flags.length);
+    expect(flags.at(-1)).toBe('help');
+    for (const flag of flags) expect(refused(command, flag), `--${flag}`).toBe(false);
+    const elsewhere = commands.flatMap((other) => listed(other)).filter((flag) => !flags.includes(flag));
+    for (const flag of elsewhere) expect(refused(command, flag), `--${flag}`).toBe(true);
+  });
+
+  it('says the defaults a command gets without the flag', () => {
+    const run = parseCommand(['run']) as RunConfig;
+    const rowOf = (command: string, flag: string) =>
+      help(command)
+        .split(/\n(?= {2}-)/)
+        .find((row) => row.trimStart().startsWith(`--${flag} `))!
+        .replace(/\s+/g, ' ');
+    expect(rowOf('run', 'origin')).toContain(`(default ${run.origin})`);
+    expect(rowOf('run', 'max')).toContain(`(default ${run.max};`);
+    expect(rowOf('run', 'concurrency')).toContain(`(default ${run.concurrency};`);
+    expect(rowOf('run', 'timeout')).toContain(`(default ${run.timeoutMs / 1000})`);
+    expect(rowOf('run', 'retries')).toContain(`(default ${run.retries})`);
+    expect(rowOf('run', 'public-url')).toContain(`else ${run.publicUrl},`);
+    expect(rowOf('run', 'content')).toContain(`else ${run.contentMode};`);
+    expect(rowOf('run', 'data')).toContain(
+      `(default ./${path.relative(process.cwd(), (run.store as { dir: string }).dir)})`,
+    );
+    const serve = parseCommand(['serve']) as ServeConfig;
+    expect(rowOf('serve', 'port')).toContain(`(default ${serve.port};`);
+    expect(rowOf('serve', 'data')).toMatch(/^ --data DIR The data folder to serve \(default \.\/data\)/);
+    const pull = parseCommand(['pull', '--from', 'http://127.0.0.1:9', '--site', 'hugo', '--out', 'o']) as PullConfig;
+    expect(rowOf('pull', 'timeout')).toContain(`(default ${pull.timeoutMs / 1000})`);
+  });
+
+  it('keeps every row within 100 columns', () => {
+    for (const command of commands) {
+      const rows = help(command).split('\n\nFlags\n')[1]!.split('\n\n')[0]!.split('\n');
+      for (const row of rows) expect(row.length, row).toBeLessThanOrEqual(100);
     }
   });
 });
