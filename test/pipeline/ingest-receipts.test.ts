@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { Candidate } from '#pipeline/discover/choose-candidates.js';
 import { selectCandidates } from '#pipeline/discover/choose-candidates.js';
 import {
-  type DiscoveryState,
   emptyDiscoveryState,
   isPending,
   markHandled,
