@@ -50,7 +50,10 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
   let env: Record<string, string>;
   let first: CliResult;
   let localRun: CliResult;
-  let firstRunIds: string[] = [];
+  /** What the first run left: the keys in the bucket, and the messages the subscriber received. */
+  let firstKeys: string[];
+  let firstMessages: Message[];
+  let firstRunIds: string[];
 
   /** Receives and deletes everything waiting in the subscribed queue. */
   async function drainQueue(): Promise<Message[]> {
@@ -126,6 +129,10 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     ]);
     // The runs in process read the same environment (this file's process only).
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    // Each test drains what its own runs sent, so every test can run alone and in any order.
+    firstKeys = await bucketKeys();
+    firstMessages = await drainQueue();
+    firstRunIds = firstMessages.map((m) => deliveredEvent(m.Body!).id);
   });
 
   afterAll(async () => {
@@ -153,7 +160,7 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
       .map((e) => path.relative(local.dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
       .filter((key) => key !== 'notifications.jsonl') // the local outbox; SNS takes its place
       .sort();
-    const keys = await bucketKeys();
+    const keys = firstKeys;
 
     expect(keys.every((key) => key.startsWith(`${PREFIX}/`))).toBe(true);
     expect(keys.map((key) => key.slice(PREFIX.length + 1))).toEqual(localKeys);
@@ -161,13 +168,11 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
     expect(localKeys.some((key) => key.startsWith('state/notified/'))).toBe(true);
   });
 
-  it('publishes exactly one message per story to the topic', async () => {
-    const messages = await drainQueue();
-    const ids = messages.map((m) => deliveredEvent(m.Body!).id);
+  it('publishes exactly one message per story to the topic', () => {
+    const ids = firstMessages.map((m) => deliveredEvent(m.Body!).id);
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
     expect(ids).toContain('ilo-partners-microsoft-strengthen-ai-skilling-china');
-    firstRunIds = ids;
   });
 
   it('sends nothing on a rerun that finds nothing new, and still exits 0', async () => {
