@@ -8,6 +8,7 @@ import { FsStore } from '#adapters/fs-store.js';
 import { S3Store } from '#adapters/s3-store.js';
 import { fauxqsEndpoint, testS3Client, uniqueName } from '#test/helpers/aws-clients.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -36,3 +37,7 @@ describeStoreContract('S3Store', async () => ({
   store: new S3Store({ bucket, prefix: uniqueName('run'), client }),
   cleanup: async () => {},
 }));
+
+// The in-memory store the core's tests run on: held to the same contract, so what they prove holds
+// for the real adapters.
+describeStoreContract('MemoryStore', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));

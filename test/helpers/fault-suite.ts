@@ -71,8 +71,13 @@ export function casesOf(operations: StoreOperation[]): FaultCase[] {
   return cases;
 }
 
-export async function runFaultCases(scenario: FaultScenario, cases: FaultCase[]): Promise<FaultFigures> {
-  const reference = await referenceOf(scenario);
+/** `reference` is referenceOf(scenario), when the caller has it already (it is a whole run). */
+export async function runFaultCases(
+  scenario: FaultScenario,
+  cases: FaultCase[],
+  reference?: Awaited<ReturnType<typeof referenceOf>>,
+): Promise<FaultFigures> {
+  reference ??= await referenceOf(scenario);
   const figures: FaultFigures = {
     operations: reference.operations.length,
     runs: 1,

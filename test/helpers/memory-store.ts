@@ -24,6 +24,7 @@ export class MemoryStore implements Store {
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
+    checkKey(key);
     this.counts.get++;
     const object = this.objects.get(key);
     if (object) this.counts.bytesRead += object.body.length;
@@ -31,6 +32,7 @@ export class MemoryStore implements Store {
   }
 
   async put(key: string, body: string, options: PutOptions): Promise<{ etag: string }> {
+    checkKey(key);
     this.counts.put++;
     this.counts.bytesWritten += body.length;
     const current = this.objects.get(key);
@@ -39,7 +41,8 @@ export class MemoryStore implements Store {
     // Any value that changes with every write will do as an ETag here (S3 computes its own).
     const etag = `"${++this.writes}"`;
     if (!current) this.sorted.splice(this.lowerBound(key), 0, key);
-    this.objects.set(key, { body, etag });
+    // Whole seconds, as S3's Last-Modified (the core never reads it; serve and the contract do).
+    this.objects.set(key, { body, etag, lastModified: new Date(Math.floor(Date.now() / 1000) * 1000) });
     return { etag };
   }
 
@@ -52,6 +55,7 @@ export class MemoryStore implements Store {
   }
 
   async delete(key: string): Promise<void> {
+    checkKey(key);
     this.counts.delete++;
     if (!this.objects.delete(key)) return;
     this.sorted.splice(this.lowerBound(key), 1);
@@ -80,4 +84,10 @@ export class MemoryStore implements Store {
     }
     return low;
   }
+}
+
+/** Refuses the keys the folder and S3 stores refuse (the Store contract), so tests cannot rely on others. */
+function checkKey(key: string): void {
+  // Empty, '.' or '..' segments (also a leading, trailing or doubled '/'), backslashes, NUL.
+  if (/(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/.test(key)) throw new Error(`invalid store key: ${JSON.stringify(key)}`);
 }

@@ -28,14 +28,18 @@ function runStep(store: Store, notifier: RecordingNotifier, at: number): Promise
   return pipelineHarness({ store, notifier, clock: { now: () => new Date(T0 + at) } }).run();
 }
 
-describe('a first run failed at every store operation of its ingest, then run again', () => {
+// Hundreds of whole runs: fixed CPU work (about 12 s on an idle machine) that a loaded one stretches
+// several times over. The timeout is there to catch a hang, not to judge speed.
+const FAULT_SUITE = { timeout: 180_000 };
+
+describe('a first run failed at every store operation of its ingest, then run again', FAULT_SUITE, () => {
   it('publishes every story, and notifies each once', async () => {
     const scenario = { before: new MemoryStore(), step: runStep };
     const reference = await referenceOf(scenario);
     // Discovery and ingest: everything before publish lists its queue.
     const publishStarts = reference.operations.findIndex((op) => op.kind === 'list' && op.key === 'state/outbox/');
     const cases = casesOf(reference.operations.slice(0, publishStarts));
-    const figures = await runFaultCases(scenario, cases);
+    const figures = await runFaultCases(scenario, cases, reference);
     console.info(
       `fault injection, first run's ingest: ${publishStarts} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`,
     );
@@ -46,7 +50,7 @@ describe('a first run failed at every store operation of its ingest, then run ag
   });
 });
 
-describe('a run on a store that fails 10% of its operations, then an ordinary run', () => {
+describe('a run on a store that fails 10% of its operations, then an ordinary run', FAULT_SUITE, () => {
   it('publishes every story, and notifies each once', async () => {
     const reference = await referenceOf({ before: new MemoryStore(), step: runStep });
     let injected = 0;

@@ -64,7 +64,7 @@ async function ingestOnly(store: MemoryStore, root?: string, at = 0): Promise<vo
 
 async function check(name: string, scenario: FaultScenario): Promise<void> {
   const reference = await referenceOf(scenario);
-  const figures = await runFaultCases(scenario, casesOf(reference.operations));
+  const figures = await runFaultCases(scenario, casesOf(reference.operations), reference);
   console.info(
     `fault injection, ${name}: ${figures.operations} store operations, ${figures.runs} runs, ${figures.faultsInjected} faults injected, ${figures.storiesLost} stories lost, ${figures.duplicateNotifications} duplicate notifications`,
   );
@@ -74,7 +74,11 @@ async function check(name: string, scenario: FaultScenario): Promise<void> {
   expect(figures.duplicateNotifications).toBe(0);
 }
 
-describe('a publish failed at every store operation, then published again', () => {
+// Each case is hundreds of publishes: fixed CPU work (5-20 s on an idle machine) that a loaded one
+// stretches several times over. The timeout is there to catch a hang, not to judge speed.
+const FAULT_SUITE = { timeout: 180_000 };
+
+describe('a publish failed at every store operation, then published again', FAULT_SUITE, () => {
   it('the first publish of the bundled replica', async () => {
     const before = new MemoryStore();
     await ingestOnly(before);
