@@ -65,6 +65,10 @@ describe("discovery's state", () => {
     expect(again).toMatchObject({ candidates: 0, knownPages: first.knownPages, pendingPages: 0, setAsidePages: 0 });
     expect(fetcher.requests.every((url) => url.includes('sitemap.xml'))).toBe(true);
     expect(store.log).toEqual([`get ${HEAD}`]);
+    // So does a rerun of the backfill: no page is left to take.
+    store.log.length = 0;
+    expect(await run({ backfill: true })).toMatchObject({ candidates: 0, pendingPages: 0 });
+    expect(store.log).toEqual([`get ${HEAD}`]);
   });
 
   it('reads and writes only the part of the sitemap page that changed', async () => {

@@ -176,11 +176,19 @@ export class CrawlStore {
     return known;
   }
 
-  /** Reads the parts with pages to take or confirm; `all`: every part (a selection over the whole site). */
-  async loadWork(all: boolean): Promise<void> {
+  /**
+   * Reads the parts with pages an ordinary run takes or confirms; `wholeSite` (a selection over the
+   * whole site: a first run, --backfill, --since): every part with a page pending, set aside or not.
+   */
+  async loadWork(wholeSite: boolean): Promise<void> {
     for (const [name, summary] of Object.entries(this.head?.value.parts ?? {})) {
-      if (all || holdsWork(summary)) await this.loadPart(name);
+      if (wholeSite ? summary.pending > 0 : holdsWork(summary)) await this.loadPart(name);
     }
+  }
+
+  /** Reads every part (to look at the whole state). */
+  async loadAll(): Promise<void> {
+    for (const name of Object.keys(this.head?.value.parts ?? {})) await this.loadPart(name);
   }
 
   /** Notes the URLs a sitemap page (or the listing) listed this run. */
@@ -302,7 +310,7 @@ export class CrawlStore {
 export async function readWholeCrawlState(store: Store): Promise<DiscoveryState | undefined> {
   const crawl = await CrawlStore.open(store);
   if (!crawl.exists) return undefined;
-  await crawl.loadWork(true);
+  await crawl.loadAll();
   return crawl.state;
 }
 

@@ -28,7 +28,7 @@ export async function planDiscovery(
   const { state } = crawl;
   const firstRun = crawl.firstRun;
   // The pages this run may take: those pending (not set aside) or queued, and, for a selection over
-  // the whole site (a first run, --backfill, --since), every page.
+  // the whole site (a first run, --backfill, --since), those set aside too.
   await crawl.loadWork(firstRun || options.backfill || options.since !== undefined);
   // Before the site is read: a page is confirmed at the lastmod it was queued for.
   const confirmedQueued = await confirmQueuedPages(ports.store, state);
