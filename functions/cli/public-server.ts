@@ -14,7 +14,7 @@ import {
   isPublicKey,
   securityHeaders,
 } from '../pipeline/publish/public-paths.js';
-import { CACHE_CONTROL, CONTENT_TYPES } from '../pipeline/state/store-keys.js';
+import { CACHE_CONTROL, CONTENT_TYPES, PREFIXES, keys } from '../pipeline/state/store-keys.js';
 import { oneRequestAtATime } from './connection-queue.js';
 import { type Encoding, compress, sendFile, sendStatus } from '../adapters/http/static-response.js';
 
@@ -22,13 +22,13 @@ import { type Encoding, compress, sendFile, sendStatus } from '../adapters/http/
 export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
   if (!isPublicKey(key)) return undefined;
   const cors = isCorsKey(key);
-  if (key === 'index.html') return { contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.index, cors };
-  if (key === 'feeds.opml') return { contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.index, cors };
+  if (key === keys.landingPage()) return { contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.index, cors };
+  if (key === keys.opml()) return { contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL.index, cors };
   if (key.endsWith('rss.xml')) return { contentType: CONTENT_TYPES.rss, cacheControl: CACHE_CONTROL.feed, cors };
   if (key.endsWith('atom.xml')) return { contentType: CONTENT_TYPES.atom, cacheControl: CACHE_CONTROL.feed, cors };
   if (key.endsWith('feed.json')) return { contentType: CONTENT_TYPES.jsonFeed, cacheControl: CACHE_CONTROL.feed, cors };
   if (key.endsWith('.md')) return { contentType: CONTENT_TYPES.markdown, cacheControl: CACHE_CONTROL.article, cors };
-  const listing = /^exports\/v1\/(index|changes)\.json$/.test(key) || key.startsWith('exports/v1/archive/');
+  const listing = key === keys.exportIndex() || key === keys.exportChanges() || key.startsWith(PREFIXES.exportArchive);
   return { contentType: CONTENT_TYPES.json, cacheControl: listing ? CACHE_CONTROL.index : CACHE_CONTROL.article, cors };
 }
 

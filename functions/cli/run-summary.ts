@@ -4,6 +4,7 @@ import type { RunReport } from '../pipeline/run-pipeline.js';
 import { DEFAULTS } from '../pipeline/config.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import type { RunConfig } from './args.js';
+import { PREFIXES, keys } from '../pipeline/state/store-keys.js';
 import { count, plural } from './progress-display.js';
 import { countWritten } from './written-files.js';
 
@@ -81,12 +82,10 @@ export function formatSummary(
   if (config.store.kind === 'fs') {
     const base = displayPath(config.store.dir);
     lines.push('');
-    lines.push(`Feeds:    ${path.join(base, 'feeds/en')}/{rss.xml,atom.xml,feed.json}`);
-    lines.push(`          ${path.join(base, 'feeds/zh')}/{rss.xml,atom.xml,feed.json}`);
-    lines.push(
-      `Exports:  ${path.join(base, 'exports/v1/index.json')} (and changes.json, articles/<id>.json, schema.json)`,
-    );
-    lines.push(`Articles: ${path.join(base, 'articles')}/<id>/{meta.json,en.md,zh.md}`);
+    lines.push(`Feeds:    ${path.join(base, `${PREFIXES.feeds}en`)}/{rss.xml,atom.xml,feed.json}`);
+    lines.push(`          ${path.join(base, `${PREFIXES.feeds}zh`)}/{rss.xml,atom.xml,feed.json}`);
+    lines.push(`Exports:  ${path.join(base, keys.exportIndex())} (and changes.json, articles/<id>.json, schema.json)`);
+    lines.push(`Articles: ${path.join(base, PREFIXES.articles)}<id>/{meta.json,en.md,zh.md}`);
     lines.push('');
     const site = `${config.publicUrl.replace(/\/+$/, '')}/`;
     lines.push(`To look at the site: npm run syndicate -- serve --data ${base}${servePortFlag(config.publicUrl)}`);

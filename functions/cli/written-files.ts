@@ -3,6 +3,7 @@
 // included, whoever writes them.
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
 import { isPublicKey } from '../pipeline/publish/public-paths.js';
+import { PREFIXES } from '../pipeline/state/store-keys.js';
 
 export class WriteRecordingStore implements Store {
   readonly written = new Set<string>();
@@ -47,9 +48,9 @@ export interface WrittenCounts {
 export function countWritten(keys: string[]): WrittenCounts {
   const counts: WrittenCounts = { total: keys.length, article: 0, archive: 0, feed: 0, index: 0 };
   for (const key of keys) {
-    if (key.startsWith('articles/') || key.startsWith('exports/v1/articles/')) counts.article++;
-    else if (key.startsWith('exports/v1/archive/')) counts.archive++;
-    else if (key.startsWith('feeds/')) counts.feed++;
+    if (key.startsWith(PREFIXES.articles) || key.startsWith(PREFIXES.exportArticles)) counts.article++;
+    else if (key.startsWith(PREFIXES.exportArchive)) counts.archive++;
+    else if (key.startsWith(PREFIXES.feeds)) counts.feed++;
     else counts.index++;
   }
   return counts;

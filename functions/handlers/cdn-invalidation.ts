@@ -13,7 +13,6 @@ import { readPublishSettings } from '../pipeline/publish/publish-settings.js';
 import { readJson, stringifyJson } from '../pipeline/state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../pipeline/state/store-keys.js';
 
-export const CDN_STATE_KEY = 'state/cdn-invalidated.json';
 export const CDN_STATE_SCHEMA = 'ilo-syndication/cdn-invalidated@1';
 /** More paths than this in one publish (a backfill): invalidate the article prefixes instead. */
 export const MAX_PATHS = 20;
@@ -69,13 +68,13 @@ export function planInvalidation(
 
 /** Invalidates what changed since the last invalidation and records it. Returns the paths. */
 export async function invalidateChangedPaths(store: Store, invalidator: CdnInvalidator): Promise<string[]> {
-  const done = (await readJson<CdnState>(store, CDN_STATE_KEY))?.value;
+  const done = (await readJson<CdnState>(store, keys.cdnInvalidated()))?.value;
   const changes = (await readJson<ChangesList>(store, keys.exportChanges()))?.value;
   const { applied, format } = await readPublishSettings(store);
   const plan = planInvalidation(done, changes, applied && { ...applied, ...(format !== undefined ? { format } : {}) });
   if (plan.paths.length > 0) await invalidator.invalidate(plan.paths, plan.callerReference);
   if (JSON.stringify(plan.next) !== JSON.stringify(done)) {
-    await store.put(CDN_STATE_KEY, stringifyJson(plan.next), { contentType: CONTENT_TYPES.json });
+    await store.put(keys.cdnInvalidated(), stringifyJson(plan.next), { contentType: CONTENT_TYPES.json });
   }
   return plan.paths;
 }

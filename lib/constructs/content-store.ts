@@ -4,6 +4,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PREFIXES } from '../../functions/pipeline/state/store-keys.js';
 import { asIBucket } from './bucket-ref.js';
 
 export interface ContentStoreProps {
@@ -42,7 +43,7 @@ export class ContentStore extends Construct {
       lifecycleRules: [
         {
           id: 'raw-snapshots-to-infrequent-access',
-          prefix: 'raw/',
+          prefix: PREFIXES.raw,
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
         },
         // Feeds and indexes are rewritten every publish: keep a few old versions for a month.

@@ -25,6 +25,8 @@ import {
   VARIABLES,
 } from '../../functions/handlers/deployment.js';
 import { METRICS_NAMESPACE } from '../../functions/handlers/metric-names.js';
+import { LANGUAGES } from '../../functions/pipeline/site/ilo-urls.js';
+import { PREFIXES, everyKeyUnder as under, keys } from '../../functions/pipeline/state/store-keys.js';
 import type { SyndicationConfig } from '../config.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -135,59 +137,61 @@ export class PipelineFunctions extends Construct {
       },
     });
 
-    // Least privilege, key by key (see functions/pipeline/state/store-keys.ts for the layout).
+    // Least privilege, key by key, from the store layout itself (functions/pipeline/state/store-keys.ts):
+    // prefixes as `<prefix>*`, single files by their key, a story's files by its key with the id `*`.
+    const meta = keys.articleMeta('*');
+    const markdownFiles = LANGUAGES.map((lang) => keys.articleMarkdown('*', lang));
     // Discovery's state: a head and one part per sitemap page; state/crawl.json is an earlier
     // release's single file, read once, split and removed.
-    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], ['state/crawl/*']);
-    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:DeleteObject'], ['state/crawl.json']);
-    allowObjects(this.discover, bucket, ['s3:GetObject'], ['state/receipts/*']);
+    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:PutObject'], [under(PREFIXES.crawl)]);
+    allowObjects(this.discover, bucket, ['s3:GetObject', 's3:DeleteObject'], [keys.crawlState()]);
+    allowObjects(this.discover, bucket, ['s3:GetObject'], [under(PREFIXES.receipts)]);
     // Ingest keeps a story's record and private full copy; publish renders every public file from them.
-    allowObjects(this.ingest, bucket, ['s3:GetObject'], ['state/*', 'raw/*', 'articles/*/meta.json']);
+    allowObjects(this.ingest, bucket, ['s3:GetObject'], [under(PREFIXES.state), under(PREFIXES.raw), meta]);
     allowObjects(
       this.ingest,
       bucket,
       ['s3:PutObject'],
       [
-        'state/aliases/*',
-        'state/sources/*',
-        'state/articles/*',
-        'state/outbox/*',
-        'state/receipts/*',
-        'raw/*',
-        'articles/*/meta.json',
+        ...[PREFIXES.aliases, PREFIXES.sources, PREFIXES.fullArticles, PREFIXES.outbox, PREFIXES.receipts].map(under),
+        under(PREFIXES.raw),
+        meta,
       ],
     );
-    // The landing page and the OPML (index.html, feeds.opml) are read back to be written only when they change.
+    // The landing page and the OPML are read back to be written only when they change.
     allowObjects(
       this.publish,
       bucket,
       ['s3:GetObject'],
-      ['state/*', 'articles/*', 'exports/*', 'feeds/*', 'index.html', 'feeds.opml'],
+      [
+        ...[PREFIXES.state, PREFIXES.articles, PREFIXES.exports, PREFIXES.feeds].map(under),
+        keys.landingPage(),
+        keys.opml(),
+      ],
     );
     allowObjects(
       this.publish,
       bucket,
       ['s3:PutObject'],
       [
-        'state/cdn-invalidated.json',
-        'state/windows/*',
-        'state/notified/*',
-        'state/publish-settings.json',
-        'state/archive-months.json',
-        'state/feed-directory.json',
-        'articles/*/en.md',
-        'articles/*/zh.md',
-        'feeds/*',
-        'exports/*',
-        'index.html',
-        'feeds.opml',
+        keys.cdnInvalidated(),
+        under(PREFIXES.windows),
+        under(PREFIXES.notified),
+        keys.publishSettings(),
+        keys.archiveMonths(),
+        keys.feedDirectory(),
+        ...markdownFiles,
+        under(PREFIXES.feeds),
+        under(PREFIXES.exports),
+        keys.landingPage(),
+        keys.opml(),
       ],
     );
     allowObjects(
       this.publish,
       bucket,
       ['s3:DeleteObject'],
-      ['state/outbox/*', 'state/notified/*', 'articles/*/en.md', 'articles/*/zh.md', 'exports/v1/archive/*'],
+      [under(PREFIXES.outbox), under(PREFIXES.notified), ...markdownFiles, under(PREFIXES.exportArchive)],
     );
     for (const fn of [this.discover, this.ingest, this.publish]) {
       // Listing is what makes a missing key answer 404 instead of 403, and lets publish find its queue.

@@ -12,7 +12,7 @@ import { type ArticleSummary, publicLink, summarize } from '../record/export-art
 import { type FullArticle, topicFeedsOf } from '../record/full-article.js';
 import { LANGUAGES, type LanguageKey, isLanguage } from '../site/ilo-urls.js';
 import { CorruptDocument, type Versioned, readJson, stringifyJson, writeIfChanged } from '../state/json-objects.js';
-import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, keys } from '../state/store-keys.js';
+import { CACHE_CONTROL, CONTENT_TYPES, type FeedFormat, PREFIXES, idOfArticleMeta, keys } from '../state/store-keys.js';
 import { loadFullArticle } from './article-files.js';
 import { type ExportPage, newestUpdate, updateArchive } from './export-archive.js';
 import { INDEX_SCHEMA } from './export-schema.js';
@@ -208,8 +208,8 @@ async function windowFromStories(
   { settings, publishing }: WindowRepair,
 ): Promise<FeedWindow> {
   const summaries: ArticleSummary[] = [];
-  for await (const key of store.list('articles/')) {
-    const id = /^articles\/([^/]+)\/meta\.json$/.exec(key)?.[1];
+  for await (const key of store.list(PREFIXES.articles)) {
+    const id = idOfArticleMeta(key);
     const article = id && !publishing.has(id) ? await loadFullArticle(store, id) : undefined;
     if (article) summaries.push(summarize(article, settings.publicUrl));
   }

@@ -3,6 +3,7 @@
 // it got. A run stopped half-way (a timeout, a kill) resumes after the last batch it noted instead of
 // starting over.
 import type { Store } from '../ports.js';
+import { PREFIXES, idOfArticleMeta } from '../state/store-keys.js';
 import { type ArticleFileSettings, loadFullArticle, writeArticleFiles } from './article-files.js';
 
 const BATCH = 50;
@@ -22,8 +23,8 @@ export async function rerenderArticles(
   noteProgress: (after: string) => Promise<void>,
 ): Promise<RerenderResult> {
   const ids: string[] = [];
-  for await (const key of store.list('articles/')) {
-    const id = /^articles\/([^/]+)\/meta\.json$/.exec(key)?.[1];
+  for await (const key of store.list(PREFIXES.articles)) {
+    const id = idOfArticleMeta(key);
     if (id !== undefined && id > resumeAfter && !done.has(id)) ids.push(id);
   }
   const written: string[] = [];
