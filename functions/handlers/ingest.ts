@@ -7,6 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { writeIngestReceipts } from '../pipeline/discover/ingest-receipts.js';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
+import { markupDriftCount } from '../pipeline/ingest/extraction-warnings.js';
 import { FUNCTION_TIMEOUT_SECONDS, REQUIRED_SETTINGS } from './deployment.js';
 import { METRIC } from './metric-names.js';
 import { parseIngestMessage } from './queue-messages.js';
@@ -73,8 +74,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
           MetricUnit.Count,
           1,
         );
-        if (outcome.warnings.length > 0)
-          metrics.addMetric(METRIC.markupDrift, MetricUnit.Count, outcome.warnings.length);
+        // Only what says the site's markup changed: limits and damaged state are not drift.
+        const drift = markupDriftCount(outcome.warnings);
+        if (drift > 0) metrics.addMetric(METRIC.markupDrift, MetricUnit.Count, drift);
       } else {
         logger.info('page not ingested', { ...outcome });
       }

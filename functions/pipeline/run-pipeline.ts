@@ -7,6 +7,7 @@ import { type DiscoveryState, markHandled } from './discover/discovery-state.js'
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
 import { FetchFailure } from './errors.js';
 import { EmptyStory, type IngestOutcome, type IngestSettings, ingestStory } from './ingest/ingest-story.js';
+import { describeWarning, markupDriftCount } from './ingest/extraction-warnings.js';
 import type { PageResult, PipelinePorts } from './ports.js';
 import { type PublishReport, publishPending } from './publish/publish.js';
 
@@ -161,8 +162,8 @@ function tallyOutcome(run: IngestRun, candidate: Candidate, outcome: IngestOutco
       if (outcome.change === 'new') report.newStories.push(outcome.id);
       else if (outcome.change === 'updated') report.updatedStories.push(outcome.id);
       else report.unchanged++;
-      report.warnings.push(...outcome.warnings);
-      report.markupDrift += outcome.warnings.filter((warning) => warning.startsWith('markup drift')).length;
+      report.warnings.push(...outcome.warnings.map(describeWarning));
+      report.markupDrift += markupDriftCount(outcome.warnings);
       return {
         outcome: outcome.change === 'new' ? 'new' : outcome.change === 'updated' ? 'updated' : 'unchanged',
         id: outcome.id,

@@ -21,6 +21,8 @@ import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.
 import { S3Store } from '#adapters/s3-store.js';
 import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
 import { REQUIRED_SETTINGS, VARIABLES } from '#handlers/deployment.js';
+import { METRIC } from '#handlers/metric-names.js';
+import { VARIANT_STORY, VARIATION, canonical, variantPage, variationPage } from '#test/helpers/replica.js';
 import {
   fauxqsEndpoint,
   testAwsEnv,
@@ -354,6 +356,56 @@ describe('Lambda handlers', () => {
       vi.useRealTimers();
       origin = undefined;
     }
+  });
+
+  it('ingest counts MarkupDrift only for pages a fallback layer found, not for a field cut at its limit', async () => {
+    // Its own key prefix: these stories stay out of the other tests' bucket.
+    const ingest = await handlerWith<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>('ingest', {
+      ...emulated.environmentOf(functionIds.ingest),
+      [VARIABLES.prefix]: uniqueName('drift'),
+    });
+    const drifted = VARIANT_STORY.markupDrift.path;
+    const limited = VARIATION.englishOnly;
+    const title = 'Just transition finance platform launched at the International Labour Conference';
+    const pages: Record<string, string> = {
+      [drifted]: variantPage(VARIANT_STORY.markupDrift),
+      [limited]: variationPage(limited).replace(`${title}</h2>`, `${'Decent work for all '.repeat(60)}</h2>`),
+    };
+    origin = (request, response) => {
+      const page = pages[decodeURIComponent(new URL(request.url!, 'http://x').pathname)];
+      if (page === undefined) return false;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      return true;
+    };
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const event = sqsEvent(
+        [drifted, limited].map((pathname, i) => ({
+          id: `page-${i}`,
+          body: JSON.stringify({ url: canonical(pathname), lang: 'en', lastmod: null }),
+        })),
+      );
+      expect(await ingest(event, lambdaContext('ingest', 120_000))).toEqual({ batchItemFailures: [] });
+    } finally {
+      write.mockRestore();
+      origin = undefined;
+    }
+    // Powertools writes the metrics as one embedded-metric-format line per invocation.
+    const emf = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    // A metric added more than once in an invocation is a list of its values.
+    const total = (name: string) => [emf[0]![name] ?? 0].flat().reduce((sum: number, n) => sum + Number(n), 0);
+    expect(emf[0]).toMatchObject({ service: 'ingest' });
+    expect(total(METRIC.storiesNew)).toBe(2);
+    expect(total(METRIC.markupDrift)).toBe(1);
+    await drain(queues.publish);
   });
 
   it('publish renders the feeds and notifies each story exactly once', async () => {

@@ -7,6 +7,7 @@ import { type FullArticle, fullArticle, isFullArticle } from '../record/full-art
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { CorruptDocument, readJson, stringifyJson, writeIfNotNewer } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
+import type { IngestWarning } from './extraction-warnings.js';
 
 /** True when the derived files already belong to the record's version (the common rerun case). */
 export async function derivedFilesCurrent(ports: PipelinePorts, record: ArticleRecord): Promise<boolean> {
@@ -30,9 +31,9 @@ export async function writeDerivedFiles(
   record: ArticleRecord,
   pages: StoryPages,
   previousRecord: ArticleRecord | undefined,
-): Promise<string[]> {
+): Promise<IngestWarning[]> {
   const { store } = ports;
-  const warnings: string[] = [];
+  const warnings: IngestWarning[] = [];
   const bodies: Partial<Record<LanguageKey, string>> = {};
   for (const lang of LANGUAGES) {
     const page = pages[lang];
@@ -43,9 +44,7 @@ export async function writeDerivedFiles(
   const previousCopy = await readJson<FullArticle>(store, keys.fullArticle(record.id), isFullArticle).catch(
     (error: unknown) => {
       if (!(error instanceof CorruptDocument)) throw error;
-      warnings.push(
-        `damaged state: ${error.key} was not a story's full copy (${error.detail}); written again from the page`,
-      );
+      warnings.push({ kind: 'damaged-state', key: error.key, detail: error.detail });
       return undefined;
     },
   );

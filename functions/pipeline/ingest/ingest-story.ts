@@ -10,7 +10,7 @@ import { type LanguageKey, newsPage } from '../site/ilo-urls.js';
 import { commitRecord } from './commit-record.js';
 import { SourceMoved, commitSource } from './commit-source.js';
 import { derivedFilesCurrent, writeDerivedFiles } from './derived-files.js';
-import { extractionWarnings } from './extraction-warnings.js';
+import { type IngestWarning, describeWarning, extractionWarnings } from './extraction-warnings.js';
 import { findTwin } from './find-twin.js';
 import { type IngestSettings, type LoadedPage, loadArticle } from './load-page.js';
 import { resolveId } from './resolve-id.js';
@@ -24,7 +24,14 @@ export interface CoveredPage {
 }
 
 export type IngestOutcome =
-  | { status: 'stored'; id: string; change: RecordChange; version: number; covered: CoveredPage[]; warnings: string[] }
+  | {
+      status: 'stored';
+      id: string;
+      change: RecordChange;
+      version: number;
+      covered: CoveredPage[];
+      warnings: IngestWarning[];
+    }
   | { status: 'gone'; url: string; httpStatus: number }
   | { status: 'rejected'; url: string; reason: string };
 
@@ -91,7 +98,7 @@ async function ingestOnce(
   if (change !== 'unchanged' || !(await derivedFilesCurrent(ports, record))) {
     warnings.push(...(await writeDerivedFiles(ports, record, pages, previous)));
   }
-  for (const message of warnings) logger.warn(message, { id });
+  for (const warning of warnings) logger.warn(describeWarning(warning), { id, warning: warning.kind });
   const covered = loaded.map((page) => ({ url: page.article.url, lang: page.article.lang }));
   if (!covered.some((page) => page.url === requested.url)) covered.push({ url: requested.url, lang: requested.lang });
   return { status: 'stored', id, change, version: record.version, covered, warnings };
@@ -102,7 +109,7 @@ interface FetchedPages {
   loaded: LoadedPage[];
   /** Translation candidates that turned out not to be in their language. */
   rejected: string[];
-  warnings: string[];
+  warnings: IngestWarning[];
 }
 
 /**
