@@ -1,11 +1,13 @@
 // `npm run bench`: extraction (ours, the usual jsdom + Readability + turndown stack, and the bare
-// parse floor, each in its own process) and publishing cost against archive size. Prints figures
+// parse floor, each in its own process), publishing cost against archive size, and a whole run's cost
+// against the size of the site (backfill and no-op rerun, bench/scale-rows.ts). Prints figures
 // and the ratios the targets are stated in, all measured in this run.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { printColdImports } from './cold-import.js';
+import { printScaleRows } from './scale-rows.js';
 import { benchPublish } from './publish-bench.js';
 
 const run = promisify(execFile);
@@ -132,5 +134,7 @@ const opsRatio =
 console.log(
   `\n  10,000 vs 100: time ${fmt(timeRatio, 2)}x, store operations ${fmt(opsRatio, 2)}x  [<= 1.5x]  ${verdict(timeRatio <= 1.5 && opsRatio <= 1.5)}`,
 );
+
+await printScaleRows(verdict);
 
 await printColdImports(verdict);

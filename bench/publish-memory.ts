@@ -1,0 +1,57 @@
+// Publish's time and peak memory after a backfill: N synthetic stories queued in a data folder (as
+// ingest leaves them), then one publish in a process of its own (so the process holds what publish
+// holds, not the store). `npx tsx bench/publish-memory.ts 10000`.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { FsStore } from '../functions/adapters/fs-store.js';
+import { dayOf, storeSyntheticStory } from '../test/helpers/synthetic-stories.js';
+import { tempDir } from '../test/helpers/temp-dir.js';
+
+const BUILD = fileURLToPath(new URL('./.build/', import.meta.url));
+
+export interface PublishRunResult {
+  durationMs: number;
+  peakRssMb: number;
+  versions: number;
+  sent: number;
+  filesWritten: number;
+}
+
+export async function publishBackfill(stories: number): Promise<PublishRunResult> {
+  await build({
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: BUILD,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+    entryPoints: [fileURLToPath(new URL('./publish-run.ts', import.meta.url))],
+    banner: {
+      js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+    },
+  });
+  const data = await tempDir('ilo-publish-memory-');
+  try {
+    const store = await FsStore.open(data.dir);
+    const now = new Date('2026-11-25T12:00:00Z');
+    for (let i = 0; i < stories; i++) await storeSyntheticStory(store, i, dayOf(i), { now });
+    const { stdout } = await promisify(execFile)(process.execPath, [`${BUILD}publish-run.mjs`, data.dir], {
+      maxBuffer: 1 << 24,
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as PublishRunResult;
+  } finally {
+    await data.cleanup();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const stories of process.argv.slice(2).map(Number)) {
+    const result = await publishBackfill(stories);
+    console.log(
+      `${stories} stories queued: publish ${(result.durationMs / 1000).toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB, ${result.versions} versions, ${result.sent} sent, ${result.filesWritten} files written`,
+    );
+  }
+}
