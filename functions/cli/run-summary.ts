@@ -90,7 +90,9 @@ export function formatSummary(
     const site = `${config.publicUrl.replace(/\/+$/, '')}/`;
     lines.push(`To look at the site: npm run syndicate -- serve --data ${base}${servePortFlag(config.publicUrl)}`);
     lines.push(`then open ${site} in a browser (the landing page: every feed, feeds.opml, the exports),`);
-    lines.push(`or subscribe a feed reader to ${site}${keys.feed('en', 'rss')} (or .../zh/atom.xml, .../en/feed.json).`);
+    lines.push(
+      `or subscribe a feed reader to ${site}${keys.feed('en', 'rss')} (or .../zh/atom.xml, .../en/feed.json).`,
+    );
   }
   lines.push(`Done in ${(report.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');

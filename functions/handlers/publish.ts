@@ -7,7 +7,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { publishPending } from '../pipeline/publish/publish.js';
-import { GENERATOR } from '../pipeline/run-pipeline.js';
+import { GENERATOR } from '../pipeline/config.js';
 import { invalidateChangedPaths } from './cdn-invalidation.js';
 import { REQUIRED_SETTINGS } from './deployment.js';
 import { METRIC } from './metric-names.js';

@@ -19,6 +19,9 @@ export interface PipelineOptions {
   concurrency: number;
 }
 
+/** What the feeds name as their generator (RSS <generator>, Atom <generator>), wherever they are published. */
+export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';
+
 export const FEED_SIZE = 50;
 /**
  * Stories a publish holds at once: the queue is published in batches of this many, each a whole

@@ -1,6 +1,6 @@
 // One run of the whole pipeline: discover -> ingest each new or changed story -> publish -> notify.
 // The CLI calls it as is; on AWS the same steps run in separate Lambdas.
-import type { PipelineOptions } from './config.js';
+import { GENERATOR, type PipelineOptions } from './config.js';
 import type { Candidate } from './discover/choose-candidates.js';
 import type { DiscoveryResult } from './discover/read-sitemaps.js';
 import { type DiscoveryState, markHandled } from './discover/discovery-state.js';
@@ -181,8 +181,6 @@ function tallyOutcome(run: IngestRun, candidate: Candidate, outcome: IngestOutco
 
 // Failures that mean the page's content arrived damaged: worth fetching again, never storing.
 const SUSPECT_CONTENT = new Set(['truncated', 'bad-content']);
-
-export const GENERATOR = 'ilo-syndication (https://github.com/ilo-syndication/ilo-syndication)';
 
 function describeFailure(error: unknown): string {
   // The reason code first: operators grep for it ("host-not-allowed", "timeout", "empty-story"...).

@@ -7,7 +7,7 @@ import { indexPage } from '#pipeline/extract/page-index.js';
 import { alsoAvailableBlocks } from '#pipeline/extract/translation-links.js';
 import { cleanBody } from '#pipeline/normalize/clean-body.js';
 import { toHtml } from '#test/helpers/clean-html.js';
-import { turndownRaw } from '#pipeline/normalize/markdown.js';
+import { turndownRaw } from '#test/helpers/turndown-raw.js';
 import { toTurndownDom } from '#pipeline/normalize/turndown-dom.js';
 import { STORY, canonical, replicaPage } from '#test/helpers/replica.js';
 

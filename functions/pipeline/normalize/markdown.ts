@@ -7,7 +7,8 @@ import type { CleanNode } from './clean-body.js';
 import { inertMarkdownText, inertTemplateSyntax } from './inert-markdown.js';
 import { toTurndownDom } from './turndown-dom.js';
 
-function createTurndown(): TurndownService {
+/** turndown with our rules; toMarkdown's converter (tests compare its raw output on other DOMs). */
+export function createTurndown(): TurndownService {
   const service = new TurndownService({
     headingStyle: 'atx',
     hr: '---',
@@ -125,9 +126,4 @@ export function capMarkdown(markdown: string, max: number): string {
           ? head.lastIndexOf(' ')
           : max;
   return markdown.slice(0, end).trimEnd();
-}
-
-/** turndown's own output for a DOM tree (ours, or a reference DOM in tests), before tidying. */
-export function turndownRaw(root: object): string {
-  return turndown.turndown(root as unknown as TurndownService.Node);
 }
