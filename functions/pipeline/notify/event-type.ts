@@ -4,7 +4,9 @@
 import type { Store } from '../ports.js';
 import { keys } from '../state/store-keys.js';
 
-export type EventType = 'article.published' | 'article.updated';
+/** The two values of `type`, for every place that writes, reads or describes it. */
+export const EVENT_TYPES = { published: 'article.published', updated: 'article.updated' } as const;
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
 /**
  * `article.published` when no earlier version of the story was ever claimed for a notification:
@@ -15,9 +17,9 @@ export type EventType = 'article.published' | 'article.updated';
  */
 export async function eventTypeOf(store: Store, id: string, version: number): Promise<EventType> {
   for (let earlier = version - 1; earlier >= 1; earlier--) {
-    if (await store.get(keys.notified(id, earlier))) return 'article.updated';
+    if (await store.get(keys.notified(id, earlier))) return EVENT_TYPES.updated;
   }
-  return 'article.published';
+  return EVENT_TYPES.published;
 }
 
 /** The type decided for a story in this publish (every story it publishes has one; a slip says which). */

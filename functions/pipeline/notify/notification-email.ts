@@ -5,7 +5,7 @@ import type { ArticleRecord } from '../record/article-record.js';
 import type { ArticleLinks } from '../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { cleanLine, truncate } from '../text/clean-text.js';
-import type { EventType } from './event-type.js';
+import { EVENT_TYPES, type EventType } from './event-type.js';
 
 const MONTHS = [
   'January',
@@ -52,7 +52,7 @@ export function notificationEmail(
     const words = WORDS[lang];
     const lines = [truncate(cleanLine(title), TITLE_MAX), ''];
     lines.push(
-      `${words.published}${formatDate(record.publishedAt, lang)}${type === 'article.updated' ? ` (${words.updated}, v${record.version})` : ''}`,
+      `${words.published}${formatDate(record.publishedAt, lang)}${type === EVENT_TYPES.updated ? ` (${words.updated}, v${record.version})` : ''}`,
     );
     const summary = record.summary[lang];
     const lead = summary ? truncate(cleanLine(summary), LEAD_MAX) : '';

@@ -6,7 +6,7 @@ import type { ArticleRecord, Localized } from '../record/article-record.js';
 import { type ArticleLinks, articleLinks } from '../record/export-article.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
 import { truncate } from '../text/clean-text.js';
-import type { EventType } from './event-type.js';
+import { EVENT_TYPES, type EventType } from './event-type.js';
 import { notificationEmail } from './notification-email.js';
 
 export interface NotificationMessage {
@@ -111,7 +111,7 @@ export function notificationEvent(
  * one (typographic punctuation folded to ASCII); a Chinese-only story gets a descriptive fallback.
  */
 export function notificationSubject(record: ArticleRecord, type: EventType): string {
-  const prefix = type === 'article.published' ? 'ILO news: ' : 'ILO news (updated): ';
+  const prefix = type === EVENT_TYPES.published ? 'ILO news: ' : 'ILO news (updated): ';
   const english = record.title.en ? toAscii(record.title.en) : '';
   const title = english.length >= 3 ? english : `Chinese story of ${record.publishedAt.slice(0, 10)} (${record.id})`;
   const subject = `${prefix}${title}`;

@@ -26,6 +26,7 @@ import {
   STORY_ID,
   VERSION,
 } from '../record/record-schema.js';
+import { EVENT_TYPES } from '../notify/event-type.js';
 
 /** The `schema` of the index and archive pages, and of the changes list. */
 export const INDEX_SCHEMA = 'ilo-syndication/index@1';
@@ -56,7 +57,7 @@ export const CHANGE_ENTRY = ObjectOf(
     id: STORY_ID(),
     version: VERSION(),
     /** The same as the version's notification (notify/event-type.ts). */
-    type: Union([Literal('article.published'), Literal('article.updated')]),
+    type: Union([Literal(EVENT_TYPES.published), Literal(EVENT_TYPES.updated)]),
     updatedAt: ISO_DATE(),
     /** The full record. */
     href: HTTP_URL(),

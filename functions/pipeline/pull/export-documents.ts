@@ -2,6 +2,7 @@
 // what its schema says gives one line naming the document and what is wrong (docs/ARCHITECTURE.md,
 // "Public contracts"). Only what pull relies on is checked; ids and dates become file names, so
 // they are checked strictly.
+import { EVENT_TYPES } from '../notify/event-type.js';
 import type { ChangeEntry, ChangesList } from '../publish/changes-list.js';
 import { CHANGES_SCHEMA, INDEX_SCHEMA } from '../publish/export-schema.js';
 import { ARTICLE_SCHEMA } from '../record/article-record.js';
@@ -32,7 +33,7 @@ export function parseChanges(url: string, body: string): ChangesList {
       seq: change.seq as number,
       id: id(url, change.id, `changes[${i}].id`),
       version: version(url, change.version, `changes[${i}].version`),
-      type: change.type === 'article.updated' ? 'article.updated' : 'article.published',
+      type: change.type === EVENT_TYPES.updated ? EVENT_TYPES.updated : EVENT_TYPES.published,
       updatedAt: String(change.updatedAt ?? ''),
       href: string(url, change.href, `changes[${i}].href`),
     };
