@@ -5,10 +5,8 @@
 import { stringify } from 'yaml';
 import type { ArticleRecord } from '../record/article-record.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
+import { LANGUAGE_TAG } from '../site/language-tags.js';
 import { escapeMarkdownText } from '../normalize/markdown.js';
-
-/** Language tags as feeds, front matter and HTML use them. */
-export const LANGUAGE_TAG: Record<LanguageKey, string> = { en: 'en', zh: 'zh-Hans' };
 
 export function renderMarkdownFile(record: ArticleRecord, lang: LanguageKey, body: string): string {
   return `${yamlFrontMatter(frontMatterFields(record, lang))}\n${body}\n`;

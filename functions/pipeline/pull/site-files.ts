@@ -4,7 +4,8 @@
 //           Hugo links translations of one bundle itself. No `lang:` key (Hugo reads the file name).
 //   Jekyll  _posts/YYYY-MM-DD-<id>.md (English, or the story's only language) and
 //           zh/_posts/YYYY-MM-DD-<id>.md (Chinese); `lang` and `ref` let a layout find the twin.
-import { frontMatterFields, LANGUAGE_TAG, yamlFrontMatter } from '../publish/front-matter.js';
+import { frontMatterFields, yamlFrontMatter } from '../publish/front-matter.js';
+import { LANGUAGE_TAG } from '../site/language-tags.js';
 import { inertTemplateSyntax } from '../normalize/inert-markdown.js';
 import { summaryOnlyBody } from '../publish/article-files.js';
 import type { ExportedArticle } from '../record/export-article.js';

@@ -9,7 +9,7 @@
 // first; its translation is rel="related". The feed's home page is its first link and also its last
 // alternate (the other language's feed, an alternate too, sits between them).
 import { type ElementCompact, js2xml } from 'xml-js';
-import { LANGUAGE_TAG } from '../front-matter.js';
+import { LANGUAGE_TAG } from '../../site/language-tags.js';
 import { cdataSafe, xmlJsAttribute, xmlJsText } from '../../text/markup-escape.js';
 import type { FeedChannel, FeedEntry } from './feed-model.js';
 

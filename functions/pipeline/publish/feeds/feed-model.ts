@@ -2,7 +2,6 @@
 // clean. Renderers (rss.ts, atom.ts, json-feed.ts) only format it.
 import type { ContentMode } from '../../config.js';
 import { toInstant } from '../../parse/dates.js';
-import { LANGUAGE_TAG } from '../front-matter.js';
 import { RIGHTS } from '../../record/article-record.js';
 import type { ArticleSummary } from '../../record/export-article.js';
 import { publicLink } from '../../record/export-article.js';
@@ -214,5 +213,3 @@ function buildEntry(summary: FeedWindowEntry, lang: LanguageKey, url: string, se
     rights: summary.rights,
   };
 }
-
-export { LANGUAGE_TAG };

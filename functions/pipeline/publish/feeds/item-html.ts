@@ -8,7 +8,7 @@ import type { ArticleSummary } from '../../record/export-article.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
 import { cleanLine, cleanText } from '../../text/clean-text.js';
 import { escapeXml, escapeXmlAttribute } from '../../text/markup-escape.js';
-import { LANGUAGE_TAG } from '../front-matter.js';
+import { LANGUAGE_TAG } from '../../site/language-tags.js';
 
 const TEXT: Record<LanguageKey, { source: string; readMore: string; otherLanguage: string }> = {
   en: { source: 'Source', readMore: 'Read the full story on www.ilo.org', otherLanguage: 'Also in Chinese' },

@@ -1,6 +1,6 @@
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1), written as typed JSON: the `feed` package only
 // writes version 1.0 and has no language field.
-import { LANGUAGE_TAG } from '../front-matter.js';
+import { LANGUAGE_TAG } from '../../site/language-tags.js';
 import type { FeedChannel } from './feed-model.js';
 
 export interface JsonFeedAuthor {

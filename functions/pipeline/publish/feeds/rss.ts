@@ -4,10 +4,8 @@
 // read a literal "&amp;" as "&"): all in text/markup-escape.ts.
 import { Feed } from 'feed';
 import { cdataSafe, escapeXml, xmlJsAttribute, xmlJsText } from '../../text/markup-escape.js';
+import { RSS_LANGUAGE } from '../../site/language-tags.js';
 import type { FeedChannel } from './feed-model.js';
-
-/** RSS channel language codes (RFC 1766 style, as RSS readers expect). */
-const RSS_LANGUAGE = { en: 'en', zh: 'zh-cn' } as const;
 
 export function renderRss(channel: FeedChannel): string {
   const feed = new Feed({

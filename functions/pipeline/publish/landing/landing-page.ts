@@ -7,7 +7,7 @@ import type { LanguageKey } from '../../site/ilo-urls.js';
 import type { FeedFormat } from '../../state/store-keys.js';
 import { keys } from '../../state/store-keys.js';
 import { escapeXml, escapeXmlAttribute } from '../../text/markup-escape.js';
-import { LANGUAGE_TAG } from '../feeds/feed-model.js';
+import { LANGUAGE_TAG } from '../../site/language-tags.js';
 import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
 import { LANDING_PAGE_META_CSP, STYLE } from './landing-style.js';
 

@@ -3,12 +3,11 @@
 // formats would subscribe a reader to each story three times), grouped by language.
 import { publicLink } from '../../record/export-article.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
+import { RSS_LANGUAGE } from '../../site/language-tags.js';
 import { escapeXmlAttribute } from '../../text/markup-escape.js';
 import type { LandingModel } from './landing-model.js';
 
 const GROUP: Record<LanguageKey, string> = { en: 'ILO News (English)', zh: '国际劳工组织新闻（中文）' };
-/** RSS's own language values, as the feeds' <language> (docs/NOTES.md, "Feed readers and links"). */
-const RSS_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-cn' };
 
 export function renderOpml(model: LandingModel, publicUrl: string): string {
   const attributes = (values: Record<string, string>) =>
