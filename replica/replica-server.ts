@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendFile, sendStatus } from '../functions/adapters/http/static-response.js';
+import { errorMessage } from '../functions/pipeline/errors.js';
 
 export const BUNDLED_REPLICA = fileURLToPath(new URL('./site', import.meta.url));
 
@@ -35,7 +36,7 @@ export async function startReplicaServer(
   const root = path.resolve(options.root ?? BUNDLED_REPLICA);
   const server = createServer((request, response) => {
     void handle(root, request, response, options.hook).catch((error: unknown) => {
-      if (!response.headersSent) sendStatus(response, 500, `replica error: ${(error as Error).message}`);
+      if (!response.headersSent) sendStatus(response, 500, `replica error: ${errorMessage(error)}`);
       else response.destroy();
     });
   });

@@ -23,7 +23,7 @@ import {
 } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { PreconditionFailed } from '../pipeline/errors.js';
+import { PreconditionFailed, errorMessage } from '../pipeline/errors.js';
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
 
 const TEMP_MARK = '.tmp-';
@@ -113,7 +113,7 @@ export class FsStore implements Store {
             ? 'read-only file system'
             : code === 'ENOTDIR' || code === 'EEXIST'
               ? 'not a directory'
-              : (error as Error).message;
+              : errorMessage(error);
       throw new StoreNotWritable(`data folder ${absolute} is not writable: ${why}`);
     }
     const store = new FsStore(absolute, await realpath(absolute), options.lockWaitMs);
@@ -209,7 +209,7 @@ export class FsStore implements Store {
             ? 'not a directory'
             : code === 'EACCES' || code === 'EPERM'
               ? 'permission denied'
-              : (error as Error).message;
+              : errorMessage(error);
       throw new StoreNotReadable(`data folder ${absolute} cannot be read: ${why}`);
     }
     return new FsStore(absolute, real, LOCK_WAIT_MS, true);

@@ -4,7 +4,7 @@
 // and jitter on 429/5xx/network errors honouring Retry-After, and no host but the origin fetched.
 import pRetry from 'p-retry';
 import { DEFAULTS } from '../pipeline/config.js';
-import { FetchFailure } from '../pipeline/errors.js';
+import { FetchFailure, errorMessage, isError } from '../pipeline/errors.js';
 import type { FetchConditions, FetchResult, Fetcher, Logger } from '../pipeline/ports.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { decodeText } from './http/decode-body.js';
@@ -317,7 +317,7 @@ export class HttpFetcher implements Fetcher {
     } catch (error) {
       if (error instanceof FetchFailure) throw error;
       // The timeout signal also covers the body: a body that stalls is a timeout, not a short body.
-      if ((error as Error)?.name === 'TimeoutError') {
+      if (isError(error) && error.name === 'TimeoutError') {
         throw new RetryableFailure(
           url,
           'timeout',
@@ -340,7 +340,7 @@ export class HttpFetcher implements Fetcher {
 
   /** A request that got no answer. Named by where it really went, so a dead mirror is not called www.ilo.org. */
   private networkFailure(url: string, target: URL, error: unknown): FetchFailure {
-    const name = (error as Error)?.name;
+    const name = isError(error) ? error.name : undefined;
     const where = target.origin === ILO_ORIGIN ? '' : ` from ${target.origin}`;
     if (name === 'TimeoutError' || name === 'AbortError') {
       return new RetryableFailure(url, 'timeout', `no answer${where} within ${this.options.timeoutMs} ms`);
@@ -378,7 +378,7 @@ export class HttpFetcher implements Fetcher {
       return unreachableRobots(
         error instanceof FetchFailure
           ? `robots.txt ${error.detail}`
-          : `robots.txt could not be read (${(error as Error).message})`,
+          : `robots.txt could not be read (${errorMessage(error)})`,
       );
     }
     if (result.status !== 'ok') return ALLOW_ALL;
@@ -417,14 +417,14 @@ const NETWORK_ERRORS: Record<string, string> = {
 /** The connection was closed or reset before any answer came (fetch's cause: UND_ERR_SOCKET, ECONNRESET). */
 function closedBeforeAnswering(error: unknown): boolean {
   const code = (error as { cause?: { code?: string } })?.cause?.code;
-  return (error as Error)?.name === 'TypeError' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET');
+  return isError(error) && error.name === 'TypeError' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET');
 }
 
 function describe(error: unknown): string {
   // fetch() wraps the real error as its cause; a host with two addresses fails with an AggregateError.
   const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })?.cause;
   const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
-  const base = error instanceof Error ? error.message : String(error);
+  const base = errorMessage(error);
   if (code && NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
   return code ? `${base} (${code})` : cause?.message ? `${base} (${cause.message})` : base;
 }

@@ -10,7 +10,7 @@ import {
   type PutObjectCommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { PreconditionFailed } from '../pipeline/errors.js';
+import { PreconditionFailed, errorMessage, isError } from '../pipeline/errors.js';
 import type { PutOptions, Store, StoredObject } from '../pipeline/ports.js';
 
 export interface S3StoreOptions {
@@ -149,11 +149,11 @@ function httpStatus(error: unknown): number | undefined {
 
 /** An SDK or network error as one short line: "NoSuchBucket: The specified bucket does not exist". */
 export function describeS3Error(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!isError(error)) return errorMessage(error);
   let message = error.message;
   // Network failures can arrive as an AggregateError with an empty message: use its parts.
   if (!message && error instanceof AggregateError)
-    message = error.errors.map((e: unknown) => (e as Error).message).join('; ');
+    message = error.errors.map((e: unknown) => errorMessage(e)).join('; ');
   // Answers without a body (HEAD, some proxies) leave the SDK with nothing but the status.
   if (!message || message === 'UnknownError') message = `HTTP ${httpStatus(error) ?? 'error'}`;
   const name = error.name === 'Error' || error.name === 'AggregateError' ? '' : error.name;

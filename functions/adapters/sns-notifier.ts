@@ -3,6 +3,7 @@
 // those attributes, and SNS gives each protocol its own text of the message.
 import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import type { NotificationEnvelope, Notifier } from '../pipeline/ports.js';
+import { errorMessage, isError } from '../pipeline/errors.js';
 
 export interface SnsNotifierOptions {
   topicArn: string;
@@ -22,7 +23,7 @@ export class NotificationFailed extends Error {
 }
 
 function describeSnsError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!isError(error)) return errorMessage(error);
   const code = (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT')
     return `endpoint not reachable (${error.message})`;

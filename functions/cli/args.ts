@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { type ContentMode, DEFAULTS } from '../pipeline/config.js';
+import { errorMessage } from '../pipeline/errors.js';
 import { parseIloDate } from '../pipeline/parse/dates.js';
 import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
@@ -376,13 +377,17 @@ function parseServe(values: Values): ServeConfig {
 
 function parsePull(values: Values): PullConfig {
   const v = strings(values);
-  for (const name of ['from', 'site', 'out'] as const)
-    if (v[name] === undefined)
+  const required = (name: 'from' | 'site' | 'out'): string => {
+    const value = v[name];
+    if (value === undefined)
       throw new UsageError(`pull needs --${name} (${usage('pull', { optional: false })})`, 'pull');
-  const site = flagValue(SETTINGS.site, v.site, '--site', 'pull');
-  if (v.out!.trim() === '') throw new UsageError('--out needs a folder', 'pull');
+    return value;
+  };
+  const [fromText, siteText, out] = [required('from'), required('site'), required('out')] as const;
+  const site = flagValue(SETTINGS.site, siteText, '--site', 'pull');
+  if (out.trim() === '') throw new UsageError('--out needs a folder', 'pull');
   // The site root (its public URL), also when given as the exports folder or its index.
-  const from = url(flagValue(SETTINGS.publicUrl, v.from, '--from', 'pull')).replace(
+  const from = url(flagValue(SETTINGS.publicUrl, fromText, '--from', 'pull')).replace(
     /\/exports\/v1(\/index\.json)?$/,
     '',
   );
@@ -390,7 +395,7 @@ function parsePull(values: Values): PullConfig {
     command: 'pull',
     from,
     site,
-    out: path.resolve(v.out!),
+    out: path.resolve(out),
     timeoutMs: flagValue(SETTINGS.timeoutSeconds, v.timeout, '--timeout', 'pull') * 1000,
     verbose: values.verbose === true,
   };
@@ -423,7 +428,8 @@ function parse(command: CommandName, argv: string[]): Values {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
-    const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
+    const message = errorMessage(error);
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
     if (unknown && command === 'demo' && COMMANDS.run.flags.some((name) => `--${name}` === unknown)) {
       throw new UsageError(
         `demo does not take ${unknown}: it always runs once against the bundled replica (use 'run' for ${unknown})`,
@@ -431,8 +437,9 @@ function parse(command: CommandName, argv: string[]): Values {
       );
     }
     // node:util says e.g. "Unknown option '--orign'. To specify a positional argument..."; keep the first sentence.
+    const firstSentence = message.split('. ', 1)[0] ?? message;
     throw new UsageError(
-      (error as Error).message.split('. ')[0]!.replace(/^./, (c) => c.toLowerCase()),
+      firstSentence.replace(/^./, (c) => c.toLowerCase()),
       command,
     );
   }
@@ -440,11 +447,10 @@ function parse(command: CommandName, argv: string[]): Values {
 
 function storeSpec(data: string | undefined, store: string | undefined, command: string): StoreSpec {
   if (store !== undefined) {
-    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(store);
-    if (!match)
+    const [, bucket, keyPrefix = ''] = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(store) ?? [];
+    if (bucket === undefined)
       throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`, command);
-    const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
-    return { kind: 's3', bucket: match[1]!, prefix };
+    return { kind: 's3', bucket, prefix: keyPrefix.replace(/^\/+|\/+$/g, '') };
   }
   if (data !== undefined && data.trim() === '') throw new UsageError('--data needs a folder', command);
   return { kind: 'fs', dir: path.resolve(data ?? DEFAULTS.dataDir) };
@@ -462,13 +468,13 @@ function notifySpec(notify: string | undefined, store: StoreSpec, command: strin
     }
     return { kind: 'outbox', file: path.join(store.dir, 'notifications.jsonl') };
   }
-  const match = /^sns:(arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})$/.exec(notify);
-  if (!match)
+  const topicArn = /^sns:(arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})$/.exec(notify)?.[1];
+  if (topicArn === undefined)
     throw new UsageError(
       `--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`,
       command,
     );
-  return { kind: 'sns', topicArn: match[1]! };
+  return { kind: 'sns', topicArn };
 }
 
 /** A flag's value by its setting's definition (settings/settings.ts): its default when not given. */

@@ -5,7 +5,7 @@ import { StoreBusy, StoreNotReadable, StoreNotWritable } from '../adapters/fs-st
 import { PullBusy } from '../adapters/site-folder-lock.js';
 import { NotificationFailed } from '../adapters/sns-notifier.js';
 import { OriginUnreachable } from '../pipeline/discover/read-sitemaps.js';
-import { BadExport } from '../pipeline/errors.js';
+import { BadExport, errorMessage, isError } from '../pipeline/errors.js';
 import { CorruptDocument } from '../pipeline/state/json-objects.js';
 import { UsageError } from './args.js';
 
@@ -28,7 +28,7 @@ export interface FatalError {
 }
 
 export function describeFatalError(error: unknown): FatalError {
-  if (!(error instanceof Error)) return { line: firstLine(String(error)), unexpected: true };
+  if (!isError(error)) return { line: firstLine(errorMessage(error)), unexpected: true };
   if (EXPECTED.some((type) => error instanceof type)) return { line: firstLine(error.message), unexpected: false };
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return { line: `port already in use (${firstLine(error.message)})`, unexpected: false };
@@ -50,7 +50,7 @@ function messageOf(error: Error): string {
   if (error.message) return error.message;
   const parts = (error as { errors?: unknown[] }).errors;
   return Array.isArray(parts) && parts.length > 0
-    ? parts.map((part) => (part instanceof Error ? part.message : String(part))).join('; ')
+    ? parts.map((part) => errorMessage(part)).join('; ')
     : 'unknown error';
 }
 

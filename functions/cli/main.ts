@@ -12,6 +12,7 @@ import { SnsNotifier, createSnsClient } from '../adapters/sns-notifier.js';
 import { randomTokens } from '../adapters/random-tokens.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { DEFAULTS, DEFAULT_OPTIONS } from '../pipeline/config.js';
+import { errorMessage } from '../pipeline/errors.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { type PullReport, pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
@@ -220,7 +221,7 @@ async function openStore(spec: StoreSpec): Promise<Store> {
   const store = new S3Store({ bucket: spec.bucket, prefix: spec.prefix, client: createS3Client() });
   // Fail before anything is fetched, in one line, like an unwritable data folder does.
   await store.checkReachable().catch((error: unknown) => {
-    throw new StoreNotWritable(`bucket ${spec.bucket} is not reachable: ${(error as Error).message}`);
+    throw new StoreNotWritable(`bucket ${spec.bucket} is not reachable: ${errorMessage(error)}`);
   });
   return store;
 }

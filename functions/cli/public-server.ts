@@ -5,6 +5,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnservableFile } from '../adapters/fs-store.js';
+import { errorMessage } from '../pipeline/errors.js';
 import type { Store, StoredObject } from '../pipeline/ports.js';
 import {
   PUBLIC_REDIRECTS,
@@ -45,7 +46,7 @@ export async function startPublicServer(store: Store, port: number): Promise<Pub
       handle(store, bodies, request, response).catch((error: unknown) => {
         if (!response.headersSent) sendStatus(response, 500, 'internal error');
         else response.destroy();
-        process.stderr.write(`serve: ${(error as Error).message}\n`);
+        process.stderr.write(`serve: ${errorMessage(error)}\n`);
       }),
     ),
   );

@@ -5,6 +5,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { asError } from '../pipeline/errors.js';
 import { writeIngestReceipts } from '../pipeline/discover/ingest-receipts.js';
 import { ingestStory } from '../pipeline/ingest/ingest-story.js';
 import { markupDriftCount } from '../pipeline/ingest/extraction-warnings.js';
@@ -82,7 +83,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
       }
     } catch (error) {
       metrics.addMetric(METRIC.ingestFailures, MetricUnit.Count, 1);
-      logger.error('ingest failed', { messageId: record.messageId, error: error as Error });
+      logger.error('ingest failed', { messageId: record.messageId, error: asError(error) });
       throw error;
     }
   };

@@ -5,7 +5,7 @@ import type { Candidate } from './discover/choose-candidates.js';
 import type { DiscoveryResult } from './discover/read-sitemaps.js';
 import { type DiscoveryState, markHandled } from './discover/discovery-state.js';
 import { planDiscovery, saveDiscoveryState } from './discover/plan-discovery.js';
-import { FetchFailure } from './errors.js';
+import { FetchFailure, errorMessage, isError } from './errors.js';
 import { EmptyStory, type IngestOutcome, type IngestSettings, ingestStory } from './ingest/ingest-story.js';
 import { describeWarning, markupDriftCount } from './ingest/extraction-warnings.js';
 import type { PageResult, PipelinePorts } from './ports.js';
@@ -186,7 +186,7 @@ function describeFailure(error: unknown): string {
   // The reason code first: operators grep for it ("host-not-allowed", "timeout", "empty-story"...).
   if (error instanceof FetchFailure) return `${error.reason}: ${error.message}`;
   if (error instanceof EmptyStory) return `empty-story: ${error.message}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return isError(error) ? `${error.name}: ${error.message}` : errorMessage(error);
 }
 
 /** Runs `task` over `items` with at most `limit` at a time. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsStore, StoreBusy, StoreNotWritable, etagOf, pruneRunMarkers, runMarkerFolder } from '#adapters/fs-store.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
+import { assertIsError } from '#pipeline/errors.js';
 
 const TEXT = { contentType: 'text/plain; charset=utf-8' };
 
@@ -150,7 +151,8 @@ describe('FsStore: what a killed run leaves', () => {
     await writeFile(path.join(store.root, 'held.json.lock'), `${process.pid}@${hostname()} another-writer`);
     const error = await rejectionOf(impatient.put('held.json', 'new', TEXT));
     expect(error).toBeInstanceOf(StoreBusy);
-    expect((error as Error).message).toBe(
+    assertIsError(error);
+    expect(error.message).toBe(
       `data folder ${store.root} is busy: held.json stayed locked by ${process.pid}@${hostname()} for 0.05 s; is another run still going?`,
     );
   });
@@ -343,8 +345,9 @@ describe('FsStore.open on an unusable folder', () => {
     const error = await rejectionOf(FsStore.open(folder));
 
     expect(error).toBeInstanceOf(StoreNotWritable);
-    expect((error as Error).message).toContain(folder);
-    expect((error as Error).message).toMatch(/not a directory/);
+    assertIsError(error);
+    expect(error.message).toContain(folder);
+    expect(error.message).toMatch(/not a directory/);
   });
 
   it('refuses a read-only folder, naming it (or, where root can write anyway, a folder that is a file)', async () => {
@@ -360,15 +363,17 @@ describe('FsStore.open on an unusable folder', () => {
       if (!writable) {
         const error = await rejectionOf(FsStore.open(folder));
         expect(error).toBeInstanceOf(StoreNotWritable);
-        expect((error as Error).message).toContain(folder);
-        expect((error as Error).message).toMatch(/permission denied/);
+        assertIsError(error);
+        expect(error.message).toContain(folder);
+        expect(error.message).toMatch(/permission denied/);
       } else {
         const file = path.join(dir, 'a-file-not-a-folder');
         await writeFile(file, 'x');
         const error = await rejectionOf(FsStore.open(file));
         expect(error).toBeInstanceOf(StoreNotWritable);
-        expect((error as Error).message).toContain(file);
-        expect((error as Error).message).toMatch(/not a directory/);
+        assertIsError(error);
+        expect(error.message).toContain(file);
+        expect(error.message).toMatch(/not a directory/);
       }
     } finally {
       await chmod(folder, 0o700);

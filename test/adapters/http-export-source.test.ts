@@ -4,7 +4,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpExportSource } from '#adapters/http-export-source.js';
-import { BadExport } from '#pipeline/errors.js';
+import { BadExport, assertIsError } from '#pipeline/errors.js';
 
 let server: Server;
 let other: Server;
@@ -71,7 +71,8 @@ async function failure(promise: Promise<unknown>): Promise<string> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(BadExport);
-  const message = (error as Error).message;
+  assertIsError(error);
+  const message = error.message;
   expect(message).not.toContain('\n');
   return message;
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Store, createS3Client } from '#adapters/s3-store.js';
-import { PreconditionFailed } from '#pipeline/errors.js';
+import { PreconditionFailed, assertIsError } from '#pipeline/errors.js';
 import { fauxqsEndpoint, testS3Client, uniqueName } from '#test/helpers/aws-clients.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
 import { collect, rejectionOf } from './store-contract.js';
@@ -119,7 +119,8 @@ describe('S3Store: objects', () => {
     expect(await freshStore().get('nothing/here.json')).toBeUndefined();
     const nowhere = new S3Store({ bucket: uniqueName('no-such-bucket'), client });
     const error = await rejectionOf(nowhere.get('nothing/here.json'));
-    expect((error as Error).name).toBe('NoSuchBucket');
+    assertIsError(error);
+    expect(error.name).toBe('NoSuchBucket');
   });
 
   it('deletes the object from the bucket', async () => {
@@ -190,7 +191,8 @@ describe('S3Store: conditional writes (through the proxy that does what S3 does)
       onThisStore(403, 'AccessDenied');
       const denied = await rejectionOf(store.put('claim.json', '{}', { ...JSON_TYPE, ifNoneMatch: '*' }));
       expect(denied).not.toBeInstanceOf(PreconditionFailed);
-      expect((denied as Error).name).toBe('AccessDenied');
+      assertIsError(denied);
+      expect(denied.name).toBe('AccessDenied');
 
       // Without a condition, even a 412 is not a lost claim: nothing was claimed.
       onThisStore(412, 'PreconditionFailed');
@@ -221,12 +223,14 @@ describe('S3Store.checkReachable', () => {
 
   it('fails with a one-line reason for a missing bucket and for an endpoint nobody listens on', async () => {
     const missing = await rejectionOf(new S3Store({ bucket: 'missing-bucket', client }).checkReachable());
-    expect((missing as Error).message).toMatch(/^NoSuchBucket: The specified bucket does not exist[^\n]*$/);
+    assertIsError(missing);
+    expect(missing.message).toMatch(/^NoSuchBucket: The specified bucket does not exist[^\n]*$/);
 
     const closed = testS3Client('http://127.0.0.1:9');
     try {
       const refused = await rejectionOf(new S3Store({ bucket, client: closed }).checkReachable());
-      expect((refused as Error).message).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:9$/);
+      assertIsError(refused);
+      expect(refused.message).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:9$/);
     } finally {
       closed.destroy();
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PULL_LOCK_FILE, PullBusy, lockSiteFolder } from '#adapters/site-folder-lock.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
+import { assertIsError } from '#pipeline/errors.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -41,7 +42,8 @@ describe('lockSiteFolder', () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(PullBusy);
-    expect((refused as Error).message).toBe(
+    assertIsError(refused);
+    expect(refused.message).toBe(
       `another pull into ${site} is running (pid ${process.pid} on ${hostname()}); wait for it to finish, or remove ${path.join(site, PULL_LOCK_FILE)} if it is not running`,
     );
     await first.release();

@@ -60,6 +60,16 @@ describe('describeFatalError', () => {
     });
     expect(describeFatalError(full)).toEqual({ line: 'ENOSPC: no space left on device, write', unexpected: false });
   });
+
+  it('says what was thrown when it is not an Error, in one line (not "[object Object]")', () => {
+    expect(describeFatalError({ code: 'E42', reason: 'bad\nthing' })).toEqual({
+      line: 'non-Error thrown: {"code":"E42","reason":"bad\\nthing"}',
+      unexpected: true,
+    });
+    expect(describeFatalError('plain text\nsecond line')).toEqual({ line: 'plain text second line', unexpected: true });
+    const parts = new AggregateError([new Error('first address refused'), 'second address: gone'], '');
+    expect(describeFatalError(parts).line).toBe('AggregateError: first address refused; second address: gone');
+  });
 });
 
 describe('syndicate run: one line for every exit 1', () => {

@@ -8,6 +8,7 @@ import { type Output, main } from '#cli/main.js';
 import { startReplicaServer } from '#replica/replica-server.js';
 import { isPublicKey } from '#pipeline/publish/public-paths.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
+import { assertIsError } from '#pipeline/errors.js';
 
 interface Captured extends Output {
   stdout: string[];
@@ -88,7 +89,8 @@ describe('--help and the parser: one flag table', () => {
       parseCommand([command, `--${flag}`, 'x', ...needed]);
       return false;
     } catch (error) {
-      return /^(unknown option|demo does not take)/.test((error as Error).message);
+      assertIsError(error);
+      return /^(unknown option|demo does not take)/.test(error.message);
     }
   };
 

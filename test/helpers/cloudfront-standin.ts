@@ -8,6 +8,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { type Refusal, type SignedRequest, signer } from './fauxqs.js';
+import { errorMessage } from '#pipeline/errors.js';
 
 export interface RecordedInvalidation {
   id: string;
@@ -88,7 +89,7 @@ export async function startCloudFrontStandIn(): Promise<CloudFrontStandIn> {
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((e: unknown) => error(response, 500, 'InternalError', (e as Error).message));
+    handle(request, response).catch((e: unknown) => error(response, 500, 'InternalError', errorMessage(e)));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -13,6 +13,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
+import { errorMessage } from '#pipeline/errors.js';
 // Types only: the global setup imports this file, and loading vitest or the AWS SDK there costs seconds.
 import type {} from 'vitest';
 
@@ -269,7 +270,7 @@ export async function startConditionalS3Proxy(upstreamEndpoint: string): Promise
   const server = createServer((incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
       if (!response.headersSent)
-        sendS3Error(response, { status: 500, code: 'InternalError', message: `proxy: ${(error as Error).message}` });
+        sendS3Error(response, { status: 500, code: 'InternalError', message: `proxy: ${errorMessage(error)}` });
       else response.destroy();
     });
   });

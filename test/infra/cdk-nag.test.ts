@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { synthStack } from './synth.js';
+import { assertIsError } from '#pipeline/errors.js';
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no finding that is not acknowledged with a reason', () => {
@@ -9,7 +10,8 @@ describe('cdk-nag AwsSolutions', () => {
     try {
       app.synth();
     } catch (error) {
-      report = (error as Error).message;
+      assertIsError(error);
+      report = error.message;
     }
     expect(report).toBe('');
   });

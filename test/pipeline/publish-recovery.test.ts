@@ -9,6 +9,7 @@ import { MemoryStore } from '#test/helpers/memory-store.js';
 import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '#test/helpers/pipeline-harness.js';
 import { publicFiles } from '#test/helpers/public-files.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
+import { assertIsError } from '#pipeline/errors.js';
 
 const FULL: PublishSettings = { publicUrl: PUBLIC_URL, contentMode: 'full', generator: 'test' };
 const SUMMARY: PublishSettings = { ...FULL, contentMode: 'summary' };
@@ -336,7 +337,8 @@ describe('a state file that is not what it should be', () => {
     // A change of content mode renders every story's files again from its full copy.
     const error = await publishPending(ports(store), SUMMARY).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CorruptDocument);
-    expect((error as Error).message).toBe(
+    assertIsError(error);
+    expect(error.message).toBe(
       "stored object state/articles/story-2.json is not the document it should be (fields missing or of the wrong type): restore it, or delete it: the story's exported record stands in until its page changes",
     );
     const after = await publicFiles(store);

@@ -2,7 +2,7 @@
 // an ETag-aware fake source, written into a folder kept in memory. Cursor, revalidation, removals,
 // the walk when the changes list cannot be trusted, and bad answers that leave the site untouched.
 import { describe, expect, it } from 'vitest';
-import { BadExport } from '#pipeline/errors.js';
+import { BadExport, assertIsError } from '#pipeline/errors.js';
 import type { ExportResponse, ExportSource, PipelinePorts, SiteFolder } from '#pipeline/ports.js';
 import { publishPending } from '#pipeline/publish/publish.js';
 import { PULL_STATE_FILE, type PullState, pullExports } from '#pipeline/pull/pull-exports.js';
@@ -348,7 +348,10 @@ describe('pullExports', () => {
       breakIt(source);
       const error = await pull().then(
         () => undefined,
-        (e: unknown) => e as Error,
+        (e: unknown) => {
+          assertIsError(e);
+          return e;
+        },
       );
       expect(error, name).toBeInstanceOf(BadExport);
       expect(error!.message, name).toMatch(message);

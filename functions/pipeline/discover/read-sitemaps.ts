@@ -1,7 +1,7 @@
 // Discovery's reading: which news pages are new or changed since the last run. Reads the sitemap
 // index and its pages with conditional GET, and falls back to the HTML news listing when the sitemap
 // is unavailable (choose-candidates.ts then picks the pages to ingest this run).
-import { FetchFailure } from '../errors.js';
+import { FetchFailure, asError, errorMessage } from '../errors.js';
 import type { FetchResult, Fetcher, Logger } from '../ports.js';
 import { ILO_ORIGIN, canonicalUrl, newsPage } from '../site/ilo-urls.js';
 import type { DiscoveryState } from './discovery-state.js';
@@ -63,8 +63,8 @@ export async function discoverNewsPages(
     // The listing is on the same site: when the site cannot be reached at all, or its robots.txt
     // forbids everything, trying it too only repeats the failure.
     if (error instanceof FetchFailure && SITE_WIDE.has(error.reason)) throw siteUnreachable(error, options);
-    logger.warn('sitemap unavailable, reading the news listing instead', { reason: (error as Error).message });
-    return readListing(fetcher, state, result, error as Error, options);
+    logger.warn('sitemap unavailable, reading the news listing instead', { reason: errorMessage(error) });
+    return readListing(fetcher, state, result, asError(error), options);
   }
   for (const page of pages) {
     let response: FetchResult;
@@ -72,7 +72,7 @@ export async function discoverNewsPages(
       response = await fetcher.fetch(page, state.sitemaps[page]);
     } catch (error) {
       // One broken sitemap page must not stop the others; its URLs stay as they were.
-      logger.warn('sitemap page failed: read again next run', { url: page, reason: (error as Error).message });
+      logger.warn('sitemap page failed: read again next run', { url: page, reason: errorMessage(error) });
       result.sitemapPagesUnread++;
       delete state.sitemaps[page];
       continue;
@@ -99,7 +99,7 @@ export async function discoverNewsPages(
       // Garbage accepted here was garbage for good: its validators would make every later run get a 304.
       logger.warn('sitemap page is not a usable sitemap: read again next run', {
         url: page,
-        reason: (error as Error).message,
+        reason: errorMessage(error),
       });
       result.sitemapPagesUnread++;
       delete state.sitemaps[page];
@@ -148,7 +148,7 @@ async function readListing(
     if (error instanceof FetchFailure && (SITE_WIDE.has(error.reason) || error.reason === 'timeout'))
       throw siteUnreachable(error, options);
     throw new OriginUnreachable(
-      `neither the sitemap nor the news listing could be read (${sitemapError.message}; ${(error as Error).message})`,
+      `neither the sitemap nor the news listing could be read (${sitemapError.message}; ${errorMessage(error)})`,
     );
   }
   if (response.status !== 'ok') {

@@ -7,7 +7,7 @@
 // MessageId is recorded, and nothing of ours sends that version again: recording is retried, the
 // send never is. A record that still fails is not lost silently: the caller gets the MessageId to
 // report, and keeps the version queued only where the notifier can tell the next run it was sent.
-import { PreconditionFailed } from '../errors.js';
+import { PreconditionFailed, errorMessage } from '../errors.js';
 import type { NotificationEnvelope, Notifier, Store } from '../ports.js';
 import { type Versioned, readJson, stringifyJson } from '../state/json-objects.js';
 import { CONTENT_TYPES, keys } from '../state/store-keys.js';
@@ -136,7 +136,7 @@ async function recordSent(
       await markSent(store, key, current, messageId, now);
       return undefined;
     } catch (error) {
-      if (attempt >= RECORD_ATTEMPTS) return (error as Error).message;
+      if (attempt >= RECORD_ATTEMPTS) return errorMessage(error);
     }
     // The write failed, or happened and its reply was lost: look at what is stored now.
     const stored = await readJson<NotificationClaim>(store, key).catch(() => undefined);

@@ -9,7 +9,7 @@ import { ARTICLE_SCHEMA } from '../record/article-record.js';
 import type { ExportedArticle } from '../record/export-article.js';
 import { ISO_DATE_PATTERN } from '../record/record-schema.js';
 import { isValidStoryId } from '../site/ilo-urls.js';
-import { BadExport } from '../errors.js';
+import { BadExport, errorMessage } from '../errors.js';
 
 export interface PageDocument {
   articles: { id: string; version: number; href: string }[];
@@ -92,7 +92,7 @@ function parseJson(url: string, body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {
-    throw bad(url, `is not JSON (${(error as Error).message})`);
+    throw bad(url, `is not JSON (${errorMessage(error)})`);
   }
 }
 

@@ -1,5 +1,5 @@
 // JSON documents in the store, with the conditional writes that keep overlapping runs correct.
-import { PreconditionFailed } from '../errors.js';
+import { PreconditionFailed, errorMessage } from '../errors.js';
 import type { Store } from '../ports.js';
 import { CONTENT_TYPES } from './store-keys.js';
 
@@ -24,7 +24,7 @@ export async function readJson<T>(
   try {
     value = JSON.parse(object.body);
   } catch (error) {
-    throw new CorruptDocument(key, (error as Error).message);
+    throw new CorruptDocument(key, errorMessage(error));
   }
   if (value === null || typeof value !== 'object')
     throw new CorruptDocument(key, `${value === null ? 'null' : `a ${typeof value}`} where an object belongs`, 'shape');
