@@ -21,7 +21,11 @@ describe('cdk-nag AwsSolutions', () => {
     const { AwsSolutionsChecks } = await import('cdk-nag');
     const { App, Stack } = await import('aws-cdk-lib');
     const { Queue } = await import('aws-cdk-lib/aws-sqs');
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // Without the builtin CloudFormation validation, as synthStack: loading its schemas took 10 s.
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      builtinCloudFormationValidation: false,
+    } as ConstructorParameters<typeof App>[0]);
     new Queue(new Stack(app, 'Bad'), 'PlainQueue'); // no DLQ, no SSL policy: AwsSolutions-SQS3/SQS4
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
