@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '#adapters/http/decode-body.js';
 import { type ExtractedArticle, extractArticle } from '#pipeline/extract/extract-article.js';
+import { renderMarkdownFile } from '#pipeline/publish/front-matter.js';
 import { composeRecord, contentHash } from '#pipeline/record/article-record.js';
 import {
   STORY,
@@ -135,6 +136,9 @@ describe('8. a page with no head tags at all', () => {
     ]);
     expect(article.markdown.split('\n\n')).toHaveLength(3);
     expectNoChrome(article.markdown, 'no head');
+    // The page gives a day only: the record dates the story 12:00 UTC of it.
+    const { record } = composeRecord('dwcp-mongolia', { en: article }, undefined, new Date('2025-02-01T00:00:00Z'));
+    expect(record.publishedAt).toBe('2025-01-27T12:00:00Z');
   });
 });
 
@@ -288,6 +292,10 @@ describe('13. topics and places of a bilingual story', () => {
       { slug: 'china', label: { en: 'China', zh: '中国' } },
       { slug: 'asia-and-pacific', label: { en: 'Asia and the Pacific', zh: '亚洲及太平洋' } },
     ]);
+    // The Chinese Markdown names each term in Chinese where it has a Chinese label.
+    expect(renderMarkdownFile(record, 'zh', zh.markdown)).toContain(
+      'topics:\n  - "社会保护"\n  - "Platform economy"\n  - "职业安全与健康"\nplaces:\n  - "中国"\n  - "亚洲及太平洋"\n',
+    );
   });
 });
 
@@ -329,7 +337,10 @@ describe('15. a Chinese page in GBK', () => {
       publishedAt: '2025-05-20',
       layers: { title: 'site', body: 'site' },
     });
+    expect(article.summary).toBe('首批300名外卖骑手学习了道路交通安全、防暑降温和工伤保险知识。');
     expect(article.markdown).toContain('首批300名外卖骑手参加了为期两天的培训');
+    expect(article.markdown).toContain('“以前只知道跑单，现在知道怎样保护自己了。”骑手王师傅说。');
+    expect(article.markdown).not.toMatch(/[\uFFFD]|&#/);
     expectNoChrome(article.markdown, 'gbk');
   });
 });
