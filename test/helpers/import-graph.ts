@@ -107,6 +107,23 @@ export function layerViolations(edges: ImportEdge[], layers: readonly string[] =
 }
 
 /**
+ * Imports the order allows but the flow does not: what works from stored records (notify, publish,
+ * pull) never reads pages, so it imports nothing of discovery, extraction or ingest.
+ */
+export const FORBIDDEN: readonly (readonly [from: string, to: string])[] = ['notify', 'publish', 'pull'].flatMap(
+  (from) =>
+    ['discover', 'extract', 'ingest'].map((to) => [`functions/pipeline/${from}`, `functions/pipeline/${to}`] as const),
+);
+
+/** Imports between a pair of FORBIDDEN folders. */
+export function forbiddenImports(edges: ImportEdge[], forbidden = FORBIDDEN): string[] {
+  const inside = (file: string, folder: string) => file.startsWith(`${folder}/`);
+  return edges
+    .filter((edge) => forbidden.some(([from, to]) => inside(edge.from, from) && inside(edge.to, to)))
+    .map((edge) => `${edge.from} imports ${edge.to}: ${edge.to.split('/')[2]} is not for what works from records`);
+}
+
+/**
  * The groups of files that import each other in a circle (strongly connected components of 2 or
  * more). `import type` is left out here: it is erased from the output (verbatimModuleSyntax), so it
  * cannot make a module run before one it needs; the layer order counts it all the same.

@@ -7,6 +7,7 @@ import {
   CODE_ROOTS,
   type ImportEdge,
   LAYERS,
+  forbiddenImports,
   importCycles,
   importsOf,
   layerOf,
@@ -28,6 +29,10 @@ describe('the code as it is', () => {
 
   it('imports only from the same folder or one earlier in the flow', () => {
     expect(layerViolations(edges)).toEqual([]);
+  });
+
+  it('keeps discovery, extraction and ingest out of notify, publish and pull', () => {
+    expect(forbiddenImports(edges)).toEqual([]);
   });
 
   it('has no import cycles', () => {
@@ -64,6 +69,17 @@ describe('the check itself', () => {
       'functions/pipeline/normalize/clean-body.ts (functions/pipeline/normalize) imports functions/pipeline/extract/html-dom.ts (functions/pipeline/extract), later in the flow',
       'functions/pipeline/discover/sitemap.ts (functions/pipeline/discover) imports functions/pipeline/extract/dates.ts (functions/pipeline/extract), later in the flow',
       'functions/pipeline/record/article-record.ts (functions/pipeline/record) imports functions/cli/main.ts (functions/cli), later in the flow',
+    ]);
+  });
+
+  it('reports publish importing extract, which the order alone allows', () => {
+    const edges = [
+      edge('functions/pipeline/publish/feed-window.ts', 'functions/pipeline/extract/tags.ts'),
+      edge('functions/pipeline/publish/feed-window.ts', 'functions/pipeline/record/export-article.ts'),
+    ];
+    expect(layerViolations(edges)).toEqual([]);
+    expect(forbiddenImports(edges)).toEqual([
+      'functions/pipeline/publish/feed-window.ts imports functions/pipeline/extract/tags.ts: extract is not for what works from records',
     ]);
   });
 
