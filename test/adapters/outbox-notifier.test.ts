@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxNotifier } from '#adapters/outbox-notifier.js';
 import type { NotificationEnvelope } from '#pipeline/ports.js';
-import { buildNotification, notificationEvent } from '#pipeline/notify/notification-message.js';
+import { buildNotification } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 import { record } from '#test/helpers/articles.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
 

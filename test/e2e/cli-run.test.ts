@@ -12,7 +12,7 @@ import { runInProcess } from '#test/helpers/cli-in-process.js';
 import { STORY, canonical } from '#test/helpers/replica.js';
 import { parseStrictXml } from '#test/helpers/strict-xml.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 
 const SEED_ID = 'ilo-partners-microsoft-strengthen-ai-skilling-china';
 

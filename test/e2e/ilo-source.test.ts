@@ -18,7 +18,7 @@ import { STORY, VARIANT_STORY, VARIATION, canonical } from '#test/helpers/replic
 import { SiteCopy } from '#test/helpers/replica-site.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
 import { VirtualClock } from '#test/helpers/virtual-clock.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: temporary site states, a replica that logs requests, and reading a data folder.

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from '#adapters/fs-store.js';
 import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 import { runCli } from '#test/helpers/cli.js';
 import { runInProcess } from '#test/helpers/cli-in-process.js';
 import { publicFiles } from '#test/helpers/public-files.js';

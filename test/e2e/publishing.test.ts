@@ -14,7 +14,7 @@ import { runCli } from '#test/helpers/cli.js';
 import { runInProcess } from '#test/helpers/cli-in-process.js';
 import { hasClient, requireClient } from '#test/helpers/real-clients.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 
 const run = promisify(execFile);
 const newsboat = requireClient('newsboat', hasClient('newsboat'));

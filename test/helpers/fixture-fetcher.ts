@@ -4,7 +4,7 @@
 // own tests against the replica server.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { decodeBody } from '#adapters/http/decode-body.js';
+import { decodeText } from '#adapters/http/decode-body.js';
 import { fileFor } from '#replica/replica-server.js';
 import type { FetchConditions, FetchResult, Fetcher } from '#pipeline/ports.js';
 import { REPLICA_SITE } from './replica.js';
@@ -28,6 +28,6 @@ export class FixtureFetcher implements Fetcher {
     if (!bytes) return { status: 'gone', url, httpStatus: 404 };
     const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
     if (conditions?.etag === etag) return { status: 'not-modified', url };
-    return { status: 'ok', url, body: decodeBody(bytes, undefined), etag };
+    return { status: 'ok', url, body: decodeText(bytes, undefined).text, etag };
   }
 }

@@ -2,7 +2,7 @@
 // that records what it sends, and a clock that moves one second per reading. Fast and
 // deterministic enough to run hundreds of times in one test.
 import { DEFAULT_OPTIONS, type PipelineOptions } from '#pipeline/config.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 import type { NotificationEnvelope, Notifier, PipelinePorts, Store, TokenSource } from '#pipeline/ports.js';
 import { type RunReport, runPipeline } from '#pipeline/run-pipeline.js';
 import { FixtureFetcher } from './fixture-fetcher.js';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from '#adapters/http/decode-body.js';
+import { decodeText } from '#adapters/http/decode-body.js';
 import { type ExtractedArticle, extractArticle } from '#pipeline/extract/extract-article.js';
 import { renderMarkdownFile } from '#pipeline/publish/front-matter.js';
 import { composeRecord, contentHash } from '#pipeline/record/article-record.js';
@@ -330,7 +330,7 @@ describe('15. a Chinese page in GBK', () => {
   });
 
   it('decodes by its <meta charset> when the header has none, into correct Chinese', async () => {
-    const article = await extract(decodeBody(bytes, 'text/html'), VARIATION.gbk);
+    const article = await extract(decodeText(bytes, 'text/html').text, VARIATION.gbk);
     expect(article).toMatchObject({
       title: '外卖骑手职业安全培训在成都启动',
       contentLanguage: 'zh',

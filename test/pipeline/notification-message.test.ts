@@ -3,9 +3,9 @@ import {
   EVENT_SUMMARY_MAX,
   EVENT_TITLE_MAX,
   buildNotification,
-  notificationEvent,
   notificationSubject,
 } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 import { formatDate } from '#pipeline/notify/notification-email.js';
 import { record } from '#test/helpers/articles.js';
 

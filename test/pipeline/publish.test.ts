@@ -11,7 +11,7 @@ import { type ArticleSummary, summarize } from '#pipeline/record/export-article.
 import { MemoryStore } from '#test/helpers/memory-store.js';
 import { testTokens } from '#test/helpers/pipeline-harness.js';
 import { PUBLIC_URL, dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
-import { notificationEvent } from '#pipeline/notify/notification-message.js';
+import { notificationEvent } from '#test/helpers/notification-event.js';
 
 function harness(contentMode: 'full' | 'summary' = 'full', publicUrl = PUBLIC_URL) {
   const store = new MemoryStore();

@@ -76,11 +76,6 @@ export function decodeText(bytes: Uint8Array, contentType: string | undefined): 
   return { text: new TextDecoder(fallback).decode(bytes), charset: fallback, label, mislabelled: false, damaged: true };
 }
 
-/** The text of a response body. */
-export function decodeBody(bytes: Uint8Array, contentType: string | undefined): string {
-  return decodeText(bytes, contentType).text;
-}
-
 function bomCharset(head: Uint8Array): string | undefined {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';

@@ -93,20 +93,6 @@ function capped(text: Localized<string>, max: number): Localized<string> {
 }
 
 /**
- * The event a queue, function or HTTPS subscriber receives, from an envelope as published (or as
- * the outbox wrote it): the `default` text of a MessageStructure "json" message.
- */
-export function notificationEvent(
-  envelope: Pick<NotificationEnvelope, 'Message' | 'MessageStructure'>,
-): NotificationMessage {
-  const text =
-    envelope.MessageStructure === 'json'
-      ? (JSON.parse(envelope.Message) as MessagePerProtocol).default
-      : envelope.Message;
-  return JSON.parse(text) as NotificationMessage;
-}
-
-/**
  * SNS subjects must be ASCII, under 100 characters, on one line. The English title when there is
  * one (typographic punctuation folded to ASCII); a Chinese-only story gets a descriptive fallback.
  */
