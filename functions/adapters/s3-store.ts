@@ -148,7 +148,7 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 /** An SDK or network error as one short line: "NoSuchBucket: The specified bucket does not exist". */
-export function describeS3Error(error: unknown): string {
+function describeS3Error(error: unknown): string {
   if (!isError(error)) return errorMessage(error);
   let message = error.message;
   // Network failures can arrive as an AggregateError with an empty message: use its parts.

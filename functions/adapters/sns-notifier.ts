@@ -70,7 +70,7 @@ export class SnsNotifier implements Notifier {
 }
 
 /** SNS answered that it throttled the request, or the request never reached it. */
-export function provenNotAccepted(error: unknown): boolean {
+function provenNotAccepted(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
   if (/^Throttl/.test(name)) return true;
   const code =

@@ -14,7 +14,7 @@ export interface ConnectionLimits {
   dropAt: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { pauseAt: 4, dropAt: 32 };
+const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { pauseAt: 4, dropAt: 32 };
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 

@@ -20,7 +20,7 @@ import { oneRequestAtATime } from './connection-queue.js';
 import { type Encoding, compress, sendFile, sendStatus } from '../adapters/http/static-response.js';
 
 /** Content type and cache lifetime of a public key, or undefined when the key is not public. */
-export function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
+function publicFile(key: string): { contentType: string; cacheControl: string; cors: boolean } | undefined {
   if (!isPublicKey(key)) return undefined;
   const cors = isCorsKey(key);
   if (key === keys.landingPage()) return { contentType: CONTENT_TYPES.html, cacheControl: CACHE_CONTROL.index, cors };

@@ -32,7 +32,7 @@ export interface OperationalAlarmsProps {
 }
 
 /** Thresholds, in one place for the runbook and the tests. */
-export const ALARM_LIMITS = {
+const ALARM_LIMITS = {
   /** Failed ingest messages per hour, in 2 of 3 hours. */
   ingestFailuresPerHour: 5,
   /** Oldest message in the ingest queue: past its ~2 h of retries. */

@@ -42,7 +42,7 @@ export interface PipelineFunctionsProps {
 }
 
 /** Function timeouts and memory: the queues' visibility timeouts and the README's costs follow them. */
-export const FUNCTION_SIZES = {
+const FUNCTION_SIZES = {
   discover: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.discover), memorySize: 512 },
   ingest: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.ingest), memorySize: 1024 },
   publish: { timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.publish), memorySize: 1024 },
@@ -53,7 +53,7 @@ export const FUNCTION_SIZES = {
  * (10 x the 12-minute visibility timeout), and a page dead-lettered anyway is queued again by a
  * later discover run. Publish requests are idempotent triggers.
  */
-export const MAX_RECEIVE_COUNT = { ingest: 10, publish: 5 } as const;
+const MAX_RECEIVE_COUNT = { ingest: 10, publish: 5 } as const;
 
 /** Ingest instances at most (the event source's maximum concurrency; 2 is the lowest it takes). */
 const INGEST_CONCURRENCY = 2;

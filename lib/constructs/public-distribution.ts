@@ -160,7 +160,7 @@ export class PublicDistribution extends Construct {
  * the same values. It sees the URI as the viewer sent it, before the default root object applies.
  * A preflight is answered here: S3 has no CORS configuration to answer it with.
  */
-export function publicPathsFunctionCode(): string {
+function publicPathsFunctionCode(): string {
   const preflight = Object.fromEntries(
     Object.entries({ allow: 'GET, HEAD, OPTIONS', ...corsHeaders(true) }).map(([name, value]) => [name, { value }]),
   );

@@ -30,10 +30,6 @@ export interface DecodedBody {
   damaged: boolean;
 }
 
-export function charsetOf(contentType: string | undefined, head: Uint8Array): string {
-  return bomCharset(head) ?? headerCharset(contentType) ?? declaredCharset(head) ?? 'utf-8';
-}
-
 /** The text of a response body (see DecodedBody for what else is known about it). */
 export function decodeText(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
   const bom = bomCharset(bytes);

@@ -100,7 +100,7 @@ function notModified(request: IncomingMessage, hash: string, lastModified: Date 
 }
 
 /** Brotli when the client takes it, else gzip, else none; `q=0` refuses a coding (RFC 9110 12.5.3). */
-export function chooseEncoding(header: string | string[] | undefined): Encoding | undefined {
+function chooseEncoding(header: string | string[] | undefined): Encoding | undefined {
   if (!header) return undefined;
   const weights = new Map<string, number>();
   for (const part of (Array.isArray(header) ? header.join(',') : header).split(',')) {

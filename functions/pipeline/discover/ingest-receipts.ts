@@ -9,7 +9,7 @@ import { CONTENT_TYPES, keys } from '../state/store-keys.js';
 import type { LanguageKey } from '../site/ilo-urls.js';
 import { type DiscoveryState, type UrlOutcome, markHandled, normalizeUrlState } from './discovery-state.js';
 
-export const RECEIPT_SCHEMA = 'ilo-syndication/ingest-receipt@1';
+const RECEIPT_SCHEMA = 'ilo-syndication/ingest-receipt@1';
 
 export interface IngestReceipt {
   schema: typeof RECEIPT_SCHEMA;

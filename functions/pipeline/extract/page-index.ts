@@ -5,7 +5,7 @@
 import { type AnyNode, type Document, type Element, isTag, isText } from '../parse/html-dom.js';
 
 /** The "Content also available in:" line, in the languages it is printed in. */
-export const ALSO_AVAILABLE =
+const ALSO_AVAILABLE =
   /content also available in|also available in|内容还有以下语言版本|本内容还有|其他语言版本|该内容还有|内容亦提供/i;
 
 export interface PageIndex {
@@ -109,7 +109,7 @@ export function firstWithin(index: PageIndex, root: Element | undefined, classNa
   return candidates.find((element) => isInside(element, root));
 }
 
-export function isInside(element: Element, ancestor: Element): boolean {
+function isInside(element: Element, ancestor: Element): boolean {
   for (let parent = element.parent; parent; parent = parent.parent) if (parent === ancestor) return true;
   return false;
 }

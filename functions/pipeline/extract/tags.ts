@@ -30,7 +30,7 @@ export function readTags(index: PageIndex, pageUrl: string, mirrorOrigin?: strin
 }
 
 /** A slug safe for paths: ASCII words kept; anything else (a Chinese alias) hashed stably. */
-export function tagSlug(text: string): string {
+function tagSlug(text: string): string {
   const ascii = text
     .normalize('NFKD')
     .toLowerCase()

@@ -295,7 +295,7 @@ function isChrome(element: Element): boolean {
 }
 
 /** An http(s)/mailto URL made absolute and canonical, or undefined when it is not safe to keep. */
-export function safeUrl(raw: string | undefined, context: CleanContext): string | undefined {
+function safeUrl(raw: string | undefined, context: CleanContext): string | undefined {
   if (!raw) return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers drop control characters and spaces from a URL's scheme, so we do before checking it
   const trimmed = raw.replace(/[\u0000-\u0020]+/g, '');

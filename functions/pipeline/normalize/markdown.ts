@@ -79,7 +79,7 @@ export function createTurndown(): TurndownService {
 const URL_SPECIALS = /[\u0000-\u0020\u007F()<>"\\`{}|^\u00A0\u2000-\u200B\u2028\u2029\u3000]/g;
 
 /** A URL as a Markdown link or image target: the characters above percent-encoded. */
-export function markdownUrl(url: string): string {
+function markdownUrl(url: string): string {
   return url.replace(URL_SPECIALS, (c) =>
     c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c),
   );

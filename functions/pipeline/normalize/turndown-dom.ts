@@ -27,7 +27,7 @@ interface TextVersion {
   edits: number;
 }
 
-export class LightText extends LightNode {
+class LightText extends LightNode {
   readonly nodeType = 3;
   readonly nodeName = '#text';
   constructor(

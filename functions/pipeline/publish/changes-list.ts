@@ -11,7 +11,7 @@ import { updateJson } from '../state/json-objects.js';
 import { CHANGES_SCHEMA, type ChangeEntry, type ChangesList } from './export-schema.js';
 import { keys } from '../state/store-keys.js';
 
-export const CHANGES_KEPT = 500;
+const CHANGES_KEPT = 500;
 
 export type { ChangeEntry, ChangesList };
 

@@ -12,7 +12,7 @@ import { compareNewestFirst } from './feed-window.js';
 
 export type { ExportPage };
 
-export function monthOf(summary: ArticleSummary): string {
+function monthOf(summary: ArticleSummary): string {
   return summary.publishedAt.slice(0, 7);
 }
 

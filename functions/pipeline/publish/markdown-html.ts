@@ -73,6 +73,6 @@ export function markdownToHtml(text: string): string {
 }
 
 /** Any HTML fragment reduced to the allowlist. */
-export function sanitizeHtmlFragment(html: string): string {
+function sanitizeHtmlFragment(html: string): string {
   return sanitizeHtml(cleanText(html), ALLOWLIST).trim();
 }

@@ -10,7 +10,7 @@ export const PUBLIC_KEY_PATTERN =
   '|exports\\/v1\\/(index\\.json|changes\\.json|schema\\.json|archive\\/\\d{4}-\\d{2}\\.json|articles\\/[a-z0-9][a-z0-9-]*\\.json)' +
   '|articles\\/[a-z0-9][a-z0-9-]*\\/(en\\.md|zh\\.md|meta\\.json))$';
 
-export const PUBLIC_KEY = new RegExp(PUBLIC_KEY_PATTERN);
+const PUBLIC_KEY = new RegExp(PUBLIC_KEY_PATTERN);
 
 export function isPublicKey(key: string): boolean {
   return PUBLIC_KEY.test(key);

@@ -40,7 +40,7 @@ export async function readPublishSettings(store: Store): Promise<PublishSettings
   return normalize((await readJson<PublishSettingsState | PublishSettings>(store, keys.publishSettings()))?.value);
 }
 
-export function sameSettings(a: PublishSettings | undefined, b: PublishSettings): boolean {
+function sameSettings(a: PublishSettings | undefined, b: PublishSettings): boolean {
   return (
     a !== undefined && a.publicUrl === b.publicUrl && a.contentMode === b.contentMode && a.generator === b.generator
   );

@@ -20,7 +20,7 @@ export interface SiteFile {
 }
 
 /** Hugo language keys (lower case, as Hugo folds them) for the file names. */
-export const HUGO_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-hans' };
+const HUGO_LANGUAGE: Record<LanguageKey, string> = { en: 'en', zh: 'zh-hans' };
 
 export function siteFiles(article: ExportedArticle, site: SiteKind): SiteFile[] {
   return article.languages

@@ -43,7 +43,7 @@ export async function updateFeedDirectory(store: Store, summaries: ArticleSummar
 }
 
 /** Pure: the topic feeds of `before` whose topic has a language in `after` it lacked in `before`. */
-export function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string[] {
+function joinedFeeds(before: FeedDirectory, after: FeedDirectory): string[] {
   const joined: string[] = [];
   for (const [slug, topic] of Object.entries(after.topics)) {
     const had = before.topics[slug]?.languages ?? [];

@@ -10,7 +10,7 @@ import { NEWS_HOME, feedTitle } from '../feeds/feed-model.js';
 import type { FeedDirectory } from './feed-directory.js';
 
 /** How many of each language's newest stories the landing page lists. */
-export const LATEST_STORIES = 10;
+const LATEST_STORIES = 10;
 
 export interface LandingStory {
   title: string;
