@@ -94,6 +94,14 @@ describe('--help and the parser: one flag table', () => {
     }
   };
 
+  /** A flag's row of a command's help, on one line. */
+  const rowOf = (command: string, flag: string) =>
+    (
+      help(command)
+        .split(/\n(?= {2}-)/)
+        .find((row) => row.trimStart().startsWith(`--${flag} `)) ?? ''
+    ).replace(/\s+/g, ' ');
+
   it.each(commands)('%s: every flag it takes is in its help once, and every flag in its help is taken', (command) => {
     const flags = listed(command);
     expect(new Set(flags).size, flags.join(' ')).toBe(flags.length);
@@ -105,11 +113,6 @@ describe('--help and the parser: one flag table', () => {
 
   it('says the defaults a command gets without the flag', () => {
     const run = parseCommand(['run']) as RunConfig;
-    const rowOf = (command: string, flag: string) =>
-      help(command)
-        .split(/\n(?= {2}-)/)
-        .find((row) => row.trimStart().startsWith(`--${flag} `))!
-        .replace(/\s+/g, ' ');
     expect(rowOf('run', 'origin')).toContain(`(default ${run.origin})`);
     expect(rowOf('run', 'max')).toContain(`(default ${run.max};`);
     expect(rowOf('run', 'concurrency')).toContain(`(default ${run.concurrency};`);
@@ -125,6 +128,35 @@ describe('--help and the parser: one flag table', () => {
     expect(rowOf('serve', 'data')).toMatch(/^ --data DIR The data folder to serve \(default \.\/data\)/);
     const pull = parseCommand(['pull', '--from', 'http://127.0.0.1:9', '--site', 'hugo', '--out', 'o']) as PullConfig;
     expect(rowOf('pull', 'timeout')).toContain(`(default ${pull.timeoutMs / 1000})`);
+  });
+
+  it("matches the README's command line: every flag named there, with the default the help says", async () => {
+    const readme = await readFile(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('\n## Command line\n'),
+      readme.indexOf('Every command has its own help'),
+    );
+    for (const command of commands) {
+      for (const flag of listed(command).filter((name) => name !== 'help'))
+        expect(section, `${command} --${flag}`).toMatch(new RegExp(`--${flag}\\b`));
+    }
+    // A row of the run's flags: the line that starts with the flag and the lines that continue it.
+    const readmeRow = (flag: string) =>
+      section.match(new RegExp(`^ {6}--${flag}\\b.*(?:\\n {20,}.*)*`, 'm'))?.[0].replace(/\s+/g, ' ') ?? '';
+    const defaults = listed('run').flatMap((flag) => {
+      const said = /\(default ([^:;)][^;)]*)[;)]/.exec(rowOf('run', flag));
+      return said ? [[flag, said[1]!] as const] : [];
+    });
+    expect(defaults.map(([flag]) => flag)).toEqual([
+      'origin',
+      'data',
+      'max',
+      'rate',
+      'concurrency',
+      'timeout',
+      'retries',
+    ]);
+    for (const [flag, value] of defaults) expect(readmeRow(flag), `--${flag}`).toContain(`default ${value}`);
   });
 
   it('keeps every row within 100 columns', () => {
