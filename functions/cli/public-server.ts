@@ -2,7 +2,7 @@
 // can subscribe. Only an allowlist of public paths is served (the landing page, the OPML, feeds,
 // exports, article Markdown and records); raw/, state/, notifications.jsonl and anything else,
 // including every traversal trick, is a 404. It answers as CloudFront does in front of the bucket.
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnservableFile } from '../adapters/fs-store.js';
 import { errorMessage } from '../pipeline/errors.js';
@@ -35,7 +35,6 @@ function publicFile(key: string): { contentType: string; cacheControl: string; c
 
 export interface PublicServer {
   url: string;
-  server: Server;
   close(): Promise<void>;
 }
 
@@ -59,7 +58,6 @@ export async function startPublicServer(store: Store, port: number): Promise<Pub
   const address = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}`,
-    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -41,7 +41,6 @@ export interface ExtractedArticle {
   title: string;
   summary?: string;
   publishedAt?: IsoDate;
-  modifiedAt?: IsoDate;
   body: CleanNode[];
   /** Body Markdown: no title, no lead (those are fields of their own). */
   markdown: string;
@@ -239,11 +238,7 @@ async function readBody(index: PageIndex, context: CleanContext, html: string): 
   return { nodes: [], layer: 'none', text: '', cut: false, flattened: false };
 }
 
-function dates(
-  index: PageIndex,
-  hero: Element | undefined,
-  head: HeadMetadata,
-): { publishedAt?: IsoDate; modifiedAt?: IsoDate } {
+function dates(index: PageIndex, hero: Element | undefined, head: HeadMetadata): { publishedAt?: IsoDate } {
   const dateElement = ['ilo--hero-card--datecopy', 'ilo--hero--datecopy', 'ilo--hero-card--date']
     .map((name) => firstWithin(index, hero, name))
     .find(Boolean);
@@ -265,12 +260,11 @@ function dates(
     );
   const timeDate = parseIloDate(attr(time, 'datetime'));
   const ldPublished = parseIloDate(head.jsonLd[0]?.datePublished ?? head.publishedTime);
-  const modifiedAt = parseIloDate(head.jsonLd[0]?.dateModified ?? head.modifiedTime);
   // The printed date is the story's own; a JSON-LD date-time on the same day adds the time of day.
   let publishedAt = heroDate ?? timeDate ?? ldPublished;
   if (heroDate && ldPublished && ldPublished.length > 10 && datePart(ldPublished) === heroDate)
     publishedAt = ldPublished;
-  return { ...optional('publishedAt', publishedAt), ...optional('modifiedAt', modifiedAt) };
+  return optional('publishedAt', publishedAt);
 }
 
 function readImage(

@@ -6,7 +6,6 @@ import type { PageIndex } from './page-index.js';
 
 /** Each optional field is undefined (or absent) when the page does not say it. */
 export interface HeadMetadata {
-  htmlLang?: string | undefined;
   /** <title> without the " | International Labour Organization" suffix. */
   title?: string | undefined;
   canonical?: string | undefined;
@@ -16,7 +15,6 @@ export interface HeadMetadata {
   ogImage?: string | undefined;
   ogImageAlt?: string | undefined;
   publishedTime?: string | undefined;
-  modifiedTime?: string | undefined;
   alternates: { hreflang: string; href: string }[];
   jsonLd: JsonLdArticle[];
   /** Charset declared in a <meta> tag, for pages whose HTTP header has none. */
@@ -28,7 +26,6 @@ export interface JsonLdArticle {
   headline?: string | undefined;
   description?: string | undefined;
   datePublished?: string | undefined;
-  dateModified?: string | undefined;
   image?: string | undefined;
   inLanguage?: string | undefined;
 }
@@ -42,7 +39,6 @@ export function readHeadMetadata(index: PageIndex): HeadMetadata {
   const property = (name: string) => meta((m) => m.attribs.property === name);
   const rels = (link: Element) => (link.attribs.rel ?? '').toLowerCase().split(/\s+/);
   return {
-    htmlLang: nonEmpty(attr(index.byTag('html')[0], 'lang')),
     title: nonEmpty(cleanLine(textOf(index.byTag('title')[0]).replace(TITLE_SUFFIX, ''))),
     canonical: nonEmpty(
       attr(
@@ -56,7 +52,6 @@ export function readHeadMetadata(index: PageIndex): HeadMetadata {
     ogImage: property('og:image') ?? property('og:image:url'),
     ogImageAlt: property('og:image:alt'),
     publishedTime: property('article:published_time'),
-    modifiedTime: property('article:modified_time'),
     alternates: links.flatMap((link) => {
       const { hreflang, href } = link.attribs;
       if (!rels(link).includes('alternate') || !hreflang || !href) return [];
@@ -130,7 +125,6 @@ function articleOf(node: Record<string, unknown>): JsonLdArticle | undefined {
     headline: stringOf(node.headline) ?? stringOf(node.name),
     description: stringOf(node.description),
     datePublished: stringOf(node.datePublished),
-    dateModified: stringOf(node.dateModified),
     image: imageOf(node.image),
     inLanguage: stringOf(node.inLanguage),
   };

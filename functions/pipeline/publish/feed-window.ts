@@ -51,7 +51,6 @@ export function compareNewestFirst(a: ArticleSummary, b: ArticleSummary): number
 
 export interface WindowUpdate {
   window: FeedWindow;
-  changed: boolean;
   /** Entries pushed out of the window by newer ones (they belong to the archive now). */
   evicted: ArticleSummary[];
 }
@@ -76,8 +75,5 @@ export function upsertWindow(
   const sorted = [...byId.values()].sort(compareNewestFirst);
   const entries = sorted.slice(0, window.size);
   const evicted = sorted.slice(window.size);
-  // A story version's entry never changes, so the window changed iff its id@version list did.
-  const versions = (list: FeedWindowEntry[]) => list.map((entry) => `${entry.id}@${entry.version}`).join(' ');
-  const changed = versions(entries) !== versions(window.entries);
-  return { window: { ...window, entries }, changed, evicted };
+  return { window: { ...window, entries }, evicted };
 }
