@@ -105,6 +105,32 @@ describe("discovery's state", () => {
     expect(others(after)).toEqual(others(before));
   });
 
+  it('that is damaged is named in one line, a head or a part alike, and nothing is written', async () => {
+    site = await SiteCopy.create();
+    const store = new CrawlLog();
+    const { run } = pipelineHarness({ store, root: site.root });
+    await run({ backfill: true });
+    const firstPart = store.log.find((entry) => isPart(entry))?.slice('put '.length) ?? '';
+    // A part is read when its sitemap page changed (or it holds pages to take): the seed story's page changed.
+    await site.setLastmod(STORY.seedEn, '2026-11-20T10:00:00+01:00');
+    for (const [key, body] of [
+      [HEAD, 'garbage{\n'],
+      [HEAD, '{"sitemaps": {}, "parts": {"x": {"urls": "many"}}}\n'],
+      [firstPart, '{"urls": {"https://www.ilo.org/resource/news/a": 5}}\n'],
+    ] as const) {
+      const healthy = (await store.inner.get(key))?.body ?? '';
+      await store.inner.put(key, body, { contentType: 'application/json' });
+      store.log.length = 0;
+      await expect(run()).rejects.toThrow(
+        new RegExp(
+          `^stored object ${key.replaceAll('/', '\\/')} is not (valid JSON|the document it should be) \\(.*\\): restore it, or delete it to rebuild it$`,
+        ),
+      );
+      expect(store.log.filter((entry) => !entry.startsWith('get'))).toEqual([]);
+      await store.inner.put(key, healthy, { contentType: 'application/json' });
+    }
+  });
+
   it('of an earlier release (one state/crawl.json) is read once, split and removed, every page kept as it was', async () => {
     const store = new CrawlLog();
     const { run, fetcher } = pipelineHarness({ store });
