@@ -6,8 +6,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The synthesized stack run locally has its own command (npm run test:cloud, vitest.cloud.config.ts).
     exclude: ['test/cloud/**', '**/node_modules/**'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Timeouts catch a hang; they judge no speed. A test that takes 10 s on an idle machine takes
+    // three times that with both cores busy, and must stay green there.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Tests start real servers on 127.0.0.1 and spawn the CLI; forks isolate them cleanly.
     pool: 'forks',
     // vitest's default for a run is one worker fewer than the cores: a single worker on CI's 2 cores,

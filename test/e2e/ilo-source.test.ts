@@ -215,7 +215,7 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     ]);
     first = result!;
     for (const [i, zone] of zoneNames.entries()) zones[zone] = { data: zoneData[i]!, result: zoneResults[i]! };
-  }, 60_000);
+  }, 120_000);
 
   it.sequential('ingests every story of the replica in one run', () => {
     expectCompleted(first);
@@ -417,7 +417,7 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     const result = await run(server.origin, data, ['--json']);
     expectCompleted(result);
     third = JSON.parse(result.stdout);
-  }, 60_000);
+  }, 120_000);
 
   it.sequential('7. skips a /zh-hans/ page that shows English text when the sitemap lists it, without storing it', async () => {
     expect(summaryLines(first, 'skipped')).toEqual([
