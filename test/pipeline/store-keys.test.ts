@@ -83,6 +83,26 @@ describe('the store layout', () => {
     }
   });
 
+  it('makes public exactly the keys the README lists as public (public-paths.ts agrees with the layout)', () => {
+    const PUBLIC: (keyof typeof keys)[] = [
+      'landingPage',
+      'opml',
+      'articleMeta',
+      'articleMarkdown',
+      'feed',
+      'topicFeed',
+      'exportIndex',
+      'exportArchivePage',
+      'exportChanges',
+      'exportArticle',
+      'exportSchema',
+    ];
+    const publicNames = Object.entries(EXAMPLES)
+      .filter(([, key]) => isPublicKey(key))
+      .map(([name]) => name);
+    expect(publicNames.sort()).toEqual([...PUBLIC].sort());
+  });
+
   it('reads a story id back from its meta.json key only', () => {
     expect(idOfArticleMeta(keys.articleMeta(ID))).toBe(ID);
     expect(idOfArticleMeta(keys.articleMarkdown(ID, 'en'))).toBeUndefined();
