@@ -7,19 +7,21 @@ import { VARIABLES } from '#handlers/deployment.js';
 import { readHandlerConfig } from '#handlers/handler-config.js';
 import { readConfig } from '#lib/config.js';
 
+// Mostly values the stack accepts (so the property has something to say), some it refuses.
 const context = fc.record(
   {
     maxPerRun: fc.oneof(fc.integer({ min: -5, max: 20_000 }).map(String), fc.constantFrom('1.5', '1e2', 'x')),
     originRate: fc.oneof(
-      fc.double({ min: -1, max: 30, noNaN: true }).map(String),
-      fc.integer({ min: 0, max: 25 }).map(String),
+      fc.double({ min: 0, max: 20, noNaN: true }).map(String),
+      fc.integer({ min: -1, max: 25 }).map(String),
     ),
     origin: fc.oneof(
+      fc.webUrl({ validSchemes: ['http', 'https'] }).map((url) => new URL(url).origin),
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
       fc.constant('https://www.ilo.org/'),
     ),
     contentMode: fc.constantFrom('full', 'summary', 'teaser'),
-    userAgent: fc.string({ minLength: 0, maxLength: 20 }),
+    userAgent: fc.oneof(fc.string({ minLength: 8, maxLength: 40 }), fc.string({ maxLength: 20 })),
   },
   { requiredKeys: [] },
 );
@@ -55,8 +57,8 @@ describe('the stack and the functions read shared settings by one definition', (
           });
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 11 }, // a fixed seed: the same cases on every run
     );
-    expect(accepted).toBeGreaterThan(20);
+    expect(accepted).toBeGreaterThan(30);
   });
 });
