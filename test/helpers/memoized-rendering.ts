@@ -1,5 +1,5 @@
 // For suites that run the pipeline hundreds of times over the same pages (fault injection):
-// extraction and Markdown-to-HTML are pure and already tested on their own, so their results are
+// extraction, Markdown-to-HTML and the feed renderers are pure and tested on their own, so their results are
 // kept per input, and each run costs its store operations and little else. Used with vi.mock.
 import type { ExtractOptions, ExtractedArticle } from '#pipeline/extract/extract-article.js';
 
@@ -25,5 +25,19 @@ export function memoizeText(render: (text: string) => string): (text: string) =>
       cache.set(text, html);
     }
     return html;
+  };
+}
+
+/** For a renderer of plain data (a feed channel: strings, numbers, dates, arrays, objects). */
+export function memoizeByJson<T>(render: (input: T) => string): (input: T) => string {
+  const cache = new Map<string, string>();
+  return (input) => {
+    const key = JSON.stringify(input);
+    let output = cache.get(key);
+    if (output === undefined) {
+      output = render(input);
+      cache.set(key, output);
+    }
+    return output;
   };
 }

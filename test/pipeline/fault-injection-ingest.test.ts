@@ -21,6 +21,21 @@ vi.mock('#pipeline/publish/markdown-html.js', async (importOriginal) => {
   const { memoizeText } = await import('#test/helpers/memoized-rendering.js');
   return { ...actual, markdownToHtml: memoizeText(actual.markdownToHtml) };
 });
+vi.mock('#pipeline/publish/feeds/atom.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/publish/feeds/atom.js')>();
+  const { memoizeByJson } = await import('#test/helpers/memoized-rendering.js');
+  return { ...actual, renderAtom: memoizeByJson(actual.renderAtom) };
+});
+vi.mock('#pipeline/publish/feeds/rss.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/publish/feeds/rss.js')>();
+  const { memoizeByJson } = await import('#test/helpers/memoized-rendering.js');
+  return { ...actual, renderRss: memoizeByJson(actual.renderRss) };
+});
+vi.mock('#pipeline/publish/feeds/json-feed.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#pipeline/publish/feeds/json-feed.js')>();
+  const { memoizeByJson } = await import('#test/helpers/memoized-rendering.js');
+  return { ...actual, renderJsonFeed: memoizeByJson(actual.renderJsonFeed) };
+});
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 
