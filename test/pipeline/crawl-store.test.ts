@@ -2,6 +2,8 @@
 // with nothing changed reads the head alone and writes nothing; a change on one sitemap page reads and
 // writes that page's part (and the head); the single state/crawl.json of earlier releases is read
 // once, split and removed, with every page's state kept. Whole runs in process over the replica.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
 import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
@@ -103,6 +105,27 @@ describe("discovery's state", () => {
     const others = (state: typeof after) =>
       Object.entries(state!.urls).filter(([url]) => url !== canonical(STORY.tableEn));
     expect(others(after)).toEqual(others(before));
+  });
+
+  it('keeps the state of pages whose sitemap page left the index, when another page lists them now', async () => {
+    site = await SiteCopy.create();
+    const store = new CrawlLog();
+    const { run, fetcher } = pipelineHarness({ store, root: site.root });
+    const first = await run({ since: '2025-06-01' });
+    expect(first).toMatchObject({ pendingPages: 6, setAsidePages: 6 });
+    // The site lists every URL on one page now: page 2's entries move to page 1, page 2 leaves the index.
+    const page1 = path.join(site.root, 'sitemap.page-1.xml');
+    const page2 = await readFile(path.join(site.root, 'sitemap.page-2.xml'), 'utf8');
+    const moved = page2.split('\n').filter((line) => line.startsWith('<url>'));
+    await writeFile(page1, (await readFile(page1, 'utf8')).replace('</urlset>', `${moved.join('\n')}\n</urlset>`));
+    const index = path.join(site.root, 'sitemap.xml');
+    await writeFile(index, (await readFile(index, 'utf8')).replace(/<sitemap><loc>[^<]*page=2<\/loc>.*\n/, ''));
+
+    fetcher.requests.length = 0;
+    const report = await run();
+    // No story page fetched: each page kept its state (handled, or set aside) from the part of the page that left.
+    expect(fetcher.requests.filter((url) => !url.includes('sitemap.xml'))).toEqual([]);
+    expect(report).toMatchObject({ candidates: 0, knownPages: first.knownPages, pendingPages: 6, setAsidePages: 6 });
   });
 
   it('that is damaged is named in one line, a head or a part alike, and nothing is written', async () => {

@@ -200,12 +200,17 @@ export class CrawlStore {
 
   /**
    * After the site was read: the parts of the pages that listed URLs this run (their URLs may have
-   * changed; a URL that moved to another page left a page that changed too), and the part of
-   * unlisted URLs. A URL listed before its part was read gets its stored state with the lastmod seen.
+   * changed; a URL that moved to another page left a page that changed too), and, if any did, the
+   * parts of no current sitemap page (a page that left the index, the news listing's, the unlisted
+   * URLs'), whose URLs a listed page may hold now. A URL listed before its part was read gets its
+   * stored state with the lastmod seen.
    */
   async loadListed(): Promise<void> {
     const names = new Set(this.listedOn.values());
-    if (names.size > 0) names.add(UNLISTED);
+    if (names.size > 0) {
+      const current = new Set([SITEMAP_URL, ...(this.state.sitemaps[SITEMAP_URL]?.pages ?? [])].map(partName));
+      for (const name of Object.keys(this.head?.value.parts ?? {})) if (!current.has(name)) names.add(name);
+    }
     for (const name of names) if (this.head?.value.parts[name]) await this.loadPart(name);
   }
 
