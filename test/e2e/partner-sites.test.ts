@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FsStore } from '#adapters/fs-store.js';
 import { lockSiteFolder } from '#adapters/site-folder-lock.js';
 import { type Output, main } from '#cli/main.js';
@@ -73,8 +73,57 @@ function text(html: string): string {
     .replaceAll(J, '');
 }
 
+/** A replica with markup-like text, a run into a data folder `serve` serves, and first pulls of both sites. */
+async function publishAndPull() {
+  const site = await SiteCopy.create();
+  await site.editPage(STORY.seedEn, (html) =>
+    html.replace(
+      '<div class="ilo--richtext">',
+      `<div class="ilo--richtext">\n<p>Template text: ${TEMPLATE_TEXT}</p>\n<p>A line<br>{: onclick="alert(2)"}</p>`,
+    ),
+  );
+  // A title with text that reads as markup (escaped on the page): plain text in the front matter,
+  // so the partner's templates must escape it (ours, the documented examples, do).
+  await site.editPage(STORY.structuredEn, (html) =>
+    html.replace('close gender gaps</h', `close gender gaps ${MARKUP_TITLE}</h`),
+  );
+  const replica = await startReplicaServer({ root: site.root });
+  const work = await tempDir('partner-sites-');
+  const data = path.join(work.dir, 'data');
+  await mkdir(data);
+  const serve = await startPublicServer(await FsStore.openForReading(data), 0);
+  const first = await cli(['run', '--origin', replica.origin, '--data', data, '--public-url', serve.url]);
+  expect(first.code, first.err).toBe(0);
+  const hugoDir = path.join(work.dir, 'hugo-site');
+  const jekyllDir = path.join(work.dir, 'jekyll-site');
+  await cp(path.join(SCAFFOLD, 'hugo'), hugoDir, { recursive: true });
+  await cp(path.join(SCAFFOLD, 'jekyll'), jekyllDir, { recursive: true });
+  const hugoPulled = await cli(['pull', '--from', serve.url, '--site', 'hugo', '--out', hugoDir]);
+  const jekyllPulled = await cli(['pull', '--from', serve.url, '--site', 'jekyll', '--out', jekyllDir]);
+  return {
+    site,
+    replica,
+    serve,
+    work,
+    data,
+    hugoDir,
+    jekyllDir,
+    hugoPulled,
+    jekyllPulled,
+    async cleanup() {
+      await serve.close();
+      await replica.close();
+      await site.cleanup();
+      await work.cleanup();
+    },
+  };
+}
+
 describe('partner sites from `syndicate pull`', () => {
-  let site: SiteCopy;
+  // Every test starts from this published source and these first pulls, and changes none of it
+  // (so each test also runs alone, in any order); the tests that build the sites check what the
+  // pulls said. The test that changes the source makes its own.
+  let published: Awaited<ReturnType<typeof publishAndPull>>;
   let replica: ReplicaServer;
   let serve: PublicServer;
   let work: { dir: string; cleanup: () => Promise<void> };
@@ -85,40 +134,12 @@ describe('partner sites from `syndicate pull`', () => {
   let jekyllPulled: Awaited<ReturnType<typeof cli>>;
 
   beforeAll(async () => {
-    site = await SiteCopy.create();
-    await site.editPage(STORY.seedEn, (html) =>
-      html.replace(
-        '<div class="ilo--richtext">',
-        `<div class="ilo--richtext">\n<p>Template text: ${TEMPLATE_TEXT}</p>\n<p>A line<br>{: onclick="alert(2)"}</p>`,
-      ),
-    );
-    // A title with text that reads as markup (escaped on the page): plain text in the front matter,
-    // so the partner's templates must escape it (ours, the documented examples, do).
-    await site.editPage(STORY.structuredEn, (html) =>
-      html.replace('close gender gaps</h', `close gender gaps ${MARKUP_TITLE}</h`),
-    );
-    replica = await startReplicaServer({ root: site.root });
-    work = await tempDir('partner-sites-');
-    data = path.join(work.dir, 'data');
-    await mkdir(data);
-    serve = await startPublicServer(await FsStore.openForReading(data), 0);
-    const first = await cli(['run', '--origin', replica.origin, '--data', data, '--public-url', serve.url]);
-    expect(first.code, first.err).toBe(0);
-    hugoDir = path.join(work.dir, 'hugo-site');
-    jekyllDir = path.join(work.dir, 'jekyll-site');
-    await cp(path.join(SCAFFOLD, 'hugo'), hugoDir, { recursive: true });
-    await cp(path.join(SCAFFOLD, 'jekyll'), jekyllDir, { recursive: true });
-    // The first pulls are the set-up every test starts from (so each test also runs alone); the
-    // tests that build the sites check what these said. The test that changes the source runs last.
-    hugoPulled = await cli(['pull', '--from', serve.url, '--site', 'hugo', '--out', hugoDir]);
-    jekyllPulled = await cli(['pull', '--from', serve.url, '--site', 'jekyll', '--out', jekyllDir]);
+    published = await publishAndPull();
+    ({ replica, serve, work, data, hugoDir, jekyllDir, hugoPulled, jekyllPulled } = published);
   });
 
   afterAll(async () => {
-    await serve?.close();
-    await replica?.close();
-    await site?.cleanup();
-    await work?.cleanup();
+    await published?.cleanup();
   });
 
   async function exportDocuments(): Promise<[string, string][]> {
@@ -307,6 +328,9 @@ describe('partner sites from `syndicate pull`', () => {
   });
 
   it('rewrites only what changed and removes what the source removed, and the sites still build', async () => {
+    const own = await publishAndPull();
+    onTestFinished(() => own.cleanup());
+    const { site, replica, serve, data, hugoDir, jekyllDir } = own;
     // The seed story's Chinese title is edited; the region story loses its Chinese version.
     await site.editPage(STORY.seedZh, (html) =>
       html.replace(
