@@ -25,7 +25,7 @@ export interface PublishSettings {
  * 4: a topic feed whose last story left it is listed nowhere (3 kept it on the landing page, in the
  * OPML and in its twin's links) and keeps its topic's title.
  */
-export const PUBLIC_FORMAT = 4;
+const PUBLIC_FORMAT = 4;
 
 export interface PublishSettingsState {
   /** What every public file is rendered with; absent before the first publish. */
