@@ -1,12 +1,13 @@
 // One publish of everything queued in a data folder, in a process of its own: `node publish-run.mjs
-// DIR` prints one JSON line with its time, the process's peak RSS and what it published. Built and
-// run by bench/publish-memory.ts.
+// DIR [BATCH]` prints one JSON line with its time, the process's peak RSS and what it published
+// (BATCH: stories per batch, PUBLISH_BATCH when left out). Built and run by bench/publish-memory.ts.
 import { FsStore } from '../functions/adapters/fs-store.js';
 import { OutboxNotifier } from '../functions/adapters/outbox-notifier.js';
 import { randomTokens } from '../functions/adapters/random-tokens.js';
 import { publishPending } from '../functions/pipeline/publish/publish.js';
 
-const dir = process.argv[2]!;
+const dir = process.argv[2] ?? '.';
+const batchSize = process.argv[3] ? Number(process.argv[3]) : undefined;
 const store = await FsStore.open(dir);
 const silent = { info() {}, warn() {}, error() {} };
 const started = process.hrtime.bigint();
@@ -24,6 +25,7 @@ const report = await publishPending(
     logger: silent,
   },
   { publicUrl: 'https://feeds.example.org', contentMode: 'full', generator: 'bench' },
+  batchSize ? { batchSize } : {},
 );
 const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
 process.stdout.write(
