@@ -5,7 +5,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readWholeCrawlState } from '#pipeline/discover/crawl-store.js';
+import {
+  CRAWL_HEAD_SCHEMA,
+  CRAWL_PART_SCHEMA,
+  CrawlStore,
+  readWholeCrawlState,
+} from '#pipeline/discover/crawl-store.js';
+import { isPending } from '#pipeline/discover/discovery-state.js';
 import type { PutOptions, Store, StoredObject } from '#pipeline/ports.js';
 import { stringifyJson } from '#pipeline/state/json-objects.js';
 import { MemoryStore } from '#test/helpers/memory-store.js';
@@ -126,6 +132,36 @@ describe("discovery's state", () => {
     // No story page fetched: each page kept its state (handled, or set aside) from the part of the page that left.
     expect(fetcher.requests.filter((url) => !url.includes('sitemap.xml'))).toEqual([]);
     expect(report).toMatchObject({ candidates: 0, knownPages: first.knownPages, pendingPages: 6, setAsidePages: 6 });
+  });
+
+  it('merges a URL found in two parts (runs that overlapped while it moved) and keeps it in one', async () => {
+    const store = new MemoryStore();
+    const url = 'https://www.ilo.org/resource/news/a';
+    const json = { contentType: 'application/json' };
+    const summary = (pending: number) => ({ urls: 1, pending, setAside: 0, queued: 0 });
+    await store.put(
+      HEAD,
+      stringifyJson({ schema: CRAWL_HEAD_SCHEMA, sitemaps: {}, parts: { a: summary(1), b: summary(0) } }),
+      json,
+    );
+    // Part a still has it pending; part b has it handled at its current lastmod.
+    const part = (handled: string) => ({
+      schema: CRAWL_PART_SCHEMA,
+      page: 'p',
+      urls: { [url]: { lang: 'en', lastmod: '2026-01-02', handled, outcome: 'ingested' } },
+    });
+    await store.put('state/crawl/pages/a.json', stringifyJson(part('2026-01-01')), json);
+    await store.put('state/crawl/pages/b.json', stringifyJson(part('2026-01-02')), json);
+    const crawl = await CrawlStore.open(store);
+    await crawl.loadAll();
+    expect(isPending(crawl.state.urls[url] ?? { lang: 'en', lastmod: null })).toBe(false);
+    expect(await crawl.save()).toEqual({ pending: 0, setAside: 0 });
+    const holders = [];
+    for (const name of ['a', 'b']) {
+      const stored = JSON.parse((await store.get(`state/crawl/pages/${name}.json`))?.body ?? '{}');
+      if (stored.urls[url]) holders.push(name);
+    }
+    expect(holders).toEqual(['a']);
   });
 
   it('that is damaged is named in one line, a head or a part alike, and nothing is written', async () => {

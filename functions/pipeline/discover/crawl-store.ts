@@ -220,7 +220,12 @@ export class CrawlStore {
     this.loaded.set(name, stored ? { stored, body: stringifyJson(stored.value.urls) } : {});
     for (const [url, urlState] of Object.entries(stored?.value.urls ?? {})) {
       const seen = this.state.urls[url];
-      if (seen && this.partOf.has(url)) continue; // in two parts: the first read wins
+      if (seen && this.partOf.has(url)) {
+        // In two parts (runs that overlapped while it moved between pages): the newer sighting and the
+        // more recent handling win, as when runs merge; it is written back to the first part only.
+        this.state.urls[url] = mergeUrls({ [url]: seen }, { [url]: urlState })[url] ?? seen;
+        continue;
+      }
       this.state.urls[url] = seen ? { ...urlState, lastmod: seen.lastmod } : urlState;
       this.partOf.set(url, name);
     }
