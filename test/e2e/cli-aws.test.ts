@@ -1,7 +1,7 @@
-// The CLI on the AWS adapters, as an operator runs it against a bucket and a topic: the real CLI in a
-// child process for the first run (the SDK configured from the environment, as an operator's shell
-// does), the later runs in process through main with the same environment, the replica over real
-// HTTP, fauxqs 1.9.2 as S3/SNS/SQS on loopback. S3 requests go
+// The CLI on the AWS adapters, as an operator runs it against a bucket and a topic: in process through
+// main, the SDK configured from the environment as an operator's shell does (the variables set for
+// this file's process; the real CLI process and the SDK's own output are error-messages.test.ts's),
+// the replica over real HTTP, fauxqs 1.9.2 as S3/SNS/SQS on loopback. S3 requests go
 // through the conditional-write proxy, which adds the If-None-Match / If-Match behaviour of real S3
 // that fauxqs lacks (the exactly-once notification claim depends on it).
 import { readdir } from 'node:fs/promises';
@@ -26,7 +26,7 @@ import {
   testSqsClient,
   uniqueName,
 } from '#test/helpers/aws-clients.js';
-import { type CliResult, runCli } from '#test/helpers/cli.js';
+import type { CliResult } from '#test/helpers/cli.js';
 import { runInProcess } from '#test/helpers/cli-in-process.js';
 import { type ConditionalS3Proxy, startConditionalS3Proxy } from '#test/helpers/fauxqs.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
@@ -110,25 +110,22 @@ describe('syndicate run --store s3://... --notify sns:...', () => {
       }),
     );
 
+    // The runs read the AWS settings from the environment (this file's process only).
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     // The same run into S3/SNS and into a local folder, side by side.
     [first, localRun] = await Promise.all([
-      runCli(
-        [
-          'run',
-          '--origin',
-          replica.origin,
-          '--store',
-          `s3://${bucket}/${PREFIX}`,
-          '--notify',
-          `sns:${topicArn}`,
-          ...FIRST_SETTINGS,
-        ],
-        { env },
-      ),
+      runInProcess([
+        'run',
+        '--origin',
+        replica.origin,
+        '--store',
+        `s3://${bucket}/${PREFIX}`,
+        '--notify',
+        `sns:${topicArn}`,
+        ...FIRST_SETTINGS,
+      ]),
       runInProcess(['run', '--origin', replica.origin, '--data', local.dir]),
     ]);
-    // The runs in process read the same environment (this file's process only).
-    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     // Each test drains what its own runs sent, so every test can run alone and in any order.
     firstKeys = await bucketKeys();
     firstMessages = await drainQueue();

@@ -1,6 +1,6 @@
-// The whole pipeline as a user runs it: the real CLI in a process of its own for the first run and a
-// bad flag (exit statuses as the shell sees them), in process through main for the rest; the replica
-// over real HTTP, a real data folder.
+// The whole pipeline as a user runs it: the real CLI in a process of its own for the first run (the
+// exit status as the shell sees it), in process through main for the rest; the replica over real
+// HTTP, a real data folder.
 import { createHash } from 'node:crypto';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -170,7 +170,7 @@ describe('syndicate run against the ILO replica', () => {
 
 describe('syndicate run when something is wrong', () => {
   it('rejects a bad flag with a one-line reason and exit status 2', async () => {
-    const result = await runCli(['run', '--orign', 'http://127.0.0.1:1']);
+    const result = await runInProcess(['run', '--orign', 'http://127.0.0.1:1']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/^syndicate: unknown option '--orign'$/);
     const badValue = await runInProcess(['run', '--max', 'lots']);
