@@ -1,6 +1,7 @@
 // The ILO syndication stack: a list of intentions. Each construct brings its secure defaults.
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { keys } from '../functions/pipeline/state/store-keys.js';
 import type { SyndicationConfig } from './config.js';
 import { ContentStore } from './constructs/content-store.js';
 import { OperationalAlarms } from './constructs/operational-alarms.js';
@@ -69,15 +70,15 @@ export class SyndicationStack extends Stack {
 
     new CfnOutput(this, 'FeedUrlEnglish', {
       description: 'English RSS feed (atom.xml and feed.json beside it)',
-      value: `${publicUrl}/feeds/en/rss.xml`,
+      value: `${publicUrl}/${keys.feed('en', 'rss')}`,
     });
     new CfnOutput(this, 'FeedUrlChinese', {
       description: 'Chinese RSS feed (atom.xml and feed.json beside it)',
-      value: `${publicUrl}/feeds/zh/rss.xml`,
+      value: `${publicUrl}/${keys.feed('zh', 'rss')}`,
     });
     new CfnOutput(this, 'ExportUrl', {
       description: 'Partner export index',
-      value: `${publicUrl}/exports/v1/index.json`,
+      value: `${publicUrl}/${keys.exportIndex()}`,
     });
     new CfnOutput(this, 'TopicArn', {
       description: 'Subscribe here for notifications',

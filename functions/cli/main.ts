@@ -17,6 +17,7 @@ import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
 import { type PullReport, pullExports } from '../pipeline/pull/pull-exports.js';
 import type { Notifier, Store } from '../pipeline/ports.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
+import { keys } from '../pipeline/state/store-keys.js';
 import {
   type Command,
   type NotifySpec,
@@ -87,7 +88,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         const server = await startPublicServer(store, command.port);
         io.out(`Serving the public files of ${describeStore(command.store)} at ${server.url}/`);
         io.out(
-          `Feeds: ${server.url}/feeds/en/rss.xml  ${server.url}/feeds/zh/atom.xml  ${server.url}/feeds/en/feed.json`,
+          `Feeds: ${server.url}/${keys.feed('en', 'rss')}  ${server.url}/${keys.feed('zh', 'atom')}  ${server.url}/${keys.feed('en', 'json')}`,
         );
         await new Promise<void>((resolve) => {
           const stop = () => void server.close().then(resolve);

@@ -11,14 +11,14 @@ import type { Store } from '../pipeline/ports.js';
 import type { ChangesList } from '../pipeline/publish/changes-list.js';
 import { readPublishSettings } from '../pipeline/publish/publish-settings.js';
 import { readJson, stringifyJson } from '../pipeline/state/json-objects.js';
-import { CONTENT_TYPES, keys } from '../pipeline/state/store-keys.js';
+import { CONTENT_TYPES, PREFIXES, everyKeyUnder, keys } from '../pipeline/state/store-keys.js';
 
 export const CDN_STATE_SCHEMA = 'ilo-syndication/cdn-invalidated@1';
 /** More paths than this in one publish (a backfill): invalidate the article prefixes instead. */
 export const MAX_PATHS = 20;
 /** A story's files cached for an hour (CACHE_CONTROL.article): its Markdown, meta.json and exported record. */
-const storyPaths = (id: string) => [`/articles/${id}/*`, `/${keys.exportArticle(id)}`];
-const ALL_STORY_PATHS = ['/articles/*', '/exports/v1/articles/*'];
+const storyPaths = (id: string) => [`/${everyKeyUnder(`${PREFIXES.articles}${id}/`)}`, `/${keys.exportArticle(id)}`];
+const ALL_STORY_PATHS = [PREFIXES.articles, PREFIXES.exportArticles].map((prefix) => `/${everyKeyUnder(prefix)}`);
 
 export interface CdnState {
   schema: typeof CDN_STATE_SCHEMA;

@@ -31,6 +31,7 @@ import {
   SECURITY_HEADERS,
   corsHeaders,
 } from '../../functions/pipeline/publish/public-paths.js';
+import { PREFIXES, everyKeyUnder, keys } from '../../functions/pipeline/state/store-keys.js';
 import { asIBucket } from './bucket-ref.js';
 
 export interface PublicDistributionProps {
@@ -110,11 +111,11 @@ export class PublicDistribution extends Construct {
       defaultRootObject: ROOT_KEY,
       defaultBehavior: behavior(shortLived, landingPageHeaders),
       additionalBehaviors: {
-        'feeds.opml': behavior(shortLived, corsHeaders),
-        'feeds/*': behavior(shortLived, corsHeaders),
-        'exports/v1/articles/*': behavior(longLived, corsHeaders),
-        'exports/*': behavior(shortLived, corsHeaders),
-        'articles/*': behavior(longLived, corsHeaders),
+        [keys.opml()]: behavior(shortLived, corsHeaders),
+        [everyKeyUnder(PREFIXES.feeds)]: behavior(shortLived, corsHeaders),
+        [everyKeyUnder(PREFIXES.exportArticles)]: behavior(longLived, corsHeaders),
+        [everyKeyUnder(PREFIXES.exports)]: behavior(shortLived, corsHeaders),
+        [everyKeyUnder(PREFIXES.articles)]: behavior(longLived, corsHeaders),
       },
       priceClass: PriceClass.PRICE_CLASS_100,
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -147,9 +148,11 @@ export class PublicDistribution extends Construct {
         effect: Effect.DENY,
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        notResources: [ROOT_KEY, 'feeds.opml', 'feeds/*', 'exports/*', 'articles/*'].map((prefix) =>
-          props.bucket.arnForObjects(prefix),
-        ),
+        notResources: [
+          ROOT_KEY,
+          keys.opml(),
+          ...[PREFIXES.feeds, PREFIXES.exports, PREFIXES.articles].map(everyKeyUnder),
+        ].map((prefix) => props.bucket.arnForObjects(prefix)),
       }),
     );
   }

@@ -27,6 +27,7 @@ import {
   VERSION,
 } from '../record/record-schema.js';
 import { EVENT_TYPES } from '../notify/event-type.js';
+import { keys } from '../state/store-keys.js';
 
 /** The `schema` of the index and archive pages, and of the changes list. */
 export const INDEX_SCHEMA = 'ilo-syndication/index@1';
@@ -84,7 +85,7 @@ export type ChangesList = Static<typeof CHANGES_LIST>;
 export function exportSchema(publicUrl: string): Record<string, unknown> {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: `${publicUrl.replace(/\/+$/, '')}/exports/v1/schema.json`,
+    $id: `${publicUrl.replace(/\/+$/, '')}/${keys.exportSchema()}`,
     ...EXPORTED_ARTICLE,
     title: 'ILO news article (ilo-syndication/article@1)',
     description:

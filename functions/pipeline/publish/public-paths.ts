@@ -1,6 +1,7 @@
 // Which store keys are public, and how a request path maps to them. One set of rules for every place
 // that serves the store: the local `serve` command and the CloudFront distribution (its viewer-request
 // function embeds these values as text, and its CORS policy uses the same header lists).
+import { keys } from '../state/store-keys.js';
 import { LANDING_PAGE_CSP } from './landing/landing-style.js';
 
 /** The regular expression source, without delimiters (CloudFront functions embed it as text). */
@@ -17,7 +18,7 @@ export function isPublicKey(key: string): boolean {
 }
 
 /** The site root is the landing page (CloudFront's default root object does the same for "/"). */
-export const ROOT_KEY = 'index.html';
+export const ROOT_KEY = keys.landingPage();
 
 /**
  * Paths a person may type that are no file: each leads to the part of the landing page it means.

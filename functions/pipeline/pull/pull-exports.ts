@@ -12,6 +12,7 @@
 import type { ExportSource, SiteFolder } from '../ports.js';
 import type { ChangesList } from '../publish/changes-list.js';
 import type { ExportedArticle } from '../record/export-article.js';
+import { keys } from '../state/store-keys.js';
 import { BadExport } from '../errors.js';
 import { parseChanges, parsePage, parseRecord } from './export-documents.js';
 import { type SiteFile, type SiteKind, siteFiles } from './site-files.js';
@@ -75,7 +76,7 @@ export async function pullExports(source: ExportSource, folder: SiteFolder, opti
   };
 
   // Phase 1: read and check everything.
-  const changesUrl = `${from}/exports/v1/changes.json`;
+  const changesUrl = `${from}/${keys.exportChanges()}`;
   const answer = await source.get(changesUrl, movedFrom ? undefined : state?.changesEtag);
   if (answer.status === 'not-modified' && state && !movedFrom) return { ...report, upToDate: true };
   const changes = answer.status === 'ok' ? parseChanges(changesUrl, answer.body) : undefined;
@@ -224,11 +225,11 @@ async function walkPages(
 ): Promise<Map<string, { id: string; version: number; href: string }>> {
   const stories = new Map<string, { id: string; version: number; href: string }>();
   const seen = new Set<string>();
-  let url: string | null = `${from}/exports/v1/index.json`;
+  let url: string | null = `${from}/${keys.exportIndex()}`;
   while (url) {
     if (seen.has(url)) throw new BadExport(`${url} is listed twice in the chain of next pages`);
     if (seen.size >= MAX_PAGES)
-      throw new BadExport(`more than ${MAX_PAGES} pages follow ${from}/exports/v1/index.json`);
+      throw new BadExport(`more than ${MAX_PAGES} pages follow ${from}/${keys.exportIndex()}`);
     seen.add(url);
     const got = await source.get(url);
     if (got.status !== 'ok')
