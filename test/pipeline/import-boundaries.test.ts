@@ -53,6 +53,17 @@ describe('the code as it is', () => {
     expect(positions.filter((position) => position < 0)).toEqual([]);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
+
+  it('has the tests import the code by subpath (#pipeline/...), not by ../ paths out of test/', () => {
+    const outOfTest = sourceFiles(ROOT, 'test').flatMap((file) =>
+      importsOf(readFileSync(path.join(ROOT, file), 'utf8'))
+        .filter(({ specifier }) => specifier.startsWith('.'))
+        .map(({ specifier }) => path.posix.join(path.posix.dirname(file), specifier))
+        .filter((target) => !target.startsWith('test/'))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(outOfTest).toEqual([]);
+  });
 });
 
 describe('the check itself', () => {

@@ -3,13 +3,13 @@
 // whose batches push each other's stories out of the windows into the archive, also across a change
 // of content mode; and a publish stopped at a batch's end is finished by the next ordinary publish.
 import { describe, expect, it } from 'vitest';
-import type { PipelinePorts, Store } from '../../functions/pipeline/ports.js';
-import { type PublishSettings, publishPending } from '../../functions/pipeline/publish/publish.js';
-import { FaultyStore } from '../helpers/faulty-store.js';
-import { MemoryStore } from '../helpers/memory-store.js';
-import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '../helpers/pipeline-harness.js';
-import { publicFiles } from '../helpers/public-files.js';
-import { PUBLIC_URL, dayOf, storeSyntheticStory } from '../helpers/synthetic-stories.js';
+import type { PipelinePorts, Store } from '#pipeline/ports.js';
+import { type PublishSettings, publishPending } from '#pipeline/publish/publish.js';
+import { FaultyStore } from '#test/helpers/faulty-store.js';
+import { MemoryStore } from '#test/helpers/memory-store.js';
+import { RecordingNotifier, pipelineHarness, silentLogger, testTokens } from '#test/helpers/pipeline-harness.js';
+import { publicFiles } from '#test/helpers/public-files.js';
+import { PUBLIC_URL, dayOf, storeSyntheticStory } from '#test/helpers/synthetic-stories.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const FULL: PublishSettings = { publicUrl: PUBLIC_URL, contentMode: 'full', generator: 'test' };
