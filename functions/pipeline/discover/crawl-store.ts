@@ -56,7 +56,7 @@ export interface CrawlPart {
 const UNLISTED = 'unlisted';
 
 /** A part's name: readable, and unique by the page URL's hash. */
-export function partName(page: string): string {
+function partName(page: string): string {
   const readable = page
     .replace(/^https?:\/\/[^/]+\//, '')
     .replace(/[^a-z0-9]+/gi, '-')
@@ -66,7 +66,7 @@ export function partName(page: string): string {
   return `${readable || 'page'}-${createHash('sha256').update(page).digest('hex').slice(0, 12)}`;
 }
 
-export function isCrawlHead(value: unknown): value is CrawlHead {
+function isCrawlHead(value: unknown): value is CrawlHead {
   const head = value as Partial<CrawlHead>;
   return (
     isRecord(head) &&
@@ -78,7 +78,7 @@ export function isCrawlHead(value: unknown): value is CrawlHead {
   );
 }
 
-export function isCrawlPart(value: unknown): value is CrawlPart {
+function isCrawlPart(value: unknown): value is CrawlPart {
   const part = value as Partial<CrawlPart>;
   return isRecord(part) && isRecord(part.urls) && Object.values(part.urls).every(isRecord);
 }
@@ -87,7 +87,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function summarizePart(urls: Iterable<UrlState>): PartSummary {
+function summarizePart(urls: Iterable<UrlState>): PartSummary {
   const summary: PartSummary = { urls: 0, pending: 0, setAside: 0, queued: 0 };
   for (const url of urls) {
     summary.urls++;
