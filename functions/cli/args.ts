@@ -80,6 +80,9 @@ interface FlagSpec {
   short?: string;
 }
 
+/** A setting's description (settings/settings.ts), for a flag that says no more than its setting. */
+const said = (setting: TSchema): string => setting.description ?? '';
+
 /** Every flag of every command, each described once (a command may say what the flag means there). */
 const FLAGS = {
   origin: {
@@ -103,7 +106,7 @@ const FLAGS = {
   'public-url': {
     type: 'string',
     value: 'URL',
-    help: 'Where the public files are served; feed self links and notification links use it',
+    help: said(SETTINGS.publicUrl),
     default: `: what the store was last published with, else ${DEFAULTS.publicUrl}, where \`serve\` listens; an s3:// store that records none needs it`,
   },
   since: { type: 'string', value: 'DATE', help: 'Only stories changed on or after DATE (YYYY-MM-DD)' },
@@ -117,7 +120,7 @@ const FLAGS = {
   content: {
     type: 'string',
     value: 'full|summary',
-    help: 'Full text in feeds and exports, or title, lead and link only',
+    help: said(SETTINGS.contentMode),
     default: `: what the store was last published with, else ${DEFAULTS.contentMode}; an s3:// store that records none needs it`,
   },
   'allow-settings-change': {
@@ -127,7 +130,7 @@ const FLAGS = {
   'user-agent': {
     type: 'string',
     value: 'UA',
-    help: 'User-Agent sent to the origin (name your project and a contact URL)',
+    help: said(SETTINGS.userAgent),
   },
   rate: {
     type: 'string',
@@ -138,10 +141,15 @@ const FLAGS = {
   concurrency: {
     type: 'string',
     value: 'N',
-    help: 'Stories ingested, and requests to the origin, at once',
+    help: said(SETTINGS.concurrency),
     default: `${DEFAULTS.concurrency}; --rate still paces them`,
   },
-  timeout: { type: 'string', value: 'SECONDS', help: 'Per-request timeout', default: String(DEFAULTS.timeoutSeconds) },
+  timeout: {
+    type: 'string',
+    value: 'SECONDS',
+    help: said(SETTINGS.timeoutSeconds),
+    default: String(DEFAULTS.timeoutSeconds),
+  },
   retries: {
     type: 'string',
     value: 'N',
