@@ -8,7 +8,7 @@ import { narrowed, readSetting } from '../functions/settings/setting.js';
 import { SETTINGS } from '../functions/settings/settings.js';
 
 /** The stack's configuration: its type and shape come from the settings' definitions. */
-export const SYNDICATION_CONFIG = ObjectOf({
+const SYNDICATION_CONFIG = ObjectOf({
   scheduleMinutes: SETTINGS.scheduleMinutes,
   origin: SETTINGS.origin,
   contentMode: SETTINGS.contentMode,

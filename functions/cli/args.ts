@@ -270,7 +270,7 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
-export const HELP = `Usage: npm run syndicate -- <command> [flags]
+const HELP = `Usage: npm run syndicate -- <command> [flags]
 
 Commands
 ${(Object.keys(COMMANDS) as CommandName[]).map((name) => `  ${name.padEnd(7)} ${COMMANDS[name].about.split('\n')[0]}`).join('\n')}
@@ -278,7 +278,7 @@ ${(Object.keys(COMMANDS) as CommandName[]).map((name) => `  ${name.padEnd(7)} ${
 Run 'npm run syndicate -- <command> --help' for a command's flags.`;
 
 /** The --help text of one command, made from the flag table. */
-export function commandHelp(name: CommandName): string {
+function commandHelp(name: CommandName): string {
   const command = COMMANDS[name];
   const names: FlagName[] = [...command.flags, 'help'];
   const left = (flag: FlagName) => {

@@ -9,7 +9,7 @@ import { SETTINGS } from '../settings/settings.js';
 import { type RequiredSetting, VARIABLES } from './deployment.js';
 
 /** The functions' configuration: its type and shape come from the settings' definitions. */
-export const HANDLER_CONFIG = ObjectOf({
+const HANDLER_CONFIG = ObjectOf({
   bucket: SETTINGS.bucket,
   prefix: SETTINGS.prefix,
   topicArn: Optional(SETTINGS.topicArn),

@@ -19,7 +19,7 @@ export interface SettingWords {
 }
 
 /** The formats settings use; TypeBox checks a format only once it is registered. */
-export const SETTING_FORMATS = {
+const SETTING_FORMATS = {
   /** An http(s) URL without a query or fragment. */
   'http-url': (value: string) => {
     const url = URL.canParse(value) ? new URL(value) : undefined;

@@ -52,7 +52,7 @@ export const EXPORT_PAGE = ObjectOf(
   },
 );
 
-export const CHANGE_ENTRY = ObjectOf(
+const CHANGE_ENTRY = ObjectOf(
   {
     seq: VERSION({ description: 'Grows with every change, never reused: keep the highest you have seen.' }),
     id: STORY_ID(),

@@ -29,7 +29,7 @@ export const ISO_DATE = () => StringOf({ pattern: ISO_DATE_PATTERN });
 export const STORY_ID = () => StringOf({ pattern: STORY_ID_PATTERN });
 export const VERSION = (options: { description?: string } = {}) => Integer({ minimum: 1, ...options });
 
-export const TERM = ObjectOf(
+const TERM = ObjectOf(
   { slug: StringOf({ pattern: '^[a-z0-9][a-z0-9-]*$' }), label: localized(text, { minProperties: 1 }) },
   strict,
 );
@@ -60,7 +60,7 @@ const record = {
 };
 export const ARTICLE_RECORD = ObjectOf(record, { title: 'Article record (articles/<id>/meta.json)', ...strict });
 
-export const ARTICLE_LINKS = ObjectOf(
+const ARTICLE_LINKS = ObjectOf(
   {
     /** The full record as JSON. */
     json: HTTP_URL(),
