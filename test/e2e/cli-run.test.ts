@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
+import type { RunReport } from '#pipeline/run-pipeline.js';
 import { runCli } from '#test/helpers/cli.js';
 import { runInProcess } from '#test/helpers/cli-in-process.js';
 import { STORY, canonical } from '#test/helpers/replica.js';
@@ -57,6 +58,7 @@ describe('syndicate run against the ILO replica', () => {
     await data.cleanup();
   });
 
+  // On purpose on the human summary (what people read after a run); the other runs assert on --json.
   it('completes and prints what it did', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('6 new, 0 updated, 0 unchanged');
@@ -160,9 +162,10 @@ describe('syndicate run against the ILO replica', () => {
     expect(sent).toHaveLength(6);
     expect(new Set(sent.map((n) => notificationEvent(n).id)).size).toBe(6);
     const before = await fingerprint(data.dir);
-    const again = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
+    const again = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('0 new, 0 updated');
+    const report: RunReport = JSON.parse(again.stdout);
+    expect([report.newStories, report.updatedStories, report.unchanged]).toEqual([[], [], 0]);
     expect(await notifications(data.dir)).toHaveLength(6);
     expect(await fingerprint(data.dir)).toEqual(before);
   });
@@ -228,15 +231,19 @@ describe('syndicate run when something is wrong', () => {
     });
     const data = await tempDir();
     try {
-      const first = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
+      const first = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir, '--json']);
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stdout).toContain('5 new');
-      expect(first.stdout).toMatch(/failed {6}1 \(retried next run\)/);
-      expect(first.stdout).toContain('answered 403');
+      const firstReport: RunReport = JSON.parse(first.stdout);
+      expect(firstReport.newStories).toHaveLength(5);
+      expect(firstReport.failed).toEqual([
+        { url: canonical(STORY.olderEn), reason: expect.stringContaining('answered 403') },
+      ]);
+      expect(firstReport.pendingPages).toBe(1);
       failing = false;
-      const second = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir]);
+      const second = await runInProcess(['run', '--origin', replica.origin, '--data', data.dir, '--json']);
       expect(second.code, second.stderr).toBe(0);
-      expect(second.stdout).toContain('1 new, 0 updated');
+      const secondReport: RunReport = JSON.parse(second.stdout);
+      expect([secondReport.newStories.length, secondReport.updatedStories, secondReport.failed]).toEqual([1, [], []]);
       expect(await notifications(data.dir)).toHaveLength(6);
     } finally {
       await replica.close();
