@@ -1,7 +1,10 @@
 // The private full copy of a story (state/articles/<id>.json): its record and the full Markdown of
 // each language, kept whatever the content mode. Ingest writes it; publish renders every public file
 // of the story from it, so switching the content mode (either way) can render them all again.
+import { Array as ArrayOf, Object as ObjectOf, Optional, Pick, String as StringOf } from '@sinclair/typebox';
+import { Check } from '@sinclair/typebox/value';
 import type { ArticleRecord, Localized } from './article-record.js';
+import { ARTICLE_RECORD, firstProblem, loosened } from './record-schema.js';
 
 export interface FullArticle extends ArticleRecord {
   markdown: Localized<string>;
@@ -30,24 +33,39 @@ export function fullArticle(
 export const FULL_COPY_REMEDY =
   "restore it, or delete it: the story's exported record stands in until its page changes";
 
+/**
+ * What publish and ingest rely on in a stored full copy, made from the record's definition
+ * (record-schema.ts): the record's story fields plus the Markdown, loosened (record-schema.ts
+ * `loosened`) so that copies written by earlier releases are not called damaged for details nothing
+ * relies on (an extra key, an IRI for a URL, an empty text).
+ */
+const STORED_FULL_ARTICLE = loosened(
+  ObjectOf({
+    ...Pick(ARTICLE_RECORD, [
+      'id',
+      'version',
+      'publishedAt',
+      'updatedAt',
+      'languages',
+      'title',
+      'summary',
+      'url',
+      'topics',
+      'places',
+    ]).properties,
+    markdown: ARTICLE_RECORD.properties.summary,
+    retiredTopicFeeds: Optional(ArrayOf(StringOf())),
+  }),
+);
+
+/** Why a stored document is not a full copy (the first problem, naming the field), or undefined if it is one. */
+export function fullArticleProblem(value: unknown): string | undefined {
+  return firstProblem(STORED_FULL_ARTICLE, value);
+}
+
 /** Whether a stored document is a full copy: what publish and ingest rely on. */
 export function isFullArticle(value: unknown): boolean {
-  const article = value as Partial<FullArticle>;
-  const isObject = (field: unknown) => typeof field === 'object' && field !== null && !Array.isArray(field);
-  return (
-    typeof article.id === 'string' &&
-    typeof article.version === 'number' &&
-    typeof article.publishedAt === 'string' &&
-    typeof article.updatedAt === 'string' &&
-    Array.isArray(article.languages) &&
-    Array.isArray(article.topics) &&
-    Array.isArray(article.places) &&
-    isObject(article.title) &&
-    isObject(article.summary) &&
-    isObject(article.url) &&
-    isObject(article.markdown) &&
-    (article.retiredTopicFeeds === undefined || Array.isArray(article.retiredTopicFeeds))
-  );
+  return Check(STORED_FULL_ARTICLE, value);
 }
 
 /** The topic feeds a version is in, named as their windows are: `<lang>/topics/<slug>`. */

@@ -12,6 +12,7 @@ import {
   type TSchema,
   Union,
 } from '@sinclair/typebox';
+import { Errors } from '@sinclair/typebox/errors';
 import { STORY_ID_PATTERN } from '../site/ilo-urls.js';
 
 export const ARTICLE_SCHEMA = 'ilo-syndication/article@1';
@@ -87,3 +88,40 @@ export type ArticleRecord = Static<typeof ARTICLE_RECORD>;
 export type ArticleLinks = Static<typeof ARTICLE_LINKS>;
 export type ArticleSummary = Static<typeof ARTICLE_SUMMARY>;
 export type ExportedArticle = Static<typeof EXPORTED_ARTICLE>;
+
+// What a reader that must not refuse what it does not rely on checks: the same definition without
+// the value rules (formats, patterns, lengths, counts, uniqueness) and open to added keys. The
+// types and the required keys stay, so a missing field or a field of the wrong type is still caught.
+const VALUE_RULES = new Set([
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minProperties',
+  'minItems',
+  'uniqueItems',
+]);
+
+/** The definition loosened as above (TypeBox's own markers, symbol keys, are kept). */
+export function loosened<T extends TSchema>(schema: T): T {
+  const loose = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(loose);
+    if (node === null || typeof node !== 'object') return node;
+    const copy: Record<string | symbol, unknown> = {};
+    for (const key of Reflect.ownKeys(node)) {
+      const value = (node as Record<string | symbol, unknown>)[key];
+      if (typeof key === 'string' && VALUE_RULES.has(key)) continue;
+      copy[key] = key === 'additionalProperties' && value === false ? true : loose(value);
+    }
+    return copy;
+  };
+  return loose(schema) as T;
+}
+
+/** The first thing `value` breaks in `schema`, as one line naming the field ("`title.en` ..."), or undefined. */
+export function firstProblem(schema: TSchema, value: unknown): string | undefined {
+  const first = Errors(schema, value).First();
+  if (first === undefined) return undefined;
+  const field = first.path.replace(/^\//, '').replaceAll('/', '.');
+  return field === '' ? `the document: ${first.message.toLowerCase()}` : `\`${field}\`: ${first.message.toLowerCase()}`;
+}
