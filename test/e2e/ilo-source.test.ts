@@ -14,6 +14,7 @@ import { type ReplicaServer, type RequestHook, startReplicaServer } from '#repli
 import { newsPage, storyId } from '#pipeline/site/ilo-urls.js';
 import { type CliResult, runCli } from '#test/helpers/cli.js';
 import { runInProcess } from '#test/helpers/cli-in-process.js';
+import type { RunReport } from '#pipeline/run-pipeline.js';
 import { STORY, VARIANT_STORY, VARIATION, canonical } from '#test/helpers/replica.js';
 import { SiteCopy } from '#test/helpers/replica-site.js';
 import { tempDir } from '#test/helpers/temp-dir.js';
@@ -76,9 +77,19 @@ async function replica(
   });
 }
 
-/** `syndicate run` in process; `clock` is the fetcher's (its waits between tries). */
-function run(origin: string, data: string, flags: string[] = [], clock?: VirtualClock): Promise<CliResult> {
-  return runInProcess(['run', '--origin', origin, '--data', data, ...flags], clock ? { clock } : {});
+/** A run's outcome: what it printed, and its --json report (undefined when it did not complete). */
+type RunResult = CliResult & { report: RunReport };
+
+/**
+ * `syndicate run --json` in process; `clock` is the fetcher's (its waits between tries). The tests
+ * assert on the --json report; the human summary is asserted in cli-run and cli-aws.
+ */
+async function run(origin: string, data: string, flags: string[] = [], clock?: VirtualClock): Promise<RunResult> {
+  const result = await runInProcess(
+    ['run', '--origin', origin, '--data', data, '--json', ...flags],
+    clock ? { clock } : {},
+  );
+  return { ...result, report: result.code === 0 ? (JSON.parse(result.stdout) as RunReport) : (undefined as never) };
 }
 
 /** `syndicate run` as a process of its own, in the time zone `tz`. */
@@ -90,25 +101,27 @@ function expectCompleted(result: CliResult): void {
   expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
 }
 
-/** The counts line of the summary: "N pages to check -> a new, b updated, c unchanged". */
-function counts(result: CliResult): {
+/** The counts of the run's --json report: pages to check, stories new, updated, unchanged, failed. */
+function counts({ report }: RunResult): {
   candidates: number;
   new: number;
   updated: number;
   unchanged: number;
   failed: number;
 } {
-  const m = /ingested +(\d+) pages? to check -> (\d+) new, (\d+) updated, (\d+) unchanged/.exec(result.stdout);
-  const failed = /failed +(\d+)/.exec(result.stdout);
-  expect(m, result.stdout).not.toBeNull();
-  return { candidates: +m![1]!, new: +m![2]!, updated: +m![3]!, unchanged: +m![4]!, failed: +failed![1]! };
+  expect(report).toBeDefined();
+  return {
+    candidates: report.candidates,
+    new: report.newStories.length,
+    updated: report.updatedStories.length,
+    unchanged: report.unchanged,
+    failed: report.failed.length,
+  };
 }
 
-function summaryLines(result: CliResult, label: string): string[] {
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith(`  ${label} `))
-    .map((line) => line.slice(label.length + 2).trim());
+/** The failure reasons of the run's --json report. */
+function failureReasons({ report }: RunResult): string[] {
+  return report.failed.map((failure) => failure.reason);
 }
 
 interface ArticleRecord {
@@ -196,7 +209,7 @@ const DATED: [string, string][] = [
 describe.concurrent('the replica with the variation stories, run from scratch and rerun', { timeout: 90_000 }, () => {
   let site: Replica;
   let data: string;
-  let first: CliResult;
+  let first: RunResult;
   /** The same first run in the two time zones furthest from UTC, each into its own data folder. */
   const zones: Record<string, { data: string; result: CliResult }> = {};
 
@@ -235,7 +248,7 @@ describe.concurrent('the replica with the variation stories, run from scratch an
         .map((r) => r.path)
         .sort(),
     ).toEqual(['/robots.txt', '/sitemap.xml', '/sitemap.xml?page=1', '/sitemap.xml?page=2', '/sitemap.xml?page=3']);
-    expect(again.stdout).toContain('0 pages read, 3 not modified');
+    expect(again.report.discovery).toMatchObject({ sitemapPagesFetched: 0, sitemapPagesNotModified: 3 });
   });
 
   it.sequential('6. pairs twins linked only by hreflang, only by "Content also available in", or only by the language menu', async () => {
@@ -265,8 +278,8 @@ describe.concurrent('the replica with the variation stories, run from scratch an
     // The care economy story's menu lists 中文, Français and Español, which answer 404.
     expect((await recordOf(data, STORY.structuredEn)).languages).toEqual(['en']);
     expect((await recordOf(data, VARIATION.noHead)).languages).toEqual(['en']);
-    expect(summaryLines(first, 'failed')).toEqual(['0']);
-    expect(summaryLines(first, 'skipped')).toEqual([]);
+    expect(first.report.failed).toEqual([]);
+    expect(first.report.rejected).toEqual([]);
   });
 
   it.sequential('11. dates each story on its own calendar day, in any time zone (UTC+14 and UTC-11 too)', async () => {
@@ -309,7 +322,7 @@ describe.concurrent('discovery', { timeout: 90_000 }, () => {
       [results[1]!, data404, site404],
     ] as const) {
       expectCompleted(result);
-      expect(result.stdout).toContain('news listing (sitemap unavailable)');
+      expect(result.report.discovery.source).toBe('listing');
       expect(result.stderr).toContain('sitemap unavailable, reading the news listing instead');
       expect(site.requests.map((r) => r.path)).toContain('/resource/news/all-news-recent');
       // The listing's five cards: F, B, C, A, E (three of them bring their Chinese twin).
@@ -372,8 +385,8 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
   let site: SiteCopy;
   let server: Replica;
   let data: string;
-  let first: CliResult;
-  let second: CliResult;
+  let first: RunResult;
+  let second: RunResult;
   let secondFrom: number;
   /** The run report (--json) of a third run, after the gone entries and the drifted page changed lastmod. */
   let third: {
@@ -414,14 +427,14 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     for (const pathname of [gone404, gone410, VARIANT_STORY.markupDrift.path])
       await site.setLastmod(pathname, '2025-09-22T10:00:00+02:00');
     thirdFrom = server.requests.length;
-    const result = await run(server.origin, data, ['--json']);
+    const result = await run(server.origin, data);
     expectCompleted(result);
-    third = JSON.parse(result.stdout);
+    third = result.report;
   }, 120_000);
 
   it.sequential('7. skips a /zh-hans/ page that shows English text when the sitemap lists it, without storing it', async () => {
-    expect(summaryLines(first, 'skipped')).toEqual([
-      `${canonical(VARIATION.englishUnderChinesePath)}: content is in en, not zh`,
+    expect(first.report.rejected).toEqual([
+      { url: canonical(VARIATION.englishUnderChinesePath), reason: 'content is in en, not zh' },
     ]);
     expect((await recordOf(data, VARIATION.englishOnly)).languages).toEqual(['en']);
     expect(JSON.stringify(await records(data))).not.toContain(canonical(VARIATION.englishUnderChinesePath));
@@ -430,10 +443,8 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
 
   it.sequential('9. extracts a page whose rich-text class drifted through the fallback, without chrome, and warns naming it', async () => {
     const drift = canonical(VARIANT_STORY.markupDrift.path);
-    expect(summaryLines(first, 'warning')).toEqual([`markup drift: body of ${drift} found by the fallback layer`]);
-    expect(summaryLines(first, 'drift')).toEqual([
-      "1 title or body extraction fell back to a weaker layer (the site's markup changed)",
-    ]);
+    expect(first.report.warnings).toEqual([`markup drift: body of ${drift} found by the fallback layer`]);
+    expect(first.report.markupDrift).toBe(1);
     expect(first.stderr).toContain(`markup drift: body of ${drift}`);
     const record = await recordOf(data, VARIANT_STORY.markupDrift.path);
     const md = await markdown(data, record.id, 'en');
@@ -453,7 +464,7 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     ]) {
       expect(body, chrome).not.toContain(chrome);
     }
-    expect(summaryLines(second, 'warning')).toEqual([]); // not fetched again: nothing changed
+    expect(second.report.warnings).toEqual([]); // not fetched again: nothing changed
     // The run report counts it (one warning per drifted layer) when the page is read again.
     expect(third.warnings).toEqual([`markup drift: body of ${drift} found by the fallback layer`]);
     expect(third.markupDrift).toBe(1);
@@ -466,10 +477,7 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
     for (const result of [first, second]) {
       expectCompleted(result);
       expect(counts(result).failed).toBe(2);
-      const reasons = result.stdout
-        .split('\n')
-        .filter((line) => line.includes('https://www.ilo.org/resource/news/'))
-        .map((line) => line.trim());
+      const reasons = failureReasons(result);
       expect(reasons).toEqual(
         expect.arrayContaining([
           `empty-story: ${noTitle}: no title found`,
@@ -493,14 +501,12 @@ describe.concurrent('a site with gone, mistaken and broken pages', { timeout: 90
 
   it.sequential('2. records sitemap entries answering 404 and 410 as gone, fetches them again only when their lastmod changes', async () => {
     expectCompleted(first);
-    expect(summaryLines(first, 'gone')).toEqual([
-      '2 pages answered 404/410 (recorded, not fetched again until they change)',
-    ]);
+    expect([...first.report.gone].sort()).toEqual([canonical(gone404), canonical(gone410)].sort());
     expect(counts(first).new).toBe(4); // A, B, the English-only story and the drifted page
     expectCompleted(second);
     expect(server.newsRequests(secondFrom, thirdFrom)).not.toContain(gone404);
     expect(server.newsRequests(secondFrom, thirdFrom)).not.toContain(gone410);
-    expect(summaryLines(second, 'gone')).toEqual([]);
+    expect(second.report.gone).toEqual([]);
     // Their lastmod changed: fetched again (and still gone).
     expect(server.newsRequests(thirdFrom)).toEqual(expect.arrayContaining([gone404, gone410]));
     expect(third.gone.sort()).toEqual([canonical(gone404), canonical(gone410)].sort());
@@ -641,7 +647,7 @@ describe.concurrent('14. updates', { timeout: 90_000 }, () => {
     expectCompleted(chrome);
     expect(server.newsRequests(from)).toContain(STORY.seedEn); // it was fetched again...
     expect(counts(chrome)).toMatchObject({ new: 0, updated: 0, unchanged: 1 }); // ...and found unchanged
-    expect(chrome.stdout).toContain('0 notifications sent');
+    expect(chrome.report.publish.notificationsSent).toBe(0);
     expect(await fingerprint(data, publicFiles)).toEqual(published);
   });
 });
@@ -702,10 +708,7 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     expect(times(STORY.regionEn)).toHaveLength(2);
     expect((await recordOf(data, STORY.regionEn)).languages).toEqual(['en', 'zh']);
     await recordOf(data, STORY.structuredEn);
-    const reason = first.stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .find((line) => line.startsWith(`host-not-allowed: ${canonical(offSite)}`));
+    const reason = failureReasons(first).find((line) => line.startsWith(`host-not-allowed: ${canonical(offSite)}`));
     expect(reason).toMatch(/redirected to ilo-news\.example\.net, which is not allowed/);
     expect(server.requests.filter((r) => r.path === offSite)).toHaveLength(1); // not retried in the run
     expect((await records(data)).map((r) => r.id)).not.toContain(slugId(offSite));
@@ -716,7 +719,7 @@ describe.concurrent('16. politeness and safety', { timeout: 90_000 }, () => {
     const second = await run(server.origin, data, ['--retries', '0'], clock);
     expectCompleted(second);
     expect(counts(second)).toMatchObject({ new: 0, failed: 2 });
-    expect(second.stdout).toMatch(
+    expect(failureReasons(second).join('\n')).toMatch(
       new RegExp(`truncated: ${canonical(truncated)}: body ended (early after \\d+ bytes|after \\d+ of \\d+ bytes)`),
     );
     expect((await records(data)).map((r) => r.id)).not.toContain(slugId(truncated));
