@@ -22,6 +22,7 @@ import { type Element, all, attr, first, isTag, isText, parseHtml, textOf } from
 import { type PageIndex, firstWithin, indexPage } from './page-index.js';
 import { type PageTag, readTags } from './tags.js';
 import { type TranslationLink, alsoAvailableBlocks, findTranslationLinks } from './translation-links.js';
+import { pushReversed } from '../parse/push-reversed.js';
 
 export interface ArticleImage {
   url: string;
@@ -169,7 +170,7 @@ function inlineTextOf(heading: Element | undefined): string {
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (isText(node)) parts.push(node.data);
     else if (isTag(node) && !NOT_IN_HEADING.has(node.name) && node.name !== 'script' && node.name !== 'style') {
-      for (const child of node.children.toReversed()) stack.push(child);
+      pushReversed(stack, node.children);
     }
   }
   return parts.join('');

@@ -77,7 +77,10 @@ export function indexPage(doc: Document): PageIndex {
         for (const name of classAttribute.split(' ')) if (INDEXED_CLASSES.has(name)) push(classes, name, node);
       }
       if (node.name === 'template' || node.name === 'script' || node.name === 'style') continue;
-      for (const child of node.children.toReversed()) {
+      // By index, not over a reversed copy: this walk visits every node of the page.
+      for (let i = node.children.length - 1; i >= 0; i--) {
+        const child = node.children[i];
+        if (child === undefined) continue;
         stack.push(child);
         depths.push(depth + 1);
       }

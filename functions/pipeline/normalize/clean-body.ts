@@ -4,6 +4,7 @@
 import { canonicalUrl, isIloUrl } from '../site/ilo-urls.js';
 import { cleanLine, cleanText } from '../text/clean-text.js';
 import { type AnyNode, type Element, all, attr, isTag, isText, textOf } from '../parse/html-dom.js';
+import { pushReversed } from '../parse/push-reversed.js';
 
 /** A cleaned element: only allowed tags and attributes remain. Strings are text. */
 export type CleanNode = string | CleanElement;
@@ -244,7 +245,7 @@ function flattenedText(root: Element, walk: Walk): CleanNode[] {
     if (walk.context.dropLandmarks && LANDMARKS.has(name)) continue;
     const block = FLAT_BLOCKS.has(name);
     if (block) stack.push(null);
-    for (const child of node.children.toReversed()) stack.push(child);
+    pushReversed(stack, node.children);
     if (block) stack.push(null);
   }
   const text = cleanText(parts.join('')).replace(/\s+/g, ' ');
@@ -487,7 +488,7 @@ export function plainTextOf(nodes: CleanNode[]): string {
     if (typeof node === 'string') parts.push(node);
     else {
       parts.push(' ');
-      for (const child of node.children.toReversed()) stack.push(child);
+      pushReversed(stack, node.children);
     }
   }
   return parts.join('');

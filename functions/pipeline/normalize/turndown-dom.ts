@@ -3,6 +3,7 @@
 // in extraction. Only what turndown and its GFM plugin read is here; the tree is single-use.
 import type { CleanNode } from './clean-body.js';
 import { escapeKeptHtml } from '../text/markup-escape.js';
+import { pushReversed } from '../parse/push-reversed.js';
 
 const VOID = new Set(['IMG', 'BR', 'HR']);
 
@@ -150,7 +151,7 @@ export class LightElement extends LightNode {
     for (let element = stack.pop(); element !== undefined; element = stack.pop()) {
       if (wanted === '*' || element.nodeName === wanted) found.push(element);
       const children = element.children;
-      for (const child of children.toReversed()) stack.push(child);
+      pushReversed(stack, children);
     }
     return found;
   }
@@ -192,12 +193,20 @@ class LightRoot extends LightElement {
   }
 }
 
+// Children pushed in reverse (by index: no copy per node) so they pop in document order.
+function pushChildren(stack: [LightElement, CleanNode][], parent: LightElement, children: readonly CleanNode[]): void {
+  for (let i = children.length - 1; i >= 0; i--) {
+    const child = children[i];
+    if (child !== undefined) stack.push([parent, child]);
+  }
+}
+
 export function toTurndownDom(nodes: CleanNode[]): LightElement {
   const version: TextVersion = { edits: 0 };
   const root = new LightRoot('x-turndown', {}, version);
   // Built without recursion, in document order (each parent's children appended left to right).
   const stack: [LightElement, CleanNode][] = [];
-  for (const child of nodes.toReversed()) stack.push([root, child]);
+  pushChildren(stack, root, nodes);
   for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const [parent, node] = entry;
     if (typeof node === 'string') {
@@ -206,7 +215,7 @@ export function toTurndownDom(nodes: CleanNode[]): LightElement {
     }
     const element = new LightElement(node.tag, node.attrs ? { ...node.attrs } : {}, version);
     parent.appendChild(element);
-    for (const child of node.children.toReversed()) stack.push([element, child]);
+    pushChildren(stack, element, node.children);
   }
   return root;
 }

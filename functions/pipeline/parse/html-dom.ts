@@ -4,6 +4,7 @@ import { compile, selectAll, selectOne } from 'css-select';
 import { type AnyNode, type Document, type Element, isTag, isText } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { boundNesting } from './bounded-nesting.js';
+import { pushReversed } from './push-reversed.js';
 
 export type { AnyNode, Document, Element } from 'domhandler';
 export { isTag, isText } from 'domhandler';
@@ -103,9 +104,9 @@ function collectText(root: AnyNode, parts: string[]): void {
       const block = BLOCKS.has(node.name);
       if (block) parts.push(' ');
       if (block) stack.push(null);
-      for (const child of node.children.toReversed()) stack.push(child);
+      pushReversed(stack, node.children);
     } else if ('children' in node) {
-      for (const child of node.children.toReversed()) stack.push(child);
+      pushReversed(stack, node.children);
     }
   }
 }
