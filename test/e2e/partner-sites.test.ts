@@ -15,6 +15,7 @@ import { FsStore } from '#adapters/fs-store.js';
 import { lockSiteFolder } from '#adapters/site-folder-lock.js';
 import { type Output, main } from '#cli/main.js';
 import { type PublicServer, startPublicServer } from '#cli/public-server.js';
+import type { RunReport } from '#pipeline/run-pipeline.js';
 import { type ReplicaServer, startReplicaServer } from '#replica/replica-server.js';
 import { DEBIAN_PYTHON, hasClient, hasPythonModules, requireClient } from '#test/helpers/real-clients.js';
 import { STORY } from '#test/helpers/replica.js';
@@ -341,9 +342,10 @@ describe('partner sites from `syndicate pull`', () => {
     await site.setLastmod(STORY.seedZh, '2026-11-20T10:00:00+00:00');
     await unlink(site.file(STORY.regionZh));
     await site.setLastmod(STORY.regionEn, '2026-11-20T10:00:00+00:00');
-    const second = await cli(['run', '--origin', replica.origin, '--data', data, '--public-url', serve.url]);
+    const second = await cli(['run', '--origin', replica.origin, '--data', data, '--public-url', serve.url, '--json']);
     expect(second.code, second.err).toBe(0);
-    expect(second.out).toContain('0 new, 2 updated');
+    const report: RunReport = JSON.parse(second.out);
+    expect([report.newStories.length, report.updatedStories.length]).toEqual([0, 2]);
 
     const hugoBefore = await fingerprint(path.join(hugoDir, 'content'));
     const pulled = await cli(['pull', '--from', serve.url, '--site', 'hugo', '--out', hugoDir, '--verbose']);
