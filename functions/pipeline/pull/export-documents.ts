@@ -1,13 +1,16 @@
 // The export documents `pull` reads, checked before anything is written: a document that is not
 // what its schema says gives one line naming the document and what is wrong (docs/ARCHITECTURE.md,
-// "Public contracts"). Only what pull relies on is checked; ids and dates become file names, so
-// they are checked strictly.
+// "Public contracts"). Only what pull relies on is checked, against the published definitions
+// (record/record-schema.ts, publish/export-schema.ts) picked to those fields and opened to added
+// keys, so a source that adds a field is still read; ids and dates become file names, so their
+// patterns are kept (and ids are checked first, for a message that says so).
+import { Array as ArrayOf, Object as ObjectOf, Pick, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES } from '../notify/event-type.js';
 import type { ChangeEntry, ChangesList } from '../publish/changes-list.js';
-import { CHANGES_SCHEMA, INDEX_SCHEMA } from '../publish/export-schema.js';
+import { CHANGES_LIST, CHANGES_SCHEMA, EXPORT_PAGE, INDEX_SCHEMA } from '../publish/export-schema.js';
 import { ARTICLE_SCHEMA } from '../record/article-record.js';
 import type { ExportedArticle } from '../record/export-article.js';
-import { ISO_DATE_PATTERN } from '../record/record-schema.js';
+import { ARTICLE_SUMMARY, EXPORTED_ARTICLE, firstProblem, loosened } from '../record/record-schema.js';
 import { isValidStoryId } from '../site/ilo-urls.js';
 import { BadExport, errorMessage } from '../errors.js';
 
@@ -16,45 +19,89 @@ export interface PageDocument {
   next: string | null;
 }
 
-// The same rules as the published schema's (record/record-schema.ts).
-const DATE = new RegExp(ISO_DATE_PATTERN);
+// Pull drops only the rules that would refuse what it can still use: formats (a URL pull checks
+// itself), text lengths and key counts; patterns (ids, dates), and the languages' count and
+// uniqueness stay.
+const PULL_DROPS: ReadonlySet<string> = new Set(['format', 'minLength', 'maxLength', 'minProperties']);
+const forPull = <T extends TSchema>(schema: T) => loosened(schema, PULL_DROPS);
+
+const PULLED_CHANGES = forPull(
+  ObjectOf({
+    complete: CHANGES_LIST.properties.complete,
+    changes: ArrayOf(Pick(CHANGES_LIST.properties.changes.items, ['seq', 'id', 'version', 'href'])),
+  }),
+);
+const PULLED_PAGE = forPull(
+  ObjectOf({
+    articles: ArrayOf(
+      ObjectOf({
+        ...Pick(ARTICLE_SUMMARY, ['id', 'version']).properties,
+        links: Pick(ARTICLE_SUMMARY.properties.links, ['json']),
+      }),
+    ),
+    next: EXPORT_PAGE.properties.next,
+  }),
+);
+const PULLED_RECORD = forPull(
+  Pick(EXPORTED_ARTICLE, [
+    'id',
+    'version',
+    'publishedAt',
+    'languages',
+    'title',
+    'summary',
+    'url',
+    'markdown',
+    'topics',
+    'places',
+    'rights',
+  ]),
+);
 
 type Json = Record<string, unknown>;
 
 export function parseChanges(url: string, body: string): ChangesList {
   const doc = object(url, parseJson(url, body));
   expectSchema(url, doc, CHANGES_SCHEMA);
-  if (typeof doc.complete !== 'boolean') throw bad(url, '`complete` is not true or false');
-  const changes = array(url, doc.changes, 'changes').map((entry, i): ChangeEntry => {
-    const change = object(url, entry, `changes[${i}]`);
-    if (!Number.isSafeInteger(change.seq) || (change.seq as number) < 1)
-      throw bad(url, `changes[${i}] has no seq (a whole number from 1): is the source older than seq?`);
-    return {
-      seq: change.seq as number,
-      id: id(url, change.id, `changes[${i}].id`),
-      version: version(url, change.version, `changes[${i}].version`),
+  if (Array.isArray(doc.changes)) {
+    doc.changes.forEach((entry: unknown, i) => {
+      if (!isObject(entry)) return;
+      if (!Number.isSafeInteger(entry.seq) || (entry.seq as number) < 1)
+        throw bad(url, `changes[${i}] has no seq (a whole number from 1): is the source older than seq?`);
+      id(url, entry.id, `changes[${i}].id`);
+    });
+  }
+  conforms(url, PULLED_CHANGES, doc);
+  const list = doc as unknown as ChangesList;
+  const changes = list.changes.map(
+    (change): ChangeEntry => ({
+      seq: change.seq,
+      id: change.id,
+      version: change.version,
       type: change.type === EVENT_TYPES.updated ? EVENT_TYPES.updated : EVENT_TYPES.published,
       updatedAt: String(change.updatedAt ?? ''),
-      href: string(url, change.href, `changes[${i}].href`),
-    };
-  });
-  return { schema: CHANGES_SCHEMA, generatedAt: String(doc.generatedAt ?? ''), complete: doc.complete, changes };
+      href: change.href,
+    }),
+  );
+  return { schema: CHANGES_SCHEMA, generatedAt: String(doc.generatedAt ?? ''), complete: list.complete, changes };
 }
 
 export function parsePage(url: string, body: string): PageDocument {
   const doc = object(url, parseJson(url, body));
   expectSchema(url, doc, INDEX_SCHEMA);
-  const articles = array(url, doc.articles, 'articles').map((entry, i) => {
-    const summary = object(url, entry, `articles[${i}]`);
-    const links = object(url, summary.links, `articles[${i}].links`);
-    return {
-      id: id(url, summary.id, `articles[${i}].id`),
-      version: version(url, summary.version, `articles[${i}].version`),
-      href: string(url, links.json, `articles[${i}].links.json`),
-    };
-  });
-  if (doc.next !== null && typeof doc.next !== 'string') throw bad(url, '`next` is neither a URL nor null');
-  return { articles, next: doc.next };
+  if (Array.isArray(doc.articles))
+    doc.articles.forEach((entry: unknown, i) => {
+      if (isObject(entry)) id(url, entry.id, `articles[${i}].id`);
+    });
+  conforms(url, PULLED_PAGE, doc);
+  const page = doc as unknown as {
+    articles: { id: string; version: number; links: { json: string } }[];
+    next: string | null;
+  };
+  return {
+    articles: page.articles.map((summary) => ({ id: summary.id, version: summary.version, href: summary.links.json })),
+    next: page.next,
+  };
 }
 
 /** An exported record (exports/v1/articles/<id>.json), which must be the story `expectedId`. */
@@ -62,30 +109,20 @@ export function parseRecord(url: string, body: string, expectedId: string): Expo
   const doc = object(url, parseJson(url, body));
   expectSchema(url, doc, ARTICLE_SCHEMA);
   if (doc.id !== expectedId) throw bad(url, `is story '${String(doc.id)}', not '${expectedId}'`);
-  version(url, doc.version, 'version');
-  if (typeof doc.publishedAt !== 'string' || !DATE.test(doc.publishedAt))
-    throw bad(url, '`publishedAt` is not an ISO 8601 date');
-  const languages = array(url, doc.languages, 'languages');
-  if (
-    languages.length === 0 ||
-    languages.some((lang) => lang !== 'en' && lang !== 'zh') ||
-    new Set(languages).size !== languages.length
-  ) {
-    throw bad(url, '`languages` must list "en" and/or "zh", once each');
-  }
-  for (const key of ['title', 'summary', 'url'] as const) localized(url, doc[key], key);
-  if (!languages.some((lang) => typeof (doc.title as Json)[lang as string] === 'string'))
-    throw bad(url, 'has no title');
-  if (doc.markdown !== undefined) localized(url, doc.markdown, 'markdown');
-  for (const key of ['topics', 'places'] as const) {
-    array(url, doc[key], key).forEach((term, i) => {
-      const t = object(url, term, `${key}[${i}]`);
-      string(url, t.slug, `${key}[${i}].slug`);
-      localized(url, t.label, `${key}[${i}].label`);
-    });
-  }
-  if (typeof doc.rights !== 'string') throw bad(url, '`rights` is missing');
-  return doc as unknown as ExportedArticle;
+  conforms(url, PULLED_RECORD, doc);
+  const record = doc as unknown as ExportedArticle;
+  if (!record.languages.some((lang) => typeof record.title[lang] === 'string')) throw bad(url, 'has no title');
+  return record;
+}
+
+/** The document against what pull relies on of its definition: one line naming the first field wrong. */
+function conforms(url: string, schema: TSchema, doc: Json): void {
+  const problem = firstProblem(schema, doc);
+  if (problem !== undefined) throw bad(url, problem);
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(url: string, body: string): unknown {
@@ -105,34 +142,10 @@ function object(url: string, value: unknown, what = 'the document'): Json {
   return value as Json;
 }
 
-function array(url: string, value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw bad(url, `\`${what}\` is not a list`);
-  return value;
-}
-
-function string(url: string, value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw bad(url, `\`${what}\` is missing`);
-  return value;
-}
-
 function id(url: string, value: unknown, what: string): string {
   if (typeof value !== 'string' || !isValidStoryId(value))
     throw bad(url, `\`${what}\` is not a story id: ${JSON.stringify(value)}`);
   return value;
-}
-
-function version(url: string, value: unknown, what: string): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1)
-    throw bad(url, `\`${what}\` is not a version number: ${JSON.stringify(value)}`);
-  return value as number;
-}
-
-function localized(url: string, value: unknown, what: string): void {
-  const doc = object(url, value, `\`${what}\``);
-  for (const [key, text] of Object.entries(doc)) {
-    if ((key !== 'en' && key !== 'zh') || typeof text !== 'string')
-      throw bad(url, `\`${what}\` must hold text under "en" and "zh" only`);
-  }
 }
 
 function bad(url: string, detail: string): BadExport {

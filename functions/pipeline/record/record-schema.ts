@@ -92,7 +92,7 @@ export type ExportedArticle = Static<typeof EXPORTED_ARTICLE>;
 // What a reader that must not refuse what it does not rely on checks: the same definition without
 // the value rules (formats, patterns, lengths, counts, uniqueness) and open to added keys. The
 // types and the required keys stay, so a missing field or a field of the wrong type is still caught.
-const VALUE_RULES = new Set([
+export const VALUE_RULES: ReadonlySet<string> = new Set([
   'format',
   'pattern',
   'minLength',
@@ -102,15 +102,15 @@ const VALUE_RULES = new Set([
   'uniqueItems',
 ]);
 
-/** The definition loosened as above (TypeBox's own markers, symbol keys, are kept). */
-export function loosened<T extends TSchema>(schema: T): T {
+/** The definition loosened as above, dropping `dropped` (TypeBox's own markers, symbol keys, are kept). */
+export function loosened<T extends TSchema>(schema: T, dropped: ReadonlySet<string> = VALUE_RULES): T {
   const loose = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(loose);
     if (node === null || typeof node !== 'object') return node;
     const copy: Record<string | symbol, unknown> = {};
     for (const key of Reflect.ownKeys(node)) {
       const value = (node as Record<string | symbol, unknown>)[key];
-      if (typeof key === 'string' && VALUE_RULES.has(key)) continue;
+      if (typeof key === 'string' && dropped.has(key)) continue;
       copy[key] = key === 'additionalProperties' && value === false ? true : loose(value);
     }
     return copy;
