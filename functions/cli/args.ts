@@ -455,8 +455,8 @@ function parse(command: CommandName, argv: string[]): Values {
 
 function storeSpec(data: string | undefined, store: string | undefined, command: string): StoreSpec {
   if (store !== undefined) {
-    const [, bucket, keyPrefix = ''] = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(store) ?? [];
-    if (bucket === undefined)
+    const [, bucket, keyPrefix = ''] = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(store) ?? [];
+    if (bucket === undefined || !readSetting(SETTINGS.bucket, bucket, '--store').ok)
       throw new UsageError(`--store must look like s3://BUCKET or s3://BUCKET/PREFIX, got '${store}'`, command);
     return { kind: 's3', bucket, prefix: keyPrefix.replace(/^\/+|\/+$/g, '') };
   }
@@ -476,8 +476,8 @@ function notifySpec(notify: string | undefined, store: StoreSpec, command: strin
     }
     return { kind: 'outbox', file: path.join(store.dir, 'notifications.jsonl') };
   }
-  const topicArn = /^sns:(arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256})$/.exec(notify)?.[1];
-  if (topicArn === undefined)
+  const topicArn = notify.startsWith('sns:') ? notify.slice('sns:'.length) : undefined;
+  if (topicArn === undefined || !readSetting(SETTINGS.topicArn, topicArn, '--notify').ok)
     throw new UsageError(
       `--notify must be 'outbox' or sns:TOPIC_ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '${notify}'`,
       command,

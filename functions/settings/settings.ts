@@ -131,13 +131,21 @@ export const SETTINGS = {
   }),
 
   // What the stack tells the functions (environment variables).
-  bucket: text('The content bucket'),
+  bucket: StringOf({
+    pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    expected: 'an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)',
+    description: 'The content bucket',
+  }),
   prefix: StringOf({
     default: '',
     expected: 'a key prefix',
     description: 'Key prefix inside the bucket ("" for the whole bucket)',
   }),
-  topicArn: text('The notification topic'),
+  topicArn: StringOf({
+    pattern: '^arn:aws[\\w-]*:sns:[a-z0-9-]+:\\d{12}:[\\w-]{1,256}$',
+    expected: 'an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)',
+    description: 'The notification topic',
+  }),
   queueUrl: httpUrl('An SQS queue'),
   distributionId: text('The CloudFront distribution serving the public files (publish invalidates what changed)'),
 } as const;

@@ -60,3 +60,23 @@ describe('SETTINGS', () => {
     },
   );
 });
+
+describe('the bucket and topic settings (the CLI, the functions and the stack read the same rules)', () => {
+  it('accepts a bucket name and an SNS topic ARN, and says what is wrong otherwise', () => {
+    expect(readSetting(SETTINGS.bucket, 'content.example-1', 'STORE_BUCKET')).toEqual({
+      ok: true,
+      value: 'content.example-1',
+    });
+    expect(readSetting(SETTINGS.bucket, 'Content_Bucket', 'STORE_BUCKET')).toEqual({
+      ok: false,
+      problem:
+        "STORE_BUCKET must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens), got 'Content_Bucket'",
+    });
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:ilo-news';
+    expect(readSetting(SETTINGS.topicArn, arn, 'TOPIC_ARN')).toEqual({ ok: true, value: arn });
+    expect(readSetting(SETTINGS.topicArn, 'ilo-news', 'TOPIC_ARN')).toEqual({
+      ok: false,
+      problem: "TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got 'ilo-news'",
+    });
+  });
+});
