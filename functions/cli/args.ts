@@ -8,7 +8,7 @@ import { errorMessage } from '../pipeline/errors.js';
 import { parseIloDate } from '../pipeline/parse/dates.js';
 import type { SiteKind } from '../pipeline/pull/site-files.js';
 import { ILO_ORIGIN } from '../pipeline/site/ilo-urls.js';
-import { readSetting } from '../settings/setting.js';
+import { readSetting, tidyUrl } from '../settings/setting.js';
 import { SETTINGS } from '../settings/settings.js';
 
 export class UsageError extends Error {
@@ -340,7 +340,7 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
   if (v.data !== undefined && v.store !== undefined)
     throw new UsageError('--data and --store name the same thing: give one of them', command);
   const store = storeSpec(v.data, v.store, command);
-  const origin = url(flagValue(SETTINGS.origin, v.origin, '--origin', command));
+  const origin = tidyUrl(flagValue(SETTINGS.origin, v.origin, '--origin', command));
   const rate = v.rate === undefined ? undefined : flagValue(SETTINGS.rate, v.rate, '--rate', command);
   if (rate === 0 && origin === ILO_ORIGIN) {
     throw new UsageError(
@@ -353,7 +353,7 @@ function parseRun(command: 'run' | 'demo', values: Values): RunConfig {
     origin,
     store,
     notify: notifySpec(v.notify, store, command),
-    publicUrl: url(flagValue(SETTINGS.publicUrl, v['public-url'], '--public-url', command)),
+    publicUrl: tidyUrl(flagValue(SETTINGS.publicUrl, v['public-url'], '--public-url', command)),
     ...(v.since !== undefined ? { since: sinceDate(v.since, command) } : {}),
     max: flagValue(SETTINGS.maxPages, v.max, '--max', command),
     backfill: values.backfill === true,
@@ -395,7 +395,7 @@ function parsePull(values: Values): PullConfig {
   const site = flagValue(SETTINGS.site, siteText, '--site', 'pull');
   if (out.trim() === '') throw new UsageError('--out needs a folder', 'pull');
   // The site root (its public URL), also when given as the exports folder or its index.
-  const from = url(flagValue(SETTINGS.publicUrl, fromText, '--from', 'pull')).replace(
+  const from = tidyUrl(flagValue(SETTINGS.publicUrl, fromText, '--from', 'pull')).replace(
     /\/exports\/v1(\/index\.json)?$/,
     '',
   );
@@ -494,11 +494,6 @@ function flagValue<S extends TSchema>(setting: S, text: string | undefined, name
   const reading = readSetting(setting, text, name);
   if (!reading.ok) throw new UsageError(reading.problem, command);
   return reading.value;
-}
-
-/** A URL as the WHATWG parser writes it, without trailing slashes (paths are appended to it). */
-function url(value: string): string {
-  return new URL(value).toString().replace(/\/+$/, '');
 }
 
 function sinceDate(value: string, command: string): string {

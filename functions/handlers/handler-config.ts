@@ -4,7 +4,7 @@
 // Each value is read by its one definition (settings/settings.ts), the same the stack's context is
 // checked by before it sets these variables.
 import { Object as ObjectOf, Optional, type Static, type TSchema } from '@sinclair/typebox';
-import { readSetting } from '../settings/setting.js';
+import { readSetting, tidyUrl } from '../settings/setting.js';
 import { SETTINGS } from '../settings/settings.js';
 import { type RequiredSetting, VARIABLES } from './deployment.js';
 
@@ -60,5 +60,5 @@ export function readHandlerConfig<K extends RequiredSetting>(env: Env, required:
 function tidy(key: keyof HandlerConfig, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (key === 'prefix') return value.replace(/^\/+|\/+$/g, '');
-  return /^https?:/.test(value) ? value.replace(/\/+$/, '') : value;
+  return /^https?:/i.test(value) ? tidyUrl(value) : value;
 }

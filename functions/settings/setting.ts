@@ -45,6 +45,14 @@ export function readSetting<S extends TSchema>(schema: S, text: string, label: s
   };
 }
 
+/**
+ * A URL setting as it is used everywhere: as the WHATWG parser writes it, without trailing slashes
+ * (paths are appended to it). The CLI and the Lambdas both tidy their URLs with this.
+ */
+export function tidyUrl(value: string): string {
+  return new URL(value).toString().replace(/\/+$/, '');
+}
+
 /** The same schema with a narrower range, and why (the message says it). */
 export function narrowed<S extends TSchema>(schema: S, range: { minimum: number; reason: string }): S {
   return { ...schema, minimum: range.minimum, minimumReason: range.reason };

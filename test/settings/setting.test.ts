@@ -1,7 +1,8 @@
 import { Integer, Literal, Number as NumberOf, String as StringOf, Union } from '@sinclair/typebox';
 import { Check } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { expectation, narrowed, readSetting } from '#settings/setting.js';
+import { expectation, narrowed, readSetting, tidyUrl } from '#settings/setting.js';
+import { readHandlerConfig } from '#handlers/handler-config.js';
 import { SETTINGS } from '#settings/settings.js';
 
 describe('readSetting', () => {
@@ -78,5 +79,17 @@ describe('the bucket and topic settings (the CLI, the functions and the stack re
       ok: false,
       problem: "TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got 'ilo-news'",
     });
+  });
+});
+
+describe('tidyUrl (one tidying of URL settings for the CLI and the functions)', () => {
+  it('writes a URL as the WHATWG parser does, without trailing slashes', () => {
+    expect(tidyUrl('HTTPS://D111.CloudFront.NET//')).toBe('https://d111.cloudfront.net');
+    expect(tidyUrl('http://127.0.0.1:8080/data/')).toBe('http://127.0.0.1:8080/data');
+  });
+
+  it('is what a function reads its public URL as, like the CLI reads --public-url', () => {
+    const env = { STORE_BUCKET: 'content-bucket', PUBLIC_URL: 'HTTPS://D111.CloudFront.NET/' };
+    expect(readHandlerConfig(env, []).publicUrl).toBe('https://d111.cloudfront.net');
   });
 });
