@@ -6,7 +6,7 @@ import {
   notificationSubject,
 } from '#pipeline/notify/notification-message.js';
 import { notificationEvent } from '#test/helpers/notification-event.js';
-import { formatDate } from '#pipeline/notify/notification-email.js';
+import { formatDate } from '#pipeline/parse/dates.js';
 import { record } from '#test/helpers/articles.js';
 
 const PUBLIC_URL = 'https://d111.cloudfront.net';

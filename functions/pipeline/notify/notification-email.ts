@@ -5,22 +5,9 @@ import type { ArticleRecord } from '../record/article-record.js';
 import type { ArticleLinks } from '../record/export-article.js';
 import { LANGUAGES, type LanguageKey } from '../site/ilo-urls.js';
 import { cleanLine, truncate } from '../text/clean-text.js';
+import { formatDate } from '../parse/dates.js';
 import { EVENT_TYPES, type EventType } from './event-type.js';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const LEAD_MAX = 600;
 const TITLE_MAX = 300;
 
@@ -67,14 +54,4 @@ export function notificationEmail(
     'To stop these emails, use the unsubscribe link below. 如需退订，请点击下方的退订链接。',
   ].join('\n');
   return `${[...blocks, footer].join('\n\n----\n\n')}\n`;
-}
-
-/** "12 November 2024" / "2024年11月12日", from the story's own calendar date. */
-export function formatDate(value: string, lang: LanguageKey): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (!match) return value;
-  const [, year, month, day] = match as unknown as [string, string, string, string];
-  return lang === 'zh'
-    ? `${year}年${Number(month)}月${Number(day)}日`
-    : `${Number(day)} ${MONTHS[Number(month) - 1]} ${year}`;
 }

@@ -1,5 +1,6 @@
-// Dates as the ILO site prints them, to ISO 8601. A date-only value stays a date ("2024-11-12"):
+// Dates as the ILO site prints them, to ISO 8601, and back to the way a reader reads them. A date-only value stays a date ("2024-11-12"):
 // it is never passed through a Date in some time zone, so it can never shift a day.
+import type { LanguageKey } from '../site/ilo-urls.js';
 
 const MONTHS_EN = [
   'january',
@@ -115,4 +116,29 @@ function fromUnixSeconds(seconds: number): string | undefined {
 function normalizeOffset(offset: string): string {
   if (offset.toUpperCase() === 'Z') return 'Z';
   return offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "12 November 2024" / "2024年11月12日", from the story's own calendar date. */
+export function formatDate(value: string, lang: LanguageKey): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return value;
+  const [, year, month, day] = match as unknown as [string, string, string, string];
+  return lang === 'zh'
+    ? `${year}年${Number(month)}月${Number(day)}日`
+    : `${Number(day)} ${MONTH_NAMES[Number(month) - 1]} ${year}`;
 }

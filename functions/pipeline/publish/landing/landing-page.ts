@@ -3,6 +3,7 @@
 // language feeds), the exports for partner sites, and email subscriptions. One static file: no
 // script, no external asset (a Content-Security-Policy says so to the browser: landing-style.ts), every text escaped,
 // links relative to the page for our own files so it works wherever it is served.
+import { formatDate } from '../../parse/dates.js';
 import type { LanguageKey } from '../../site/ilo-urls.js';
 import type { FeedFormat } from '../../state/store-keys.js';
 import { keys } from '../../state/store-keys.js';
@@ -10,21 +11,6 @@ import { escapeXml, escapeXmlAttribute } from '../../text/markup-escape.js';
 import { LANGUAGE_TAG } from '../../site/language-tags.js';
 import type { LandingFeed, LandingModel, LandingStory } from './landing-model.js';
 import { LANDING_PAGE_META_CSP, STYLE } from './landing-style.js';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 interface PageText {
   heading: string;
@@ -77,10 +63,7 @@ const TEXT: Record<LanguageKey, PageText> = {
       'Subscribers receive one short email per new or updated story, in English and Chinese: title, date, lead and links.',
       'Email subscriptions are kept by whoever runs this service (Amazon SNS): ask them to add your address, then confirm from the email Amazon sends you. Every message has a link to unsubscribe.',
     ],
-    date: (day) => {
-      const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-      return `${date} ${MONTHS[month - 1]} ${year}`;
-    },
+    date: (day) => formatDate(day, 'en'),
   },
   zh: {
     heading: '中文',
@@ -110,10 +93,7 @@ const TEXT: Record<LanguageKey, PageText> = {
       '订阅者每收到一篇新的或更新的新闻，就会收到一封中英双语的简短邮件：标题、日期、导语和链接。',
       '电子邮件订阅由本服务的运营方（通过 Amazon SNS）管理：请联系运营方添加您的邮箱地址，然后在 Amazon 发给您的邮件中确认。每封邮件都附有退订链接。',
     ],
-    date: (day) => {
-      const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-      return `${year}年${month}月${date}日`;
-    },
+    date: (day) => formatDate(day, 'zh'),
   },
 };
 
