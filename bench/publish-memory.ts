@@ -6,12 +6,10 @@ import { execFile } from 'node:child_process';
 import { cp, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { FsStore } from '../functions/adapters/fs-store.js';
 import { dayOf, storeSyntheticStory } from '../test/helpers/synthetic-stories.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
-
-const BUILD = fileURLToPath(new URL('./.build/', import.meta.url));
+import { bundleBenchEntry } from './bundle.js';
 
 export interface PublishRunResult {
   durationMs: number;
@@ -25,19 +23,7 @@ export interface PublishRunResult {
 export async function publishBackfill(
   stories: number,
 ): Promise<{ batched: PublishRunResult; oneBatch: PublishRunResult }> {
-  await build({
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outdir: BUILD,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-    entryPoints: [fileURLToPath(new URL('./publish-run.ts', import.meta.url))],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
-    },
-  });
+  const runner = await bundleBenchEntry('./publish-run.ts');
   const data = await tempDir('ilo-publish-memory-');
   try {
     const store = await FsStore.open(data.dir);
@@ -46,7 +32,7 @@ export async function publishBackfill(
     const copy = `${data.dir}-one-batch`;
     await cp(data.dir, copy, { recursive: true });
     const publish = async (dir: string, batch?: number) => {
-      const args = [`${BUILD}publish-run.mjs`, dir, ...(batch ? [String(batch)] : [])];
+      const args = [runner, dir, ...(batch ? [String(batch)] : [])];
       const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 24 });
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as PublishRunResult;
     };

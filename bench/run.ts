@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { BENCH_BUNDLE, BUILD, REQUIRE_BANNER } from './bundle.js';
 import { printColdImports } from './cold-import.js';
 import { printScaleRows } from './scale-rows.js';
 import { benchPublish } from './publish-bench.js';
@@ -14,27 +15,16 @@ const run = promisify(execFile);
 // Each stack runs as plain JavaScript (compiled here with esbuild, packages left as imports) in a
 // process of its own: no TypeScript loader, and no other stack's libraries, in the measured process.
 const STACKS = ['parse-only', 'ours', 'peer'] as const;
-const BUILD = fileURLToPath(new URL('./.build/', import.meta.url));
 // Our stack and the floor are bundled the way the Lambdas are (everything in one ES module, lazily
 // imported modules initialized on first use); jsdom cannot be bundled, so the peer keeps its imports.
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outdir: BUILD,
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
-} as const;
+
 await build({
-  ...common,
+  ...BENCH_BUNDLE,
   entryPoints: ['ours', 'parse-only'].map((stack) => fileURLToPath(new URL(`./stacks/${stack}.ts`, import.meta.url))),
-  banner: {
-    js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
-  },
+  banner: REQUIRE_BANNER,
 });
 await build({
-  ...common,
+  ...BENCH_BUNDLE,
   entryPoints: [fileURLToPath(new URL('./stacks/peer.ts', import.meta.url))],
   packages: 'external',
 });

@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { FsStore } from '../functions/adapters/fs-store.js';
 import { HttpFetcher } from '../functions/adapters/http-fetcher.js';
 import { systemClock } from '../functions/adapters/system-clock.js';
@@ -17,26 +16,13 @@ import { planDiscovery, saveDiscoveryState } from '../functions/pipeline/discove
 import { tempDir } from '../test/helpers/temp-dir.js';
 import type { CliRunResult } from './cli-run.js';
 import { startSyntheticSite } from './synthetic-site.js';
+import { bundleBenchEntry } from './bundle.js';
 
 const run = promisify(execFile);
-const BUILD = fileURLToPath(new URL('./.build/', import.meta.url));
 
 /** Bundles the CLI runner the way bench/run.ts bundles the extraction stacks: plain JavaScript, one module. */
 export async function buildCliRunner(): Promise<string> {
-  await build({
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outdir: BUILD,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-    entryPoints: [fileURLToPath(new URL('./cli-run.ts', import.meta.url))],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
-    },
-  });
-  return `${BUILD}cli-run.mjs`;
+  return bundleBenchEntry('./cli-run.ts');
 }
 
 export async function cliRun(runner: string, argv: string[]): Promise<CliRunResult> {

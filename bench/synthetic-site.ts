@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BUNDLED_REPLICA } from '../replica/replica-server.js';
 import { sendFile, sendStatus } from '../functions/adapters/http/static-response.js';
 import { dayOf } from '../test/helpers/synthetic-stories.js';
+import { formatDate } from '../functions/pipeline/parse/dates.js';
 
 const URLS_PER_SITEMAP_PAGE = 2_000;
 const TEMPLATE = {
@@ -20,20 +21,6 @@ const TEMPLATE = {
   enDate: ['2025-07-31', '31 July 2025'],
   zhDate: '2025年7月31日',
 };
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 const read = (pathname: string) => readFileSync(path.join(BUNDLED_REPLICA, `${pathname}.html`), 'utf8');
 const encodedPath = (pathname: string) => pathname.split('/').map(encodeURIComponent).join('/');
@@ -62,10 +49,9 @@ export function storyPage(lang: 'en' | 'zh', n: number, edit = ''): string {
       '<div class="ilo--richtext">',
       `<div class="ilo--richtext">\n<p>${lang === 'en' ? `This is story ${n}.` : `这是第${n}条新闻。`}</p>`,
     );
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   return lang === 'en'
-    ? html.replaceAll(TEMPLATE.enDate[0]!, day).replaceAll(TEMPLATE.enDate[1]!, `${date} ${MONTHS[month - 1]} ${year}`)
-    : html.replaceAll(TEMPLATE.zhDate, `${year}年${month}月${date}日`);
+    ? html.replaceAll(TEMPLATE.enDate[0]!, day).replaceAll(TEMPLATE.enDate[1]!, formatDate(day, 'en'))
+    : html.replaceAll(TEMPLATE.zhDate, formatDate(day, 'zh'));
 }
 
 const TEMPLATES = { en: read(TEMPLATE.enPath), zh: read(TEMPLATE.zhPath) };
